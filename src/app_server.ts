@@ -1,0 +1,90 @@
+/**
+ * Runs the whole server: `Deno.serve` with the one handler, the registry,
+ * its sweep timer, and a clean shutdown. `server.ts` and tests use it.
+ *
+ * @module
+ */
+import type { Config } from "./config.ts";
+import { createHandler } from "./http_handler.ts";
+import { type RegistryEvent, RoomRegistry } from "./room_registry.ts";
+
+/** Options for {@link startServer}. */
+export interface StartOptions {
+  /** Receives one event per room or connection change. @default ignore */
+  log?: (event: RegistryEvent) => void;
+  /** Called once listening, with the port actually bound. */
+  onListen?: (address: { hostname: string; port: number }) => void;
+  /** Origins phones on the LAN can open. @default [] */
+  lanOrigins?: (port: number) => readonly string[];
+}
+
+/** A running server. */
+export interface PizzaServer {
+  /** The port bound (useful with port 0). */
+  readonly port: number;
+  /** `http://127.0.0.1:<port>` (or https), for tests and logs. */
+  readonly localUrl: string;
+  /** The signaling core. */
+  readonly registry: RoomRegistry;
+  /** Tells every client, closes every socket and stops listening. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts serving.
+ *
+ * @param config Settings (see `loadConfig`).
+ * @param options Logging and listen hooks.
+ * @returns The running server; call `close()` to stop it.
+ */
+export async function startServer(
+  config: Config,
+  options: StartOptions = {},
+): Promise<PizzaServer> {
+  const { log, onListen, lanOrigins = () => [] } = options;
+  const registry = new RoomRegistry({ limits: config, log });
+  const staticRoot = await Deno.realPath(config.staticDir);
+  let boundPort = config.port;
+  const handler = createHandler({
+    config,
+    registry,
+    staticRoot,
+    lanOrigins: () => lanOrigins(boundPort),
+  });
+  const tls = config.tlsCertFile
+    ? {
+      cert: await Deno.readTextFile(config.tlsCertFile),
+      key: await Deno.readTextFile(config.tlsKeyFile),
+    }
+    : {};
+  const { promise: listening, resolve } = Promise.withResolvers<number>();
+  const server = Deno.serve({
+    port: config.port,
+    hostname: config.hostname,
+    ...tls,
+    onListen: (address) => {
+      resolve(address.port);
+      onListen?.(address);
+    },
+  }, handler);
+  boundPort = await listening;
+  const sweepTimer = setInterval(
+    () => registry.sweep(),
+    config.sweepIntervalMs,
+  );
+  let closing: Promise<void> | undefined;
+
+  return {
+    port: boundPort,
+    localUrl: `${tls.cert ? "https" : "http"}://127.0.0.1:${boundPort}`,
+    registry,
+    close() {
+      closing ??= (async () => {
+        clearInterval(sweepTimer);
+        registry.shutdown();
+        await server.shutdown();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * Server configuration: every limit and setting with a sane default, read
+ * once from the environment by {@link loadConfig}.
+ *
+ * @module
+ */
+
+/** Every setting's default. Sized for one machine serving ~10,000 players. */
+export const DEFAULTS = {
+  /** TCP port to listen on. */
+  port: 8888,
+  /** Interface to listen on; all of them so phones on the LAN can connect. */
+  hostname: "0.0.0.0",
+  /** Folder served as static files. */
+  staticDir: "static",
+  /** Largest WebSocket message accepted, in bytes. */
+  maxMessageBytes: 65_536,
+  /** Players per room (the game's cap). */
+  maxPlayersPerRoom: 12,
+  /** Rooms on this server at once. */
+  maxRooms: 5_000,
+  /** Rooms created from one IP address at once. */
+  maxRoomsPerAddress: 20,
+  /** WebSocket connections on this server at once. */
+  maxConnections: 20_000,
+  /** Sustained messages per second per socket (a host gets this per player). */
+  maxMessagesPerSecond: 40,
+  /** Messages a socket may send in a burst above the sustained rate. */
+  messageBurst: 120,
+  /** Seconds between WebSocket pings; a socket silent for about twice this is closed. */
+  heartbeatSeconds: 15,
+  /** How long a host that dropped may reclaim its room, in ms. */
+  hostGraceMs: 60_000,
+  /** How often expired rooms are swept, in ms. */
+  sweepIntervalMs: 5_000,
+  /** After how long without an open data channel a phone falls back to the relay, in ms. */
+  relayAfterMs: 5_000,
+  /** STUN/TURN URLs clients should use (comma-separated in env). Empty: LAN only. */
+  stunUrls: [] as readonly string[],
+  /** TURN server URLs; used with `turnSecret` (coturn REST API credentials). */
+  turnUrls: [] as readonly string[],
+  /** Shared secret for minting TURN credentials; empty disables TURN. */
+  turnSecret: "",
+  /** Lifetime of minted TURN credentials, in seconds. */
+  turnTtlSeconds: 3_600,
+  /** PEM certificate file for HTTPS/WSS; with `tlsKeyFile`. */
+  tlsCertFile: "",
+  /** PEM private key file for HTTPS/WSS; with `tlsCertFile`. */
+  tlsKeyFile: "",
+} as const;
+
+/** The server's settings. */
+export interface Config {
+  /** @default 8888 */
+  port: number;
+  /** @default "0.0.0.0" */
+  hostname: string;
+  /** @default "static" */
+  staticDir: string;
+  /** @default 65536 */
+  maxMessageBytes: number;
+  /** @default 12 */
+  maxPlayersPerRoom: number;
+  /** @default 5000 */
+  maxRooms: number;
+  /** @default 20 */
+  maxRoomsPerAddress: number;
+  /** @default 20000 */
+  maxConnections: number;
+  /** @default 40 */
+  maxMessagesPerSecond: number;
+  /** @default 120 */
+  messageBurst: number;
+  /** @default 15 */
+  heartbeatSeconds: number;
+  /** @default 60000 */
+  hostGraceMs: number;
+  /** @default 5000 */
+  sweepIntervalMs: number;
+  /** @default 5000 */
+  relayAfterMs: number;
+  /** @default [] */
+  stunUrls: readonly string[];
+  /** @default [] */
+  turnUrls: readonly string[];
+  /** @default "" */
+  turnSecret: string;
+  /** @default 3600 */
+  turnTtlSeconds: number;
+  /** @default "" */
+  tlsCertFile: string;
+  /** @default "" */
+  tlsKeyFile: string;
+}
+
+/** Environment variable read for each setting. */
+export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
+  port: "PORT",
+  hostname: "HOSTNAME",
+  staticDir: "STATIC_DIR",
+  maxMessageBytes: "MAX_MESSAGE_BYTES",
+  maxPlayersPerRoom: "MAX_PLAYERS_PER_ROOM",
+  maxRooms: "MAX_ROOMS",
+  maxRoomsPerAddress: "MAX_ROOMS_PER_ADDRESS",
+  maxConnections: "MAX_CONNECTIONS",
+  maxMessagesPerSecond: "MAX_MESSAGES_PER_SECOND",
+  messageBurst: "MESSAGE_BURST",
+  heartbeatSeconds: "HEARTBEAT_SECONDS",
+  hostGraceMs: "HOST_GRACE_MS",
+  sweepIntervalMs: "SWEEP_INTERVAL_MS",
+  relayAfterMs: "RELAY_AFTER_MS",
+  stunUrls: "STUN_URLS",
+  turnUrls: "TURN_URLS",
+  turnSecret: "TURN_SECRET",
+  turnTtlSeconds: "TURN_TTL_SECONDS",
+  tlsCertFile: "TLS_CERT",
+  tlsKeyFile: "TLS_KEY",
+};
+
+/** Smallest and largest value of each numeric setting. */
+const RANGES: Partial<Record<keyof Config, readonly [number, number]>> = {
+  port: [0, 65_535],
+  maxMessageBytes: [1_024, 16_777_216],
+  maxPlayersPerRoom: [1, 1_000],
+  maxRooms: [1, 400_000],
+  maxRoomsPerAddress: [1, 400_000],
+  maxConnections: [1, 10_000_000],
+  maxMessagesPerSecond: [1, 1_000_000],
+  messageBurst: [1, 1_000_000],
+  heartbeatSeconds: [1, 3_600],
+  hostGraceMs: [0, 86_400_000],
+  sweepIntervalMs: [10, 3_600_000],
+  relayAfterMs: [0, 600_000],
+  turnTtlSeconds: [60, 86_400],
+};
+
+/** Reads one environment variable; `undefined` when unset. */
+export type EnvReader = (name: string) => string | undefined;
+
+/**
+ * Builds the configuration from environment variables over
+ * {@link DEFAULTS}, and `overrides` over both.
+ *
+ * @param env Reads an environment variable (e.g. `(n) => Deno.env.get(n)`).
+ * @param overrides Settings that win over the environment (tests use this).
+ * @returns A complete, checked configuration.
+ * @throws {RangeError} When a setting is not a whole number in its range,
+ * or only one of the TLS files is given.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadConfig } from "./config.ts";
+ * const config = loadConfig((name) => name === "PORT" ? "9000" : undefined);
+ * assert.equal(config.port, 9000);
+ * assert.throws(() => loadConfig((n) => n === "PORT" ? "lots" : undefined), RangeError);
+ * ```
+ */
+export function loadConfig(
+  env: EnvReader,
+  overrides: Partial<Config> = {},
+): Config {
+  const config: Config = { ...DEFAULTS };
+  for (const key of Object.keys(ENV_NAMES) as (keyof Config)[]) {
+    const name = ENV_NAMES[key];
+    const raw = env(name);
+    if (raw === undefined || raw.trim() === "") continue;
+    const fallback = DEFAULTS[key];
+    if (typeof fallback === "number") {
+      setValue(config, key, parseWholeNumber(name, raw));
+    } else if (Array.isArray(fallback)) {
+      setValue(
+        config,
+        key,
+        raw.split(",").map((part) => part.trim()).filter(Boolean),
+      );
+    } else {
+      setValue(config, key, raw.trim());
+    }
+  }
+  Object.assign(config, overrides);
+  for (const [key, range] of Object.entries(RANGES)) {
+    const value = config[key as keyof Config] as number;
+    const [min, max] = range;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new RangeError(
+        `Cannot use ${
+          ENV_NAMES[key as keyof Config]
+        } as it must be a whole number from ${min} to ${max}: current value is ${value}`,
+      );
+    }
+  }
+  if (Boolean(config.tlsCertFile) !== Boolean(config.tlsKeyFile)) {
+    throw new RangeError(
+      "Cannot serve HTTPS as TLS_CERT and TLS_KEY must be set together: " +
+        `current values are "${config.tlsCertFile}" and "${config.tlsKeyFile}"`,
+    );
+  }
+  return config;
+}
+
+function setValue<K extends keyof Config>(
+  config: Config,
+  key: K,
+  value: unknown,
+): void {
+  config[key] = value as Config[K];
+}
+
+function parseWholeNumber(name: string, raw: string): number {
+  const value = Number(raw.trim());
+  if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value)) {
+    throw new RangeError(
+      `Cannot use ${name} as it must be a whole number: current value is "${raw}"`,
+    );
+  }
+  return value;
+}
