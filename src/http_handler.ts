@@ -80,12 +80,13 @@ export function createHandler(
           registry.metrics.connectionsRefused++;
           return text(503, "The server is full. Try again in a minute.");
         }
-        const { socket, response } = Deno.upgradeWebSocket(request, {
-          idleTimeout: config.heartbeatSeconds,
-        });
+        // Read before upgrading: the request is consumed by the upgrade.
         const address = "hostname" in info.remoteAddr
           ? info.remoteAddr.hostname
           : "unknown";
+        const { socket, response } = Deno.upgradeWebSocket(request, {
+          idleTimeout: config.heartbeatSeconds,
+        });
         attachSocket(socket, `c${++nextConnection}`, address, registry);
         return response;
       }

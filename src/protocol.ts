@@ -104,10 +104,17 @@ const TokenSchema = v.pipe(
  * trickle candidate (`{type: "candidate", candidate}`), or a renegotiation
  * request. Relayed untouched apart from `clientUsername` on offers.
  */
-export const SignalDataSchema = v.looseObject({
-  type: v.optional(v.pipe(v.string(), v.maxLength(32))),
-  sdp: v.optional(v.pipe(v.string(), v.maxLength(MAX_SDP_LENGTH))),
-});
+export const SignalDataSchema = v.pipe(
+  v.custom<Record<string, unknown>>(
+    (input) =>
+      typeof input === "object" && input !== null && !Array.isArray(input),
+    "expected an object",
+  ),
+  v.looseObject({
+    type: v.optional(v.pipe(v.string(), v.maxLength(32))),
+    sdp: v.optional(v.pipe(v.string(), v.maxLength(MAX_SDP_LENGTH))),
+  }),
+);
 
 /** A WebRTC signal as produced by simple-peer. */
 export type SignalData = v.InferOutput<typeof SignalDataSchema>;

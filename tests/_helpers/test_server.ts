@@ -1,0 +1,20 @@
+/**
+ * Starts a real server on 127.0.0.1, port 0, for integration tests.
+ *
+ * @module
+ */
+import { type PizzaServer, startServer } from "../../src/app_server.ts";
+import { type Config, loadConfig } from "../../src/config.ts";
+
+/** Starts a quiet server with test-friendly settings over the defaults. */
+export function startTestServer(
+  overrides: Partial<Config> = {},
+): Promise<PizzaServer> {
+  const config = loadConfig(() => undefined, {
+    port: 0,
+    hostname: "127.0.0.1",
+    staticDir: new URL("../../static", import.meta.url).pathname,
+    ...overrides,
+  });
+  return startServer(config);
+}
