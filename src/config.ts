@@ -96,7 +96,7 @@ export interface Config {
 /** Environment variable read for each setting. */
 export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   port: "PORT",
-  hostname: "HOSTNAME",
+  hostname: "BIND_ADDRESS",
   staticDir: "STATIC_DIR",
   maxMessageBytes: "MAX_MESSAGE_BYTES",
   maxPlayersPerRoom: "MAX_PLAYERS_PER_ROOM",

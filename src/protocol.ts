@@ -73,7 +73,9 @@ export type ParseResult<T> =
 // Shared field schemas
 // ---------------------------------------------------------------------------
 
-const NAME_PATTERN = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+$/u;
+/** No control or invisible format characters, except the zero-width joiner
+ * that composes emoji such as "👩‍🍳". */
+const NAME_PATTERN = /^(?:(?![\p{Cc}\p{Cf}\p{Zl}\p{Zp}])[^]|\u200D)+$/u;
 
 /** A player name: trimmed, 1 to 20 characters, no control characters. */
 export const UsernameSchema = v.pipe(

@@ -12,9 +12,9 @@ const TOKEN_ALPHABET =
 export const TOKEN_LENGTH = 24;
 
 /**
- * Four-letter words (and near-words) never handed out as room codes.
- * Matched after folding look-alike letters, so "F0CK"-style variants of a
- * code cannot slip through when a game shows it in another font.
+ * Four-letter words (and near-words) never handed out as room codes. Codes
+ * are letters only, so digit look-alikes ("F0CK") cannot occur; three-letter
+ * stems catch the spelling variants.
  */
 const BLOCKED_CODES: ReadonlySet<string> = new Set([
   "ANAL",

@@ -92,6 +92,8 @@ interface ConnectionState {
   role: "none" | "host" | "player";
   room?: Room;
   username?: string;
+  /** The name this connection asked for (before any renaming). */
+  requestedName?: string;
   bucket: TokenBucket;
   lastRateErrorAt: number;
 }
@@ -471,7 +473,10 @@ export class RoomRegistry {
     // same name, same connection is a signal, not a second player.
     if (
       state.role === "player" && state.room?.code === msg.room &&
-      state.username?.toLowerCase() === msg.username.toLowerCase()
+      state.username !== undefined &&
+      [state.username, state.requestedName].some((name) =>
+        name?.toLowerCase() === msg.username.toLowerCase()
+      )
     ) {
       if (msg.offer) this.#offerToHost(state.room, state.username, msg.offer);
       return;
@@ -497,6 +502,7 @@ export class RoomRegistry {
     const tokenMatches = existing !== undefined &&
       msg.reconnectToken !== undefined &&
       timingSafeEqual(existing.token, msg.reconnectToken);
+    state.requestedName = msg.username;
     if (existing && (existing.connId === undefined || tokenMatches)) {
       return this.#rejoin(state, room, existing, msg.offer);
     }
@@ -594,8 +600,18 @@ export class RoomRegistry {
     });
   }
 
-  #offerToHost(room: Room, username: string, offer: object): void {
-    this.#sendHost(room, { ...offer, type: "offer", clientUsername: username });
+  /**
+   * The seed's relay: the object the phone sent, plus `clientUsername`. Its
+   * `type` is pinned to "offer" so a phone cannot make the host read it as
+   * another server message (a forged `confirmRoom`, say).
+   */
+  #offerToHost(room: Room, username: string, offer: SignalData): void {
+    if (room.hostConnId === undefined) return;
+    this.#sendHost(room, {
+      ...offer,
+      type: "offer",
+      clientUsername: username,
+    });
     this.metrics.relayedMessages++;
   }
 
@@ -717,6 +733,7 @@ export class RoomRegistry {
     const player = room.players.get(username.toLowerCase());
     if (!player) return;
     room.players.delete(username.toLowerCase());
+    this.#scaleHostBudget(room);
     const conn = player.connId
       ? this.#connections.get(player.connId)
       : undefined;
@@ -762,6 +779,7 @@ export class RoomRegistry {
     state.role = "none";
     state.room = undefined;
     state.username = undefined;
+    state.requestedName = undefined;
   }
 
   #hostRoom(state: ConnectionState, action: string): Room | undefined {
@@ -890,8 +908,10 @@ export class RoomRegistry {
 function uniqueName(name: string, players: Map<string, Player>): string {
   for (let n = 2;; n++) {
     const suffix = ` ${n}`;
-    const candidate = name.slice(0, MAX_NAME_LENGTH - suffix.length).trimEnd() +
-      suffix;
+    // Cut whole code points: half of a surrogate pair is not a character.
+    const base = name.slice(0, MAX_NAME_LENGTH - suffix.length)
+      .replace(/[\uD800-\uDBFF]$/, "");
+    const candidate = base.trimEnd() + suffix;
     if (!players.has(candidate.toLowerCase())) return candidate;
   }
 }

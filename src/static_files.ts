@@ -71,9 +71,12 @@ export async function serveStaticFile(
     info = await Deno.stat(path);
     if (info.isDirectory) {
       if (!url.pathname.endsWith("/")) {
+        // One leading slash only: "//name/" would send the browser to the
+        // host "name" (an open redirect).
+        const pathname = url.pathname.replace(/^\/+/, "/");
         return new Response(null, {
           status: 301,
-          headers: { Location: `${url.pathname}/${url.search}` },
+          headers: { Location: `${pathname}/${url.search}` },
         });
       }
       path = `${path}/${indexFile}`;

@@ -13,7 +13,7 @@ export function startTestServer(
   const config = loadConfig(() => undefined, {
     port: 0,
     hostname: "127.0.0.1",
-    staticDir: new URL("../../static", import.meta.url).pathname,
+    staticDir: new URL("../fixtures/static", import.meta.url).pathname,
     ...overrides,
   });
   return startServer(config);
