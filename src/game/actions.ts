@@ -1,0 +1,355 @@
+/**
+ * Context actions: what a player can do where they stand (buy at a store,
+ * take or deliver at a house, pick up and drop at tables and ovens, get in or
+ * out of a vehicle, and the VIP's lobby commands), and carrying them out.
+ * An action id is accepted only if it is in the player's current list, so a
+ * stale or made-up id is refused with a message and never throws.
+ *
+ * @module
+ */
+
+import {
+  BACKPACK_SLOTS,
+  DOOR_RANGE_PX,
+  STATION_RANGE_PX,
+  TILE_SIZE_PX,
+  VEHICLE_RANGE_PX,
+} from "./constants.ts";
+import { DIFFICULTY_NAMES } from "./difficulty.ts";
+import { feedback, world } from "./events.ts";
+import {
+  combineItems,
+  describeItem,
+  describeMask,
+  isOvenable,
+  newItem,
+} from "./items.ts";
+import { deliverOrder, takeOrder } from "./orders.ts";
+import { allergyBlock, findPlayer } from "./players.ts";
+import { beginRound, changeDifficulty, restartRound } from "./round.ts";
+import type { GameEvent, GameState, Player, Vehicle } from "./types.ts";
+
+/** One button on a phone: a stable id to send back, and a label to show. */
+export interface ContextAction {
+  /** Sent back as `{ type: "action", id }`. */
+  id: string;
+  /** Shown on the button, e.g. "Buy cheese for 3". */
+  label: string;
+}
+
+/** What a player stands at, if anything. */
+export type Target =
+  | { kind: "store"; id: number }
+  | { kind: "house"; id: number }
+  | { kind: "station"; id: number };
+
+/** The nearest store door, house door, table or oven within reach of a player. */
+export function targetOf(state: GameState, player: Player): Target | null {
+  if (player.vehicleId !== null) return null;
+  let best: Target | null = null;
+  let bestDist = Infinity;
+  const consider = (target: Target, tx: number, ty: number, range: number) => {
+    const d = Math.hypot(
+      player.x - (tx + 0.5) * TILE_SIZE_PX,
+      player.y - (ty + 0.5) * TILE_SIZE_PX,
+    );
+    if (d <= range && d < bestDist) {
+      best = target;
+      bestDist = d;
+    }
+  };
+  for (const s of state.town.stores) {
+    consider({ kind: "store", id: s.id }, s.door.tx, s.door.ty, DOOR_RANGE_PX);
+  }
+  for (const h of state.town.houses) {
+    consider({ kind: "house", id: h.id }, h.door.tx, h.door.ty, DOOR_RANGE_PX);
+  }
+  for (const s of state.town.stations) {
+    consider(
+      { kind: "station", id: s.id },
+      s.tile.tx,
+      s.tile.ty,
+      STATION_RANGE_PX,
+    );
+  }
+  return best;
+}
+
+/** The nearest parked vehicle within reach, if any. */
+export function nearbyVehicle(
+  state: GameState,
+  player: Player,
+): Vehicle | null {
+  let best: Vehicle | null = null;
+  let bestDist = Infinity;
+  for (const v of state.vehicles) {
+    if (v.driverId !== null) continue;
+    const d = Math.hypot(player.x - v.x, player.y - v.y);
+    if (d <= VEHICLE_RANGE_PX && d < bestDist) {
+      best = v;
+      bestDist = d;
+    }
+  }
+  return best;
+}
+
+/**
+ * Lists the actions a player can take now, in a stable order.
+ *
+ * @returns an empty list for unknown players and while paused
+ */
+export function contextActions(
+  state: GameState,
+  playerId: string,
+): ContextAction[] {
+  const player = findPlayer(state, playerId);
+  if (!player) return [];
+  const out: ContextAction[] = [];
+  const vip = state.vipId === playerId;
+  if (state.phase === "lobby" || state.phase === "over") {
+    if (vip) {
+      out.push(
+        state.phase === "lobby"
+          ? { id: "start", label: "Start game" }
+          : { id: "restart", label: "Play again" },
+      );
+      DIFFICULTY_NAMES.forEach((name, d) => {
+        const mark = d === state.difficulty ? " \u2713" : "";
+        out.push({ id: `difficulty:${d}`, label: `${name}${mark}` });
+      });
+    }
+    return out;
+  }
+  if (state.paused) return out;
+  if (player.vehicleId !== null) {
+    out.push({ id: "leave_vehicle", label: "Get out" });
+    return out;
+  }
+  const target = targetOf(state, player);
+  if (target?.kind === "store") {
+    const store = state.town.stores[target.id];
+    out.push({
+      id: "buy",
+      label: `Buy ${store.ingredient} for ${store.price}`,
+    });
+  } else if (target?.kind === "house") {
+    const order = state.orders.find((o) => o.houseId === target.id);
+    if (order?.stage === "ordering") {
+      out.push({ id: "take_order", label: "Take order" });
+    } else if (order?.stage === "waiting") {
+      const wanted = (order.needsBaking ? "baked " : "") +
+        describeMask(order.mask);
+      out.push({ id: "deliver", label: `Deliver ${wanted}` });
+    }
+  } else if (target?.kind === "station") {
+    const station = state.stations[target.id];
+    if (station.item) {
+      out.push({
+        id: "pickup",
+        label: `Pick up ${describeItem(station.item)}`,
+      });
+    }
+    player.backpack.forEach((item, slot) => {
+      const what = describeItem(item);
+      const label = station.kind === "oven"
+        ? `Bake ${what}`
+        : station.item
+        ? `Add ${what}`
+        : `Put down ${what}`;
+      out.push({ id: `drop:${slot}`, label });
+    });
+  }
+  player.backpack.forEach((item, slot) => {
+    out.push({
+      id: `discard:${slot}`,
+      label: `Throw away ${describeItem(item)}`,
+    });
+  });
+  if (nearbyVehicle(state, player)) {
+    out.push({ id: "enter_vehicle", label: "Get in the car" });
+  }
+  return out;
+}
+
+/**
+ * Carries out an action id for a player, if it is in their current list;
+ * otherwise reports "You can't do that here." to that player. Never throws.
+ */
+export function applyAction(
+  state: GameState,
+  events: GameEvent[],
+  playerId: string,
+  id: unknown,
+): void {
+  const player = findPlayer(state, playerId);
+  if (!player) return;
+  const refuse = (text: string) => {
+    feedback(events, player.id, text, "bad");
+    world(events, "refused", player.x, player.y, { playerId: player.id });
+  };
+  if (typeof id !== "string") return refuse("Unknown action.");
+  if (!contextActions(state, playerId).some((a) => a.id === id)) {
+    if (state.paused) return refuse("The game is paused.");
+    return refuse("You can't do that here.");
+  }
+  const [verb, arg] = id.split(":");
+  const slot = Number(arg);
+  switch (verb) {
+    case "start":
+    case "restart": {
+      const error = verb === "start"
+        ? beginRound(state, events)
+        : restartRound(state, events);
+      if (error) refuse("Can't start now.");
+      return;
+    }
+    case "difficulty":
+      if (changeDifficulty(state, events, slot)) {
+        refuse("Can't change that now.");
+      }
+      return;
+    case "buy":
+      return buy(state, events, player, refuse);
+    case "take_order":
+    case "deliver": {
+      const target = targetOf(state, player);
+      const order = state.orders.find((o) =>
+        target?.kind === "house" && o.houseId === target.id
+      );
+      if (!order) return refuse("No order here.");
+      if (verb === "take_order") takeOrder(state, events, player, order);
+      else deliverOrder(state, events, player, order);
+      return;
+    }
+    case "pickup":
+      return pickUp(state, events, player, refuse);
+    case "drop":
+      return drop(state, events, player, slot, refuse);
+    case "discard": {
+      const [item] = player.backpack.splice(slot, 1);
+      feedback(events, player.id, `Threw away ${describeItem(item)}`, "info");
+      world(events, "thrown_away", player.x, player.y, { playerId: player.id });
+      return;
+    }
+    case "enter_vehicle": {
+      const v = nearbyVehicle(state, player);
+      if (!v) return refuse("No car here.");
+      v.driverId = player.id;
+      player.vehicleId = v.id;
+      player.x = v.x;
+      player.y = v.y;
+      world(events, "vehicle_entered", v.x, v.y, { playerId: player.id });
+      return;
+    }
+    case "leave_vehicle": {
+      const v = state.vehicles[player.vehicleId ?? -1];
+      if (v) v.driverId = null;
+      player.vehicleId = null;
+      world(events, "vehicle_left", player.x, player.y, {
+        playerId: player.id,
+      });
+      return;
+    }
+    default:
+      return refuse("Unknown action.");
+  }
+}
+
+function buy(
+  state: GameState,
+  events: GameEvent[],
+  player: Player,
+  refuse: (text: string) => void,
+): void {
+  const target = targetOf(state, player);
+  if (target?.kind !== "store") return refuse("No store here.");
+  const store = state.town.stores[target.id];
+  // Full backpack is refused BEFORE any money is taken.
+  if (player.backpack.length >= BACKPACK_SLOTS) return refuse("Backpack full!");
+  const mask = 1 << store.ingredientIndex;
+  const allergic = allergyBlock(player, mask, state.players.length);
+  if (allergic) return refuse(`You're allergic to ${allergic}!`);
+  if (state.money < store.price) return refuse("Not enough money!");
+  state.money -= store.price;
+  player.backpack.push(newItem(mask));
+  feedback(events, player.id, `Bought ${store.ingredient}`, "good");
+  world(events, "bought", player.x, player.y, {
+    playerId: player.id,
+    text: `-${store.price}`,
+  });
+}
+
+function pickUp(
+  state: GameState,
+  events: GameEvent[],
+  player: Player,
+  refuse: (text: string) => void,
+): void {
+  const target = targetOf(state, player);
+  const station = target?.kind === "station" ? state.stations[target.id] : null;
+  if (!station?.item) return refuse("Nothing to pick up.");
+  if (player.backpack.length >= BACKPACK_SLOTS) return refuse("Backpack full!");
+  const allergic = allergyBlock(
+    player,
+    station.item.mask,
+    state.players.length,
+  );
+  if (allergic) return refuse(`You're allergic to ${allergic}!`);
+  player.backpack.push(station.item);
+  feedback(
+    events,
+    player.id,
+    `Picked up ${describeItem(station.item)}`,
+    "info",
+  );
+  station.item = null;
+  world(events, "picked_up", player.x, player.y, { playerId: player.id });
+}
+
+function drop(
+  state: GameState,
+  events: GameEvent[],
+  player: Player,
+  slot: number,
+  refuse: (text: string) => void,
+): void {
+  const target = targetOf(state, player);
+  const station = target?.kind === "station" ? state.stations[target.id] : null;
+  const item = player.backpack[slot];
+  if (!station || !item) return refuse("You can't do that here.");
+  const spot = state.town.stations[station.id].tile;
+  const x = (spot.tx + 0.5) * TILE_SIZE_PX;
+  const y = (spot.ty + 0.5) * TILE_SIZE_PX;
+  if (station.kind === "oven") {
+    if (station.item) return refuse("The oven is busy!");
+    if (item.burned) return refuse("That's burned: throw it away!");
+    if (!isOvenable(item)) {
+      return refuse("Only pizzas with dough go in the oven!");
+    }
+    station.item = item;
+    player.backpack.splice(slot, 1);
+    world(events, "dropped", x, y, { playerId: player.id });
+    return;
+  }
+  if (!station.item) {
+    station.item = item;
+    player.backpack.splice(slot, 1);
+    world(events, "dropped", x, y, { playerId: player.id });
+    return;
+  }
+  const result = combineItems(station.item, item);
+  if (!result.ok) {
+    if (result.reason === "burned") {
+      return refuse("Burned food can't be combined!");
+    }
+    if (result.reason === "nothing_new") return refuse("It already has that!");
+    return refuse("Toppings only go together on dough!");
+  }
+  station.item = result.item;
+  player.backpack.splice(slot, 1);
+  feedback(events, player.id, `Made ${describeItem(result.item)}`, "good");
+  world(events, "combined", x, y, {
+    playerId: player.id,
+    text: describeMask(result.item.mask),
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * Pizza Peers rules engine: pure, deterministic TypeScript (no Deno, DOM or
+ * Phaser; no `Math.random` or `Date.now`). The host page owns a `GameState`
+ * and replaces it with what each call returns.
+ *
+ * World coordinates: pixels of a fixed logical world of 40 x 30 tiles of
+ * 32 px (1280 x 960), origin top-left, y down; scale it to fit the screen.
+ * Player, vehicle positions are centres in px; town things are tile
+ * coordinates (`tx`, `ty`; centre px = (tx + 0.5) * 32).
+ *
+ * Lifecycle:
+ * ```ts ignore
+ * let state = createGame({ seed });                  // lobby, town ready
+ * state = joinPlayer(state, { id, name }).state;    // first = VIP; max 12
+ * state = startGame(state).state;                   // host key, or VIP "start"
+ * const r = step(state, commands, dtMs);            // every frame
+ * state = r.state; // r.events: feedback for phones, world events for sounds
+ * playerView(state, id);                            // push when it changes
+ * ```
+ *
+ * What a renderer reads from `GameState`:
+ * - `town.tiles` (row-major `TileKind` values; names in `TILE_KIND_NAMES`),
+ *   `town.stores` (ingredient, price, rect, door), `town.houses` (rect,
+ *   door), `town.kitchens` (rect, openings, tableIds, ovenIds),
+ *   `town.stations` (tile of each table/oven);
+ * - `players` (x, y, name, color, facing, moving, connected, vehicleId),
+ *   `vehicles` (x, y, facing, driverId), `stations` (item with heat,
+ *   `isBaked(item)`, burned);
+ * - `houseStatuses(state)` for order bubbles (stage, wanted, progress,
+ *   hourglass); `hud(state)` for time left, money, strikes, phase, outcome.
+ *
+ * @module
+ */
+
+export * from "./constants.ts";
+export {
+  AMATEUR,
+  CHEF,
+  COOK,
+  type Difficulty,
+  DIFFICULTY_NAMES,
+  MASTER_CHEF,
+} from "./difficulty.ts";
+export {
+  ALL_INGREDIENTS_MASK,
+  describeItem,
+  describeMask,
+  type Ingredient,
+  ingredientNames,
+  INGREDIENTS,
+  isBaked,
+  type Item,
+} from "./items.ts";
+export {
+  TILE_KIND_NAMES,
+  tileCenterPx,
+  TileKind,
+  type TilePos,
+} from "./tiles.ts";
+export {
+  generateTown,
+  type House,
+  type Kitchen,
+  type StationSpot,
+  type Store,
+  type TileRect,
+  type Town,
+} from "./town.ts";
+export type {
+  EngineError,
+  EngineResult,
+  Facing,
+  FeedbackEvent,
+  GameEvent,
+  GameState,
+  Order,
+  Outcome,
+  OutcomeReason,
+  Phase,
+  Player,
+  PlayerCommand,
+  PlayerInput,
+  Station,
+  Tone,
+  Vehicle,
+  WorldEvent,
+  WorldEventName,
+} from "./types.ts";
+export {
+  createGame,
+  disconnectPlayer,
+  type GameOptions,
+  joinPlayer,
+  leavePlayer,
+  reconnectPlayer,
+  restartGame,
+  setDifficulty,
+  startGame,
+  step,
+} from "./engine.ts";
+export { type ContextAction, contextActions } from "./actions.ts";
+export {
+  type HouseStatus,
+  houseStatuses,
+  type Hud,
+  hud,
+  type ItemView,
+  type PlayerView,
+  playerView,
+  sameView,
+} from "./view.ts";
+export { addBot, botCommands, type BotTeam, createBotTeam } from "./bot.ts";

@@ -1,0 +1,552 @@
+/**
+ * Town generation from a seed. The town is a fixed 40 x 30 grid of 32 px
+ * tiles: a ring road plus straight roads cut it into blocks; three blocks hold
+ * kitchens, the others hold stores and houses along their road edges, with
+ * trees and flowers in between. Every door is a road tile and every kitchen
+ * opening faces a road, so everything is reachable by road. Generation is
+ * bounded (no retry loops without a limit) and never throws.
+ *
+ * @module
+ */
+
+import {
+  KITCHEN_COUNT,
+  MAX_HOUSES,
+  MAX_PLAYERS,
+  MAX_PRICE_COINS,
+  MIN_HOUSES,
+  MIN_PRICE_COINS,
+  STORE_COUNT,
+  TILE_SIZE_PX,
+  TOWN_HEIGHT_TILES,
+  TOWN_WIDTH_TILES,
+  VEHICLE_COUNT,
+} from "./constants.ts";
+import { type Ingredient, INGREDIENTS } from "./items.ts";
+import { layoutKitchen, type TileRect } from "./kitchen.ts";
+import {
+  chance,
+  nextInt,
+  pick,
+  type RngHolder,
+  shuffled,
+  toSeed,
+} from "./random.ts";
+import { tileIndex, TileKind, type TilePos, walkDistances } from "./tiles.ts";
+
+export type { TileRect } from "./kitchen.ts";
+
+/** An ingredient store. Its door is the road tile in front of it. */
+export interface Store {
+  /** Index in `Town.stores`. */
+  id: number;
+  /** What it sells. */
+  ingredient: Ingredient;
+  /** Index of the ingredient in INGREDIENTS (bit of its mask). */
+  ingredientIndex: number;
+  /** Price in coins, 1-5. */
+  price: number;
+  /** The building's tiles. */
+  rect: TileRect;
+  /** Road tile where players buy. */
+  door: TilePos;
+}
+
+/** A house that places orders. Its door is the road tile in front of it. */
+export interface House {
+  /** Index in `Town.houses`. */
+  id: number;
+  /** The building's tiles. */
+  rect: TileRect;
+  /** Road tile where players take orders and deliver. */
+  door: TilePos;
+}
+
+/** A kitchen: walls around `rect`, floor inside, tables and ovens. */
+export interface Kitchen {
+  /** Index in `Town.kitchens`. */
+  id: number;
+  /** Outer rectangle, walls included. */
+  rect: TileRect;
+  /** Wall tiles that are open (floor). */
+  openings: TilePos[];
+  /** Ids of its tables in `GameState.stations`. */
+  tableIds: number[];
+  /** Ids of its ovens in `GameState.stations`. */
+  ovenIds: number[];
+}
+
+/** Where a table or oven stands. */
+export interface StationSpot {
+  /** Index in `Town.stations` and `GameState.stations`. */
+  id: number;
+  /** Table or oven. */
+  kind: "table" | "oven";
+  /** The kitchen it belongs to. */
+  kitchenId: number;
+  /** Its tile (a blocking tile of kind Table or Oven). */
+  tile: TilePos;
+}
+
+/** A generated town. Static for a whole round: never mutated by `step`. */
+export interface Town {
+  /** The seed it was generated from. */
+  seed: number;
+  /** Width in tiles (40). */
+  widthTiles: number;
+  /** Height in tiles (30). */
+  heightTiles: number;
+  /** Tile size in px (32); positions in the state are px of this world. */
+  tileSizePx: number;
+  /** Row-major tile kinds (see TileKind), length widthTiles x heightTiles. */
+  tiles: number[];
+  /** The 8 stores. */
+  stores: Store[];
+  /** The 30-50 houses. */
+  houses: House[];
+  /** The 3 kitchens. */
+  kitchens: Kitchen[];
+  /** Tables and ovens, kitchen by kitchen. */
+  stations: StationSpot[];
+  /** Road tiles where the 5 vehicles start. */
+  vehicleSpawns: TilePos[];
+  /** Road tiles where players appear, in join order (12). */
+  spawnTiles: TilePos[];
+}
+
+const ROAD_TOP = 1;
+const ROAD_LEFT = 1;
+const ROAD_BOTTOM = TOWN_HEIGHT_TILES - 2;
+const ROAD_RIGHT = TOWN_WIDTH_TILES - 2;
+const BLOCK_MIN_WIDTH_TILES = 8;
+const BLOCK_MAX_WIDTH_TILES = 12;
+const BLOCK_MIN_HEIGHT_TILES = 5;
+const BLOCK_MAX_HEIGHT_TILES = 7;
+const KITCHEN_MAX_WIDTH_TILES = 9;
+const HOUSE_WIDTH_TILES = 2;
+const STORE_WIDTH_TILES = 3;
+const LOT_DEPTH_TILES = 2;
+const LOT_GAP_CHANCE = 0.15;
+const GARDEN_TREE_CHANCE = 0.3;
+const GARDEN_FLOWER_CHANCE = 0.2;
+const BORDER_TREE_CHANCE = 0.45;
+const VEHICLE_MIN_SPACING_TILES = 4;
+
+interface Block extends TileRect {
+  row: number;
+  col: number;
+}
+
+interface Lot {
+  rect: TileRect;
+  door: TilePos;
+}
+
+/**
+ * Generates a town from a seed: same seed, same town.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { generateTown } from "./town.ts";
+ * const town = generateTown(7);
+ * assert.equal(town.kitchens.length, 3);
+ * assert.deepEqual(generateTown(7), town);
+ * ```
+ */
+export function generateTown(seed: number): Town {
+  const s = toSeed(seed);
+  const holder: RngHolder = { rng: s };
+  const tiles = new Array<number>(TOWN_WIDTH_TILES * TOWN_HEIGHT_TILES).fill(
+    TileKind.Grass,
+  );
+  const set = (tx: number, ty: number, kind: number) => {
+    tiles[tileIndex(tx, ty)] = kind;
+  };
+
+  // Roads: a ring plus straight roads between blocks.
+  const colWidths = partition(
+    holder,
+    ROAD_RIGHT - ROAD_LEFT - 1,
+    BLOCK_MIN_WIDTH_TILES,
+    BLOCK_MAX_WIDTH_TILES,
+  );
+  const rowHeights = partition(
+    holder,
+    ROAD_BOTTOM - ROAD_TOP - 1,
+    BLOCK_MIN_HEIGHT_TILES,
+    BLOCK_MAX_HEIGHT_TILES,
+  );
+  const roadCols = cumulativeRoads(ROAD_LEFT, colWidths);
+  const roadRows = cumulativeRoads(ROAD_TOP, rowHeights);
+  for (const x of roadCols) {
+    for (let y = ROAD_TOP; y <= ROAD_BOTTOM; y++) set(x, y, TileKind.Road);
+  }
+  for (const y of roadRows) {
+    for (let x = ROAD_LEFT; x <= ROAD_RIGHT; x++) set(x, y, TileKind.Road);
+  }
+  const blocks: Block[] = [];
+  rowHeights.forEach((h, row) => {
+    colWidths.forEach((w, col) => {
+      blocks.push({
+        tx: roadCols[col] + 1,
+        ty: roadRows[row] + 1,
+        w,
+        h,
+        row,
+        col,
+      });
+    });
+  });
+
+  // Kitchens: three blocks, spread out where possible.
+  const kitchenBlocks = chooseKitchenBlocks(holder, blocks);
+  const kitchens: Kitchen[] = [];
+  const stations: StationSpot[] = [];
+  for (const block of kitchenBlocks) {
+    const kw = Math.min(block.w, KITCHEN_MAX_WIDTH_TILES);
+    const kx = block.tx + nextInt(holder, 0, block.w - kw);
+    const rect: TileRect = { tx: kx, ty: block.ty, w: kw, h: block.h };
+    const layout = layoutKitchen(rect, holder);
+    for (let y = rect.ty; y < rect.ty + rect.h; y++) {
+      for (let x = rect.tx; x < rect.tx + rect.w; x++) {
+        const edge = x === rect.tx || y === rect.ty ||
+          x === rect.tx + rect.w - 1 || y === rect.ty + rect.h - 1;
+        set(x, y, edge ? TileKind.Wall : TileKind.Floor);
+      }
+    }
+    for (const o of layout.openings) set(o.tx, o.ty, TileKind.Floor);
+    const id = kitchens.length;
+    const kitchen: Kitchen = {
+      id,
+      rect,
+      openings: layout.openings,
+      tableIds: [],
+      ovenIds: [],
+    };
+    for (const t of layout.tables) {
+      set(t.tx, t.ty, TileKind.Table);
+      kitchen.tableIds.push(stations.length);
+      stations.push({
+        id: stations.length,
+        kind: "table",
+        kitchenId: id,
+        tile: t,
+      });
+    }
+    for (const o of layout.ovens) {
+      set(o.tx, o.ty, TileKind.Oven);
+      kitchen.ovenIds.push(stations.length);
+      stations.push({
+        id: stations.length,
+        kind: "oven",
+        kitchenId: id,
+        tile: o,
+      });
+    }
+    kitchens.push(kitchen);
+    // Columns of the block beside the kitchen become a garden.
+    for (let y = block.ty; y < block.ty + block.h; y++) {
+      for (let x = block.tx; x < block.tx + block.w; x++) {
+        if (x < rect.tx || x >= rect.tx + rect.w) garden(holder, set, x, y);
+      }
+    }
+  }
+
+  // Lots along the top and bottom edge of every other block.
+  const edges: TileRect[] = [];
+  const edgeFacesUp: boolean[] = [];
+  for (const block of blocks) {
+    if (kitchenBlocks.includes(block)) continue;
+    edges.push({ tx: block.tx, ty: block.ty, w: block.w, h: LOT_DEPTH_TILES });
+    edgeFacesUp.push(true);
+    edges.push({
+      tx: block.tx,
+      ty: block.ty + block.h - LOT_DEPTH_TILES,
+      w: block.w,
+      h: LOT_DEPTH_TILES,
+    });
+    edgeFacesUp.push(false);
+    for (
+      let y = block.ty + LOT_DEPTH_TILES;
+      y < block.ty + block.h - LOT_DEPTH_TILES;
+      y++
+    ) {
+      for (let x = block.tx; x < block.tx + block.w; x++) {
+        garden(holder, set, x, y);
+      }
+    }
+  }
+  // Every building gets its own door tile: two buildings facing each other
+  // across a road never share one (a player there could use only one).
+  const usedDoors = new Set<number>();
+  const lotOf = (e: number, x: number, w: number): Lot | null => {
+    const edge = edges[e];
+    const ty = edgeFacesUp[e] ? edge.ty - 1 : edge.ty + LOT_DEPTH_TILES;
+    const mid = x + Math.floor((w - 1) / 2);
+    const columns = [mid];
+    for (let tx = x; tx < x + w; tx++) if (tx !== mid) columns.push(tx);
+    for (const tx of columns) {
+      const key = tileIndex(tx, ty);
+      if (usedDoors.has(key)) continue;
+      usedDoors.add(key);
+      return {
+        rect: { tx: x, ty: edge.ty, w, h: LOT_DEPTH_TILES },
+        door: { tx, ty },
+      };
+    }
+    return null;
+  };
+  const storeEdges = shuffled(holder, edges.map((_, i) => i))
+    .slice(0, STORE_COUNT)
+    .sort((a, b) => a - b);
+  const storeLots: Lot[] = [];
+  const storeX = new Map<number, number>();
+  for (const e of storeEdges) {
+    const edge = edges[e];
+    const positions = edge.w - STORE_WIDTH_TILES + 1;
+    const first = nextInt(holder, 0, positions - 1);
+    for (let k = 0; k < positions; k++) {
+      const sx = edge.tx + (first + k) % positions;
+      const lot = lotOf(e, sx, STORE_WIDTH_TILES);
+      if (lot) {
+        storeLots.push(lot);
+        storeX.set(e, sx);
+        break;
+      }
+    }
+  }
+  const houseSlots: Lot[] = [];
+  const spare: TilePos[] = [];
+  edges.forEach((edge, e) => {
+    const sx = storeX.get(e);
+    const spans: [number, number][] = sx === undefined
+      ? [[edge.tx, edge.tx + edge.w]]
+      : [[edge.tx, sx], [sx + STORE_WIDTH_TILES, edge.tx + edge.w]];
+    for (const [from, to] of spans) {
+      let x = from;
+      while (x < to) {
+        const lot =
+          x + HOUSE_WIDTH_TILES <= to && !chance(holder, LOT_GAP_CHANCE)
+            ? lotOf(e, x, HOUSE_WIDTH_TILES)
+            : null;
+        if (lot) {
+          houseSlots.push(lot);
+          x += HOUSE_WIDTH_TILES;
+        } else {
+          for (let y = edge.ty; y < edge.ty + edge.h; y++) {
+            spare.push({ tx: x, ty: y });
+          }
+          x += 1;
+        }
+      }
+    }
+  });
+
+  // Stores: every ingredient at least once, the rest at random, prices 1-5.
+  const ingredientIndexes = shuffled(holder, [
+    0,
+    1,
+    2,
+    3,
+    4,
+    ...Array.from(
+      { length: STORE_COUNT - INGREDIENTS.length },
+      () => nextInt(holder, 0, INGREDIENTS.length - 1),
+    ),
+  ]);
+  storeLots.sort(byPosition);
+  const stores: Store[] = storeLots.map((lot, id) => {
+    fillRect(set, lot.rect, TileKind.Store);
+    const ingredientIndex = ingredientIndexes[id];
+    return {
+      id,
+      ingredient: INGREDIENTS[ingredientIndex],
+      ingredientIndex,
+      price: nextInt(holder, MIN_PRICE_COINS, MAX_PRICE_COINS),
+      rect: lot.rect,
+      door: lot.door,
+    };
+  });
+
+  // Houses: a random subset of the slots; the other slots become gardens.
+  const houseCount = Math.min(
+    houseSlots.length,
+    nextInt(holder, MIN_HOUSES, MAX_HOUSES),
+  );
+  const order = shuffled(holder, houseSlots);
+  const chosen = order.slice(0, houseCount).sort(byPosition);
+  for (const lot of order.slice(houseCount)) {
+    for (let y = lot.rect.ty; y < lot.rect.ty + lot.rect.h; y++) {
+      for (let x = lot.rect.tx; x < lot.rect.tx + lot.rect.w; x++) {
+        spare.push({ tx: x, ty: y });
+      }
+    }
+  }
+  const houses: House[] = chosen.map((lot, id) => {
+    fillRect(set, lot.rect, TileKind.House);
+    return { id, rect: lot.rect, door: lot.door };
+  });
+  for (const p of spare) garden(holder, set, p.tx, p.ty);
+
+  // The border outside the ring road: trees and grass.
+  for (let y = 0; y < TOWN_HEIGHT_TILES; y++) {
+    for (let x = 0; x < TOWN_WIDTH_TILES; x++) {
+      const border = x < ROAD_LEFT || y < ROAD_TOP || x > ROAD_RIGHT ||
+        y > ROAD_BOTTOM;
+      if (border && chance(holder, BORDER_TREE_CHANCE)) {
+        set(x, y, TileKind.Tree);
+      }
+    }
+  }
+
+  const doorKeys = new Set(
+    [...stores, ...houses].map((b) => tileIndex(b.door.tx, b.door.ty)),
+  );
+  const roads: TilePos[] = [];
+  for (let y = 0; y < TOWN_HEIGHT_TILES; y++) {
+    for (let x = 0; x < TOWN_WIDTH_TILES; x++) {
+      if (tiles[tileIndex(x, y)] === TileKind.Road) {
+        roads.push({ tx: x, ty: y });
+      }
+    }
+  }
+  const freeRoads = roads.filter((r) => !doorKeys.has(tileIndex(r.tx, r.ty)));
+  return {
+    seed: s,
+    widthTiles: TOWN_WIDTH_TILES,
+    heightTiles: TOWN_HEIGHT_TILES,
+    tileSizePx: TILE_SIZE_PX,
+    tiles,
+    stores,
+    houses,
+    kitchens,
+    stations,
+    vehicleSpawns: chooseVehicleSpawns(holder, freeRoads),
+    spawnTiles: chooseSpawnTiles(tiles, roads, doorKeys),
+  };
+}
+
+/** Splits `total` into parts within [min, max]; falls back to near-equal parts. */
+function partition(
+  holder: RngHolder,
+  total: number,
+  min: number,
+  max: number,
+): number[] {
+  const options: number[] = [];
+  for (let k = 1; k <= total; k++) {
+    const sum = total - (k - 1); // k parts and k - 1 roads between them
+    if (sum >= k * min && sum <= k * max) options.push(k);
+  }
+  const k = options.length > 0 ? pick(holder, options) : 1;
+  const sum = total - (k - 1);
+  const base = Math.floor(sum / k);
+  const parts = new Array<number>(k).fill(base);
+  for (let i = 0; i < sum - base * k; i++) parts[i] += 1;
+  if (options.length === 0) return parts;
+  // Move single tiles between parts at random, staying within [min, max].
+  for (let i = 0; i < 4 * k; i++) {
+    const a = nextInt(holder, 0, k - 1);
+    const b = nextInt(holder, 0, k - 1);
+    if (a !== b && parts[a] > min && parts[b] < max) {
+      parts[a] -= 1;
+      parts[b] += 1;
+    }
+  }
+  return parts;
+}
+
+function cumulativeRoads(first: number, parts: readonly number[]): number[] {
+  const roads = [first];
+  for (const p of parts) roads.push(roads[roads.length - 1] + p + 1);
+  return roads;
+}
+
+function chooseKitchenBlocks(holder: RngHolder, blocks: Block[]): Block[] {
+  const candidates = shuffled(holder, blocks);
+  const chosen: Block[] = [];
+  for (const b of candidates) {
+    if (chosen.length === KITCHEN_COUNT) break;
+    const touching = chosen.some((c) =>
+      Math.abs(c.row - b.row) + Math.abs(c.col - b.col) <= 1
+    );
+    if (!touching) chosen.push(b);
+  }
+  for (const b of candidates) {
+    if (chosen.length === KITCHEN_COUNT) break;
+    if (!chosen.includes(b)) chosen.push(b);
+  }
+  return chosen;
+}
+
+function garden(
+  holder: RngHolder,
+  set: (tx: number, ty: number, kind: number) => void,
+  tx: number,
+  ty: number,
+): void {
+  const r = nextInt(holder, 0, 999) / 1000;
+  if (r < GARDEN_TREE_CHANCE) set(tx, ty, TileKind.Tree);
+  else if (r < GARDEN_TREE_CHANCE + GARDEN_FLOWER_CHANCE) {
+    set(tx, ty, TileKind.Flowers);
+  } else set(tx, ty, TileKind.Grass);
+}
+
+function fillRect(
+  set: (tx: number, ty: number, kind: number) => void,
+  rect: TileRect,
+  kind: number,
+): void {
+  for (let y = rect.ty; y < rect.ty + rect.h; y++) {
+    for (let x = rect.tx; x < rect.tx + rect.w; x++) set(x, y, kind);
+  }
+}
+
+function byPosition(a: Lot, b: Lot): number {
+  return a.rect.ty - b.rect.ty || a.rect.tx - b.rect.tx;
+}
+
+function chooseVehicleSpawns(holder: RngHolder, roads: TilePos[]): TilePos[] {
+  const candidates = shuffled(holder, roads);
+  const chosen: TilePos[] = [];
+  for (const spacing of [VEHICLE_MIN_SPACING_TILES, 0]) {
+    for (const r of candidates) {
+      if (chosen.length === VEHICLE_COUNT) return chosen;
+      const near = chosen.some((c) =>
+        c === r ||
+        Math.max(Math.abs(c.tx - r.tx), Math.abs(c.ty - r.ty)) < spacing
+      );
+      if (!near) chosen.push(r);
+    }
+  }
+  return chosen;
+}
+
+function chooseSpawnTiles(
+  tiles: readonly number[],
+  roads: TilePos[],
+  doorKeys: ReadonlySet<number>,
+): TilePos[] {
+  const cx = TOWN_WIDTH_TILES / 2;
+  const cy = TOWN_HEIGHT_TILES / 2;
+  let centre = roads[0];
+  for (const r of roads) {
+    const d = Math.abs(r.tx - cx) + Math.abs(r.ty - cy);
+    if (d < Math.abs(centre.tx - cx) + Math.abs(centre.ty - cy)) centre = r;
+  }
+  const dist = walkDistances(
+    tiles,
+    [centre],
+    (tx, ty) => tiles[tileIndex(tx, ty)] === TileKind.Road,
+  );
+  return roads
+    .filter((r) =>
+      dist[tileIndex(r.tx, r.ty)] >= 0 && !doorKeys.has(tileIndex(r.tx, r.ty))
+    )
+    .sort((a, b) =>
+      dist[tileIndex(a.tx, a.ty)] - dist[tileIndex(b.tx, b.ty)] ||
+      a.ty - b.ty || a.tx - b.tx
+    )
+    .slice(0, MAX_PLAYERS);
+}
