@@ -53,8 +53,8 @@ export async function startServer(
   });
   const tls = config.tlsCertFile
     ? {
-      cert: await Deno.readTextFile(config.tlsCertFile),
-      key: await Deno.readTextFile(config.tlsKeyFile),
+      cert: await readSetting("TLS_CERT", config.tlsCertFile),
+      key: await readSetting("TLS_KEY", config.tlsKeyFile),
     }
     : {};
   const { promise: listening, resolve } = Promise.withResolvers<number>();
@@ -87,4 +87,17 @@ export async function startServer(
       return closing;
     },
   };
+}
+
+/** Reads a file named by a setting, saying which setting when it fails. */
+async function readSetting(name: string, path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    const hint = error instanceof Deno.errors.NotCapable ||
+        error instanceof Deno.errors.PermissionDenied
+      ? ` (allow it with --allow-read=${path})`
+      : "";
+    throw new Error(`Cannot read ${name} file ${path}${hint}: ${error}`);
+  }
 }
