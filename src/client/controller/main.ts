@@ -1,0 +1,228 @@
+/**
+ * Entry point of the phone page: join form, connection, joystick and
+ * buttons wired together.
+ *
+ * @module
+ */
+/// <reference lib="dom" />
+import type { PlayerView } from "../../protocol.ts";
+import {
+  type ClientConfig,
+  DEFAULT_RELAY_AFTER_MS,
+  fetchClientConfig,
+} from "../shared/client_config.ts";
+import { createPeer } from "../shared/peer_factory.ts";
+import { socketUrlFor } from "../shared/signaling_socket.ts";
+import { ControllerView } from "./controller_view.ts";
+import {
+  canFullscreen,
+  keepScreenOn,
+  toggleFullscreen,
+  vibrate,
+} from "./device_features.ts";
+import { InputThrottle } from "./input_throttle.ts";
+import { checkName, checkRoomCode } from "./join_validation.ts";
+import { bindJoystick } from "./joystick.ts";
+import { sameStick, type Stick, STICK_CENTRE } from "./joystick_math.ts";
+import { PhoneSession, type PhoneStage } from "./phone_session.ts";
+import type { PhoneSnapshot } from "./phone_snapshot.ts";
+import { SessionStore } from "./session_store.ts";
+
+const view = new ControllerView();
+const store = new SessionStore(localStorage, sessionStorage);
+let session: PhoneSession | null = null;
+let config: ClientConfig | null = null;
+let stick: Stick = STICK_CENTRE;
+let lastView: PlayerView | null = null;
+let myName: string | null = null;
+let movesSent = 0;
+
+const throttle = new InputThrottle<Stick>({
+  equals: sameStick,
+  send: (value) => {
+    movesSent++;
+    session?.send({ t: "move", x: value.x, y: value.y });
+  },
+});
+const wakeLock = keepScreenOn(() => session?.stage.kind === "ready");
+
+bindJoystick(
+  { zone: view.stickZone, base: view.stickBase, knob: view.stickKnob },
+  (next) => {
+    stick = next;
+    throttle.push(next);
+  },
+);
+
+async function loadConfig(): Promise<ClientConfig> {
+  if (config) return config;
+  try {
+    config = await fetchClientConfig(location.origin);
+  } catch {
+    config = {
+      iceServers: [],
+      lanOrigins: [],
+      relayAfterMs: DEFAULT_RELAY_AFTER_MS,
+      maxPlayersPerRoom: 12,
+    };
+  }
+  return config;
+}
+
+async function start(
+  room: string,
+  name: string,
+  token?: string,
+): Promise<void> {
+  const settings = await loadConfig();
+  session?.close();
+  const next = new PhoneSession({
+    socketUrl: socketUrlFor(location.origin),
+    createPeer: () =>
+      createPeer({ initiator: true, iceServers: settings.iceServers }),
+    relayAfterMs: settings.relayAfterMs,
+    store,
+  });
+  session = next;
+  next.on("stage", onStage);
+  next.on("joined", (info) => {
+    myName = info.name;
+    view.showMe(info.name, info.vip);
+    if (info.renamed) {
+      view.toast(`That name was taken, so you are "${info.name}".`, "info");
+    }
+  });
+  next.on("message", (message) => {
+    switch (message.t) {
+      case "view":
+        lastView = message.view;
+        view.renderView(message.view, (id) => session?.send({ t: "act", id }));
+        return;
+      case "feedback":
+        view.toast(message.text, message.tone);
+        vibrate(message.tone);
+        return;
+      default:
+        return;
+    }
+  });
+  view.show("connect");
+  next.join(room, name, token);
+}
+
+function onStage(stage: PhoneStage): void {
+  view.showStage(stage);
+  wakeLock.update();
+  switch (stage.kind) {
+    case "server":
+    case "joining":
+    case "peer":
+      if (!myName) view.show("connect");
+      return;
+    case "ready":
+      view.show("play");
+      throttle.reset();
+      throttle.push(stick);
+      return;
+    case "hostAway":
+      if (myName) view.show("play");
+      return;
+    case "refused":
+    case "unreachable":
+      view.setJoinBusy(false);
+      view.setFieldError("form", stage.message);
+      if (stage.kind === "refused" && stage.code === "name taken") {
+        view.nameInput.focus();
+      }
+      view.show("join");
+      return;
+    case "ended":
+      myName = null;
+      lastView = null;
+      vibrate("bad");
+      view.showEnded(stage.message);
+      return;
+    case "idle":
+      myName = null;
+      view.setJoinBusy(false);
+      view.show("join");
+      return;
+  }
+}
+
+function validate(showEmpty: boolean): { room: string; name: string } | null {
+  const room = checkRoomCode(view.roomInput.value);
+  const name = checkName(view.nameInput.value);
+  const roomShown = showEmpty || view.roomInput.value.trim() !== "";
+  const nameShown = showEmpty || view.nameInput.value.trim() !== "";
+  view.setFieldError("room", room.ok || !roomShown ? "" : room.message);
+  view.setFieldError("name", name.ok || !nameShown ? "" : name.message);
+  return room.ok && name.ok ? { room: room.value, name: name.value } : null;
+}
+
+view.roomInput.addEventListener("input", () => {
+  const upper = view.roomInput.value.toUpperCase();
+  if (upper !== view.roomInput.value) view.roomInput.value = upper;
+  view.setFieldError("form", "");
+  if (checkRoomCode(upper).ok || upper.length > 4) validate(false);
+  else view.setFieldError("room", "");
+});
+view.roomInput.addEventListener("blur", () => validate(false));
+view.nameInput.addEventListener("input", () => {
+  view.setFieldError("form", "");
+  validate(false);
+});
+view.form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const fields = validate(true);
+  if (!fields) return;
+  store.name = fields.name;
+  view.setJoinBusy(true);
+  void start(
+    fields.room,
+    fields.name,
+    store.tokenFor(fields.room, fields.name),
+  );
+});
+view.fullscreenButton.hidden = !canFullscreen();
+view.fullscreenButton.addEventListener("click", () => void toggleFullscreen());
+view.leaveButton.addEventListener("click", () => {
+  if (confirm("Leave the game for good?")) session?.leave();
+});
+view.againButton.addEventListener("click", () => {
+  view.setJoinBusy(false);
+  view.setFieldError("form", "");
+  view.show("join");
+});
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") session?.wake();
+});
+addEventListener("online", () => session?.wake());
+
+globalThis.pizzaPhone = {
+  snapshot: (): PhoneSnapshot => ({
+    stage: session?.stage.kind ?? "idle",
+    name: myName,
+    view: lastView,
+    movesSent,
+  }),
+};
+
+function boot(): void {
+  const params = new URLSearchParams(location.search);
+  const linkRoom = params.get("room") ?? "";
+  view.roomInput.value = linkRoom.toUpperCase().slice(0, 8);
+  view.nameInput.value = store.name;
+  const seat = store.seat;
+  if (seat && (!linkRoom || linkRoom.toUpperCase() === seat.room)) {
+    view.roomInput.value = seat.room;
+    myName = seat.name;
+    view.showMe(seat.name, false);
+    void start(seat.room, seat.name, seat.token);
+    return;
+  }
+  view.show("join");
+  (view.roomInput.value ? view.nameInput : view.roomInput).focus();
+}
+
+boot();

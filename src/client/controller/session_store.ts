@@ -1,0 +1,132 @@
+/**
+ * What the phone remembers: the player's name (localStorage, across games)
+ * and the current seat (room, final name, reconnect token) in
+ * sessionStorage, so a reload or a restored tab rejoins as the same player.
+ * A copy of each token is kept per room and name in localStorage, so typing
+ * the same code and name in a new tab also takes the seat back.
+ *
+ * @module
+ */
+
+/** localStorage key of the remembered name. */
+export const NAME_KEY = "pizza-peers-name";
+/** sessionStorage key of the current seat. */
+export const SEAT_KEY = "pizza-peers-seat";
+/** localStorage key of the token backup per room and name. */
+export const TOKENS_KEY = "pizza-peers-tokens";
+/** Token backups older than this are dropped, in ms. */
+export const TOKEN_MAX_AGE_MS = 6 * 60 * 60 * 1000;
+
+/** The player's place in a game. */
+export interface Seat {
+  /** Room code. */
+  room: string;
+  /** Final name given by the server. */
+  name: string;
+  /** Token proving this phone owns the player. */
+  token: string;
+}
+
+type KeyValue = Pick<Storage, "getItem" | "setItem" | "removeItem">;
+
+/** Reads and writes the phone's memory; storage failures are ignored. */
+export class SessionStore {
+  /** @param local Long-lived storage. @param session Per-tab storage. */
+  constructor(
+    private readonly local: KeyValue,
+    private readonly session: KeyValue,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The last name typed on this phone, or "". */
+  get name(): string {
+    return safeGet(this.local, NAME_KEY) ?? "";
+  }
+
+  /** Remembers the typed name. */
+  set name(value: string) {
+    safeSet(this.local, NAME_KEY, value);
+  }
+
+  /** The seat this tab holds, or null. */
+  get seat(): Seat | null {
+    const data = parseJson(safeGet(this.session, SEAT_KEY));
+    return isSeat(data) ? data : null;
+  }
+
+  /** Saves the seat (and the token backup). */
+  saveSeat(seat: Seat): void {
+    safeSet(this.session, SEAT_KEY, JSON.stringify(seat));
+    const tokens = this.#tokens();
+    tokens[`${seat.room}/${seat.name}`] = { token: seat.token, at: this.now() };
+    safeSet(this.local, TOKENS_KEY, JSON.stringify(tokens));
+  }
+
+  /** The backed-up token for this room and name, if any. */
+  tokenFor(room: string, name: string): string | undefined {
+    return this.#tokens()[`${room}/${name}`]?.token;
+  }
+
+  /** Forgets the seat (game over, left, or refused). */
+  clearSeat(): void {
+    const seat = this.seat;
+    try {
+      this.session.removeItem(SEAT_KEY);
+    } catch {
+      // Ignore.
+    }
+    if (!seat) return;
+    const tokens = this.#tokens();
+    delete tokens[`${seat.room}/${seat.name}`];
+    safeSet(this.local, TOKENS_KEY, JSON.stringify(tokens));
+  }
+
+  #tokens(): Record<string, { token: string; at: number }> {
+    const data = parseJson(safeGet(this.local, TOKENS_KEY));
+    const out: Record<string, { token: string; at: number }> = {};
+    if (typeof data !== "object" || data === null) return out;
+    const cutoff = this.now() - TOKEN_MAX_AGE_MS;
+    for (const [key, value] of Object.entries(data)) {
+      const entry = value as { token?: unknown; at?: unknown };
+      if (
+        typeof entry?.token === "string" && typeof entry.at === "number" &&
+        entry.at > cutoff
+      ) {
+        out[key] = { token: entry.token, at: entry.at };
+      }
+    }
+    return out;
+  }
+}
+
+function isSeat(data: unknown): data is Seat {
+  const seat = data as Seat | null;
+  return typeof seat === "object" && seat !== null &&
+    typeof seat.room === "string" && typeof seat.name === "string" &&
+    typeof seat.token === "string";
+}
+
+function parseJson(raw: string | null): unknown {
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}
+
+function safeGet(storage: KeyValue, key: string): string | null {
+  try {
+    return storage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function safeSet(storage: KeyValue, key: string, value: string): void {
+  try {
+    storage.setItem(key, value);
+  } catch {
+    // Private mode or full: the phone just forgets.
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * What the host page gives the game scenes: the game to draw, a way to step
+ * it (the page sends what it produces to the phones), each player's link
+ * state, the join details and the host's own commands.
+ *
+ * @module
+ */
+import type { FrameResult, HostGame } from "./host_game.ts";
+
+/** How a player is connected, for the indicator over their head. */
+export type LinkKind =
+  | "p2p"
+  | "relayed"
+  | "connecting"
+  | "disconnected"
+  | "bot";
+
+/** Where phones join. */
+export interface JoinInfo {
+  /** Room code, e.g. "ABCD". */
+  room: string;
+  /** Join URL shown in the HUD. */
+  url: string;
+}
+
+/** The host page's side of the game scenes. */
+export interface GameSource {
+  /** The game (read its `state`; never mutate it). */
+  readonly game: HostGame;
+  /** Steps the game by `dtMs`; the page has sent the outbox when this returns. */
+  frame(dtMs: number): FrameResult;
+  /** Connection of a player. */
+  link(id: string): LinkKind;
+  /** Room code and join URL, or null before a room exists. */
+  joinInfo(): JoinInfo | null;
+  /** Host start (key or click); no-op unless in the lobby. */
+  start(): void;
+  /** Host restart; no-op unless the round is over. */
+  restart(): void;
+  /** Adds bots for a solo try (lobby only). */
+  fillBots(): void;
+}

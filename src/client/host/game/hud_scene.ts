@@ -1,0 +1,372 @@
+/**
+ * The Phaser scene over the world: the HUD band (time left, money, strikes,
+ * pizzas delivered, difficulty, room code and join URL, mute button) and the
+ * lobby, pause and game-over panels. Texts change only when their value does.
+ *
+ * @module
+ */
+/// <reference lib="dom" />
+import * as Phaser from "phaser";
+import {
+  type GameState,
+  hud,
+  WORLD_HEIGHT_PX,
+  WORLD_WIDTH_PX,
+} from "../../../game/mod.ts";
+import { drawCoin, drawItem } from "./art.ts";
+import type { GameSource } from "./game_source.ts";
+import type { SoundBoard } from "./sound_board.ts";
+import { HUD_HEIGHT_PX } from "./world_scene.ts";
+
+/** Key of this scene. */
+export const HUD_SCENE_KEY = "hud";
+/** Seconds left from which the clock turns red. */
+const HURRY_SECONDS = 30;
+const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+const PANEL_COLOR = 0x1b1033;
+const ACCENT = "#ffb703";
+
+type Text = Phaser.GameObjects.Text;
+
+/** Draws the HUD and the lobby / pause / game-over panels. */
+export class HudScene extends Phaser.Scene {
+  #source: GameSource;
+  #sound: SoundBoard;
+  #time!: Text;
+  #money!: Text;
+  #delivered!: Text;
+  #difficulty!: Text;
+  #code!: Text;
+  #url!: Text;
+  #strikes!: Phaser.GameObjects.Graphics;
+  #mute!: Phaser.GameObjects.Graphics;
+  #lobby!: Phaser.GameObjects.Container;
+  #lobbyLine!: Text;
+  #pause!: Phaser.GameObjects.Container;
+  #pauseText!: Text;
+  #over!: Phaser.GameObjects.Container;
+  #overTitle!: Text;
+  #overReason!: Text;
+  #overStats!: Text;
+  #dim!: Phaser.GameObjects.Rectangle;
+  #keys = new Map<string, string>();
+
+  /** @param source the page's game; @param sound the sound board. */
+  constructor(source: GameSource, sound: SoundBoard) {
+    super({ key: HUD_SCENE_KEY, active: true });
+    this.#source = source;
+    this.#sound = sound;
+  }
+
+  /** Builds the HUD band and the (hidden) panels. */
+  create(): void {
+    const W = WORLD_WIDTH_PX;
+    const band = this.add.graphics();
+    band.fillStyle(PANEL_COLOR, 1);
+    band.fillRect(0, 0, W, HUD_HEIGHT_PX);
+    band.fillStyle(0xffb703, 1);
+    band.fillRect(0, HUD_HEIGHT_PX - 4, W, 4);
+
+    // clock
+    const clock = this.add.graphics();
+    clock.fillStyle(0xffffff, 1).fillCircle(38, 42, 22);
+    clock.lineStyle(5, 0x1b1033, 1).strokeCircle(38, 42, 17);
+    clock.lineStyle(4, 0x1b1033, 1).lineBetween(38, 42, 38, 31).lineBetween(
+      38,
+      42,
+      46,
+      46,
+    );
+    this.#time = this.#text(70, 42, "6:00", 46).setOrigin(0, 0.5);
+
+    // money
+    const coinKey = "hud-coin";
+    if (!this.textures.exists(coinKey)) {
+      const tex = this.textures.createCanvas(coinKey, 44, 44);
+      if (tex) {
+        drawCoin(tex.getContext(), 22);
+        tex.refresh();
+      }
+    }
+    this.add.image(222, 42, coinKey);
+    this.#money = this.#text(250, 42, "0", 40).setOrigin(0, 0.5);
+
+    // strikes
+    this.#text(370, 24, "STRIKES", 14, "#b3a8d6").setOrigin(0, 0.5);
+    this.#strikes = this.add.graphics();
+
+    // delivered
+    const pizzaKey = "hud-pizza";
+    if (!this.textures.exists(pizzaKey)) {
+      const tex = this.textures.createCanvas(pizzaKey, 44, 44);
+      if (tex) {
+        drawItem(tex.getContext(), 0b00111, "baked", 22, 22, 18);
+        tex.refresh();
+      }
+    }
+    this.add.image(520, 42, pizzaKey);
+    this.#delivered = this.#text(548, 42, "0", 40).setOrigin(0, 0.5);
+
+    this.#difficulty = this.#text(640, 42, "Amateur", 22, "#1b1033")
+      .setOrigin(0, 0.5).setBackgroundColor("#ffd166").setPadding(10, 4, 10, 4);
+
+    // join info, right
+    this.#text(W - 78, 20, "JOIN AT", 13, "#b3a8d6").setOrigin(1, 0.5);
+    this.#url = this.#text(W - 78, 42, "", 20).setOrigin(1, 0.5);
+    this.#code = this.#text(W - 78, 66, "", 18, ACCENT).setOrigin(1, 0.5);
+
+    // mute button
+    this.#mute = this.add.graphics();
+    const hit = this.add.zone(W - 38, 42, 60, 60).setInteractive({
+      useHandCursor: true,
+    });
+    hit.on("pointerdown", () => this.toggleMute());
+    this.#drawMute();
+
+    // panels
+    const top = HUD_HEIGHT_PX;
+    this.#dim = this.add.rectangle(0, top, W, WORLD_HEIGHT_PX, 0x0c0818, 0.55)
+      .setOrigin(0, 0).setVisible(false);
+    this.#lobby = this.#panel(W / 2, top + WORLD_HEIGHT_PX - 118, 900, 180);
+    const title = this.#text(0, -52, "Grab your phones!", 40, ACCENT);
+    this.#lobbyLine = this.#text(0, 0, "", 22, "#f6f1ff");
+    const keys = this.#text(
+      0,
+      46,
+      "Enter: start   •   B: fill with bots   •   M: mute",
+      20,
+      "#b3a8d6",
+    );
+    const botButton = this.#button(
+      330,
+      -52,
+      "+ Bots",
+      () => this.#source.fillBots(),
+    );
+    const startButton = this.#button(
+      -330,
+      -52,
+      "Start",
+      () => this.#source.start(),
+    );
+    this.#lobby.add([title, this.#lobbyLine, keys, botButton, startButton]);
+
+    this.#pause = this.#panel(W / 2, top + WORLD_HEIGHT_PX / 2, 820, 150);
+    const pauseTitle = this.#text(0, -30, "PAUSED", 48, ACCENT);
+    this.#pauseText = this.#text(0, 30, "", 24);
+    this.#pause.add([pauseTitle, this.#pauseText]);
+
+    this.#over = this.#panel(W / 2, top + WORLD_HEIGHT_PX / 2, 900, 300);
+    this.#overTitle = this.#text(0, -90, "", 72);
+    this.#overReason = this.#text(0, -10, "", 28);
+    this.#overStats = this.#text(0, 45, "", 24, "#b3a8d6");
+    const again = this.#text(
+      0,
+      105,
+      "Press R (or the VIP's phone) to play again",
+      26,
+      ACCENT,
+    );
+    this.#over.add([this.#overTitle, this.#overReason, this.#overStats, again]);
+    for (const panel of [this.#lobby, this.#pause, this.#over]) {
+      panel.setVisible(false);
+    }
+  }
+
+  /** Flips mute (key M or the button). */
+  toggleMute(): void {
+    this.#sound.unlock();
+    this.#sound.toggleMute();
+    this.#drawMute();
+  }
+
+  /** Refreshes values that changed. */
+  override update(time: number): void {
+    const state = this.#source.game.state;
+    const h = hud(state);
+    const seconds = Math.ceil(h.timeLeftMs / 1000);
+    this.#set(
+      this.#time,
+      "time",
+      `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`,
+    );
+    const hurry = state.phase === "playing" && seconds <= HURRY_SECONDS;
+    this.#color(this.#time, "timeColor", hurry ? "#ff5a5f" : "#ffffff");
+    if (hurry && !state.paused) {
+      this.#time.setScale(1 + Math.max(0, Math.sin(time * 0.012)) * 0.08);
+    } else this.#time.setScale(1);
+    this.#set(this.#money, "money", String(h.money));
+    this.#color(this.#money, "moneyColor", h.money < 0 ? "#ff5a5f" : "#ffffff");
+    this.#set(this.#delivered, "delivered", String(h.delivered));
+    this.#set(this.#difficulty, "difficulty", h.difficultyName);
+    const join = this.#source.joinInfo();
+    this.#set(
+      this.#url,
+      "url",
+      join ? join.url.replace(/^https?:\/\//, "") : "",
+    );
+    this.#set(this.#code, "code", join ? `ROOM ${join.room}` : "");
+    const strikesKey = `${h.strikes}/${h.maxStrikes}`;
+    if (this.#keys.get("strikes") !== strikesKey) {
+      this.#keys.set("strikes", strikesKey);
+      this.#drawStrikes(h.strikes, h.maxStrikes);
+    }
+    this.#panels(state);
+    this.#sound.setMusic(state.phase === "playing" && !state.paused);
+  }
+
+  #panels(state: GameState): void {
+    const lobby = state.phase === "lobby";
+    const paused = state.phase === "playing" && state.paused;
+    const over = state.phase === "over";
+    this.#lobby.setVisible(lobby);
+    this.#pause.setVisible(paused);
+    this.#over.setVisible(over);
+    this.#dim.setVisible(paused || over);
+    if (lobby) {
+      const join = this.#source.joinInfo();
+      const n = state.players.length;
+      const line = join
+        ? `Scan the code or type room ${join.room} on your phone  •  ${n} player${
+          n === 1 ? "" : "s"
+        } in`
+        : "Creating the room…";
+      this.#set(this.#lobbyLine, "lobby", line);
+    }
+    if (paused) {
+      const away = state.players.filter((p) => !p.connected).map((p) => p.name);
+      this.#set(
+        this.#pauseText,
+        "pause",
+        `Waiting for ${away.join(", ")} to reconnect…`,
+      );
+    }
+    if (over && state.outcome) {
+      const o = state.outcome;
+      this.#set(this.#overTitle, "overTitle", o.won ? "YOU WIN!" : "GAME OVER");
+      this.#color(this.#overTitle, "overColor", o.won ? "#7dffb0" : "#ff5a5f");
+      this.#set(this.#overReason, "overReason", o.text);
+      this.#set(
+        this.#overStats,
+        "overStats",
+        `Pizzas delivered: ${state.delivered}   •   Money: ${state.money}   •   Strikes: ${state.strikes}`,
+      );
+    }
+  }
+
+  #set(text: Text, key: string, value: string): void {
+    if (this.#keys.get(key) === value) return;
+    this.#keys.set(key, value);
+    text.setText(value);
+  }
+
+  #color(text: Text, key: string, color: string): void {
+    if (this.#keys.get(key) === color) return;
+    this.#keys.set(key, color);
+    text.setColor(color);
+  }
+
+  #text(
+    x: number,
+    y: number,
+    value: string,
+    size: number,
+    color = "#ffffff",
+  ): Text {
+    return this.add.text(x, y, value, {
+      fontFamily: FONT,
+      fontSize: `${size}px`,
+      fontStyle: "900",
+      color,
+      align: "center",
+    }).setOrigin(0.5, 0.5);
+  }
+
+  #panel(
+    x: number,
+    y: number,
+    w: number,
+    h: number,
+  ): Phaser.GameObjects.Container {
+    const g = this.add.graphics();
+    g.fillStyle(0x000000, 0.35).fillRoundedRect(
+      -w / 2 + 6,
+      -h / 2 + 10,
+      w,
+      h,
+      26,
+    );
+    g.fillStyle(PANEL_COLOR, 0.94).fillRoundedRect(-w / 2, -h / 2, w, h, 26);
+    g.lineStyle(5, 0xffb703, 1).strokeRoundedRect(-w / 2, -h / 2, w, h, 26);
+    return this.add.container(x, y, [g]).setDepth(10);
+  }
+
+  #button(
+    x: number,
+    y: number,
+    label: string,
+    onClick: () => void,
+  ): Phaser.GameObjects.Container {
+    const w = 150;
+    const h = 52;
+    const g = this.add.graphics();
+    g.fillStyle(0xc77d00, 1).fillRoundedRect(-w / 2, -h / 2 + 5, w, h, 14);
+    g.fillStyle(0xffc233, 1).fillRoundedRect(-w / 2, -h / 2, w, h, 14);
+    const text = this.#text(0, 0, label, 24, "#1b1033");
+    const button = this.add.container(x, y, [g, text]).setSize(w, h);
+    button.setInteractive({ useHandCursor: true });
+    button.on("pointerdown", () => {
+      this.#sound.unlock();
+      onClick();
+    });
+    return button;
+  }
+
+  #drawStrikes(strikes: number, max: number): void {
+    const g = this.#strikes;
+    g.clear();
+    for (let i = 0; i < max; i++) {
+      const x = 382 + i * 38;
+      const y = 52;
+      const hit = i < strikes;
+      g.fillStyle(hit ? 0xff5a5f : 0x2a2150, 1).fillRoundedRect(
+        x - 15,
+        y - 15,
+        30,
+        30,
+        8,
+      );
+      g.lineStyle(5, hit ? 0xffffff : 0x4b4175, 1);
+      g.lineBetween(x - 7, y - 7, x + 7, y + 7).lineBetween(
+        x + 7,
+        y - 7,
+        x - 7,
+        y + 7,
+      );
+    }
+  }
+
+  #drawMute(): void {
+    const g = this.#mute;
+    const x = WORLD_WIDTH_PX - 38;
+    const y = 42;
+    g.clear();
+    g.fillStyle(0x2a2150, 1).fillRoundedRect(x - 26, y - 26, 52, 52, 14);
+    g.fillStyle(0xffffff, 1);
+    g.fillRect(x - 14, y - 6, 8, 12);
+    g.fillTriangle(x - 8, y - 6, x + 2, y - 14, x + 2, y + 14);
+    g.fillTriangle(x - 8, y + 6, x + 2, y - 14, x + 2, y + 14);
+    g.lineStyle(3, 0xffffff, 1);
+    if (this.#sound.muted) {
+      g.lineStyle(4, 0xff5a5f, 1).lineBetween(x + 6, y - 8, x + 18, y + 8)
+        .lineBetween(x + 18, y - 8, x + 6, y + 8);
+    } else {
+      g.beginPath();
+      g.arc(x + 4, y, 8, -0.9, 0.9);
+      g.strokePath();
+      g.beginPath();
+      g.arc(x + 4, y, 14, -0.9, 0.9);
+      g.strokePath();
+    }
+  }
+}

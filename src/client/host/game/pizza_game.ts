@@ -1,0 +1,146 @@
+/**
+ * Starts the host's Phaser game (world + HUD scenes) inside an element, with
+ * the host's keys (Enter/Space/S start, R restart, B bots, M mute) and the
+ * read-only `window.pizzaGame` handle for tests and DevTools.
+ *
+ * @module
+ */
+/// <reference lib="dom" />
+import * as Phaser from "phaser";
+import { WORLD_HEIGHT_PX, WORLD_WIDTH_PX } from "../../../game/mod.ts";
+import type { GameSource } from "./game_source.ts";
+import type { GameSnapshot } from "./game_snapshot.ts";
+import { HudScene } from "./hud_scene.ts";
+import { SoundBoard } from "./sound_board.ts";
+import { HUD_HEIGHT_PX, WorldScene } from "./world_scene.ts";
+
+/** Keys that start the round from the lobby. */
+export const START_GAME_KEYS: ReadonlySet<string> = new Set([
+  "Enter",
+  " ",
+  "s",
+  "S",
+]);
+/** Keys that restart after game over. */
+export const RESTART_KEYS: ReadonlySet<string> = new Set(["r", "R"]);
+/** Keys that add bots in the lobby. */
+export const BOT_KEYS: ReadonlySet<string> = new Set(["b", "B"]);
+/** Keys that flip mute. */
+export const MUTE_KEYS: ReadonlySet<string> = new Set(["m", "M"]);
+
+/** A running host game. */
+export interface PizzaGame {
+  /** The Phaser game. */
+  phaser: Phaser.Game;
+  /** Stops the game, its sound and its key handler. Safe to call twice. */
+  close(): void;
+}
+
+/** Starts the game scenes in `parent`, scaled to fit. */
+export function startPizzaGame(
+  parent: HTMLElement,
+  source: GameSource,
+): PizzaGame {
+  const sound = new SoundBoard(globalThis.localStorage ?? null);
+  const hudScene = new HudScene(source, sound);
+  const phaser = new Phaser.Game({
+    type: rendererType(),
+    parent,
+    width: WORLD_WIDTH_PX,
+    height: WORLD_HEIGHT_PX + HUD_HEIGHT_PX,
+    backgroundColor: "#1b1033",
+    banner: false,
+    scale: { mode: Phaser.Scale.FIT, autoCenter: Phaser.Scale.CENTER_BOTH },
+    scene: [new WorldScene(source, sound), hudScene],
+  });
+  let frames = 0;
+  let fps = 0;
+  let since = performance.now();
+  phaser.events.on(Phaser.Core.Events.POST_STEP, () => {
+    frames++;
+    const now = performance.now();
+    if (now - since >= 1000) {
+      fps = Math.round((frames * 1000) / (now - since));
+      frames = 0;
+      since = now;
+    }
+  });
+  const onKey = (event: KeyboardEvent): void => {
+    if (event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target instanceof HTMLInputElement) return;
+    sound.unlock();
+    try {
+      if (START_GAME_KEYS.has(event.key)) {
+        if (event.key === " ") event.preventDefault();
+        source.start();
+      } else if (RESTART_KEYS.has(event.key)) source.restart();
+      else if (BOT_KEYS.has(event.key)) source.fillBots();
+      else if (MUTE_KEYS.has(event.key)) hudScene.toggleMute();
+    } catch (error) {
+      console.error("Host key failed:", error);
+    }
+  };
+  const onPointer = (): void => sound.unlock();
+  addEventListener("keydown", onKey);
+  addEventListener("pointerdown", onPointer);
+  globalThis.pizzaGame = {
+    snapshot(): GameSnapshot {
+      const s = source.game.state;
+      return {
+        phase: s.phase,
+        paused: s.paused,
+        seed: s.town.seed,
+        timeLeftMs: s.timeLeftMs,
+        money: s.money,
+        strikes: s.strikes,
+        delivered: s.delivered,
+        outcome: s.outcome
+          ? { won: s.outcome.won, text: s.outcome.text }
+          : null,
+        muted: sound.muted,
+        fps,
+        players: s.players.map((p) => ({
+          id: p.id,
+          name: p.name,
+          x: p.x,
+          y: p.y,
+          connected: p.connected,
+          bot: source.game.isBot(p.id),
+          link: source.link(p.id),
+          backpack: p.backpack.length,
+          allergyMask: p.allergyMask,
+          vip: s.vipId === p.id,
+        })),
+        orders: s.orders.map((o) => ({
+          houseId: o.houseId,
+          stage: o.stage,
+          mask: o.mask,
+        })),
+      };
+    },
+  };
+  let closed = false;
+  return {
+    phaser,
+    close() {
+      if (closed) return;
+      closed = true;
+      removeEventListener("keydown", onKey);
+      removeEventListener("pointerdown", onPointer);
+      sound.close();
+      phaser.destroy(true);
+    },
+  };
+}
+
+/**
+ * Phaser renderer: Canvas 2D unless the page asks for `?renderer=webgl`.
+ * The scene is a few hundred sprites; Chrome's canvas is GPU-backed anyway,
+ * and where WebGL falls back to software (headless, old laptops) it ran at
+ * 3 fps where canvas holds 50-60.
+ */
+function rendererType(): number {
+  return new URLSearchParams(location.search).get("renderer") === "webgl"
+    ? Phaser.WEBGL
+    : Phaser.CANVAS;
+}

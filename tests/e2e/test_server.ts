@@ -1,0 +1,46 @@
+/**
+ * Builds the pages (once per test process) and starts the real server on
+ * 127.0.0.1 with a random port and short timers for browser tests.
+ *
+ * @module
+ */
+import { build, stopBuilder } from "../../scripts/build.ts";
+import { type PizzaServer, startServer } from "../../src/app_server.ts";
+import { type Config, loadConfig } from "../../src/config.ts";
+
+/** Relay fallback used in browser tests, in ms (the default is 5 s). */
+export const TEST_RELAY_AFTER_MS = 2_500;
+/** Host grace used in browser tests, in ms. */
+export const TEST_HOST_GRACE_MS = 1_000;
+
+let built: Promise<void> | null = null;
+
+/** Builds the client once per process. */
+export function ensureBuilt(): Promise<void> {
+  built ??= (async () => {
+    try {
+      await build({ log: false });
+    } finally {
+      await stopBuilder();
+    }
+  })();
+  return built;
+}
+
+/** Starts a server serving the fresh build; close it when done. */
+export async function startTestServer(
+  overrides: Partial<Config> = {},
+): Promise<PizzaServer> {
+  await ensureBuilt();
+  const config = loadConfig(() => undefined, {
+    port: 0,
+    hostname: "127.0.0.1",
+    relayAfterMs: TEST_RELAY_AFTER_MS,
+    hostGraceMs: TEST_HOST_GRACE_MS,
+    sweepIntervalMs: 200,
+    ...overrides,
+  });
+  return await startServer(config, {
+    lanOrigins: (port) => [`http://192.0.2.10:${port}`],
+  });
+}
