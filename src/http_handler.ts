@@ -8,7 +8,7 @@ import type { Config } from "./config.ts";
 import { iceServersFor } from "./ice_config.ts";
 import type { RoomRegistry } from "./room_registry.ts";
 import { attachSocket } from "./socket_connection.ts";
-import { serveStaticFile } from "./static_files.ts";
+import { GzipCache, serveStaticFile } from "./static_files.ts";
 import { randomToken } from "./room_codes.ts";
 
 /** URL paths that accept WebSocket upgrades (`/` is the seed's). */
@@ -67,6 +67,7 @@ export function createHandler(
   const { config, registry, staticRoot, lanOrigins, now = Date.now } = context;
   const startedAt = now();
   let nextConnection = 0;
+  const gzipCache = new GzipCache();
 
   return async (request, info) => {
     try {
@@ -114,7 +115,7 @@ export function createHandler(
           return json(body);
         }
       }
-      return await serveStaticFile(request, { root: staticRoot });
+      return await serveStaticFile(request, { root: staticRoot, gzipCache });
     } catch (error) {
       console.error(`request failed: ${request.method} ${request.url}:`, error);
       return text(500, "Internal Server Error");

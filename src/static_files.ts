@@ -36,12 +36,62 @@ const REVALIDATE_CACHE = "no-cache";
 /** Names with a content hash, e.g. `controller-3F2A9C1B.js`. */
 const HASHED_NAME = /-[A-Z0-9]{8,}\.[a-z0-9]+$/;
 
+/** Text-like types worth compressing. */
+const COMPRESSIBLE_TYPE =
+  /^(text\/|application\/(json|manifest\+json|wasm)|image\/svg\+xml)/;
+/** Files smaller than this are sent as they are. */
+const MIN_COMPRESS_BYTES = 1024;
+
+/**
+ * Gzipped copies of files, kept in memory and checked against each file's
+ * size and modification time, so each version is compressed once.
+ */
+export class GzipCache {
+  readonly #entries = new Map<
+    string,
+    { stamp: string; bytes: Uint8Array<ArrayBuffer> }
+  >();
+  #totalBytes = 0;
+
+  /** @param maxBytes Largest total of cached gzipped bytes. @default 64 MiB */
+  constructor(readonly maxBytes = 64 * 1024 * 1024) {}
+
+  /** The gzipped bytes of `path` whose version is `stamp`. */
+  async get(path: string, stamp: string): Promise<Uint8Array<ArrayBuffer>> {
+    const cached = this.#entries.get(path);
+    if (cached?.stamp === stamp) return cached.bytes;
+    const file = await Deno.open(path, { read: true });
+    const bytes = new Uint8Array(
+      await new Response(
+        file.readable.pipeThrough(new CompressionStream("gzip")),
+      ).arrayBuffer(),
+    );
+    if (cached) this.#totalBytes -= cached.bytes.byteLength;
+    this.#entries.delete(path);
+    if (bytes.byteLength <= this.maxBytes) {
+      while (this.#totalBytes + bytes.byteLength > this.maxBytes) {
+        const [oldest, entry] = this.#entries.entries().next().value!;
+        this.#entries.delete(oldest);
+        this.#totalBytes -= entry.bytes.byteLength;
+      }
+      this.#entries.set(path, { stamp, bytes });
+      this.#totalBytes += bytes.byteLength;
+    }
+    return bytes;
+  }
+}
+
 /** Options for {@link serveStaticFile}. */
 export interface StaticOptions {
   /** Absolute path of the folder to serve. */
   root: string;
   /** File served for a folder. @default "index.html" */
   indexFile?: string;
+  /**
+   * Where gzipped copies are kept; without one, files are sent
+   * uncompressed. @default undefined
+   */
+  gzipCache?: GzipCache;
 }
 
 /**
@@ -57,7 +107,7 @@ export async function serveStaticFile(
   request: Request,
   options: StaticOptions,
 ): Promise<Response> {
-  const { root, indexFile = "index.html" } = options;
+  const { root, indexFile = "index.html", gzipCache } = options;
   if (request.method !== "GET" && request.method !== "HEAD") {
     return textResponse(405, "Method Not Allowed", { Allow: "GET, HEAD" });
   }
@@ -97,10 +147,15 @@ export async function serveStaticFile(
   }
 
   const mtime = info.mtime?.getTime() ?? 0;
-  const etag = `W/"${info.size.toString(36)}-${mtime.toString(36)}"`;
+  const type = contentType(path);
+  const compressible = gzipCache !== undefined &&
+    COMPRESSIBLE_TYPE.test(type) && info.size >= MIN_COMPRESS_BYTES;
+  const gzip = compressible && acceptsGzip(request.headers);
+  const stamp = `${info.size.toString(36)}-${mtime.toString(36)}`;
+  const etag = `W/"${stamp}${gzip ? "-gz" : ""}"`;
   const lastModified = new Date(Math.floor(mtime / 1000) * 1000);
   const headers = new Headers({
-    "Content-Type": contentType(path),
+    "Content-Type": type,
     "ETag": etag,
     "Last-Modified": lastModified.toUTCString(),
     "Cache-Control": HASHED_NAME.test(path)
@@ -108,8 +163,18 @@ export async function serveStaticFile(
       : REVALIDATE_CACHE,
     "X-Content-Type-Options": "nosniff",
   });
+  if (compressible) headers.set("Vary", "Accept-Encoding");
   if (isNotModified(request.headers, etag, lastModified)) {
     return new Response(null, { status: 304, headers });
+  }
+  if (gzip) {
+    const bytes = await gzipCache.get(realPath, stamp);
+    headers.set("Content-Encoding", "gzip");
+    headers.set("Content-Length", String(bytes.byteLength));
+    return new Response(request.method === "HEAD" ? null : bytes, {
+      status: 200,
+      headers,
+    });
   }
   headers.set("Content-Length", String(info.size));
   if (request.method === "HEAD") {
@@ -154,6 +219,18 @@ export function contentType(path: string): string {
   const dot = path.lastIndexOf(".");
   const ext = dot === -1 ? "" : path.slice(dot).toLowerCase();
   return MIME_TYPES[ext] ?? "application/octet-stream";
+}
+
+/** True when Accept-Encoding allows gzip (`gzip` or `*`, q > 0). */
+function acceptsGzip(headers: Headers): boolean {
+  const accept = headers.get("Accept-Encoding");
+  if (!accept) return false;
+  return accept.split(",").some((part) => {
+    const [name, ...params] = part.trim().toLowerCase().split(";");
+    if (name !== "gzip" && name !== "*") return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
 }
 
 function isNotModified(

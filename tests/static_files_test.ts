@@ -2,8 +2,10 @@
  * Unit tests for the static file server, on a temporary folder.
  */
 import assert from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
 import {
   contentType,
+  GzipCache,
   safeRelativePath,
   serveStaticFile,
 } from "../src/static_files.ts";
@@ -436,4 +438,86 @@ Deno.test("contentType() picks the type by the last extension, in any case", () 
   assert.equal(contentType("a.min.js"), "text/javascript; charset=utf-8");
   assert.equal(contentType("archive.tar.gz"), "application/octet-stream");
   assert.equal(contentType("Makefile"), "application/octet-stream");
+});
+
+// ---------------------------------------------------------------------------
+// Compression
+// ---------------------------------------------------------------------------
+
+Deno.test("serveStaticFile() gzips text files for clients that accept it, once per version", async () => {
+  await withRoot(async (root) => {
+    const text = "console.log('pizza');\n".repeat(200);
+    await Deno.writeTextFile(`${root}/big.js`, text);
+    const gzipCache = new GzipCache();
+    const serve = (headers: HeadersInit = {}) =>
+      serveStaticFile(get("/big.js", headers), { root, gzipCache });
+
+    const zipped = await serve({ "Accept-Encoding": "br, gzip;q=0.8" });
+    assert.equal(zipped.headers.get("content-encoding"), "gzip");
+    assert.equal(zipped.headers.get("vary"), "Accept-Encoding");
+    const bytes = new Uint8Array(await zipped.arrayBuffer());
+    assert.equal(Number(zipped.headers.get("content-length")), bytes.length);
+    assert.ok(bytes.length < text.length / 5);
+    assert.equal(new TextDecoder().decode(gunzipSync(bytes)), text);
+    const etag = zipped.headers.get("etag") ?? "";
+    assert.match(etag, /-gz"$/);
+
+    // The same version revalidates to 304; a plain client gets plain bytes.
+    const again = await serve({
+      "Accept-Encoding": "gzip",
+      "If-None-Match": etag,
+    });
+    assert.equal(again.status, 304);
+    await again.body?.cancel();
+    const plain = await serve();
+    assert.equal(plain.headers.get("content-encoding"), null);
+    assert.equal(await plain.text(), text);
+    const refused = await serve({ "Accept-Encoding": "gzip;q=0, br" });
+    assert.equal(refused.headers.get("content-encoding"), null);
+    await refused.body?.cancel();
+
+    // A changed file is compressed anew.
+    await Deno.writeTextFile(`${root}/big.js`, text + "// v2\n".repeat(300));
+    const changed = await serve({ "Accept-Encoding": "gzip" });
+    const changedText = new TextDecoder().decode(
+      gunzipSync(new Uint8Array(await changed.arrayBuffer())),
+    );
+    assert.ok(changedText.endsWith("// v2\n"));
+  });
+});
+
+Deno.test("serveStaticFile() sends small and binary files uncompressed", async () => {
+  await withRoot(async (root) => {
+    const gzipCache = new GzipCache();
+    await Deno.writeFile(`${root}/big.png`, new Uint8Array(4096));
+    for (const path of ["/app.js", "/big.png"]) {
+      const response = await serveStaticFile(
+        get(path, { "Accept-Encoding": "gzip" }),
+        { root, gzipCache },
+      );
+      assert.equal(response.headers.get("content-encoding"), null, path);
+      await response.body?.cancel();
+    }
+  });
+});
+
+Deno.test("GzipCache keeps one copy per version and evicts the oldest beyond its budget", async () => {
+  await withRoot(async (root) => {
+    const unzip = (bytes: Uint8Array) =>
+      new TextDecoder().decode(gunzipSync(bytes));
+    const one = "first version ".repeat(50);
+    const two = "second version ".repeat(50);
+    await Deno.writeTextFile(`${root}/a.txt`, one);
+    await Deno.writeTextFile(`${root}/b.txt`, two);
+    const budget = (await new GzipCache().get(`${root}/a.txt`, "x")).length +
+      10;
+    const cache = new GzipCache(budget);
+    assert.equal(unzip(await cache.get(`${root}/a.txt`, "v1")), one);
+    // Same stamp: served from memory even though the file changed on disk.
+    await Deno.writeTextFile(`${root}/a.txt`, two);
+    assert.equal(unzip(await cache.get(`${root}/a.txt`, "v1")), one);
+    // Another file pushes a.txt out; asking again reads the disk.
+    await cache.get(`${root}/b.txt`, "v1");
+    assert.equal(unzip(await cache.get(`${root}/a.txt`, "v1")), two);
+  });
 });
