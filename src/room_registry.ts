@@ -440,14 +440,15 @@ export class RoomRegistry {
       previous.conn.close(CLOSE_REPLACED, "room reclaimed by a newer page");
     }
     room.hostConnId = state.conn.id;
-    const wasAway = room.hostAwaySince !== undefined;
     room.hostAwaySince = undefined;
     state.role = "host";
     state.room = room;
     this.#log({ event: "host reclaimed", room: code, conn: state.conn.id });
     this.#confirmRoom(state, room);
     this.#scaleHostBudget(room);
-    if (wasAway) this.#broadcastPlayers(room, { type: "hostBack" });
+    // A reclaiming page is a new page: even if its old socket was not yet
+    // seen to drop, the players' peer connections went with it.
+    this.#broadcastPlayers(room, { type: "hostBack" });
   }
 
   #confirmRoom(state: ConnectionState, room: Room): void {

@@ -526,8 +526,8 @@ Deno.test("RoomRegistry.reclaimRoom while the old host socket is open closes it 
   assert.equal(host.conn.closes.length, 1);
   assert.equal(host.conn.closes[0].code, CLOSE_REPLACED);
   assert.equal(CLOSE_REPLACED, 4000);
-  // The host was never away, so players hear nothing.
-  assert.deepEqual(players[0].conn.sent, []);
+  // The old page is gone, so players re-establish their peers.
+  assert.deepEqual(players[0].conn.take(), [{ type: "hostBack" }]);
   // The old socket is no longer host of anything.
   t.send(host.conn, { action: "startGame" });
   assert.equal(host.conn.error().val, "not in room");

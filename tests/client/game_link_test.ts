@@ -117,3 +117,154 @@ Deno.test("GameLink.close() destroys the peer, stops the timer and is idempotent
   link.send({ t: "leave" });
   assert.equal(relayed.length, 0);
 });
+
+/** A link that makes a new FakePeer for each P2P retry. */
+function makeRetryingLink(retry: {
+  firstDelayMs?: number;
+  maxDelayMs?: number;
+  attemptMs?: number;
+  maxAttempts?: number;
+} = {}) {
+  const first = new FakePeer();
+  const peers: FakePeer[] = [first];
+  const relayed: unknown[] = [];
+  const link = new GameLink<HostMessage, PhoneMessage>({
+    peer: first,
+    relayAfterMs: 10_000,
+    parse: parseHostMessage,
+    sendRelay: (data) => {
+      relayed.push(data);
+      return true;
+    },
+    retry: {
+      firstDelayMs: 10,
+      maxDelayMs: 40,
+      attemptMs: 1_000,
+      ...retry,
+      createPeer: () => {
+        const peer = new FakePeer();
+        peers.push(peer);
+        return peer;
+      },
+    },
+  });
+  const states: LinkState[] = [];
+  const signals: unknown[] = [];
+  const retries: number[] = [];
+  const messages: HostMessage[] = [];
+  link.on("state", (s) => states.push(s));
+  link.on("signal", (data) => signals.push(data));
+  link.on("peerRetry", (n) => retries.push(n));
+  link.on("message", (m) => messages.push(m));
+  return { peers, link, relayed, states, signals, retries, messages };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+Deno.test("GameLink retries P2P after the data channel drops, relaying meanwhile, and switches back", async () => {
+  const { peers, link, relayed, states, signals, retries, messages } =
+    makeRetryingLink();
+  try {
+    peers[0].fire("connect");
+    peers[0].fire("close");
+    assert.deepEqual(states, ["p2p", "relayed"]);
+    // Meanwhile the game goes on over the relay, both ways.
+    link.send({ t: "move", x: 1, y: 0 });
+    assert.deepEqual(relayed, [{ t: "move", x: 1, y: 0 }]);
+    link.receiveRelay({ t: "ping", id: 7 });
+    assert.deepEqual(messages, [{ t: "ping", id: 7 }]);
+    await sleep(40);
+    assert.equal(peers.length, 2, "a new peer after the first delay");
+    assert.deepEqual(retries, [1]);
+    assert.equal(peers[0].destroyed, true);
+    // Its offer goes out through signaling; the answer comes back in.
+    peers[1].fire("signal", { type: "offer", sdp: "o2" });
+    assert.deepEqual(signals, [{ type: "offer", sdp: "o2" }]);
+    link.signal({ type: "answer", sdp: "a2" });
+    assert.deepEqual(peers[1].signals, [{ type: "answer", sdp: "a2" }]);
+    assert.equal(link.state, "relayed");
+    // A late event of the old peer changes nothing.
+    peers[0].fire("close");
+    peers[0].fire("signal", { type: "candidate", candidate: {} });
+    assert.equal(signals.length, 1);
+    peers[1].fire("connect");
+    assert.deepEqual(states, ["p2p", "relayed", "p2p"]);
+    link.send({ t: "move", x: 0, y: 1 });
+    assert.deepEqual(JSON.parse(peers[1].sent[0]), { t: "move", x: 0, y: 1 });
+    assert.equal(relayed.length, 1);
+    await sleep(60);
+    assert.equal(peers.length, 2, "no retry once P2P is back");
+  } finally {
+    link.close();
+  }
+});
+
+Deno.test("GameLink backs off between failed P2P attempts and gives up after maxAttempts", async () => {
+  const { peers, link, retries, states } = makeRetryingLink({
+    firstDelayMs: 10,
+    maxDelayMs: 25,
+    attemptMs: 15,
+    maxAttempts: 3,
+  });
+  try {
+    peers[0].fire("connect");
+    const droppedAt = Date.now();
+    peers[0].fire("error", new Error("Connection failed."));
+    // Attempt 1 fails by error, 2 and 3 by timeout.
+    await sleep(25);
+    assert.equal(peers.length, 2);
+    peers[1].fire("error", new Error("Ice connection failed."));
+    await sleep(400);
+    assert.deepEqual(retries, [1, 2, 3]);
+    assert.equal(peers.length, 4);
+    assert.ok(Date.now() - droppedAt >= 10 + 20 + 15 + 25);
+    assert.equal(link.state, "relayed");
+    assert.deepEqual(states, ["p2p", "relayed"]);
+    // A late success of the last attempt still upgrades the link.
+    peers[3].fire("connect");
+    assert.equal(link.state, "p2p");
+  } finally {
+    link.close();
+  }
+});
+
+Deno.test("GameLink does not retry P2P that never opened, nor after close()", async () => {
+  const never = makeRetryingLink();
+  const closed = makeRetryingLink();
+  try {
+    never.peers[0].fire("error", new Error("Ice connection failed."));
+    assert.equal(never.link.state, "relayed");
+    closed.peers[0].fire("connect");
+    closed.peers[0].fire("close");
+    closed.link.close();
+    await sleep(40);
+    assert.equal(never.peers.length, 1);
+    assert.equal(closed.peers.length, 1);
+  } finally {
+    never.link.close();
+    closed.link.close();
+  }
+});
+
+Deno.test("GameLink.replacePeer() keeps a P2P link going over the relay until the new channel opens", () => {
+  const { peer, link, relayed, states } = makeLink();
+  try {
+    peer.fire("connect");
+    const next = new FakePeer();
+    link.replacePeer(next);
+    assert.equal(peer.destroyed, true);
+    assert.deepEqual(states, ["p2p", "relayed"]);
+    link.send({ t: "leave" });
+    assert.deepEqual(relayed, [{ t: "leave" }]);
+    link.signal({ type: "offer", sdp: "o2" });
+    assert.deepEqual(next.signals, [{ type: "offer", sdp: "o2" }]);
+    next.fire("connect");
+    assert.equal(link.state, "p2p");
+    link.close();
+    const late = new FakePeer();
+    link.replacePeer(late);
+    assert.equal(late.destroyed, true, "a closed link refuses new peers");
+  } finally {
+    link.close();
+  }
+});

@@ -173,3 +173,52 @@ Deno.test("PeerHub keeps a disconnected player and replaces its peer on a new of
     hub.close();
   }
 });
+
+Deno.test("PeerHub takes a phone's new offer on a live link without dropping it: relay meanwhile, P2P again", () => {
+  const { hub, peers, signals, changes, failures } = makeHub();
+  try {
+    hub.handleServerMessage({
+      type: "playerJoined",
+      clientUsername: "Ann",
+      reconnected: false,
+    });
+    hub.handleServerMessage({
+      type: "offer",
+      sdp: "o1",
+      clientUsername: "Ann",
+    });
+    peers[0].fire("signal", { type: "answer", sdp: "a1" });
+    peers[0].fire("connect");
+    peers[0].fire("close"); // the data channel drops mid-game
+    assert.equal(hub.player("Ann")?.state, "relayed");
+    hub.handleServerMessage({
+      type: "signal",
+      clientUsername: "Ann",
+      data: { type: "offer", sdp: "o2" },
+    });
+    assert.equal(peers.length, 2);
+    assert.deepEqual(peers[1].signals, [{ type: "offer", sdp: "o2" }]);
+    assert.equal(hub.player("Ann")?.state, "relayed", "still playing");
+    hub.send("Ann", { t: "feedback", text: "Hi", tone: "info" });
+    assert.deepEqual(signals.at(-1), {
+      action: "relay",
+      clientUsername: "Ann",
+      data: { t: "feedback", text: "Hi", tone: "info" },
+    });
+    peers[1].fire("signal", { type: "answer", sdp: "a2" });
+    assert.deepEqual(signals.at(-1), {
+      action: "signal",
+      clientUsername: "Ann",
+      data: { type: "answer", sdp: "a2" },
+    });
+    peers[1].fire("connect");
+    assert.equal(hub.player("Ann")?.state, "p2p");
+    assert.deepEqual(
+      changes.map((c) => c.state).filter((s, i, all) => s !== all[i - 1]),
+      ["p2p", "relayed", "p2p"],
+    );
+    assert.deepEqual(failures, [], "no 'could not connect directly' banner");
+  } finally {
+    hub.close();
+  }
+});

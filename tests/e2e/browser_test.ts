@@ -301,3 +301,82 @@ Deno.test({
     }
   },
 });
+
+/** Records the page's data channels in `window.pizzaChannels`, to cut them. */
+const RECORD_CHANNELS_SCRIPT = `(() => {
+  const channels = [];
+  window.pizzaChannels = channels;
+  const create = RTCPeerConnection.prototype.createDataChannel;
+  RTCPeerConnection.prototype.createDataChannel = function (...args) {
+    const channel = create.apply(this, args);
+    channels.push(channel);
+    return channel;
+  };
+})();`;
+
+Deno.test({
+  name:
+    "browser: a phone whose data channel drops plays on through the relay and gets P2P back",
+  ignore,
+  async fn() {
+    const server = await startTestServer();
+    const chromium = await launchChromium();
+    let phone: Phone | null = null;
+    try {
+      const base = server.localUrl;
+      const host = await openHost(chromium.browser, base);
+      const context = await chromium.browser.createBrowserContext();
+      const page = await context.newPage();
+      phone = { context, page };
+      await page.setViewport(PHONE_PORTRAIT);
+      await page.evaluateOnNewDocument(RECORD_CHANNELS_SCRIPT);
+      await page.goto(`${base}/play/?room=${host.room}`);
+      await joinAs(page, "Dora");
+      await waitReady(page);
+      const path = () =>
+        page.$eval("#link-pill", (el) => (el as HTMLElement).dataset.path);
+      const hostState = async () =>
+        (await hostSnapshot(host.page)).players[0]?.state;
+      await waitFor(
+        "Dora on P2P",
+        async () => (await hostState()) === "p2p" && (await path()) === "p2p",
+      );
+
+      // The channel drops (as on a Wi-Fi hiccup): both sides go relayed...
+      await page.evaluate(() => {
+        const channels = (globalThis as unknown as {
+          pizzaChannels: RTCDataChannel[];
+        }).pizzaChannels;
+        channels[channels.length - 1].close();
+      });
+      await waitFor(
+        "Dora relayed",
+        async () =>
+          (await hostState()) === "relayed" || (await path()) === "relayed",
+        3_000,
+      );
+      // ...and the phone offers a new connection through signaling.
+      await waitFor(
+        "Dora back on P2P",
+        async () => (await hostState()) === "p2p" && (await path()) === "p2p",
+      );
+      const channels = await page.evaluate(() =>
+        (globalThis as unknown as { pizzaChannels: RTCDataChannel[] })
+          .pizzaChannels.map((c) => c.readyState)
+      );
+      assert.deepEqual(channels, ["closed", "open"]);
+      // Same player, input flows over the new channel.
+      await holdStick(page, 0, -90);
+      await waitFor("Dora's input over the new channel", async () => {
+        const dora = (await hostSnapshot(host.page)).players[0];
+        return dora.name === "Dora" && dora.input.y < -0.5;
+      });
+      await releaseStick(page);
+      assert.equal((await hostSnapshot(host.page)).players.length, 1);
+    } finally {
+      await phone?.context.close().catch(() => {});
+      await chromium.close();
+      await server.close();
+    }
+  },
+});

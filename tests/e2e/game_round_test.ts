@@ -11,154 +11,43 @@
 import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
 import { generateTown, INGREDIENTS, type TilePos } from "../../src/game/mod.ts";
-import { isWalkable, walkDistances } from "../../src/game/tiles.ts";
-import type { GameSnapshot } from "../../src/client/host/game/game_snapshot.ts";
-import type { PlayerView } from "../../src/protocol.ts";
 import { ignoreBrowserTests, launchChromium } from "./chromium.ts";
 import {
   HOST_VIEWPORT,
   joinAs,
   openPhone,
   type Phone,
-  phoneSnapshot,
   screenshot,
   waitFor,
   waitReady,
 } from "./pages.ts";
+import {
+  gameSnapshot,
+  phoneView,
+  stationAccess as accessOf,
+  steer as steerIn,
+  tapAction,
+  waitAction,
+  walkFrom as walkIn,
+} from "./steering.ts";
 import { startTestServer } from "./test_server.ts";
 
 /** Round length for the test, in seconds (`?round=`). */
 const ROUND_S = 28;
 /** Seed of the town (`?seed=`), so the test knows the map. */
 const SEED = 7;
-/** Tile size of the engine, px. */
-const TILE = 32;
-/** How far the thumb is dragged for a full-strength push, CSS px. */
-const STICK_REACH_PX = 110;
-/** Steering loop period, ms. */
-const STEER_TICK_MS = 60;
-
-function gameSnapshot(page: Page): Promise<GameSnapshot> {
-  return page.evaluate(() => {
-    const handle = globalThis.pizzaGame;
-    if (!handle) throw new Error("host page has no pizzaGame handle");
-    return handle.snapshot();
-  });
-}
-
-async function phoneView(page: Page): Promise<PlayerView | null> {
-  return (await phoneSnapshot(page)).view;
-}
-
-/** Waits until the phone shows an action whose id starts with `prefix`. */
-function waitAction(page: Page, prefix: string, timeoutMs = 8_000) {
-  return waitFor(`a "${prefix}" button on the phone`, async () => {
-    const view = await phoneView(page);
-    return view?.actions.find((a) => a.id.startsWith(prefix));
-  }, timeoutMs);
-}
-
-/** Taps a context button of the phone by its action id. */
-async function tapAction(page: Page, id: string): Promise<void> {
-  await page.waitForSelector(`#actions button[data-action="${id}"]`, {
-    visible: true,
-    timeout: 5_000,
-  });
-  await page.tap(`#actions button[data-action="${id}"]`);
-}
 
 const town = generateTown(SEED);
 
-/**
- * Steers a player with the phone's joystick along a shortest walk to `goals`
- * (tiles), reading the player's position from the host each tick.
- */
-async function steer(
+const steer = (
   phone: Page,
   host: Page,
   id: string,
   goals: TilePos[],
-  timeoutMs = 20_000,
-): Promise<void> {
-  const field = walkDistances(town.tiles, goals);
-  const W = town.widthTiles;
-  const centre = await phone.$eval("#stick-zone", (zone) => {
-    const r = zone.getBoundingClientRect();
-    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-  });
-  const deadline = Date.now() + timeoutMs;
-  await phone.touchscreen.touchStart(centre.x, centre.y);
-  try {
-    while (true) {
-      if (Date.now() > deadline) {
-        throw new Error(`${id} did not reach ${JSON.stringify(goals)}`);
-      }
-      const snap = await gameSnapshot(host);
-      if (snap.phase !== "playing") {
-        throw new Error(`round ended while steering ${id}`);
-      }
-      const p = snap.players.find((q) => q.id === id);
-      if (!p) throw new Error(`no player ${id}`);
-      const tx = Math.floor(p.x / TILE);
-      const ty = Math.floor(p.y / TILE);
-      const here = field[ty * W + tx];
-      const cx = (tx + 0.5) * TILE;
-      const cy = (ty + 0.5) * TILE;
-      let vx: number;
-      let vy: number;
-      let strength = 1;
-      if (here === 0) {
-        vx = cx - p.x;
-        vy = cy - p.y;
-        const off = Math.hypot(vx, vy);
-        if (off < 7) return;
-        strength = Math.min(1, Math.max(0.3, off / 24));
-      } else {
-        const next = [[0, -1], [1, 0], [0, 1], [-1, 0]].find(([dx, dy]) => {
-          const nx = tx + dx;
-          const ny = ty + dy;
-          return isWalkable(town.tiles, nx, ny) &&
-            field[ny * W + nx] === here - 1 && here > 0;
-        });
-        if (!next) {
-          vx = cx - p.x;
-          vy = cy - p.y;
-        } else {
-          // move along the step; pull back to the tile's centre line across it
-          vx = next[0] !== 0 ? next[0] : (cx - p.x) / 10;
-          vy = next[1] !== 0 ? next[1] : (cy - p.y) / 10;
-        }
-      }
-      const len = Math.hypot(vx, vy) || 1;
-      const reach = STICK_REACH_PX * (0.15 + 0.85 * strength);
-      await phone.touchscreen.touchMove(
-        centre.x + (vx / len) * reach,
-        centre.y + (vy / len) * reach,
-      );
-      await new Promise((resolve) => setTimeout(resolve, STEER_TICK_MS));
-    }
-  } finally {
-    await phone.touchscreen.touchMove(centre.x, centre.y).catch(() => {});
-    await phone.touchscreen.touchEnd().catch(() => {});
-  }
-}
-
-/** Walkable tiles from which a table or oven can be used. */
-function stationAccess(stationId: number): TilePos[] {
-  const { tx, ty } = town.stations[stationId].tile;
-  return [[0, -1], [1, 0], [0, 1], [-1, 0]]
-    .map(([dx, dy]) => ({ tx: tx + dx, ty: ty + dy }))
-    .filter((t) => isWalkable(town.tiles, t.tx, t.ty));
-}
-
-/** Walking distance in tiles from a px position to some goals. */
-function walkFrom(x: number, y: number, goals: TilePos[]): number {
-  const d = walkDistances(
-    town.tiles,
-    goals,
-  )[Math.floor(y / TILE) * town.widthTiles + Math.floor(x / TILE)];
-  return d < 0 ? Infinity : d;
-}
+): Promise<void> => steerIn(phone, host, town, id, goals);
+const stationAccess = (id: number): TilePos[] => accessOf(town, id);
+const walkFrom = (x: number, y: number, goals: TilePos[]): number =>
+  walkIn(town, x, y, goals);
 
 Deno.test({
   name:

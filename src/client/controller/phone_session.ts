@@ -204,6 +204,8 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       parse: parseHostMessage,
       sendRelay: (data) =>
         this.#socket?.send({ action: "relay", data }) ?? false,
+      // A dropped data channel: new offers go through signaling (backing off).
+      retry: { createPeer: () => this.#makePeer() },
     });
     this.#link = link;
     link.on("signal", (data) => {

@@ -7,6 +7,7 @@
  */
 /// <reference lib="dom" />
 import type { PlayerConnectionState } from "./peer_hub.ts";
+import type { PhaseLine } from "./phase_line.ts";
 
 /** Crown icon drawn next to the VIP (an SVG, so it needs no emoji font). */
 const CROWN_SVG =
@@ -103,11 +104,13 @@ export class LobbyView {
     this.#link.textContent = link.replace(/^https?:\/\//, "");
   }
 
-  /** Updates the phase line and the Start button. */
-  setPhase(started: boolean, playerCount: number): void {
-    this.#phase.textContent = started ? "Game on!" : "Waiting for players";
-    this.#phase.dataset.started = String(started);
-    this.#start.hidden = started;
+  /** Updates the phase line and the Start button (shown in the lobby only). */
+  setPhase(line: PhaseLine, playerCount: number): void {
+    if (this.#phase.textContent !== line.text) {
+      this.#phase.textContent = line.text;
+    }
+    this.#phase.dataset.phase = line.kind;
+    this.#start.hidden = line.kind !== "lobby";
     this.#start.disabled = playerCount === 0;
   }
 

@@ -6,7 +6,7 @@
  * @module
  */
 /// <reference lib="dom" />
-import type { PhoneMessage } from "../../protocol.ts";
+import type { PhoneMessage, ServerMessage } from "../../protocol.ts";
 import {
   type ClientConfig,
   fetchClientConfig,
@@ -24,7 +24,9 @@ import {
   HostGame,
 } from "./game/host_game.ts";
 import { startPizzaGame } from "./game/pizza_game.ts";
+import { GameSaveStore } from "./game/saved_game.ts";
 import { type HubPlayer, PeerHub } from "./peer_hub.ts";
+import { phaseLine } from "./phase_line.ts";
 import { qrSvg } from "./qr_code.ts";
 
 /** Query parameter: round length in seconds (e.g. `?round=30` for tests). */
@@ -40,6 +42,12 @@ let joinInfo: JoinInfo | null = null;
 let hub: PeerHub | null = null;
 let session: HostSession | null = null;
 let started = false;
+/** The game survives a reload of this page (sessionStorage, per tab). */
+const saves = new GameSaveStore({ storage: sessionStorage });
+/** False until this page load has looked for a saved game of its room. */
+let restoreChecked = false;
+/** The sidebar's phase line as last shown. */
+let shownPhase = "";
 
 async function boot(): Promise<void> {
   view.showWelcome("Connecting to the game server…", true);
@@ -73,13 +81,20 @@ async function boot(): Promise<void> {
   const origin = joinOrigin(location.origin, config.lanOrigins);
 
   hostSession.on("status", (status) => {
-    if ((status.kind === "lost" || status.kind === "idle") && hub) {
-      resetGame();
-      hub = makeHub();
+    if (status.kind === "lost" || status.kind === "idle") {
+      // The room is gone (or ended): so is its game.
+      saves.discard();
+      if (hub) {
+        resetGame();
+        hub = makeHub();
+      }
     }
     onStatus(status, origin);
   });
   hostSession.on("message", (message) => {
+    if (message.type === "confirmRoom" && !restoreChecked) {
+      restoreSavedGame(message);
+    }
     hub?.handleServerMessage(message);
     if (message.type === "gameStarted" && !started) {
       started = true;
@@ -88,15 +103,60 @@ async function boot(): Promise<void> {
   });
   hostSession.on("error", (message) => view.showBanner("warn", message));
 
-  view.onCreate(() => void hostSession.create());
+  view.onCreate(() => {
+    // A new room: whatever game this tab saved belongs to an old one.
+    saves.discard();
+    restoreChecked = true;
+    void hostSession.create();
+  });
   view.onStart(startGame);
   view.onEnd(endGame);
 
   const gameParent = document.getElementById("game");
   if (gameParent) startPizzaGame(gameParent, gameSource);
 
+  addEventListener("pagehide", () => saveGame(true));
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") saveGame(true);
+  });
+
   if (hostSession.hasSavedRoom) await hostSession.resume();
-  else view.showWelcome("", false);
+  else {
+    saves.discard();
+    view.showWelcome("", false);
+  }
+}
+
+/**
+ * After a reload that reclaimed the room: the saved round comes back, paused
+ * until every phone is back in its own player. Players who left for good
+ * meanwhile (not in the server's room any more) leave the game.
+ */
+function restoreSavedGame(
+  message: Extract<ServerMessage, { type: "confirmRoom" }>,
+): void {
+  restoreChecked = true;
+  const saved = saves.load(message.room);
+  if (!saved) return;
+  game = HostGame.restore(saved);
+  moveCounts.clear();
+  const inRoom = new Set(message.players.map((p) => p.clientUsername));
+  for (const player of game.state.players) {
+    if (!game.isBot(player.id) && !inRoom.has(player.id)) game.leave(player.id);
+  }
+  if (game.state.players.some((p) => !p.connected)) {
+    view.showBanner(
+      "info",
+      "Game restored: waiting for the phones to reconnect…",
+    );
+  }
+  refresh();
+}
+
+/** Saves the game of the open room (throttled unless `force`). */
+function saveGame(force: boolean): void {
+  if (!restoreChecked || !joinInfo) return;
+  saves.save(game.state, joinInfo.room, force);
 }
 
 function wireHub(peerHub: PeerHub): void {
@@ -217,10 +277,11 @@ function frame(dtMs: number): FrameResult {
     result.events.some((e) =>
       e.type === "world" &&
       (e.name === "player_joined" || e.name === "player_left")
-    )
+    ) || phaseLine(game.state).text !== shownPhase
   ) {
     refresh();
   }
+  saveGame(false);
   return result;
 }
 
@@ -282,7 +343,9 @@ function rows(): LobbyRow[] {
 
 function refresh(): void {
   view.renderPlayers(rows());
-  view.setPhase(started, game.state.players.length);
+  const line = phaseLine(game.state);
+  shownPhase = line.text;
+  view.setPhase(line, game.state.players.length);
 }
 
 globalThis.pizzaHost = {

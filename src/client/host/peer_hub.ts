@@ -143,7 +143,14 @@ export class PeerHub extends Emitter<PeerHubEvents> {
         const name = message.clientUsername;
         if (!name) return;
         if (message.data.type === "offer") {
-          this.#startLink(name, message.data);
+          const link = this.#entries.get(name)?.link;
+          // A live link: the phone is retrying P2P; the relay goes on meanwhile.
+          if (link && link.state !== "closed") {
+            link.replacePeer(this.#options.createPeer());
+            link.signal(message.data);
+          } else {
+            this.#startLink(name, message.data);
+          }
           return;
         }
         this.#entries.get(name)?.link?.signal(message.data);

@@ -10,6 +10,14 @@ import { Emitter } from "./emitter.ts";
 
 /** Messages kept while the link is still connecting; older ones drop. */
 export const MAX_QUEUED_MESSAGES = 32;
+/** First wait before a new P2P attempt after the data channel dropped, in ms. */
+export const P2P_RETRY_FIRST_DELAY_MS = 1_000;
+/** Longest wait between P2P attempts, in ms. */
+export const P2P_RETRY_MAX_DELAY_MS = 30_000;
+/** How long one P2P attempt may take to open before it counts as failed, in ms. */
+export const P2P_RETRY_ATTEMPT_MS = 15_000;
+/** P2P attempts after a drop before the link stays on the relay for good. */
+export const P2P_RETRY_MAX_ATTEMPTS = 8;
 
 /** Where a link's messages go. */
 export type LinkState = "connecting" | "p2p" | "relayed" | "closed";
@@ -32,6 +40,37 @@ export interface PeerLike {
   destroy(): void;
 }
 
+/**
+ * How the initiating side (the phone) tries P2P again after an open data
+ * channel dropped: a fresh peer, whose offer goes out as a `signal` event,
+ * after a delay that doubles on each failed attempt. The relay carries the
+ * game meanwhile.
+ */
+export interface PeerRetryOptions {
+  /** Creates a fresh initiating peer for each attempt. */
+  createPeer: () => PeerLike;
+  /**
+   * Wait before the first attempt, in ms.
+   * @default P2P_RETRY_FIRST_DELAY_MS
+   */
+  firstDelayMs?: number;
+  /**
+   * Longest wait between attempts, in ms.
+   * @default P2P_RETRY_MAX_DELAY_MS
+   */
+  maxDelayMs?: number;
+  /**
+   * How long an attempt may take to open, in ms.
+   * @default P2P_RETRY_ATTEMPT_MS
+   */
+  attemptMs?: number;
+  /**
+   * Attempts after one drop (a channel that opens resets the count).
+   * @default P2P_RETRY_MAX_ATTEMPTS
+   */
+  maxAttempts?: number;
+}
+
 /** Options of a {@link GameLink}. */
 export interface GameLinkOptions<In> {
   /** The peer connection to try first. */
@@ -42,6 +81,11 @@ export interface GameLinkOptions<In> {
   sendRelay: (data: unknown) => boolean;
   /** Validates an incoming message (from either path). */
   parse: (raw: unknown) => ParseResult<In>;
+  /**
+   * Retry P2P after an open channel dropped (the initiating side only).
+   * @default undefined (no retry: the answering side waits for an offer)
+   */
+  retry?: PeerRetryOptions;
 }
 
 /** Events of a {@link GameLink}. */
@@ -56,6 +100,8 @@ export type GameLinkEvents<In> = {
   signal: [SignalData];
   /** The peer connection failed or closed (the link may go on relayed). */
   peerFailed: [string];
+  /** A new P2P attempt started (1 for the first after a drop). */
+  peerRetry: [attempt: number];
 };
 
 /**
@@ -64,13 +110,21 @@ export type GameLinkEvents<In> = {
  * While connecting, messages are queued and flushed to whichever path opens
  * first. A relayed message from the other side switches this side to the
  * relay at once; a data channel that opens later upgrades the link to P2P.
+ * When an open channel drops, the link goes on over the relay; with
+ * `retry` it then makes new peers (backing off) until one opens, and
+ * {@link GameLink.replacePeer} lets the answering side take such an offer
+ * without dropping the link.
  */
 export class GameLink<In, Out> extends Emitter<GameLinkEvents<In>> {
   #state: LinkState = "connecting";
   #peer: PeerLike;
   #peerOpen = false;
+  #everOpen = false;
   #queue: Out[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #attemptTimer: ReturnType<typeof setTimeout> | undefined;
+  #attempts = 0;
   #options: GameLinkOptions<In>;
   #decoder = new TextDecoder();
 
@@ -79,22 +133,7 @@ export class GameLink<In, Out> extends Emitter<GameLinkEvents<In>> {
     super();
     this.#options = options;
     this.#peer = options.peer;
-    const peer = this.#peer;
-    peer.on("signal", (data) => {
-      if (this.#state !== "closed") this.emit("signal", data);
-    });
-    peer.on("connect", () => {
-      if (this.#state === "closed") return;
-      this.#peerOpen = true;
-      this.#setState("p2p");
-    });
-    peer.on("data", (data) => {
-      if (this.#state === "closed") return;
-      const text = typeof data === "string" ? data : this.#decoder.decode(data);
-      this.#receive(text);
-    });
-    peer.on("error", (error) => this.#peerDown(error.message));
-    peer.on("close", () => this.#peerDown("peer connection closed"));
+    this.#listen(options.peer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       if (this.#state === "connecting") this.#setState("relayed");
@@ -114,6 +153,28 @@ export class GameLink<In, Out> extends Emitter<GameLinkEvents<In>> {
     } catch (error) {
       this.#peerDown(error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /**
+   * Swaps in a new peer (the other side offered a new connection): the old
+   * one is destroyed, a P2P link goes on over the relay until the new
+   * channel opens. Ignored once closed.
+   */
+  replacePeer(peer: PeerLike): void {
+    if (this.#state === "closed") {
+      destroyQuietly(peer);
+      return;
+    }
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    clearTimeout(this.#attemptTimer);
+    this.#attemptTimer = undefined;
+    const old = this.#peer;
+    this.#peer = peer;
+    this.#peerOpen = false;
+    destroyQuietly(old);
+    this.#listen(peer);
+    if (this.#state === "p2p") this.#setState("relayed");
   }
 
   /** Handles a message that came through the server relay. */
@@ -141,19 +202,47 @@ export class GameLink<In, Out> extends Emitter<GameLinkEvents<In>> {
     }
   }
 
-  /** Stops everything: timer, peer, listeners. Safe to call twice. */
+  /** Stops everything: timers, peer, listeners. Safe to call twice. */
   close(): void {
     if (this.#state === "closed") return;
     this.#setState("closed");
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    clearTimeout(this.#attemptTimer);
+    this.#attemptTimer = undefined;
     this.#queue = [];
-    try {
-      this.#peer.destroy();
-    } catch {
-      // Already torn down.
-    }
+    destroyQuietly(this.#peer);
     this.clear();
+  }
+
+  /** Wires a peer's events; events of a peer since replaced are ignored. */
+  #listen(peer: PeerLike): void {
+    const current = () => this.#peer === peer && this.#state !== "closed";
+    peer.on("signal", (data) => {
+      if (current()) this.emit("signal", data);
+    });
+    peer.on("connect", () => {
+      if (!current()) return;
+      clearTimeout(this.#attemptTimer);
+      this.#attemptTimer = undefined;
+      this.#peerOpen = true;
+      this.#everOpen = true;
+      this.#attempts = 0;
+      this.#setState("p2p");
+    });
+    peer.on("data", (data) => {
+      if (!current()) return;
+      const text = typeof data === "string" ? data : this.#decoder.decode(data);
+      this.#receive(text);
+    });
+    peer.on("error", (error) => {
+      if (current()) this.#peerDown(error.message);
+    });
+    peer.on("close", () => {
+      if (current()) this.#peerDown("peer connection closed");
+    });
   }
 
   #sendPeer(message: Out): void {
@@ -175,10 +264,55 @@ export class GameLink<In, Out> extends Emitter<GameLinkEvents<In>> {
     if (this.#state === "closed") return;
     const wasOpen = this.#peerOpen;
     this.#peerOpen = false;
+    clearTimeout(this.#attemptTimer);
+    this.#attemptTimer = undefined;
     this.emit("peerFailed", reason);
     if (this.#state === "p2p" || (this.#state === "connecting" && !wasOpen)) {
       this.#setState("relayed");
     }
+    this.#scheduleRetry();
+  }
+
+  /** After a drop of a channel that once opened: the next P2P attempt, backing off. */
+  #scheduleRetry(): void {
+    const retry = this.#options.retry;
+    if (!retry || !this.#everOpen || this.#state !== "relayed") return;
+    if (this.#retryTimer !== undefined) return;
+    const {
+      firstDelayMs = P2P_RETRY_FIRST_DELAY_MS,
+      maxDelayMs = P2P_RETRY_MAX_DELAY_MS,
+      maxAttempts = P2P_RETRY_MAX_ATTEMPTS,
+    } = retry;
+    if (this.#attempts >= maxAttempts) return;
+    const delay = Math.min(maxDelayMs, firstDelayMs * 2 ** this.#attempts);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      this.#retryNow(retry);
+    }, delay);
+  }
+
+  #retryNow(retry: PeerRetryOptions): void {
+    if (this.#state !== "relayed") return;
+    this.#attempts++;
+    let peer: PeerLike;
+    try {
+      peer = retry.createPeer();
+    } catch (error) {
+      this.emit(
+        "peerFailed",
+        error instanceof Error ? error.message : String(error),
+      );
+      this.#scheduleRetry();
+      return;
+    }
+    this.replacePeer(peer);
+    this.emit("peerRetry", this.#attempts);
+    this.#attemptTimer = setTimeout(() => {
+      this.#attemptTimer = undefined;
+      if (this.#peer === peer && !this.#peerOpen) {
+        this.#peerDown("no direct connection in time");
+      }
+    }, retry.attemptMs ?? P2P_RETRY_ATTEMPT_MS);
   }
 
   #setState(next: LinkState): void {
@@ -192,5 +326,13 @@ export class GameLink<In, Out> extends Emitter<GameLinkEvents<In>> {
       for (const message of queued) this.send(message);
     }
     this.emit("state", next);
+  }
+}
+
+function destroyQuietly(peer: PeerLike): void {
+  try {
+    peer.destroy();
+  } catch {
+    // Already torn down.
   }
 }

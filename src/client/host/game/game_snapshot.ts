@@ -25,6 +25,8 @@ export interface GamePlayerSnapshot {
   link: LinkKind;
   /** Items in the backpack. */
   backpack: number;
+  /** Ingredient mask of each backpack item, in slot order. */
+  backpackMasks: number[];
   /** Allergy bitmask. */
   allergyMask: number;
   /** Whether this is the VIP. */

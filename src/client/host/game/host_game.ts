@@ -34,6 +34,7 @@ import {
   startGame,
 } from "../../../game/mod.ts";
 import { step } from "../../../game/mod.ts";
+import type { RestoredGame } from "./saved_game.ts";
 
 /** Prefix of bot ids: a control character, which no phone name may contain. */
 export const BOT_ID_PREFIX = "\u0001bot";
@@ -117,6 +118,44 @@ export class HostGame {
     const { seed = 1, roundLengthMs } = options;
     this.#state = createGame({ seed, roundLengthMs });
     this.#phaseBefore = this.#state.phase;
+  }
+
+  /**
+   * A game brought back from a save (see `saved_game.ts`): the same state,
+   * bots' memory rebuilt, and every phone marked away, so a running round
+   * pauses (timer and deadlines frozen) until each phone reconnects into its
+   * own player with {@link HostGame.join} or {@link HostGame.setConnected}.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { HostGame } from "./host_game.ts";
+   * const game = new HostGame({ seed: 3 });
+   * game.join("Ann");
+   * game.start();
+   * const copy = HostGame.restore({ room: "ABCD", savedAtMs: 0, state: game.state });
+   * assert.equal(copy.state.paused, true);
+   * assert.equal(copy.join("Ann"), "reconnected");
+   * assert.equal(copy.state.paused, false);
+   * ```
+   */
+  static restore(saved: RestoredGame): HostGame {
+    const { state } = saved;
+    const game = new HostGame({
+      seed: state.town.seed,
+      roundLengthMs: state.roundLengthMs,
+    });
+    game.#state = state;
+    game.#phaseBefore = state.phase;
+    game.#setBots(
+      state.players.map((p) => p.id).filter((id) => game.isBot(id)),
+    );
+    for (const player of state.players) {
+      if (player.connected && !game.isBot(player.id)) {
+        game.#apply(disconnectPlayer(game.#state, player.id));
+      }
+    }
+    return game;
   }
 
   /** The current engine state (read-only: replaced, never mutated). */

@@ -108,6 +108,7 @@ export function startPizzaGame(
           bot: source.game.isBot(p.id),
           link: source.link(p.id),
           backpack: p.backpack.length,
+          backpackMasks: p.backpack.map((item) => item.mask),
           allergyMask: p.allergyMask,
           vip: s.vipId === p.id,
         })),

@@ -1,0 +1,77 @@
+/**
+ * Runs `deno task bench --smoke` (seconds long) so the benchmark cannot rot:
+ * every system starts, every measure runs, and the table has numbers.
+ * Benchmarks never gate CI on their figures; this only checks they exist.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+/** Columns after the measure's name, in table order. */
+const SYSTEM_COUNT = 4;
+
+/** The value cells of the row whose first cell is `label`. */
+function rowCells(markdown: string, label: string): string[] {
+  const line = markdown.split("\n").find((l) => l.startsWith(`| ${label} |`));
+  assert.ok(line, `row "${label}" is missing from:\n${markdown}`);
+  return line.split("|").slice(2, -1).map((cell) => cell.trim());
+}
+
+Deno.test("bench --smoke prints a table with numbers for every system", async () => {
+  const outDir = await Deno.makeTempDir({ prefix: "pizza-bench-smoke-" });
+  try {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-all",
+        "bench/bench.ts",
+        "--smoke",
+        `--out=${outDir}/smoke.md`,
+      ],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(output.stdout);
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 0, `bench --smoke failed:\n${stderr}`);
+    assert.equal(
+      await Deno.readTextFile(`${outDir}/smoke.md`),
+      `${stdout.trimEnd()}\n`,
+    );
+    assert.doesNotMatch(stdout, /Failure:/, stdout);
+
+    for (
+      const label of [
+        "Joins per second",
+        "Join latency p99 (ms)",
+        "Server CPU per join (µs)",
+        "KB per player at 48 players",
+        "1 bot at once: p50 (ms)",
+        "2 bots at once: p99 (ms)",
+        "P2P data channel p50 (ms)",
+      ]
+    ) {
+      const cells = rowCells(stdout, label);
+      assert.equal(cells.length, SYSTEM_COUNT, label);
+      for (const cell of cells) {
+        assert.match(
+          cell,
+          /^\d[\d,.]*( \(\d[\d,.]*×\))?$/,
+          `${label}: "${cell}"`,
+        );
+      }
+    }
+    const relay = rowCells(stdout, "Server relay fallback p50 (ms)");
+    assert.match(relay[0], /^\d/);
+    assert.deepEqual(relay.slice(1, 3), ["no relay", "no relay"]);
+    assert.match(relay[3], /^\d/);
+    const controller = rowCells(stdout, "Controller page, gzipped (KB)")[0];
+    assert.match(controller, /^(\d[\d,.]*|not built)$/);
+  } finally {
+    await Deno.remove(outDir, { recursive: true });
+  }
+});
