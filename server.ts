@@ -7,19 +7,13 @@
 import { startServer } from "./src/app_server.ts";
 import { loadConfig } from "./src/config.ts";
 import { lanAddresses } from "./src/lan_addresses.ts";
-import type { RegistryEvent } from "./src/room_registry.ts";
-
-function logEvent(event: RegistryEvent): void {
-  const fields = Object.entries(event)
-    .filter(([key]) => key !== "event")
-    .map(([key, value]) => `${key}=${JSON.stringify(value)}`);
-  console.log(`${new Date().toISOString()} ${event.event} ${fields.join(" ")}`);
-}
+import { EventLog } from "./src/event_log.ts";
 
 const config = loadConfig((name) => Deno.env.get(name));
 const scheme = config.tlsCertFile ? "https" : "http";
+const eventLog = new EventLog((text) => console.log(text));
 const server = await startServer(config, {
-  log: logEvent,
+  log: (event) => eventLog.add(event),
   lanOrigins: (port) =>
     lanAddresses().map((address) => `${scheme}://${address}:${port}`),
 });
@@ -37,6 +31,7 @@ const stop = async (signal: string) => {
   stopping = true;
   console.log(`${signal}: telling players and closing connections…`);
   await server.close();
+  eventLog.close();
   console.log("Stopped.");
   Deno.exit(0);
 };

@@ -77,7 +77,7 @@ export function createHandler(
         if (!WEBSOCKET_PATHS.has(url.pathname)) {
           return text(404, "No WebSocket endpoint here; use / or /ws.");
         }
-        if (registry.stats().connections >= config.maxConnections) {
+        if (registry.connectionCount >= config.maxConnections) {
           registry.metrics.connectionsRefused++;
           return text(503, "The server is full. Try again in a minute.");
         }

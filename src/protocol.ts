@@ -106,20 +106,38 @@ const TokenSchema = v.pipe(
  * trickle candidate (`{type: "candidate", candidate}`), or a renegotiation
  * request. Relayed untouched apart from `clientUsername` on offers.
  */
-export const SignalDataSchema = v.pipe(
-  v.custom<Record<string, unknown>>(
-    (input) =>
-      typeof input === "object" && input !== null && !Array.isArray(input),
-    "expected an object",
-  ),
-  v.looseObject({
-    type: v.optional(v.pipe(v.string(), v.maxLength(32))),
-    sdp: v.optional(v.pipe(v.string(), v.maxLength(MAX_SDP_LENGTH))),
-  }),
+export const SignalDataSchema = v.custom<SignalData>(
+  isSignalData,
+  "expected a WebRTC signal object",
 );
 
 /** A WebRTC signal as produced by simple-peer. */
-export type SignalData = v.InferOutput<typeof SignalDataSchema>;
+export interface SignalData {
+  /** "offer", "answer", "candidate", … (absent on renegotiation requests). */
+  type?: string;
+  /** Session description, for offers and answers. */
+  sdp?: string;
+  /** Other fields simple-peer adds (candidate, renegotiate, …). */
+  [key: string]: unknown;
+}
+
+/**
+ * Checked in place, without copying: signals are the bulk of signaling
+ * traffic and are relayed as they are.
+ */
+function isSignalData(input: unknown): boolean {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    return false;
+  }
+  // An own "__proto__" key (JSON.parse makes one) would turn into a
+  // prototype for a receiver that copies the object with Object.assign.
+  if (Object.hasOwn(input, "__proto__")) return false;
+  const { type, sdp } = input as { type?: unknown; sdp?: unknown };
+  return (type === undefined ||
+    (typeof type === "string" && type.length <= 32)) &&
+    (sdp === undefined ||
+      (typeof sdp === "string" && sdp.length <= MAX_SDP_LENGTH));
+}
 
 // ---------------------------------------------------------------------------
 // Signaling: client -> server

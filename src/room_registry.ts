@@ -182,6 +182,11 @@ export class RoomRegistry {
     };
   }
 
+  /** Connections open now (cheap: no walk over rooms). */
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
   /** Whether a room with this code is open (code in any case). */
   hasRoom(code: string): boolean {
     return this.#rooms.has(code.toUpperCase());
@@ -338,9 +343,8 @@ export class RoomRegistry {
           ...msg.response,
         });
       case "signal":
-        return this.#signal(state, msg);
       case "relay":
-        return this.#relay(state, msg);
+        return this.#forward(state, msg);
       case "startGame":
         return this.#startGame(state);
       case "leaveRoom":
@@ -629,43 +633,28 @@ export class RoomRegistry {
     this.metrics.relayedMessages++;
   }
 
-  #signal(
+  /**
+   * `signal` and `relay` travel the same way: a player's goes to its host
+   * (named by the server, so it cannot be forged), a host's to the player
+   * it names.
+   */
+  #forward(
     state: ConnectionState,
-    msg: Extract<ClientMessage, { action: "signal" }>,
+    msg: Extract<ClientMessage, { action: "signal" | "relay" }>,
   ): void {
+    const type = msg.action;
     if (state.role === "player" && state.room && state.username) {
-      if (!this.#hostPresent(state, "signal")) return;
+      if (!this.#hostPresent(state, type)) return;
       this.#sendHost(state.room, {
-        type: "signal",
+        type,
         clientUsername: state.username,
         data: msg.data,
-      });
-      this.metrics.relayedMessages++;
-      return;
+      } as ServerMessage);
+    } else {
+      const target = this.#playerTarget(state, type, msg.clientUsername);
+      if (!target) return;
+      target.conn.send({ type, data: msg.data } as ServerMessage);
     }
-    const target = this.#playerTarget(state, "signal", msg.clientUsername);
-    if (!target) return;
-    target.conn.send({ type: "signal", data: msg.data });
-    this.metrics.relayedMessages++;
-  }
-
-  #relay(
-    state: ConnectionState,
-    msg: Extract<ClientMessage, { action: "relay" }>,
-  ): void {
-    if (state.role === "player" && state.room && state.username) {
-      if (!this.#hostPresent(state, "relay")) return;
-      this.#sendHost(state.room, {
-        type: "relay",
-        clientUsername: state.username,
-        data: msg.data,
-      });
-      this.metrics.relayedMessages++;
-      return;
-    }
-    const target = this.#playerTarget(state, "relay", msg.clientUsername);
-    if (!target) return;
-    target.conn.send({ type: "relay", data: msg.data });
     this.metrics.relayedMessages++;
   }
 

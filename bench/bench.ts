@@ -1,0 +1,675 @@
+/**
+ * `deno task bench`: signaling cost and connection speed of our server side
+ * by side with the PeerJS server, the seed article's server and a bare Deno
+ * relay, in one run, printed as a markdown table with ratios to ours and
+ * written to `bench/results/latest.md` (raw samples beside it as JSON).
+ *
+ * Every measure runs against a freshly started server; systems are
+ * interleaved (their order rotates every run) and the table shows medians of
+ * the runs. See bench/README.md for the method.
+ *
+ * Flags:
+ * - `--smoke`: seconds long, tiny counts, one server per system; writes
+ *   `bench/results/smoke.md`. `deno task test` runs it so the bench cannot rot.
+ * - `--runs N`: interleaved runs (default 5; memory in the first 3 only).
+ * - `--out PATH`: where to write the markdown.
+ *
+ * @module
+ */
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import type { SystemId } from "./lib/dialects.ts";
+import {
+  formatNumber,
+  type MeasureRow,
+  renderReport,
+  rowMedian,
+  type TargetCheck,
+} from "./lib/report.ts";
+import {
+  BASELINES_DIR,
+  OUR_BENCH_ENV,
+  REPO_ROOT,
+  type RunningServer,
+  startSystem,
+  SYSTEMS,
+  type SystemSpec,
+} from "./lib/systems.ts";
+import { median } from "./lib/stats.ts";
+import type { IdleMemoryResult } from "./workers/idle_memory.ts";
+import type { JoinCostResult } from "./workers/join_cost.ts";
+import type { PageWeight, PageWeightResult } from "./workers/page_weight.ts";
+import type { WebRtcResult } from "./workers/webrtc_bots.ts";
+
+/** How much work each measure does. */
+interface BenchPlan {
+  runs: number;
+  memoryRuns: number;
+  joinRooms: number;
+  joinWarmupRooms: number;
+  joinsPerRoom: number;
+  concurrentRooms: number;
+  joinsInFlightPerRoom: number;
+  memorySteps: number[];
+  memorySettleMs: number;
+  bots: number[];
+  roundTrips: number;
+  /** Start one server per system per run and reuse it for every measure. */
+  shareServer: boolean;
+}
+
+/** The full benchmark: about 8 minutes on 2 cores. */
+const FULL_PLAN: BenchPlan = {
+  runs: 5,
+  memoryRuns: 3,
+  joinRooms: 150,
+  joinWarmupRooms: 20,
+  joinsPerRoom: 12,
+  concurrentRooms: 8,
+  joinsInFlightPerRoom: 2,
+  memorySteps: [1_000, 10_000],
+  memorySettleMs: 2_000,
+  bots: [1, 8, 16],
+  roundTrips: 100,
+  shareServer: false,
+};
+
+/** The smoke run: seconds long, every code path, tiny counts. */
+const SMOKE_PLAN: BenchPlan = {
+  runs: 1,
+  memoryRuns: 1,
+  joinRooms: 3,
+  joinWarmupRooms: 1,
+  joinsPerRoom: 4,
+  concurrentRooms: 3,
+  joinsInFlightPerRoom: 2,
+  memorySteps: [24, 48],
+  memorySettleMs: 200,
+  bots: [1, 2],
+  roundTrips: 10,
+  shareServer: true,
+};
+
+/** The controller page must stay under this many gzipped bytes. */
+const CONTROLLER_GZIP_TARGET_BYTES = 60 * 1024;
+/** Our CPU per join must be at most this share of PeerJS's and the seed's. */
+const CPU_VS_NODE_TARGET = 2 / 3;
+/** Our CPU per join must be at most this multiple of the bare relay's. */
+const CPU_VS_BARE_TARGET = 1.15;
+/** Our memory per idle player must be at most this multiple of the bare relay's. */
+const MEMORY_VS_BARE_TARGET = 1.2;
+/** 16 bots must all have an open data channel within this, in ms. */
+const TIME_TO_PLAY_TARGET_MS = 1_000;
+/** Bots for the time-to-play target. */
+const TIME_TO_PLAY_TARGET_BOTS = 16;
+/**
+ * Permissions the measuring workers run with: Deno asks for all of them to
+ * read another process's /proc counters, and wrtc is a native addon.
+ */
+const WORKER_PERMISSIONS = ["--allow-all"];
+
+/** Results of one system in one run. */
+interface RunSample {
+  join?: JoinCostResult;
+  memory?: IdleMemoryResult;
+  webrtc?: WebRtcResult;
+}
+
+/** Runs a worker script and parses the JSON line it prints last. */
+async function runWorker<T>(script: string, args: string[]): Promise<T> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      ...WORKER_PERMISSIONS,
+      `bench/workers/${script}`,
+      ...args,
+    ],
+    cwd: REPO_ROOT,
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stdout = new TextDecoder().decode(output.stdout).trim();
+  const last = stdout.split("\n").at(-1) ?? "";
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    const stderr = new TextDecoder().decode(output.stderr).trim();
+    throw new Error(
+      `${script} failed (exit ${output.code}): ${stderr.slice(0, 1_000)}`,
+    );
+  }
+}
+
+async function ensureBaselines(): Promise<void> {
+  const needed = ["peer", "express", "websocket"];
+  const present = needed.every((name) => {
+    try {
+      return Deno.statSync(`${BASELINES_DIR}node_modules/${name}`).isDirectory;
+    } catch {
+      return false;
+    }
+  });
+  if (present) return;
+  console.error("Installing the Node baselines (npm ci in bench/baselines)…");
+  // npm's output goes to stderr: stdout carries only the report.
+  const result = await new Deno.Command("npm", {
+    args: ["ci", "--no-audit", "--no-fund"],
+    cwd: BASELINES_DIR,
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  await Deno.stderr.write(result.stdout);
+  if (!result.success) throw new Error("npm ci in bench/baselines failed");
+}
+
+async function commandVersion(command: string): Promise<string> {
+  try {
+    const out = await new Deno.Command(command, { args: ["--version"] })
+      .output();
+    return new TextDecoder().decode(out.stdout).trim().split("\n")[0];
+  } catch {
+    return "missing";
+  }
+}
+
+async function machineLines(): Promise<string[]> {
+  const cpuinfo = await Deno.readTextFile("/proc/cpuinfo").catch(() => "");
+  const model = cpuinfo.match(/^model name\s*:\s*(.+)$/m)?.[1] ?? "unknown CPU";
+  const meminfo = await Deno.readTextFile("/proc/meminfo").catch(() => "");
+  const memKb = Number(meminfo.match(/^MemTotal:\s+(\d+)/m)?.[1] ?? NaN);
+  return [
+    `Machine: ${model}, ${navigator.hardwareConcurrency} cores, ` +
+    `${formatNumber(memKb / 1024 / 1024, 0)} GiB, Linux ${Deno.osRelease()}`,
+    `Deno ${Deno.version.deno} (ours, bare relay, load generator), ` +
+    `Node ${await commandVersion("node")} (PeerJS, seed)`,
+  ];
+}
+
+async function loadAverage(): Promise<string> {
+  const text = await Deno.readTextFile("/proc/loadavg").catch(() => "? ? ?");
+  return text.split(" ").slice(0, 3).join(" ");
+}
+
+/** Runs one measure against a server, recording failures instead of throwing. */
+async function measure<T>(
+  what: string,
+  spec: SystemSpec,
+  errors: string[],
+  server: RunningServer | undefined,
+  run: (server: RunningServer) => Promise<T>,
+): Promise<T | undefined> {
+  let own: RunningServer | undefined;
+  try {
+    const target = server ?? (own = await startSystem(spec));
+    return await run(target);
+  } catch (error) {
+    errors.push(`${spec.label}, ${what}: ${String(error).slice(0, 300)}`);
+    return undefined;
+  } finally {
+    await own?.stop();
+  }
+}
+
+async function runOnce(
+  plan: BenchPlan,
+  spec: SystemSpec,
+  withMemory: boolean,
+  errors: string[],
+): Promise<RunSample> {
+  const shared = plan.shareServer ? await startSystem(spec) : undefined;
+  try {
+    const join = await measure(
+      "join cost",
+      spec,
+      errors,
+      shared,
+      (s) =>
+        runWorker<JoinCostResult>("join_cost.ts", [
+          `--system=${spec.id}`,
+          `--url=${s.wsUrl}`,
+          `--pid=${s.pid}`,
+          `--rooms=${plan.joinRooms}`,
+          `--warmup-rooms=${plan.joinWarmupRooms}`,
+          `--joins-per-room=${plan.joinsPerRoom}`,
+          `--concurrent-rooms=${plan.concurrentRooms}`,
+          `--in-flight-per-room=${plan.joinsInFlightPerRoom}`,
+        ]),
+    );
+    if (join?.failures) {
+      errors.push(
+        `${spec.label}, join cost: ${join.failures} failed joins (${join.firstError})`,
+      );
+    }
+    const memory = withMemory
+      ? await measure(
+        "memory",
+        spec,
+        errors,
+        shared,
+        (s) =>
+          runWorker<IdleMemoryResult>("idle_memory.ts", [
+            `--system=${spec.id}`,
+            `--url=${s.wsUrl}`,
+            `--pid=${s.pid}`,
+            `--steps=${plan.memorySteps.join(",")}`,
+            `--settle-ms=${plan.memorySettleMs}`,
+          ]),
+      )
+      : undefined;
+    if (memory?.failures) {
+      errors.push(
+        `${spec.label}, memory: ${memory.failures} failed joins (${memory.firstError})`,
+      );
+    }
+    const webrtc = await measure(
+      "WebRTC bots",
+      spec,
+      errors,
+      shared,
+      (s) =>
+        runWorker<WebRtcResult>("webrtc_bots.ts", [
+          `--system=${spec.id}`,
+          `--url=${s.wsUrl}`,
+          `--bots=${plan.bots.join(",")}`,
+          `--round-trips=${plan.roundTrips}`,
+        ]),
+    );
+    if (webrtc?.firstError) {
+      errors.push(`${spec.label}, WebRTC bots: ${webrtc.firstError}`);
+    }
+    return { join, memory, webrtc };
+  } finally {
+    await shared?.stop();
+  }
+}
+
+async function measurePages(errors: string[]): Promise<PageWeightResult> {
+  const ours = SYSTEMS.find((s) => s.id === "ours");
+  if (!ours) return { method: "none", error: "no system ours" };
+  const result = await measure(
+    "page weight",
+    ours,
+    errors,
+    undefined,
+    (s) =>
+      runWorker<PageWeightResult>(
+        "page_weight.ts",
+        [`--url=${s.httpUrl}`],
+      ),
+  );
+  return result ?? { method: "none", error: "page weight failed" };
+}
+
+function samplesOf(
+  runs: Record<SystemId, RunSample[]>,
+  pick: (sample: RunSample) => number | undefined,
+): Partial<Record<SystemId, number[]>> {
+  const out: Partial<Record<SystemId, number[]>> = {};
+  for (const spec of SYSTEMS) {
+    out[spec.id] = runs[spec.id]
+      .map(pick)
+      .filter((v): v is number => v !== undefined && Number.isFinite(v));
+  }
+  return out;
+}
+
+/**
+ * Each system's lowest sample: CPU time only grows when other work shares
+ * the cores (fewer events per wake-up), so the best run is the least
+ * disturbed one.
+ */
+function bestOf(
+  samples: Partial<Record<SystemId, number[]>>,
+): Partial<Record<SystemId, number[]>> {
+  const out: Partial<Record<SystemId, number[]>> = {};
+  for (const [id, values] of Object.entries(samples)) {
+    if (values.length > 0) out[id as SystemId] = [Math.min(...values)];
+  }
+  return out;
+}
+
+function buildRows(
+  plan: BenchPlan,
+  runs: Record<SystemId, RunSample[]>,
+  pages: PageWeightResult,
+): MeasureRow[] {
+  const rows: MeasureRow[] = [];
+  const join = "Join cost";
+  rows.push(
+    {
+      section: join,
+      label: "Joins per second",
+      samples: samplesOf(runs, (r) => r.join?.joinsPerSecond),
+    },
+    {
+      section: join,
+      label: "Join latency p50 (ms)",
+      digits: 1,
+      samples: samplesOf(runs, (r) => r.join?.p50Ms),
+    },
+    {
+      section: join,
+      label: "Join latency p99 (ms)",
+      digits: 1,
+      samples: samplesOf(runs, (r) => r.join?.p99Ms),
+    },
+    {
+      section: join,
+      label: "Server CPU per join (µs)",
+      samples: samplesOf(runs, (r) => r.join?.cpuUsPerJoin),
+    },
+    {
+      section: join,
+      label: "Server CPU per join, best run (µs)",
+      samples: bestOf(samplesOf(runs, (r) => r.join?.cpuUsPerJoin)),
+    },
+  );
+  plan.memorySteps.forEach((step, index) => {
+    rows.push({
+      section: "Memory (server RSS per idle connected player)",
+      label: `KB per player at ${formatNumber(step)} players`,
+      digits: 1,
+      samples: samplesOf(runs, (r) => {
+        const bytes = r.memory?.steps[index]?.bytesPerPlayer;
+        return bytes === undefined ? undefined : bytes / 1024;
+      }),
+    });
+  });
+  for (const bots of plan.bots) {
+    const pick = (r: RunSample) =>
+      r.webrtc?.timeToPlay.find((t) => t.bots === bots);
+    const section = "Time to play (join → data channel open, real WebRTC bots)";
+    rows.push(
+      {
+        section,
+        label: `${bots} bot${bots > 1 ? "s" : ""} at once: p50 (ms)`,
+        samples: samplesOf(runs, (r) => pick(r)?.p50Ms),
+      },
+      {
+        section,
+        label: `${bots} bot${bots > 1 ? "s" : ""} at once: p99 (ms)`,
+        samples: samplesOf(runs, (r) => pick(r)?.p99Ms),
+      },
+    );
+  }
+  const noRelay = { peerjs: "no relay", seed: "no relay" };
+  const latency = "Input latency (round trip phone bot → host bot → phone bot)";
+  rows.push(
+    {
+      section: latency,
+      label: "P2P data channel p50 (ms)",
+      digits: 2,
+      samples: samplesOf(runs, (r) => r.webrtc?.p2p?.p50Ms),
+    },
+    {
+      section: latency,
+      label: "P2P data channel p99 (ms)",
+      digits: 2,
+      samples: samplesOf(runs, (r) => r.webrtc?.p2p?.p99Ms),
+    },
+    {
+      section: latency,
+      label: "Server relay fallback p50 (ms)",
+      digits: 2,
+      samples: samplesOf(runs, (r) => r.webrtc?.relay?.p50Ms),
+      notApplicable: noRelay,
+    },
+    {
+      section: latency,
+      label: "Server relay fallback p99 (ms)",
+      digits: 2,
+      samples: samplesOf(runs, (r) => r.webrtc?.relay?.p99Ms),
+      notApplicable: noRelay,
+    },
+  );
+  const pageCell = (
+    value: number | undefined,
+  ) => (value === undefined ? {} : { ours: [value / 1024] });
+  const notOurs = { peerjs: "—", seed: "—", bare: "—" };
+  const notBuilt = pages.error
+    ? { ours: pages.error.startsWith("not built") ? "not built" : "failed" }
+    : {};
+  const pageSection = "Page weight (everything the page loads)";
+  const pageNa = { ...notOurs, ...notBuilt };
+  const pageRows: [string, (w: PageWeight) => number][] = [
+    ["uncompressed", (w) => w.rawBytes],
+    ["gzipped", (w) => w.gzipBytes],
+    ["as served", (w) => w.wireBytes],
+  ];
+  for (
+    const [name, page] of [["Controller", pages.controller], [
+      "Host",
+      pages.host,
+    ]] as const
+  ) {
+    for (const [kind, pick] of pageRows) {
+      const label = `${name} page, ${kind} (KB)`;
+      rows.push({
+        section: pageSection,
+        label,
+        digits: 1,
+        samples: pageCell(page ? pick(page) : undefined),
+        notApplicable: pageNa,
+      });
+    }
+  }
+  return rows;
+}
+
+function findRow(rows: MeasureRow[], label: string): MeasureRow | undefined {
+  return rows.find((row) => row.label === label);
+}
+
+function ratioCheck(
+  target: string,
+  row: MeasureRow | undefined,
+  other: SystemId,
+  limit: number,
+  unit: string,
+): TargetCheck {
+  const ours = row ? rowMedian(row, "ours") : NaN;
+  const theirs = row ? rowMedian(row, other) : NaN;
+  const ratio = ours / theirs;
+  return {
+    target,
+    evidence: `ours ${formatNumber(ours, 1)} ${unit} vs ${other} ` +
+      `${formatNumber(theirs, 1)} ${unit}: ${formatNumber(ratio, 2)}×`,
+    holds: Number.isFinite(ratio) ? ratio <= limit : undefined,
+  };
+}
+
+function buildTargets(
+  plan: BenchPlan,
+  rows: MeasureRow[],
+  runs: Record<SystemId, RunSample[]>,
+  pages: PageWeightResult,
+): TargetCheck[] {
+  const cpu = findRow(rows, "Server CPU per join (µs)");
+  const checks: TargetCheck[] = [
+    ratioCheck(
+      "Server CPU per join ≤ 2/3 of PeerJS's",
+      cpu,
+      "peerjs",
+      CPU_VS_NODE_TARGET,
+      "µs",
+    ),
+    ratioCheck(
+      "Server CPU per join ≤ 2/3 of the seed server's",
+      cpu,
+      "seed",
+      CPU_VS_NODE_TARGET,
+      "µs",
+    ),
+    ratioCheck(
+      "Server CPU per join ≤ 1.15 × the bare relay's",
+      cpu,
+      "bare",
+      CPU_VS_BARE_TARGET,
+      "µs",
+    ),
+    ratioCheck(
+      "Join latency p99 no worse than PeerJS's",
+      findRow(rows, "Join latency p99 (ms)"),
+      "peerjs",
+      1,
+      "ms",
+    ),
+  ];
+  for (const step of plan.memorySteps) {
+    checks.push(ratioCheck(
+      `Memory per idle player at ${
+        formatNumber(step)
+      } ≤ 1.2 × the bare relay's`,
+      findRow(rows, `KB per player at ${formatNumber(step)} players`),
+      "bare",
+      MEMORY_VS_BARE_TARGET,
+      "KB",
+    ));
+  }
+  const gzip = pages.controller?.gzipBytes;
+  checks.push({
+    target: "Controller page < 60 KB gzipped",
+    evidence: gzip === undefined
+      ? `not measured (${pages.error ?? "not built"})`
+      : `${formatNumber(gzip / 1024, 1)} KB`,
+    holds: gzip === undefined ? undefined : gzip < CONTROLLER_GZIP_TARGET_BYTES,
+  });
+  const slowest = runs.ours
+    .map((r) =>
+      r.webrtc?.timeToPlay.find((t) => t.bots === TIME_TO_PLAY_TARGET_BOTS)
+    )
+    .filter((t) => t !== undefined && t.failures === 0)
+    .map((t) => t?.maxMs ?? NaN);
+  const failedRuns =
+    runs.ours.filter((r) =>
+      (r.webrtc?.timeToPlay.find((t) => t.bots === TIME_TO_PLAY_TARGET_BOTS)
+        ?.failures ?? 0) > 0
+    ).length;
+  const slowestMedian = median(slowest);
+  checks.push({
+    target: "16 bots all connected within 1 s (ours)",
+    evidence: slowest.length === 0
+      ? "not measured"
+      : `slowest bot, median of runs: ${formatNumber(slowestMedian)} ms ` +
+        `(per run: ${slowest.map((v) => formatNumber(v)).join(", ")} ms)` +
+        (failedRuns ? `; ${failedRuns} run(s) with failed bots` : ""),
+    holds: slowest.length === 0
+      ? undefined
+      : failedRuns === 0 && slowestMedian <= TIME_TO_PLAY_TARGET_MS,
+  });
+  return checks;
+}
+
+function notesFor(
+  plan: BenchPlan,
+  pages: PageWeightResult,
+  errors: string[],
+): string[] {
+  const env = Object.entries(OUR_BENCH_ENV).map(([k, v]) => `${k}=${v}`).join(
+    " ",
+  );
+  const notes = [
+    `Join: ${
+      formatNumber(plan.joinRooms * plan.joinsPerRoom)
+    } measured joins per run after ` +
+    `${plan.joinWarmupRooms} warm-up rooms; ${plan.joinsPerRoom} joins per room, ` +
+    `${plan.concurrentRooms} rooms at once, ${plan.joinsInFlightPerRoom} joins in flight per room. ` +
+    "A join = new WebSocket + offer + answer + 4 candidates each way; the player then disconnects. " +
+    "CPU is user+system time from the server's /proc/<pid>/stat, so the load generator's share of the 2 cores is not counted.",
+    `Our server runs as \`deno task serve\` does, with ${env} (all load comes from 127.0.0.1) ` +
+    "and every other limit at its default; its log goes to /dev/null.",
+    "PeerJS: npm `peer` PeerServer with concurrent_limit raised to 50,000 (default 5,000) for the memory measure. " +
+    "Seed: the article's server (express + websocket) with only the fixes it needs to run; candidates travel as extra joinRoom/offerResponse messages.",
+    `Memory: fresh server, ${
+      plan.memorySteps.map((s) => formatNumber(s)).join(" then ")
+    } idle players ` +
+    `(12 per room + 1 host socket per room; each sent an offer and got an answer), ` +
+    "(RSS − RSS before any player) / players; " +
+    `first ${plan.memoryRuns} runs only.`,
+    "Time to play and input latency: @roamhq/wrtc + simple-peer bots in one process (host and phones share the machine); " +
+    "P2P round trips do not touch the server, so that row is the same stack in every column.",
+    `Page weight via ${pages.method}: "as served" is what our server sends to a browser that accepts gzip; ` +
+    "gzipped is each file through CompressionStream (the 60 KB target).",
+  ];
+  if (plan === SMOKE_PLAN) {
+    notes.unshift(
+      "SMOKE RUN: tiny counts, one server per system; figures mean nothing.",
+    );
+  }
+  for (const error of errors) notes.push(`Failure: ${error}`);
+  return notes;
+}
+
+/** Runs the benchmark; returns the markdown report. */
+async function main(): Promise<string> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      smoke: { type: "boolean", default: false },
+      runs: { type: "string" },
+      out: { type: "string" },
+    },
+  });
+  const base = values.smoke ? SMOKE_PLAN : FULL_PLAN;
+  const runsWanted = values.runs ? Number(values.runs) : base.runs;
+  const plan: BenchPlan = {
+    ...base,
+    runs: runsWanted,
+    memoryRuns: Math.min(base.memoryRuns, runsWanted),
+  };
+  const out = values.out ??
+    `${REPO_ROOT}bench/results/${values.smoke ? "smoke" : "latest"}.md`;
+  const started = performance.now();
+  const loadBefore = await loadAverage();
+  await ensureBaselines();
+  const runs = Object.fromEntries(
+    SYSTEMS.map((s) => [s.id, []]),
+  ) as unknown as Record<
+    SystemId,
+    RunSample[]
+  >;
+  const errors: string[] = [];
+  for (let run = 0; run < plan.runs; run++) {
+    const order = SYSTEMS.map((_, i) => SYSTEMS[(i + run) % SYSTEMS.length]);
+    for (const spec of order) {
+      const t0 = performance.now();
+      runs[spec.id].push(
+        await runOnce(plan, spec, run < plan.memoryRuns, errors),
+      );
+      console.error(
+        `run ${run + 1}/${plan.runs}: ${spec.label} ` +
+          `(${formatNumber((performance.now() - t0) / 1000)} s)`,
+      );
+    }
+  }
+  console.error("page weight");
+  const pages = await measurePages(errors);
+  const rows = buildRows(plan, runs, pages);
+  const machine = [
+    ...(await machineLines()),
+    `${plan.runs} interleaved run(s) (system order rotates each run); medians shown. ` +
+    `Load average before/after: ${loadBefore} / ${await loadAverage()}`,
+    `Ran ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC in ` +
+    `${formatNumber((performance.now() - started) / 1000)} s`,
+  ];
+  const markdown = renderReport({
+    systems: SYSTEMS,
+    rows,
+    targets: buildTargets(plan, rows, runs, pages),
+    machine,
+    notes: notesFor(plan, pages, errors),
+  });
+  await Deno.mkdir(dirname(out), { recursive: true });
+  await Deno.writeTextFile(out, markdown);
+  await Deno.writeTextFile(
+    out.replace(/\.md$/, ".json"),
+    JSON.stringify({ plan, runs, pages, errors }, null, 2),
+  );
+  return markdown;
+}
+
+if (import.meta.main) {
+  console.log(await main());
+}

@@ -1,0 +1,204 @@
+/**
+ * Drives synthetic rooms against a signaling server: a host socket that
+ * answers every offer at once with an answer and 4 candidates, and players
+ * that join with an offer and 4 candidates. No WebRTC: the signals are
+ * {@link SAMPLE_OFFER}-style constants, so only the server's work is timed.
+ *
+ * @module
+ */
+import { DIALECTS, type Frame, type SystemId } from "./dialects.ts";
+import {
+  SAMPLE_ANSWER,
+  SAMPLE_CANDIDATES,
+  SAMPLE_OFFER,
+} from "./sample_signals.ts";
+import { type ClientSocket, openSocket } from "./ws_client.ts";
+
+/** A join that takes longer than this fails, in ms. */
+export const JOIN_TIMEOUT_MS = 10_000;
+
+/** A finished join. */
+export interface JoinOutcome {
+  /** From opening the player's socket to the last candidate, in ms. */
+  latencyMs: number;
+  /** The player's socket, still open unless the join was asked to close it. */
+  socket: ClientSocket;
+}
+
+interface PendingJoin {
+  /** Candidates expected each way. */
+  candidates: number;
+  hostCandidates: number;
+  playerCandidates: number;
+  gotAnswer: boolean;
+  finish: () => void;
+}
+
+function isComplete(join: PendingJoin): boolean {
+  return join.gotAnswer &&
+    join.playerCandidates === join.candidates &&
+    join.hostCandidates === join.candidates;
+}
+
+/** Makes ids unique within one process (peer ids, player names). */
+export class IdSource {
+  #next = 0;
+  /** A new id: `prefix` and a base-36 counter. */
+  next(prefix: string): string {
+    return `${prefix}${(this.#next++).toString(36)}`;
+  }
+}
+
+/** One room with a synthetic host on a server. */
+export class BenchRoom {
+  readonly #system: SystemId;
+  readonly #baseUrl: string;
+  readonly #ids: IdSource;
+  readonly #pending = new Map<string, PendingJoin>();
+  #host?: ClientSocket;
+  #room = "";
+
+  private constructor(system: SystemId, baseUrl: string, ids: IdSource) {
+    this.#system = system;
+    this.#baseUrl = baseUrl;
+    this.#ids = ids;
+  }
+
+  /**
+   * Connects a host and creates its room.
+   *
+   * @param system Which server protocol to speak.
+   * @param baseUrl `ws://127.0.0.1:<port>`.
+   * @param ids Id source shared by every room of this run.
+   * @returns The room, ready for joins.
+   */
+  static async open(
+    system: SystemId,
+    baseUrl: string,
+    ids: IdSource,
+  ): Promise<BenchRoom> {
+    const room = new BenchRoom(system, baseUrl, ids);
+    await room.#connectHost();
+    return room;
+  }
+
+  async #connectHost(): Promise<void> {
+    const dialect = DIALECTS[this.#system];
+    const hostId = this.#ids.next("h");
+    const { promise: ready, resolve } = Promise.withResolvers<string>();
+    const onFrame = (frame: Frame) => {
+      const confirmed = dialect.roomFrom(frame, hostId);
+      if (confirmed !== undefined) return resolve(confirmed);
+      const inbound = dialect.hostInbound(frame);
+      if (!inbound || !this.#host) return;
+      const join = this.#pending.get(inbound.player);
+      if (!join) return;
+      if (inbound.data.type === "offer") {
+        const room = this.#room;
+        this.#host.send(
+          dialect.hostSignal(room, inbound.player, SAMPLE_ANSWER),
+        );
+        for (const candidate of SAMPLE_CANDIDATES.slice(0, join.candidates)) {
+          this.#host.send(dialect.hostSignal(room, inbound.player, candidate));
+        }
+      } else if (inbound.data.type === "candidate") {
+        join.hostCandidates++;
+        if (isComplete(join)) join.finish();
+      }
+    };
+    this.#host = await openSocket(
+      `${this.#baseUrl}${dialect.hostPath(hostId)}`,
+      { onFrame },
+    );
+    const create = dialect.createRoom();
+    if (create) this.#host.send(create);
+    this.#room = await ready;
+  }
+
+  /**
+   * One player joins: socket, offer, answer, 4 candidates each way.
+   *
+   * @param keepOpen Leave the player's socket open afterwards.
+   * @param trickle Send 4 candidates each way after offer and answer; without
+   * them the join ends at the answer.
+   * @returns The latency and the socket.
+   * @throws {Error} When the join fails or takes over {@link JOIN_TIMEOUT_MS}.
+   */
+  async join(keepOpen: boolean, trickle = true): Promise<JoinOutcome> {
+    const dialect = DIALECTS[this.#system];
+    const room = this.#room;
+    const playerId = this.#ids.next("p");
+    const started = performance.now();
+    const { promise: done, resolve: finish } = Promise.withResolvers<void>();
+    const join: PendingJoin = {
+      hostCandidates: 0,
+      playerCandidates: 0,
+      gotAnswer: false,
+      candidates: trickle ? SAMPLE_CANDIDATES.length : 0,
+      finish,
+    };
+    this.#pending.set(playerId, join);
+    const timeout = setTimeout(finish, JOIN_TIMEOUT_MS);
+    let socket: ClientSocket | undefined;
+    try {
+      socket = await openSocket(
+        `${this.#baseUrl}${dialect.playerPath(playerId)}`,
+        {
+          onOpen: (open) => {
+            open.send(dialect.join(room, playerId, SAMPLE_OFFER));
+            if (!trickle) return;
+            for (const candidate of SAMPLE_CANDIDATES) {
+              open.send(dialect.playerSignal(room, playerId, candidate));
+            }
+          },
+          onFrame: (frame) => {
+            const data = dialect.playerInbound(frame);
+            if (!data) return;
+            if (data.type === "answer") join.gotAnswer = true;
+            else if (data.type === "candidate") join.playerCandidates++;
+            if (isComplete(join)) finish();
+          },
+        },
+      );
+      await done;
+      if (!isComplete(join)) throw new Error(`join ${playerId} timed out`);
+      const latencyMs = performance.now() - started;
+      if (!keepOpen) {
+        socket.close();
+        await socket.closed;
+      }
+      return { latencyMs, socket };
+    } catch (error) {
+      socket?.close();
+      throw error;
+    } finally {
+      clearTimeout(timeout);
+      this.#pending.delete(playerId);
+    }
+  }
+
+  /** Closes the host's socket and waits for the close. */
+  async close(): Promise<void> {
+    this.#host?.close();
+    await this.#host?.closed;
+  }
+}
+
+/**
+ * Runs `count` tasks with at most `lanes` at once.
+ *
+ * @param count How many tasks.
+ * @param lanes How many at once.
+ * @param task Runs task number `index`.
+ */
+export async function inLanes(
+  count: number,
+  lanes: number,
+  task: (index: number) => Promise<void>,
+): Promise<void> {
+  let started = 0;
+  const lane = async () => {
+    while (started < count) await task(started++);
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, count) }, lane));
+}
