@@ -63,62 +63,77 @@ export interface ClientConfig {
  */
 export function createHandler(
   context: HandlerContext,
-): (request: Request, info: Deno.ServeHandlerInfo) => Promise<Response> {
+): (
+  request: Request,
+  info: Deno.ServeHandlerInfo,
+) => Response | Promise<Response> {
   const { config, registry, staticRoot, lanOrigins, now = Date.now } = context;
   const startedAt = now();
   let nextConnection = 0;
   const gzipCache = new GzipCache();
 
-  return async (request, info) => {
-    try {
-      const url = new URL(request.url);
-      const upgrade = request.headers.get("upgrade")?.toLowerCase();
-      if (upgrade === "websocket") {
-        if (!WEBSOCKET_PATHS.has(url.pathname)) {
-          return text(404, "No WebSocket endpoint here; use / or /ws.");
-        }
-        if (registry.connectionCount >= config.maxConnections) {
-          registry.metrics.connectionsRefused++;
-          return text(503, "The server is full. Try again in a minute.");
-        }
-        // Read before upgrading: the request is consumed by the upgrade.
-        const address = "hostname" in info.remoteAddr
-          ? info.remoteAddr.hostname
-          : "unknown";
-        const { socket, response } = Deno.upgradeWebSocket(request, {
-          idleTimeout: config.heartbeatSeconds,
+  /** Upgrades answer synchronously: joins are the server's hot path. */
+  const upgrade = (request: Request, info: Deno.ServeHandlerInfo) => {
+    const { pathname } = new URL(request.url);
+    if (!WEBSOCKET_PATHS.has(pathname)) {
+      return text(404, "No WebSocket endpoint here; use / or /ws.");
+    }
+    if (registry.connectionCount >= config.maxConnections) {
+      registry.metrics.connectionsRefused++;
+      return text(503, "The server is full. Try again in a minute.");
+    }
+    // Read before upgrading: the request is consumed by the upgrade.
+    const address = "hostname" in info.remoteAddr
+      ? info.remoteAddr.hostname
+      : "unknown";
+    const { socket, response } = Deno.upgradeWebSocket(request, {
+      idleTimeout: config.heartbeatSeconds,
+    });
+    attachSocket(socket, `c${++nextConnection}`, address, registry);
+    return response;
+  };
+
+  const serveHttp = async (request: Request): Promise<Response> => {
+    switch (new URL(request.url).pathname) {
+      case "/healthz":
+        return json({
+          ok: true,
+          uptimeSeconds: Math.round((now() - startedAt) / 1000),
+          ...registry.stats(),
         });
-        attachSocket(socket, `c${++nextConnection}`, address, registry);
-        return response;
+      case "/metrics":
+        return new Response(registry.metrics.render(registry.stats()), {
+          headers: {
+            "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
+            "Cache-Control": "no-store",
+          },
+        });
+      case "/config": {
+        const body: ClientConfig = {
+          iceServers: await iceServersFor(config, now(), randomToken()),
+          lanOrigins: lanOrigins(),
+          relayAfterMs: config.relayAfterMs,
+          maxPlayersPerRoom: config.maxPlayersPerRoom,
+        };
+        return json(body);
       }
-      switch (url.pathname) {
-        case "/healthz":
-          return json({
-            ok: true,
-            uptimeSeconds: Math.round((now() - startedAt) / 1000),
-            ...registry.stats(),
-          });
-        case "/metrics":
-          return new Response(registry.metrics.render(registry.stats()), {
-            headers: {
-              "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
-              "Cache-Control": "no-store",
-            },
-          });
-        case "/config": {
-          const body: ClientConfig = {
-            iceServers: await iceServersFor(config, now(), randomToken()),
-            lanOrigins: lanOrigins(),
-            relayAfterMs: config.relayAfterMs,
-            maxPlayersPerRoom: config.maxPlayersPerRoom,
-          };
-          return json(body);
-        }
+    }
+    return await serveStaticFile(request, { root: staticRoot, gzipCache });
+  };
+
+  const failed = (request: Request, error: unknown): Response => {
+    console.error(`request failed: ${request.method} ${request.url}:`, error);
+    return text(500, "Internal Server Error");
+  };
+
+  return (request, info) => {
+    try {
+      if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+        return upgrade(request, info);
       }
-      return await serveStaticFile(request, { root: staticRoot, gzipCache });
+      return serveHttp(request).catch((error) => failed(request, error));
     } catch (error) {
-      console.error(`request failed: ${request.method} ${request.url}:`, error);
-      return text(500, "Internal Server Error");
+      return failed(request, error);
     }
   };
 }
