@@ -43,7 +43,7 @@ export async function startServer(
 ): Promise<PizzaServer> {
   const { log, onListen, lanOrigins = () => [] } = options;
   const registry = new RoomRegistry({ limits: config, log });
-  const staticRoot = await Deno.realPath(config.staticDir);
+  const staticRoot = await resolveStaticRoot(config.staticDir);
   let boundPort = config.port;
   const handler = createHandler({
     config,
@@ -99,5 +99,23 @@ async function readSetting(name: string, path: string): Promise<string> {
       ? ` (allow it with --allow-read=${path})`
       : "";
     throw new Error(`Cannot read ${name} file ${path}${hint}: ${error}`);
+  }
+}
+
+/**
+ * The static folder's real path. A fresh checkout has no built pages yet:
+ * then the server still runs (signaling, /healthz, …) and says so once.
+ */
+async function resolveStaticRoot(dir: string): Promise<string> {
+  try {
+    return await Deno.realPath(dir);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    const absolute = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
+    console.warn(
+      `The folder ${absolute} does not exist yet, so pages answer 404. ` +
+        `Run "deno task build" (or "deno task start", which builds first).`,
+    );
+    return absolute;
   }
 }

@@ -184,3 +184,21 @@ Deno.test("server.ts refuses a bad setting at start with a message naming it", a
   assert.equal(result.success, false);
   assert.match(new TextDecoder().decode(result.stderr), /PORT/);
 });
+
+Deno.test("server.ts runs without built pages and says how to build them", async () => {
+  const { child, port, stderr } = await spawnServer({
+    STATIC_DIR: "test-output/no-such-folder",
+  });
+  try {
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal((await health.json()).ok, true);
+    const page = await fetch(`http://127.0.0.1:${port}/`);
+    assert.equal(page.status, 404);
+    await page.body?.cancel();
+  } finally {
+    child.kill("SIGTERM");
+    assert.equal((await child.status).code, 0);
+    assert.match(await stderr, /deno task build/);
+    await child.stdout.cancel().catch(() => {});
+  }
+});
