@@ -6,7 +6,9 @@
  *
  * Every measure runs against a freshly started server; systems are
  * interleaved (their order rotates every run) and the table shows medians of
- * the runs. See bench/README.md for the method.
+ * the runs. Our pages' weight and the host page's frame rate (headless
+ * Chromium, 12 bots) are measured once, for ours only. See bench/README.md
+ * for the method.
  *
  * Flags:
  * - `--smoke`: seconds long, tiny counts, one server per system; writes
@@ -36,6 +38,7 @@ import {
   type SystemSpec,
 } from "./lib/systems.ts";
 import { median } from "./lib/stats.ts";
+import type { FpsScenario, HostFpsResult } from "./workers/host_fps.ts";
 import type { IdleMemoryResult } from "./workers/idle_memory.ts";
 import type { JoinCostResult } from "./workers/join_cost.ts";
 import type { PageWeight, PageWeightResult } from "./workers/page_weight.ts";
@@ -54,6 +57,12 @@ interface BenchPlan {
   memorySettleMs: number;
   bots: number[];
   roundTrips: number;
+  /** Host frame rate: player counts (bots), the target's count last. */
+  fpsPlayers: number[];
+  /** Host frame rate: round time before sampling, in ms. */
+  fpsWarmupMs: number;
+  /** Host frame rate: sample window, in ms. */
+  fpsSampleMs: number;
   /** Start one server per system per run and reuse it for every measure. */
   shareServer: boolean;
 }
@@ -71,6 +80,9 @@ const FULL_PLAN: BenchPlan = {
   memorySettleMs: 2_000,
   bots: [1, 8, 16],
   roundTrips: 100,
+  fpsPlayers: [4, 12],
+  fpsWarmupMs: 2_000,
+  fpsSampleMs: 10_000,
   shareServer: false,
 };
 
@@ -87,6 +99,10 @@ const SMOKE_PLAN: BenchPlan = {
   memorySettleMs: 200,
   bots: [1, 2],
   roundTrips: 10,
+  // One browser page (the target's 12 players) keeps the smoke run short.
+  fpsPlayers: [12],
+  fpsWarmupMs: 500,
+  fpsSampleMs: 2_000,
   shareServer: true,
 };
 
@@ -102,6 +118,13 @@ const MEMORY_VS_BARE_TARGET = 1.2;
 const TIME_TO_PLAY_TARGET_MS = 1_000;
 /** Bots for the time-to-play target. */
 const TIME_TO_PLAY_TARGET_BOTS = 16;
+/** The host must hold this many frames in its worst 1-second window. */
+const HOST_FPS_TARGET = 55;
+/** Players for the host frame rate target (the game's cap). */
+const HOST_FPS_TARGET_PLAYERS = 12;
+/** Section heading of the host frame rate rows. */
+const HOST_FPS_SECTION =
+  "Host frame rate (headless Chromium, Canvas renderer, 1920×1080)";
 /**
  * Permissions the measuring workers run with: Deno asks for all of them to
  * read another process's /proc counters, and wrtc is a native addon.
@@ -302,6 +325,37 @@ async function measurePages(errors: string[]): Promise<PageWeightResult> {
   return result ?? { method: "none", error: "page weight failed" };
 }
 
+/** Runs the host frame rate worker against a fresh server of ours. */
+async function measureHostFps(
+  plan: BenchPlan,
+  errors: string[],
+): Promise<HostFpsResult> {
+  const ours = SYSTEMS.find((s) => s.id === "ours");
+  if (!ours) return { scenarios: [], error: "no system ours" };
+  const result = await measure(
+    "host frame rate",
+    ours,
+    errors,
+    undefined,
+    (s) =>
+      runWorker<HostFpsResult>("host_fps.ts", [
+        `--url=${s.httpUrl}`,
+        `--players=${plan.fpsPlayers.join(",")}`,
+        `--warmup-ms=${plan.fpsWarmupMs}`,
+        `--sample-ms=${plan.fpsSampleMs}`,
+      ]),
+  );
+  if (result?.error && !result.skipped) {
+    errors.push(`ours, host frame rate: ${result.error}`);
+  }
+  if (result?.renderer && result.renderer !== "canvas") {
+    errors.push(
+      `ours, host frame rate: the game drew with ${result.renderer}, not Canvas`,
+    );
+  }
+  return result ?? { scenarios: [], error: "host frame rate failed" };
+}
+
 function samplesOf(
   runs: Record<SystemId, RunSample[]>,
   pick: (sample: RunSample) => number | undefined,
@@ -334,6 +388,7 @@ function buildRows(
   plan: BenchPlan,
   runs: Record<SystemId, RunSample[]>,
   pages: PageWeightResult,
+  fps: HostFpsResult,
 ): MeasureRow[] {
   const rows: MeasureRow[] = [];
   const join = "Join cost";
@@ -455,6 +510,29 @@ function buildRows(
       });
     }
   }
+  const fpsNa = {
+    ...notOurs,
+    ...(fps.scenarios.length === 0 ? { ours: fps.skipped ?? "failed" } : {}),
+  };
+  const fpsRows: [string, number, (s: FpsScenario) => number][] = [
+    ["median fps (1-s windows)", 0, (s) => s.medianFps],
+    ["worst 1-s window (fps)", 0, (s) => s.worstWindowFps],
+    ["frame time p99 (ms)", 1, (s) => s.p99FrameMs],
+    ["Chromium CPU (% of one core)", 0, (s) => s.chromiumCpuPercent],
+  ];
+  for (const players of plan.fpsPlayers) {
+    const scenario = fps.scenarios.find((s) => s.players === players);
+    for (const [kind, digits, pick] of fpsRows) {
+      const value = scenario ? pick(scenario) : undefined;
+      rows.push({
+        section: HOST_FPS_SECTION,
+        label: `${players} players (bots): ${kind}`,
+        digits,
+        samples: value === undefined ? {} : { ours: [value] },
+        notApplicable: fpsNa,
+      });
+    }
+  }
   return rows;
 }
 
@@ -485,6 +563,7 @@ function buildTargets(
   rows: MeasureRow[],
   runs: Record<SystemId, RunSample[]>,
   pages: PageWeightResult,
+  fps: HostFpsResult,
 ): TargetCheck[] {
   const cpu = findRow(rows, "Server CPU per join (µs)");
   const checks: TargetCheck[] = [
@@ -559,12 +638,56 @@ function buildTargets(
       ? undefined
       : failedRuns === 0 && slowestMedian <= TIME_TO_PLAY_TARGET_MS,
   });
+  const full = fps.scenarios.find((s) => s.players === HOST_FPS_TARGET_PLAYERS);
+  checks.push({
+    target: `Host holds ≥ ${HOST_FPS_TARGET} fps with ` +
+      `${HOST_FPS_TARGET_PLAYERS} players (worst 1-s window)`,
+    evidence: full === undefined
+      ? `not measured (${fps.skipped ?? fps.error ?? "failed"})`
+      : `worst 1-s window ${formatNumber(full.worstWindowFps)} fps ` +
+        `(median ${formatNumber(full.medianFps)} fps, frame time p99 ` +
+        `${formatNumber(full.p99FrameMs, 1)} ms), software rendering`,
+    holds: full === undefined
+      ? undefined
+      : full.worstWindowFps >= HOST_FPS_TARGET,
+  });
   return checks;
+}
+
+/** The notes line that says how the host frame rate was taken, and what it means. */
+function hostFpsNote(plan: BenchPlan, fps: HostFpsResult): string {
+  const seconds = (ms: number) => formatNumber(ms / 1000, ms % 1000 ? 1 : 0);
+  const parts = [
+    `Host frame rate: ${
+      fps.browser ?? "headless Chromium"
+    }, launched as for page weight`,
+    "(--headless --disable-gpu), opens /?seed=1 at 1920×1080 (device scale 1), creates a room with its button,",
+    "presses B until the game has the row's bots (checked in window.pizzaGame.snapshot()), starts the round with S,",
+    `waits ${
+      seconds(plan.fpsWarmupMs)
+    } s, then a requestAnimationFrame loop in the page records`,
+    `every frame's timestamp for ${seconds(plan.fpsSampleMs)} s; one run.`,
+    "Frames are counted in whole 1-second windows (median, worst); frame time is the gap between frames;",
+    "Chromium CPU is the user + system time of all its processes (/proc) over the sample window.",
+    `Renderer seen: ${fps.renderer ?? "—"}.`,
+    "This is software rendering: without a GPU, Chromium rasterizes the canvas and composites the page on the CPU",
+    '(chrome://gpu: Canvas, Compositing and Rasterization "Software only"),',
+    `on the same ${navigator.hardwareConcurrency} cores as the server and any other load,`,
+    "and headless frames are capped at 60 per second (a blank page gets 60).",
+    "A host with a GPU moves that work off its CPU, so these figures are a floor for it, not its frame rate.",
+  ];
+  if (plan.fpsPlayers.includes(4)) {
+    parts.push(
+      "4 players is the fewest bots the host's B key gives (one press): the reference rows.",
+    );
+  }
+  return parts.join(" ");
 }
 
 function notesFor(
   plan: BenchPlan,
   pages: PageWeightResult,
+  fps: HostFpsResult,
   errors: string[],
 ): string[] {
   const env = Object.entries(OUR_BENCH_ENV).map(([k, v]) => `${k}=${v}`).join(
@@ -592,6 +715,7 @@ function notesFor(
     "P2P round trips do not touch the server, so that row is the same stack in every column.",
     `Page weight via ${pages.method}: "as served" is what our server sends to a browser that accepts gzip; ` +
     "gzipped is each file through CompressionStream (the 60 KB target).",
+    hostFpsNote(plan, fps),
   ];
   if (plan === SMOKE_PLAN) {
     notes.unshift(
@@ -646,7 +770,9 @@ async function main(): Promise<string> {
   }
   console.error("page weight");
   const pages = await measurePages(errors);
-  const rows = buildRows(plan, runs, pages);
+  console.error("host frame rate");
+  const fps = await measureHostFps(plan, errors);
+  const rows = buildRows(plan, runs, pages, fps);
   const machine = [
     ...(await machineLines()),
     `${plan.runs} interleaved run(s) (system order rotates each run); medians shown. ` +
@@ -657,15 +783,15 @@ async function main(): Promise<string> {
   const markdown = renderReport({
     systems: SYSTEMS,
     rows,
-    targets: buildTargets(plan, rows, runs, pages),
+    targets: buildTargets(plan, rows, runs, pages, fps),
     machine,
-    notes: notesFor(plan, pages, errors),
+    notes: notesFor(plan, pages, fps, errors),
   });
   await Deno.mkdir(dirname(out), { recursive: true });
   await Deno.writeTextFile(out, markdown);
   await Deno.writeTextFile(
     out.replace(/\.md$/, ".json"),
-    JSON.stringify({ plan, runs, pages, errors }, null, 2),
+    JSON.stringify({ plan, runs, pages, fps, errors }, null, 2),
   );
   return markdown;
 }

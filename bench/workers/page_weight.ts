@@ -18,8 +18,8 @@ import puppeteer from "puppeteer-core";
 
 /** Where Chromium is looked for unless `CHROMIUM_PATH` says otherwise. */
 const DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium";
-/** Flags for a quiet headless browser. */
-const CHROMIUM_ARGS = [
+/** Flags for a quiet headless browser (the host frame rate worker uses them too). */
+export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
@@ -94,7 +94,8 @@ async function weigh(path: string, urls: string[]): Promise<PageWeight> {
   };
 }
 
-function chromiumPath(): string | undefined {
+/** Chromium's executable (`CHROMIUM_PATH` or the default), if it exists. */
+export function chromiumPath(): string | undefined {
   const path = Deno.env.get("CHROMIUM_PATH") ?? DEFAULT_CHROMIUM_PATH;
   try {
     return Deno.statSync(path).isFile ? path : undefined;

@@ -71,6 +71,9 @@ Deno.test("bench --smoke prints a table with numbers for every system", async ()
     assert.match(relay[3], /^\d/);
     const controller = rowCells(stdout, "Controller page, gzipped (KB)")[0];
     assert.match(controller, /^(\d[\d,.]*|not built)$/);
+    const fps = rowCells(stdout, "12 players (bots): worst 1-s window (fps)");
+    assert.match(fps[0], /^(\d[\d,.]*|not built|no Chromium)$/);
+    assert.deepEqual(fps.slice(1), ["—", "—", "—"]);
   } finally {
     await Deno.remove(outDir, { recursive: true });
   }
