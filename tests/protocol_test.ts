@@ -553,3 +553,80 @@ Deno.test("parseHostMessage() refuses bad JSON and oversized text", () => {
   );
   assert.ok(!result.ok && result.error.val === "too large");
 });
+
+Deno.test("parseClientMessage() gives relayed messages the same shape on its fast and schema paths", () => {
+  const candidate = {
+    type: "candidate",
+    candidate: { candidate: "c", sdpMid: "0" },
+  };
+  const cases: [unknown, unknown][] = [
+    // Clean forms (fast path), with unknown fields dropped as the schema does.
+    [
+      { action: "signal", data: candidate, extra: 1 },
+      { action: "signal", data: candidate },
+    ],
+    [
+      { action: "signal", clientUsername: "Ann", data: candidate },
+      { action: "signal", clientUsername: "Ann", data: candidate },
+    ],
+    [
+      { action: "relay", clientUsername: "Ann", data: [1, "x"] },
+      { action: "relay", clientUsername: "Ann", data: [1, "x"] },
+    ],
+    [
+      { action: "relay", data: null },
+      { action: "relay", data: null },
+    ],
+    [
+      {
+        action: "offerResponse",
+        clientUsername: "Ann",
+        response: { type: "answer", sdp: "v=0" },
+      },
+      {
+        action: "offerResponse",
+        clientUsername: "Ann",
+        response: { type: "answer", sdp: "v=0" },
+      },
+    ],
+    // Names that need trimming go through the schema and come out the same.
+    [
+      { action: "signal", clientUsername: "  Ann ", data: candidate },
+      { action: "signal", clientUsername: "Ann", data: candidate },
+    ],
+    [
+      {
+        action: "offerResponse",
+        clientUsername: "Ann\t",
+        response: { type: "answer" },
+      },
+      {
+        action: "offerResponse",
+        clientUsername: "Ann",
+        response: { type: "answer" },
+      },
+    ],
+  ];
+  for (const [input, expected] of cases) {
+    const result = parseClientMessage(JSON.stringify(input));
+    assert.ok(result.ok, JSON.stringify(input));
+    assert.deepEqual(result.msg, expected);
+  }
+  // And what neither path accepts.
+  for (
+    const bad of [
+      { action: "signal", clientUsername: "", data: candidate },
+      { action: "signal", clientUsername: "x".repeat(21), data: candidate },
+      { action: "signal", data: [] },
+      { action: "offerResponse", clientUsername: "Ann", response: "sdp" },
+      { action: "offerResponse", response: { type: "answer" } },
+      { action: "relay", clientUsername: 5, data: {} },
+    ]
+  ) {
+    const result = parseClientMessage(JSON.stringify(bad));
+    assert.ok(
+      !result.ok && result.error.val === "bad message",
+      JSON.stringify(bad),
+    );
+  }
+});
