@@ -13,8 +13,8 @@ import type { Page } from "puppeteer-core";
 import { generateTown, INGREDIENTS, type TilePos } from "../../src/game/mod.ts";
 import { ignoreBrowserTests, launchChromium } from "./chromium.ts";
 import {
-  HOST_VIEWPORT,
   joinAs,
+  openHost,
   openPhone,
   type Phone,
   screenshot,
@@ -59,21 +59,11 @@ Deno.test({
     const phones: Phone[] = [];
     try {
       const base = `http://127.0.0.1:${server.port}`;
-      const host = await chromium.browser.newPage();
       const errors: string[] = [];
-      host.on("pageerror", (error) => errors.push(String(error)));
-      await host.setViewport(HOST_VIEWPORT);
-      await host.goto(`${base}/?round=${ROUND_S}&seed=${SEED}`);
-      await host.waitForSelector("#create-button:not([disabled])", {
-        timeout: 15_000,
+      const { page: host, room } = await openHost(chromium.browser, base, {
+        query: `?round=${ROUND_S}&seed=${SEED}`,
+        errors,
       });
-      await host.click("#create-button");
-      const room = await waitFor(
-        "the room code",
-        async () =>
-          (await host.evaluate(() => globalThis.pizzaHost?.snapshot().room)) ??
-            undefined,
-      );
 
       for (const name of ["Ann", "Bob"]) {
         const phone = await openPhone(

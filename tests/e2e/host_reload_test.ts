@@ -16,9 +16,9 @@ import type { GameSnapshot } from "../../src/client/host/game/game_snapshot.ts";
 import { ignoreBrowserTests, launchChromium } from "./chromium.ts";
 import {
   holdStick,
-  HOST_VIEWPORT,
   hostSnapshot,
   joinAs,
+  openHost,
   openPhone,
   type Phone,
   releaseStick,
@@ -78,19 +78,11 @@ Deno.test({
     const unfreezers: Array<() => Promise<void>> = [];
     try {
       const base = `http://127.0.0.1:${server.port}`;
-      const host = await chromium.browser.newPage();
       const errors: string[] = [];
-      host.on("pageerror", (error) => errors.push(String(error)));
-      await host.setViewport(HOST_VIEWPORT);
-      await host.goto(`${base}/?round=${ROUND_S}&seed=${SEED}`);
-      await host.waitForSelector("#create-button:not([disabled])", {
-        timeout: 15_000,
+      const { page: host, room } = await openHost(chromium.browser, base, {
+        query: `?round=${ROUND_S}&seed=${SEED}`,
+        errors,
       });
-      await host.click("#create-button");
-      const room = await waitFor(
-        "the room code",
-        async () => (await hostSnapshot(host)).room ?? undefined,
-      );
       for (const name of ["Ann", "Bob"]) {
         const phone = await openPhone(
           chromium.browser,

@@ -83,14 +83,25 @@ export async function waitFor<T>(
   throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ""}`);
 }
 
+/** Options for {@link openHost}. */
+export interface OpenHostOptions {
+  /** Query string for the host page, e.g. `?round=30&seed=7`. @default "" */
+  query?: string;
+  /** Collects uncaught page errors (tests assert it stays empty). */
+  errors?: string[];
+}
+
 /** Opens the host page and creates a room through its button. */
 export async function openHost(
   browser: Browser,
   baseUrl: string,
+  options: OpenHostOptions = {},
 ): Promise<{ page: Page; room: string }> {
+  const { query = "", errors } = options;
   const page = await browser.newPage();
+  if (errors) page.on("pageerror", (error) => errors.push(String(error)));
   await page.setViewport(HOST_VIEWPORT);
-  await page.goto(`${baseUrl}/`);
+  await page.goto(`${baseUrl}/${query}`);
   await page.waitForSelector("#create-button:not([disabled])", {
     timeout: WAIT_MS,
   });
