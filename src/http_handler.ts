@@ -74,8 +74,7 @@ export function createHandler(
 
   /** Upgrades answer synchronously: joins are the server's hot path. */
   const upgrade = (request: Request, info: Deno.ServeHandlerInfo) => {
-    const { pathname } = new URL(request.url);
-    if (!WEBSOCKET_PATHS.has(pathname)) {
+    if (!WEBSOCKET_PATHS.has(pathOf(request.url))) {
       return text(404, "No WebSocket endpoint here; use / or /ws.");
     }
     if (registry.connectionCount >= config.maxConnections) {
@@ -83,9 +82,9 @@ export function createHandler(
       return text(503, "The server is full. Try again in a minute.");
     }
     // Read before upgrading: the request is consumed by the upgrade.
-    const address = "hostname" in info.remoteAddr
-      ? info.remoteAddr.hostname
-      : "unknown";
+    // One read: each read of remoteAddr asks the runtime again.
+    const remote = info.remoteAddr;
+    const address = "hostname" in remote ? remote.hostname : "unknown";
     const { socket, response } = Deno.upgradeWebSocket(request, {
       idleTimeout: config.heartbeatSeconds,
     });
@@ -136,6 +135,29 @@ export function createHandler(
       return failed(request, error);
     }
   };
+}
+
+/**
+ * The path of an absolute request URL, without parsing the whole URL (an
+ * upgrade per join makes this the hot path).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pathOf } from "./http_handler.ts";
+ * assert.equal(pathOf("http://127.0.0.1:8888/ws?x=1"), "/ws");
+ * assert.equal(pathOf("https://example.org"), "/");
+ * ```
+ */
+export function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start === -1) return "/";
+  let end = url.length;
+  const query = url.indexOf("?", start);
+  if (query !== -1) end = query;
+  const hash = url.indexOf("#", start);
+  if (hash !== -1 && hash < end) end = hash;
+  return url.slice(start, end);
 }
 
 function json(body: unknown): Response {
