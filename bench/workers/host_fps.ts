@@ -28,7 +28,7 @@ import type { GameSnapshot } from "../../src/client/host/game/game_snapshot.ts";
 import type { HostSnapshot } from "../../src/client/host/host_snapshot.ts";
 import { cpuTimeMs } from "../lib/proc_stats.ts";
 import { median, percentile } from "../lib/stats.ts";
-import { CHROMIUM_ARGS, chromiumPath } from "./page_weight.ts";
+import { CHROMIUM_ARGS, chromiumPath } from "../../scripts/chromium.ts";
 
 /** The host window. */
 const VIEWPORT = { width: 1920, height: 1080, deviceScaleFactor: 1 } as const;

@@ -15,20 +15,8 @@
  */
 import { parseArgs } from "node:util";
 import puppeteer from "puppeteer-core";
+import { CHROMIUM_ARGS, chromiumPath } from "../../scripts/chromium.ts";
 
-/** Where Chromium is looked for unless `CHROMIUM_PATH` says otherwise. */
-const DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium";
-/** Flags for a quiet headless browser (the host frame rate worker uses them too). */
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 /** What Chromium sends as Accept-Encoding. */
 const BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd";
 /** How long a page may take to load and go quiet, in ms. */
@@ -95,15 +83,6 @@ async function weigh(path: string, urls: string[]): Promise<PageWeight> {
 }
 
 /** Chromium's executable (`CHROMIUM_PATH` or the default), if it exists. */
-export function chromiumPath(): string | undefined {
-  const path = Deno.env.get("CHROMIUM_PATH") ?? DEFAULT_CHROMIUM_PATH;
-  try {
-    return Deno.statSync(path).isFile ? path : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Finds what a page loads by parsing its HTML (scripts, stylesheets). */
 async function filesFromHtml(pageUrl: string): Promise<string[]> {
   const html = await (await fetch(pageUrl)).text();

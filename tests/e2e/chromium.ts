@@ -5,19 +5,14 @@
  */
 import puppeteer, { type Browser } from "puppeteer-core";
 
-/** Where Chromium is looked for unless `CHROMIUM_PATH` says otherwise. */
-export const DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium";
+import {
+  CHROMIUM_ARGS as QUIET_ARGS,
+  chromiumPath,
+} from "../../scripts/chromium.ts";
 
-/** Flags every test browser gets (headless, quiet, LAN WebRTC candidates). */
+/** Flags every test browser gets: quiet, plus LAN WebRTC candidates and sound. */
 export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
+  ...QUIET_ARGS,
   "--disable-features=WebRtcHideLocalIpsWithMdns",
   "--autoplay-policy=no-user-gesture-required",
 ] as const;
@@ -26,16 +21,6 @@ export const CHROMIUM_ARGS = [
 export const INSTALL_HINT =
   "Chromium not found: browser tests are ignored. Install it with `apt-get install -y chromium` " +
   "(or set CHROMIUM_PATH to a Chromium binary).";
-
-/** The Chromium binary to use, or null when there is none. */
-export function chromiumPath(): string | null {
-  const path = Deno.env.get("CHROMIUM_PATH") ?? DEFAULT_CHROMIUM_PATH;
-  try {
-    return Deno.statSync(path).isFile ? path : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Whether browser tests should be ignored: only when Chromium is missing

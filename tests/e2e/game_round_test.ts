@@ -13,9 +13,8 @@ import type { Page } from "puppeteer-core";
 import { generateTown, INGREDIENTS, type TilePos } from "../../src/game/mod.ts";
 import { ignoreBrowserTests, launchChromium } from "./chromium.ts";
 import {
-  joinAs,
+  joinPhones,
   openHost,
-  openPhone,
   type Phone,
   screenshot,
   waitFor,
@@ -65,16 +64,13 @@ Deno.test({
         errors,
       });
 
-      for (const name of ["Ann", "Bob"]) {
-        const phone = await openPhone(
-          chromium.browser,
-          `${base}/play/?room=${room}`,
-        );
-        phones.push(phone);
-        await joinAs(phone.page, name);
-      }
-      for (const phone of phones) await waitReady(phone.page);
-      const [ann, bob] = phones.map((p) => p.page);
+      const [ann, bob] = await joinPhones(
+        chromium.browser,
+        base,
+        room,
+        ["Ann", "Bob"],
+        phones,
+      );
       await waitFor("both players on the host map", async () => {
         const snap = await gameSnapshot(host);
         return snap.players.length === 2 &&

@@ -17,9 +17,8 @@ import { ignoreBrowserTests, launchChromium } from "./chromium.ts";
 import {
   holdStick,
   hostSnapshot,
-  joinAs,
+  joinPhones,
   openHost,
-  openPhone,
   type Phone,
   releaseStick,
   screenshot,
@@ -83,16 +82,13 @@ Deno.test({
         query: `?round=${ROUND_S}&seed=${SEED}`,
         errors,
       });
-      for (const name of ["Ann", "Bob"]) {
-        const phone = await openPhone(
-          chromium.browser,
-          `${base}/play/?room=${room}`,
-        );
-        phones.push(phone);
-        await joinAs(phone.page, name);
-      }
-      for (const phone of phones) await waitReady(phone.page);
-      const [ann, bob] = phones.map((p) => p.page);
+      const [ann, bob] = await joinPhones(
+        chromium.browser,
+        base,
+        room,
+        ["Ann", "Bob"],
+        phones,
+      );
       await waitFor("both players on P2P", async () => {
         const snap = await hostSnapshot(host);
         return snap.players.length === 2 &&

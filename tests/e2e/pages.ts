@@ -135,6 +135,29 @@ export async function openPhone(
   return { context, page };
 }
 
+/**
+ * Opens one phone per name on the room's join link, joins each through the
+ * form, and waits until all are ready. Pushes each phone to `phones` as soon
+ * as it exists, so the caller's cleanup closes it even if a join fails.
+ */
+export async function joinPhones(
+  browser: Browser,
+  baseUrl: string,
+  room: string,
+  names: readonly string[],
+  phones: Phone[],
+): Promise<Page[]> {
+  const joined: Phone[] = [];
+  for (const name of names) {
+    const phone = await openPhone(browser, `${baseUrl}/play/?room=${room}`);
+    phones.push(phone);
+    joined.push(phone);
+    await joinAs(phone.page, name);
+  }
+  for (const phone of joined) await waitReady(phone.page);
+  return joined.map((phone) => phone.page);
+}
+
 /** Fills the join form (code only if given) and taps Join. */
 export async function joinAs(
   page: Page,
