@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { startServer } from "./src/app_server.ts";
-import { loadConfig } from "./src/config.ts";
-import { lanAddresses } from "./src/lan_addresses.ts";
-import { EventLog } from "./src/event_log.ts";
+import { startServer } from "./src/server/app_server.ts";
+import { loadConfig } from "./src/server/config.ts";
+import { lanAddresses } from "./src/server/lan_addresses.ts";
+import { EventLog } from "./src/server/event_log.ts";
 
 const config = loadConfig((name) => Deno.env.get(name));
 const scheme = config.tlsCertFile ? "https" : "http";

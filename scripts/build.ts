@@ -21,11 +21,16 @@ export const MANIFEST_NAME = "manifest.json";
 
 const ROOT = new URL("../", import.meta.url);
 const CLIENT_DIR = new URL("src/client/", ROOT);
-const SOURCE_DIRS = [new URL("src/client/", ROOT)];
-const SOURCE_FILES = [
-  new URL("src/protocol.ts", ROOT),
-  new URL("deno.json", ROOT),
-];
+const SOURCE_DIRS = [
+  "src/client/",
+  "src/host/",
+  "src/phone/",
+  "src/link/",
+  "src/protocol/",
+  "src/game/",
+  "src/bots/",
+].map((dir) => new URL(dir, ROOT));
+const SOURCE_FILES = [new URL("deno.json", ROOT)];
 
 /** One page the build writes. */
 interface PageSpec {

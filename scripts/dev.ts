@@ -28,15 +28,29 @@ const SERVER_ARGS = [
   "server.ts",
 ];
 
+/** Source folders bundled into the browser pages. */
+const CLIENT_FOLDERS = [
+  "/src/client/",
+  "/src/host/",
+  "/src/phone/",
+  "/src/link/",
+  "/src/protocol/",
+  "/src/game/",
+  "/src/bots/",
+];
+/** Source folders the server process runs. */
+const SERVER_FOLDERS = ["/src/server/", "/src/protocol/"];
+
 /** True for paths whose change needs a client rebuild. */
 export function isClientPath(path: string): boolean {
-  return path.includes("/src/client/") || path.endsWith("/src/protocol.ts");
+  return CLIENT_FOLDERS.some((folder) => path.includes(folder));
 }
 
 /** True for paths whose change needs a server restart. */
 export function isServerPath(path: string): boolean {
-  return (path.endsWith("/server.ts") || path.includes("/src/")) &&
-    !path.includes("/src/client/") && /\.(ts|json)$/.test(path);
+  return (path.endsWith("/server.ts") ||
+    SERVER_FOLDERS.some((folder) => path.includes(folder))) &&
+    /\.(ts|json)$/.test(path);
 }
 
 const reloadClients = new Set<ReadableStreamDefaultController<Uint8Array>>();

@@ -24,8 +24,8 @@
  */
 import { parseArgs } from "node:util";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
-import type { GameSnapshot } from "../../src/client/host/game/game_snapshot.ts";
-import type { HostSnapshot } from "../../src/client/host/host_snapshot.ts";
+import type { GameSnapshot } from "../../src/host/game_snapshot.ts";
+import type { HostSnapshot } from "../../src/host/host_snapshot.ts";
 import { cpuTimeMs } from "../lib/proc_stats.ts";
 import { median, percentile } from "../lib/stats.ts";
 import { CHROMIUM_ARGS, chromiumPath } from "../../scripts/chromium.ts";

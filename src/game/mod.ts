@@ -109,4 +109,3 @@ export {
   playerView,
   sameView,
 } from "./view.ts";
-export { addBot, botCommands, type BotTeam, createBotTeam } from "./bot.ts";

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { type PizzaServer, startServer } from "../../src/app_server.ts";
-import { type Config, loadConfig } from "../../src/config.ts";
+import { type PizzaServer, startServer } from "../../src/server/app_server.ts";
+import { type Config, loadConfig } from "../../src/server/config.ts";
 
 /** Starts a quiet server with test-friendly settings over the defaults. */
 export function startTestServer(

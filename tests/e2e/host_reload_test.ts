@@ -12,7 +12,7 @@
 import assert from "node:assert/strict";
 import type { CDPSession, Page } from "puppeteer-core";
 import { generateTown, type TilePos } from "../../src/game/mod.ts";
-import type { GameSnapshot } from "../../src/client/host/game/game_snapshot.ts";
+import type { GameSnapshot } from "../../src/host/game_snapshot.ts";
 import { ignoreBrowserTests, launchChromium } from "./chromium.ts";
 import {
   holdStick,

@@ -4,8 +4,8 @@
  * @module
  */
 import type { Browser, BrowserContext, Page } from "puppeteer-core";
-import type { HostSnapshot } from "../../src/client/host/host_snapshot.ts";
-import type { PhoneSnapshot } from "../../src/client/controller/phone_snapshot.ts";
+import type { HostSnapshot } from "../../src/host/host_snapshot.ts";
+import type { PhoneSnapshot } from "../../src/phone/phone_snapshot.ts";
 
 /** Phone viewport in portrait (an iPhone 12-14 sized screen). */
 export const PHONE_PORTRAIT = {

@@ -8,8 +8,8 @@
 import type { Page } from "puppeteer-core";
 import type { TilePos, Town } from "../../src/game/mod.ts";
 import { isWalkable, walkDistances } from "../../src/game/tiles.ts";
-import type { GameSnapshot } from "../../src/client/host/game/game_snapshot.ts";
-import type { PlayerView } from "../../src/protocol.ts";
+import type { GameSnapshot } from "../../src/host/game_snapshot.ts";
+import type { PlayerView } from "../../src/protocol/mod.ts";
 import { phoneSnapshot, waitFor } from "./pages.ts";
 
 /** Tile size of the engine, px. */

@@ -5,8 +5,8 @@
  * @module
  */
 import { build, stopBuilder } from "../../scripts/build.ts";
-import { type PizzaServer, startServer } from "../../src/app_server.ts";
-import { type Config, loadConfig } from "../../src/config.ts";
+import { type PizzaServer, startServer } from "../../src/server/app_server.ts";
+import { type Config, loadConfig } from "../../src/server/config.ts";
 
 /** Relay fallback used in browser tests, in ms (the default is 5 s). */
 export const TEST_RELAY_AFTER_MS = 2_500;

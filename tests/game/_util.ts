@@ -7,7 +7,7 @@ import {
   step,
 } from "../../src/game/engine.ts";
 import type { Difficulty } from "../../src/game/difficulty.ts";
-import { stationAccessTiles } from "../../src/game/pathfinding.ts";
+import { stationAccessTiles } from "../../src/bots/pathfinding.ts";
 import { tileCenterPx } from "../../src/game/tiles.ts";
 import type {
   EngineResult,

@@ -6,8 +6,8 @@
  * @module
  */
 /// <reference lib="dom" />
-import type { FeedbackTone, PlayerView } from "../../protocol.ts";
-import type { PhoneStage } from "./phone_session.ts";
+import type { FeedbackTone, PlayerView } from "../../protocol/mod.ts";
+import type { PhoneStage } from "../../phone/phone_session.ts";
 
 /** How long a feedback toast stays up, in ms. */
 export const TOAST_MS = 2_500;

@@ -5,7 +5,7 @@
  * @module
  */
 /// <reference lib="dom" />
-import type { FeedbackTone } from "../../protocol.ts";
+import type { FeedbackTone } from "../../protocol/mod.ts";
 
 /** Vibration pattern per feedback tone, in ms. */
 export const VIBRATION_PATTERNS: Record<FeedbackTone, number[]> = {

@@ -5,7 +5,7 @@
  * @module
  */
 /// <reference lib="dom" />
-import { type Stick, stickVector } from "./joystick_math.ts";
+import { type Stick, stickVector } from "../../phone/joystick_math.ts";
 
 /** Stick radius as a fraction of the zone's shorter side. */
 export const STICK_RADIUS_FRACTION = 0.22;

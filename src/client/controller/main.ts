@@ -5,14 +5,14 @@
  * @module
  */
 /// <reference lib="dom" />
-import type { PlayerView } from "../../protocol.ts";
+import type { PlayerView } from "../../protocol/mod.ts";
 import {
   type ClientConfig,
   DEFAULT_RELAY_AFTER_MS,
   fetchClientConfig,
-} from "../shared/client_config.ts";
-import { createPeer } from "../shared/peer_factory.ts";
-import { socketUrlFor } from "../shared/signaling_socket.ts";
+} from "../../link/client_config.ts";
+import { createPeer } from "../../link/peer_factory.ts";
+import { socketUrlFor } from "../../link/signaling_socket.ts";
 import { ControllerView } from "./controller_view.ts";
 import {
   canFullscreen,
@@ -20,13 +20,17 @@ import {
   toggleFullscreen,
   vibrate,
 } from "./device_features.ts";
-import { InputThrottle } from "./input_throttle.ts";
-import { checkName, checkRoomCode } from "./join_validation.ts";
+import { InputThrottle } from "../../phone/input_throttle.ts";
+import { checkName, checkRoomCode } from "../../phone/join_validation.ts";
 import { bindJoystick } from "./joystick.ts";
-import { sameStick, type Stick, STICK_CENTRE } from "./joystick_math.ts";
-import { PhoneSession, type PhoneStage } from "./phone_session.ts";
-import type { PhoneSnapshot } from "./phone_snapshot.ts";
-import { SessionStore } from "./session_store.ts";
+import {
+  sameStick,
+  type Stick,
+  STICK_CENTRE,
+} from "../../phone/joystick_math.ts";
+import { PhoneSession, type PhoneStage } from "../../phone/phone_session.ts";
+import type { PhoneSnapshot } from "../../phone/phone_snapshot.ts";
+import { SessionStore } from "../../phone/session_store.ts";
 
 const view = new ControllerView();
 const store = new SessionStore(localStorage, sessionStorage);

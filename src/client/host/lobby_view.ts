@@ -6,8 +6,8 @@
  * @module
  */
 /// <reference lib="dom" />
-import type { PlayerConnectionState } from "./peer_hub.ts";
-import type { PhaseLine } from "./phase_line.ts";
+import type { PlayerConnectionState } from "../../host/peer_hub.ts";
+import type { PhaseLine } from "../../host/phase_line.ts";
 
 /** Crown icon drawn next to the VIP (an SVG, so it needs no emoji font). */
 const CROWN_SVG =

@@ -6,27 +6,27 @@
  * @module
  */
 /// <reference lib="dom" />
-import type { PhoneMessage, ServerMessage } from "../../protocol.ts";
+import type { PhoneMessage, ServerMessage } from "../../protocol/mod.ts";
 import {
   type ClientConfig,
   fetchClientConfig,
-} from "../shared/client_config.ts";
-import { createPeer } from "../shared/peer_factory.ts";
-import { socketUrlFor } from "../shared/signaling_socket.ts";
-import { HostSession, type HostStatus } from "./host_session.ts";
-import type { HostSnapshot } from "./host_snapshot.ts";
-import { joinOrigin, joinUrl } from "./join_link.ts";
+} from "../../link/client_config.ts";
+import { createPeer } from "../../link/peer_factory.ts";
+import { socketUrlFor } from "../../link/signaling_socket.ts";
+import { HostSession, type HostStatus } from "../../host/host_session.ts";
+import type { HostSnapshot } from "../../host/host_snapshot.ts";
+import { joinOrigin, joinUrl } from "../../host/join_link.ts";
 import { type LobbyRow, LobbyView } from "./lobby_view.ts";
 import type { GameSource, JoinInfo, LinkKind } from "./game/game_source.ts";
 import {
   DEFAULT_BOT_FILL,
   type FrameResult,
   HostGame,
-} from "./game/host_game.ts";
+} from "../../host/host_game.ts";
 import { startPizzaGame } from "./game/pizza_game.ts";
-import { GameSaveStore } from "./game/saved_game.ts";
-import { type HubPlayer, PeerHub } from "./peer_hub.ts";
-import { phaseLine } from "./phase_line.ts";
+import { GameSaveStore } from "../../host/saved_game.ts";
+import { type HubPlayer, PeerHub } from "../../host/peer_hub.ts";
+import { phaseLine } from "../../host/phase_line.ts";
 import { qrSvg } from "./qr_code.ts";
 
 /** Query parameter: round length in seconds (e.g. `?round=30` for tests). */

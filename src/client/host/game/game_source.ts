@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { FrameResult, HostGame } from "./host_game.ts";
+import type { FrameResult, HostGame } from "../../../host/host_game.ts";
 
 /** How a player is connected, for the indicator over their head. */
 export type LinkKind =

@@ -9,7 +9,7 @@
 import * as Phaser from "phaser";
 import { WORLD_HEIGHT_PX, WORLD_WIDTH_PX } from "../../../game/mod.ts";
 import type { GameSource } from "./game_source.ts";
-import type { GameSnapshot } from "./game_snapshot.ts";
+import type { GameSnapshot } from "../../../host/game_snapshot.ts";
 import { HudScene } from "./hud_scene.ts";
 import { SoundBoard } from "./sound_board.ts";
 import { HUD_HEIGHT_PX, WorldScene } from "./world_scene.ts";

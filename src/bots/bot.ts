@@ -1,0 +1,763 @@
+/**
+ * Bots: a policy that plays Pizza Peers through the same inputs as phones.
+ * A team of bots shares one memory: who leads which order (claims), which
+ * table and oven each order uses, and who fetches an ingredient for a lead who
+ * is allergic to it. Each tick every bot picks the most useful next step,
+ * walks there along a breadth-first path on the tile grid and acts.
+ *
+ * Bot memory is not game state: it is owned by the caller (host or test) and
+ * changed in place by {@link botCommands}; the game state is only read.
+ *
+ * @module
+ */
+
+import { BACKPACK_SLOTS, BAKED_HEAT } from "../game/constants.ts";
+import { contextActions, type Target, targetOf } from "../game/actions.ts";
+import { coolingAndBurning } from "../game/difficulty.ts";
+import {
+  DOUGH_MASK,
+  ingredientCount,
+  INGREDIENTS,
+  type Item,
+} from "../game/items.ts";
+import { matchesOrder } from "../game/orders.ts";
+import {
+  createPathCache,
+  distanceAt,
+  distanceField,
+  nextTile,
+  type PathCache,
+  stationAccessTiles,
+} from "./pathfinding.ts";
+import { allergyBlock, findPlayer } from "../game/players.ts";
+import {
+  tileCenterPx,
+  tileIndex,
+  tileOfPx,
+  type TilePos,
+} from "../game/tiles.ts";
+import type { GameState, Order, Player, PlayerCommand } from "../game/types.ts";
+
+/** Heat at which a bot takes a pizza out of the oven on Master Chef (burns at 1). */
+const HARD_PICKUP_HEAT = 0.92;
+/** Heat at which a bot takes a pizza out of the oven otherwise. */
+const PICKUP_HEAT = BAKED_HEAT + 0.01;
+/** Ticks without moving before a bot wiggles free. */
+const STUCK_TICKS = 8;
+/** Ticks a wiggle lasts. */
+const WIGGLE_TICKS = 5;
+/** Take an unclaimed order when its take deadline is this close, ms. */
+const RESCUE_TAKE_MS = 25_000;
+/** Distance to the goal tile centre below which a bot slows down, px. */
+const SLOW_RADIUS_PX = 8;
+
+/** One order a bot leads: it brings the pizza to the door. */
+interface Job {
+  orderId: number;
+  tableId: number | null;
+  ovenId: number | null;
+}
+
+/** An ingredient a bot fetches for another bot's order. */
+interface Errand {
+  orderId: number;
+  ingredient: number;
+}
+
+/** One bot's memory. */
+interface BotMemory {
+  playerId: string;
+  job: Job | null;
+  errand: Errand | null;
+  /** Ingredient the bot is on its way to buy for its own job, or null. */
+  buying: number | null;
+  /** Unclaimed order the bot is on its way to take, or null. */
+  rescuing: number | null;
+  lastX: number;
+  lastY: number;
+  stillTicks: number;
+  wiggleTicks: number;
+  wiggleSign: number;
+}
+
+/** Memory of a team of bots; create with {@link createBotTeam}. */
+export interface BotTeam {
+  /** One memory per bot, in the order given. */
+  bots: BotMemory[];
+  /** Distance fields of the current town. */
+  cache: PathCache;
+}
+
+/** What a bot wants this tick: where to stand, and what to do there. */
+interface Plan {
+  target: Target | null;
+  tiles: TilePos[];
+  action: string | null;
+}
+
+/** An ingredient a lead cannot buy because of an allergy. */
+interface HelpRequest {
+  orderId: number;
+  ingredient: number;
+  tableId: number;
+}
+
+/**
+ * Creates the memory of a team of bots playing the given players.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { botCommands, createBotTeam } from "./bot.ts";
+ * import { createGame, joinPlayer } from "../game/engine.ts";
+ * const state = joinPlayer(createGame(), { id: "bot1", name: "Bot" }).state;
+ * const team = createBotTeam(["bot1"]);
+ * assert.ok(Array.isArray(botCommands(team, state)));
+ * ```
+ */
+export function createBotTeam(playerIds: readonly string[]): BotTeam {
+  return {
+    bots: playerIds.map((playerId) => ({
+      playerId,
+      job: null,
+      errand: null,
+      buying: null,
+      rescuing: null,
+      lastX: 0,
+      lastY: 0,
+      stillTicks: 0,
+      wiggleTicks: 0,
+      wiggleSign: 1,
+    })),
+    cache: createPathCache(),
+  };
+}
+
+/** Adds a bot for one more player to a team (e.g. "fill with bots" mid-lobby). */
+export function addBot(team: BotTeam, playerId: string): void {
+  if (team.bots.some((b) => b.playerId === playerId)) return;
+  team.bots.push(createBotTeam([playerId]).bots[0]);
+}
+
+/**
+ * The commands of every bot for this tick: at most one move and one action
+ * each. Bots stand still outside a running round.
+ */
+export function botCommands(
+  team: BotTeam,
+  state: GameState,
+): PlayerCommand[] {
+  const out: PlayerCommand[] = [];
+  const running = state.phase === "playing" && !state.paused;
+  forgetStale(team, state);
+  for (const bot of team.bots) {
+    const player = findPlayer(state, bot.playerId);
+    if (!player) continue;
+    if (!running) {
+      if (player.stickX !== 0 || player.stickY !== 0) {
+        out.push(move(bot.playerId, 0, 0));
+      }
+      continue;
+    }
+    if (player.vehicleId !== null) {
+      out.push(action(bot.playerId, "leave_vehicle"));
+      continue;
+    }
+    const junk = junkSlot(state, bot, player);
+    if (junk >= 0) {
+      out.push(action(bot.playerId, `discard:${junk}`));
+      continue;
+    }
+    const plan = choosePlan(team, state, bot, player);
+    out.push(...follow(team, state, bot, player, plan));
+  }
+  return out;
+}
+
+function move(playerId: string, x: number, y: number): PlayerCommand {
+  return { playerId, input: { type: "move", x, y } };
+}
+
+function action(playerId: string, id: string): PlayerCommand {
+  return { playerId, input: { type: "action", id } };
+}
+
+/** Drops jobs and errands whose order is gone. */
+function forgetStale(team: BotTeam, state: GameState): void {
+  const open = new Set(state.orders.map((o) => o.id));
+  for (const bot of team.bots) {
+    if (bot.job && !open.has(bot.job.orderId)) bot.job = null;
+    if (bot.errand && !open.has(bot.errand.orderId)) bot.errand = null;
+  }
+  const requests = helpRequests(team, state);
+  for (const bot of team.bots) {
+    const e = bot.errand;
+    if (
+      e &&
+      !requests.some((r) =>
+        r.orderId === e.orderId && r.ingredient === e.ingredient
+      )
+    ) bot.errand = null;
+  }
+}
+
+function orderOf(state: GameState, id: number): Order | undefined {
+  return state.orders.find((o) => o.id === id);
+}
+
+function isSingle(item: Item): boolean {
+  return !item.burned && ingredientCount(item.mask) === 1;
+}
+
+function tableItemMask(state: GameState, job: Job | null): number {
+  if (!job || job.tableId === null) return 0;
+  return state.stations[job.tableId]?.item?.mask ?? 0;
+}
+
+/** A backpack slot holding something the bot has no use for, or -1. */
+function junkSlot(
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): number {
+  const order = bot.job ? orderOf(state, bot.job.orderId) : undefined;
+  const onTable = tableItemMask(state, bot.job);
+  const kept = new Set<number>();
+  for (let slot = 0; slot < player.backpack.length; slot++) {
+    const item = player.backpack[slot];
+    let useful = false;
+    if (order && !item.burned) {
+      if (item.mask === order.mask) useful = true;
+      else if (
+        isSingle(item) && (item.mask & order.mask) !== 0 &&
+        (item.mask & onTable) === 0 && !kept.has(item.mask)
+      ) useful = true;
+    }
+    if (
+      !useful && bot.errand && isSingle(item) &&
+      item.mask === 1 << bot.errand.ingredient && !kept.has(item.mask)
+    ) useful = true;
+    if (!useful) return slot;
+    kept.add(item.mask);
+  }
+  return -1;
+}
+
+/**
+ * Ingredients the team's combined pizzas still need that their lead neither
+ * carries nor is on the way to buy: the lead's allergies, or simply work a
+ * free bot can share.
+ */
+function helpRequests(team: BotTeam, state: GameState): HelpRequest[] {
+  const out: HelpRequest[] = [];
+  for (const bot of team.bots) {
+    const job = bot.job;
+    if (!job || job.tableId === null) continue;
+    const order = orderOf(state, job.orderId);
+    const lead = findPlayer(state, bot.playerId);
+    if (!order || !lead || assembled(state, job, order, lead)) continue;
+    const need = order.mask & ~tableItemMask(state, job) &
+      ~carriedSingles(lead);
+    for (let i = 0; i < INGREDIENTS.length; i++) {
+      if ((need & (1 << i)) === 0 || bot.buying === i) continue;
+      out.push({ orderId: order.id, ingredient: i, tableId: job.tableId });
+    }
+  }
+  return out;
+}
+
+/** Whether a job's pizza is complete: carried by its lead or in its oven. */
+function assembled(
+  state: GameState,
+  job: Job,
+  order: Order,
+  lead: Player,
+): boolean {
+  if (lead.backpack.some((i) => i.mask === order.mask)) return true;
+  const inOven = job.ovenId === null ? null : state.stations[job.ovenId].item;
+  return inOven?.mask === order.mask;
+}
+
+/** Mask of the single ingredients in a backpack. */
+function carriedSingles(player: Player): number {
+  return player.backpack.reduce(
+    (acc, i) => isSingle(i) ? acc | i.mask : acc,
+    0,
+  );
+}
+
+function choosePlan(
+  team: BotTeam,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): Plan | null {
+  bot.buying = null;
+  if (!bot.job && !bot.errand) claimOrder(team, state, bot, player);
+  if (bot.job) {
+    const plan = planJob(team, state, bot, player, bot.job);
+    if (plan) return plan;
+  }
+  // Free, or waiting on something: save an order nobody took, else fetch an
+  // ingredient for someone else.
+  const rescue = rescueOrder(team, state, bot, player);
+  if (rescue) return rescue;
+  if (!bot.errand) bot.errand = pickErrand(team, state, bot, player);
+  if (bot.errand) {
+    const plan = planErrand(team, state, bot, player, bot.errand);
+    if (plan) return plan;
+  }
+  return waitAtJob(state, bot);
+}
+
+function canLead(state: GameState, player: Player, order: Order): boolean {
+  return allergyBlock(player, order.mask, state.players.length) === null;
+}
+
+function claimOrder(
+  team: BotTeam,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): void {
+  const claimed = new Set(
+    team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
+  );
+  const free = state.orders
+    .filter((o) => !claimed.has(o.id) && canLead(state, player, o))
+    .sort((a, b) => a.deadlineMs - b.deadlineMs || a.id - b.id);
+  if (free.length === 0) return;
+  bot.job = { orderId: free[0].id, tableId: null, ovenId: null };
+}
+
+function doorPlan(tile: TilePos, target: Target, id: string | null): Plan {
+  return { target, tiles: [tile], action: id };
+}
+
+function stationPlan(
+  state: GameState,
+  stationId: number,
+  id: string | null,
+): Plan {
+  return {
+    target: { kind: "station", id: stationId },
+    tiles: stationAccessTiles(state.town, stationId),
+    action: id,
+  };
+}
+
+/** The store selling an ingredient nearest to the player, as a "buy" plan. */
+function buyPlan(
+  team: BotTeam,
+  state: GameState,
+  player: Player,
+  ingredient: number,
+): Plan | null {
+  let best: Plan | null = null;
+  let bestD = Infinity;
+  for (const store of state.town.stores) {
+    if (store.ingredientIndex !== ingredient) continue;
+    if (store.price > state.money) continue;
+    const field = distanceField(team.cache, state.town, [store.door]);
+    const d = distanceAt(field, player.x, player.y);
+    if (d >= 0 && d < bestD) {
+      bestD = d;
+      best = doorPlan(store.door, { kind: "store", id: store.id }, "buy");
+    }
+  }
+  return best;
+}
+
+function nearestStation(
+  team: BotTeam,
+  state: GameState,
+  player: Player,
+  ids: readonly number[],
+  penalty: (id: number) => number,
+): number | null {
+  let best: number | null = null;
+  let bestD = Infinity;
+  for (const id of ids) {
+    const extra = penalty(id);
+    if (!Number.isFinite(extra)) continue;
+    const tiles = stationAccessTiles(state.town, id);
+    if (tiles.length === 0) continue;
+    const d = distanceAt(
+      distanceField(team.cache, state.town, tiles),
+      player.x,
+      player.y,
+    );
+    if (d >= 0 && d + extra < bestD) {
+      bestD = d + extra;
+      best = id;
+    }
+  }
+  return best;
+}
+
+/** Whether a table item can grow into `mask` (a valid start on the way). */
+function goodStart(item: Item, mask: number): boolean {
+  return !item.burned && (item.mask & ~mask) === 0;
+}
+
+function chooseTable(
+  team: BotTeam,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+  order: Order,
+): number | null {
+  const taken = new Set(
+    team.bots.flatMap((b) =>
+      b !== bot && b.job?.tableId != null ? [b.job.tableId] : []
+    ),
+  );
+  const tables = state.town.stations.filter((s) => s.kind === "table").map((
+    s,
+  ) => s.id);
+  return nearestStation(team, state, player, tables, (id) => {
+    if (taken.has(id)) return Infinity;
+    const item = state.stations[id].item;
+    if (!item) return 0;
+    if (goodStart(item, order.mask)) return -4;
+    return allergyBlock(player, item.mask, state.players.length) === null
+      ? 12
+      : Infinity;
+  });
+}
+
+function chooseOven(
+  team: BotTeam,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): number | null {
+  const taken = new Set(
+    team.bots.flatMap((b) =>
+      b !== bot && b.job?.ovenId != null ? [b.job.ovenId] : []
+    ),
+  );
+  const ovens = state.town.stations.filter((s) => s.kind === "oven").map((s) =>
+    s.id
+  );
+  return nearestStation(team, state, player, ovens, (id) => {
+    if (taken.has(id)) return Infinity;
+    const item = state.stations[id].item;
+    if (!item) return 0;
+    return allergyBlock(player, item.mask, state.players.length) === null
+      ? 12
+      : Infinity;
+  });
+}
+
+function freeSlots(player: Player): number {
+  return BACKPACK_SLOTS - player.backpack.length;
+}
+
+/** The lead's next step for its order, or null when it can only wait. */
+function planJob(
+  team: BotTeam,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+  job: Job,
+): Plan | null {
+  const order = orderOf(state, job.orderId);
+  if (!order) return null;
+  const house = state.town.houses[order.houseId];
+  const houseTarget: Target = { kind: "house", id: house.id };
+  const m = order.mask;
+  if (order.stage === "ordering") {
+    return doorPlan(house.door, houseTarget, "take_order");
+  }
+  if (player.backpack.some((item) => matchesOrder(item, order))) {
+    return doorPlan(house.door, houseTarget, "deliver");
+  }
+  if (order.needsBaking) {
+    if (job.ovenId !== null) {
+      const item = state.stations[job.ovenId].item;
+      if (item && item.mask === m && !item.burned) {
+        const ready = coolingAndBurning(state.difficulty)
+          ? HARD_PICKUP_HEAT
+          : PICKUP_HEAT;
+        if (item.heat >= ready && freeSlots(player) > 0) {
+          return stationPlan(state, job.ovenId, "pickup");
+        }
+        return stationPlan(state, job.ovenId, null);
+      }
+      job.ovenId = null;
+    }
+    const slot = player.backpack.findIndex((i) => i.mask === m && !i.burned);
+    if (slot >= 0) {
+      job.ovenId = chooseOven(team, state, bot, player);
+      if (job.ovenId === null) return null;
+      const inOven = state.stations[job.ovenId].item;
+      if (inOven) {
+        return freeSlots(player) > 0
+          ? stationPlan(state, job.ovenId, "pickup")
+          : null;
+      }
+      return stationPlan(state, job.ovenId, `drop:${slot}`);
+    }
+  }
+  if (ingredientCount(m) === 1) {
+    const i = Math.log2(m);
+    if (freeSlots(player) === 0) return null;
+    return buyPlan(team, state, player, i);
+  }
+  // A combined pizza: build it on a table, dough first.
+  if (job.tableId === null) {
+    job.tableId = chooseTable(team, state, bot, player, order);
+    if (job.tableId === null) return null;
+  }
+  const tableId = job.tableId;
+  const onTable = state.stations[tableId].item;
+  if (onTable && !goodStart(onTable, m)) {
+    if (allergyBlock(player, onTable.mask, state.players.length) !== null) {
+      job.tableId = null;
+      return null;
+    }
+    return freeSlots(player) > 0 ? stationPlan(state, tableId, "pickup") : null;
+  }
+  if (onTable && onTable.mask === m) {
+    return freeSlots(player) > 0 ? stationPlan(state, tableId, "pickup") : null;
+  }
+  const tableMask = onTable?.mask ?? 0;
+  const need = m & ~tableMask;
+  if (freeSlots(player) > 0) {
+    const fetched = team.bots.reduce(
+      (acc, b) =>
+        b !== bot && b.errand?.orderId === order.id
+          ? acc | (1 << b.errand.ingredient)
+          : acc,
+      0,
+    );
+    const toBuy = need & ~carriedSingles(player) & ~fetched;
+    let best: Plan | null = null;
+    let bestD = Infinity;
+    for (let i = 0; i < INGREDIENTS.length; i++) {
+      const bit = 1 << i;
+      if ((toBuy & bit) === 0) continue;
+      if (allergyBlock(player, bit, state.players.length) !== null) continue;
+      const plan = buyPlan(team, state, player, i);
+      const d = plan ? planDistance(team, state, player, plan) : -1;
+      if (plan && d >= 0 && d < bestD) {
+        best = plan;
+        bestD = d;
+        bot.buying = i;
+      }
+    }
+    if (best) return best;
+  }
+  const dropSlot = droppableSlot(player, need, tableMask);
+  if (dropSlot >= 0) return stationPlan(state, tableId, `drop:${dropSlot}`);
+  return null;
+}
+
+function planDistance(
+  team: BotTeam,
+  state: GameState,
+  player: Player,
+  plan: Plan,
+): number {
+  return distanceAt(
+    distanceField(team.cache, state.town, plan.tiles),
+    player.x,
+    player.y,
+  );
+}
+
+/** A slot with a single ingredient that can go on the table now, dough first. */
+function droppableSlot(
+  player: Player,
+  need: number,
+  tableMask: number,
+): number {
+  let best = -1;
+  player.backpack.forEach((item, slot) => {
+    if (!isSingle(item) || (item.mask & need) === 0) return;
+    const ok = tableMask === 0 || (tableMask & DOUGH_MASK) !== 0 ||
+      item.mask === DOUGH_MASK;
+    if (!ok) return;
+    if (best < 0 || item.mask === DOUGH_MASK) best = slot;
+  });
+  return best;
+}
+
+function pickErrand(
+  team: BotTeam,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): Errand | null {
+  const busy = new Set(
+    team.bots.flatMap((b) =>
+      b.errand ? [`${b.errand.orderId}:${b.errand.ingredient}`] : []
+    ),
+  );
+  for (const r of helpRequests(team, state)) {
+    if (bot.job?.orderId === r.orderId) continue;
+    if (busy.has(`${r.orderId}:${r.ingredient}`)) continue;
+    if (
+      allergyBlock(player, 1 << r.ingredient, state.players.length) !== null
+    ) {
+      continue;
+    }
+    if (freeSlots(player) === 0) continue;
+    return { orderId: r.orderId, ingredient: r.ingredient };
+  }
+  return null;
+}
+
+function planErrand(
+  team: BotTeam,
+  state: GameState,
+  _bot: BotMemory,
+  player: Player,
+  errand: Errand,
+): Plan | null {
+  const request = helpRequests(team, state).find((r) =>
+    r.orderId === errand.orderId && r.ingredient === errand.ingredient
+  );
+  if (!request) return null;
+  const bit = 1 << errand.ingredient;
+  const slot = player.backpack.findIndex((i) => isSingle(i) && i.mask === bit);
+  if (slot < 0) {
+    return freeSlots(player) > 0
+      ? buyPlan(team, state, player, errand.ingredient)
+      : null;
+  }
+  const tableMask = state.stations[request.tableId].item?.mask ?? 0;
+  const ok = tableMask === 0 || (tableMask & DOUGH_MASK) !== 0 ||
+    bit === DOUGH_MASK;
+  return stationPlan(state, request.tableId, ok ? `drop:${slot}` : null);
+}
+
+/**
+ * Takes an unclaimed order about to expire, to buy it time; the nearest free
+ * bot goes, one bot per order.
+ */
+function rescueOrder(
+  team: BotTeam,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): Plan | null {
+  const claimed = new Set(
+    team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
+  );
+  const rescuers = new Set(
+    team.bots.flatMap((b) =>
+      b !== bot && b.rescuing !== null ? [b.rescuing] : []
+    ),
+  );
+  if (
+    bot.rescuing !== null &&
+    !state.orders.some((o) => o.id === bot.rescuing && o.stage === "ordering")
+  ) bot.rescuing = null;
+  let best: Plan | null = null;
+  let bestD = Infinity;
+  for (const o of state.orders) {
+    if (o.stage !== "ordering" || claimed.has(o.id) || rescuers.has(o.id)) {
+      continue;
+    }
+    if (bot.rescuing !== null && bot.rescuing !== o.id) continue;
+    if (o.deadlineMs - state.clockMs > RESCUE_TAKE_MS) continue;
+    const house = state.town.houses[o.houseId];
+    const d = distanceAt(
+      distanceField(team.cache, state.town, [house.door]),
+      player.x,
+      player.y,
+    );
+    if (d >= 0 && d < bestD) {
+      bestD = d;
+      best = doorPlan(
+        house.door,
+        { kind: "house", id: house.id },
+        "take_order",
+      );
+      bot.rescuing = o.id;
+    }
+  }
+  if (!best) bot.rescuing = null;
+  return best;
+}
+
+function waitAtJob(state: GameState, bot: BotMemory): Plan | null {
+  const job = bot.job;
+  if (!job) return null;
+  if (job.ovenId !== null) return stationPlan(state, job.ovenId, null);
+  if (job.tableId !== null) return stationPlan(state, job.tableId, null);
+  return null;
+}
+
+function sameTarget(a: Target | null, b: Target | null): boolean {
+  return a !== null && b !== null && a.kind === b.kind && a.id === b.id;
+}
+
+/** Walks towards the plan's tiles; acts once the plan's target is in reach. */
+function follow(
+  team: BotTeam,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+  plan: Plan | null,
+): PlayerCommand[] {
+  const id = bot.playerId;
+  if (!plan || plan.tiles.length === 0) {
+    return player.moving ? [move(id, 0, 0)] : [];
+  }
+  const here = targetOf(state, player);
+  if (plan.target && sameTarget(here, plan.target)) {
+    const out: PlayerCommand[] = [];
+    if (player.stickX !== 0 || player.stickY !== 0) out.push(move(id, 0, 0));
+    if (
+      plan.action &&
+      contextActions(state, id).some((a) => a.id === plan.action)
+    ) out.push(action(id, plan.action));
+    bot.stillTicks = 0;
+    return out;
+  }
+  const field = distanceField(team.cache, state.town, plan.tiles);
+  const next = nextTile(field, player.x, player.y);
+  let dx = 0;
+  let dy = 0;
+  if (next) {
+    const c = tileCenterPx(next.tx, next.ty);
+    dx = c.x - player.x;
+    dy = c.y - player.y;
+  } else {
+    const c = tileCenterPx(plan.tiles[0].tx, plan.tiles[0].ty);
+    dx = c.x - player.x;
+    dy = c.y - player.y;
+  }
+  const len = Math.hypot(dx, dy);
+  if (len < 0.5) return [move(id, 0, 0)];
+  let scale = 1 / len;
+  const t = tileOfPx(player.x, player.y);
+  const onGoal = field[tileIndex(t.tx, t.ty)] === 0;
+  if (onGoal && len < SLOW_RADIUS_PX) scale = 0.5 / len;
+  let x = dx * scale;
+  let y = dy * scale;
+  // Stuck (pushed by another player, or on a corner): wiggle sideways a bit.
+  const moved = Math.hypot(player.x - bot.lastX, player.y - bot.lastY);
+  bot.lastX = player.x;
+  bot.lastY = player.y;
+  if (bot.wiggleTicks > 0) {
+    bot.wiggleTicks -= 1;
+    const wx = -y * bot.wiggleSign;
+    const wy = x * bot.wiggleSign;
+    x = (x + wx) / Math.SQRT2;
+    y = (y + wy) / Math.SQRT2;
+  } else if (player.moving && moved < 0.5) {
+    bot.stillTicks += 1;
+    if (bot.stillTicks >= STUCK_TICKS) {
+      bot.stillTicks = 0;
+      bot.wiggleTicks = WIGGLE_TICKS;
+      bot.wiggleSign = -bot.wiggleSign;
+    }
+  } else {
+    bot.stillTicks = 0;
+  }
+  return [move(id, x, y)];
+}

@@ -1,0 +1,69 @@
+/**
+ * The host game's debug handle: a read-only picture of the game, used by
+ * browser tests (assert on state, not on pixels) and handy in DevTools.
+ *
+ * @module
+ */
+import type { Phase } from "../game/mod.ts";
+import type { LinkKind } from "../client/host/game/game_source.ts";
+
+/** One player as the snapshot shows it. */
+export interface GamePlayerSnapshot {
+  /** Player id (the signaling username, or a bot id). */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** Centre x, world px. */
+  x: number;
+  /** Centre y, world px. */
+  y: number;
+  /** Whether the phone is attached. */
+  connected: boolean;
+  /** Whether it is a bot. */
+  bot: boolean;
+  /** Connection indicator. */
+  link: LinkKind;
+  /** Items in the backpack. */
+  backpack: number;
+  /** Ingredient mask of each backpack item, in slot order. */
+  backpackMasks: number[];
+  /** Allergy bitmask. */
+  allergyMask: number;
+  /** Whether this is the VIP. */
+  vip: boolean;
+}
+
+/** A read-only picture of the host's game. */
+export interface GameSnapshot {
+  /** Lobby, playing or over. */
+  phase: Phase;
+  /** Paused while a phone is away. */
+  paused: boolean;
+  /** Seed of the current town. */
+  seed: number;
+  /** Round time left, ms. */
+  timeLeftMs: number;
+  /** Team money. */
+  money: number;
+  /** Failed orders. */
+  strikes: number;
+  /** Pizzas delivered. */
+  delivered: number;
+  /** Set when over. */
+  outcome: { won: boolean; text: string } | null;
+  /** Whether sound is muted. */
+  muted: boolean;
+  /** Frames per second over the last second. */
+  fps: number;
+  /** Players in join order. */
+  players: GamePlayerSnapshot[];
+  /** Open orders, oldest first. */
+  orders: Array<
+    { houseId: number; stage: "ordering" | "waiting"; mask: number }
+  >;
+}
+
+declare global {
+  /** Debug and test handle of the host game. */
+  var pizzaGame: { snapshot(): GameSnapshot } | undefined;
+}

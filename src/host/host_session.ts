@@ -1,0 +1,270 @@
+/**
+ * The host's signaling lifecycle: create a room, keep it, reclaim it after a
+ * reload or a dropped socket, close it. Game traffic is the hub's job.
+ *
+ * @module
+ */
+import type { ClientMessage, ServerMessage } from "../protocol/mod.ts";
+import { Emitter } from "../link/emitter.ts";
+import {
+  type AnswerMessage,
+  SignalingSocket,
+} from "../link/signaling_socket.ts";
+
+/** sessionStorage key holding the room and host token across reloads. */
+export const HOST_SESSION_KEY = "pizza-peers-host";
+/** First delay before reconnecting a dropped host socket, in ms. */
+export const RECONNECT_FIRST_DELAY_MS = 500;
+/** Longest delay between reconnect attempts, in ms. */
+export const RECONNECT_MAX_DELAY_MS = 5_000;
+
+/** Where the host's room stands. */
+export type HostStatus =
+  | { kind: "idle" }
+  | { kind: "connecting" }
+  | { kind: "open"; room: string; started: boolean }
+  | { kind: "reconnecting"; room: string; attempt: number }
+  | { kind: "lost"; message: string }
+  | { kind: "unreachable"; message: string };
+
+/** Events of a {@link HostSession}. */
+export type HostSessionEvents = {
+  /** The room's status changed. */
+  status: [HostStatus];
+  /** Any message from the server (the hub takes the peer ones). */
+  message: [ServerMessage];
+  /** The server refused something; `message` is for people. */
+  error: [message: string, val: string];
+};
+
+interface SavedHost {
+  room: string;
+  hostToken: string;
+}
+
+/** Options of a {@link HostSession}. */
+export interface HostSessionOptions {
+  /** WebSocket URL of the signaling server. */
+  socketUrl: string;
+  /** Where the host token survives a reload. */
+  storage: Pick<Storage, "getItem" | "setItem" | "removeItem">;
+  /** How long the server keeps a dropped host's room, in ms (from confirmRoom). */
+  graceMs?: number;
+}
+
+/**
+ * Owns the host's signaling socket.
+ *
+ * `resume()` reclaims a room saved by a previous page load (returns false if
+ * there is none), `create()` makes a new one, `end()` closes it for good.
+ */
+export class HostSession extends Emitter<HostSessionEvents> {
+  #options: HostSessionOptions;
+  #socket: SignalingSocket | null = null;
+  #status: HostStatus = { kind: "idle" };
+  #saved: SavedHost | null;
+  #graceMs: number;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #lostAt = 0;
+  #closed = false;
+
+  /** Reads a saved room, if any. */
+  constructor(options: HostSessionOptions) {
+    super();
+    this.#options = options;
+    this.#graceMs = options.graceMs ?? 60_000;
+    this.#saved = readSaved(options.storage);
+  }
+
+  /** Current status. */
+  get status(): HostStatus {
+    return this.#status;
+  }
+
+  /** True when a previous page load left a room to reclaim. */
+  get hasSavedRoom(): boolean {
+    return this.#saved !== null;
+  }
+
+  /** Reclaims the saved room. */
+  async resume(): Promise<void> {
+    if (!this.#saved) return;
+    this.#setStatus({ kind: "connecting" });
+    await this.#connect({ action: "reclaimRoom", ...this.#saved });
+  }
+
+  /** Creates a new room. */
+  async create(): Promise<void> {
+    this.#forget();
+    this.#setStatus({ kind: "connecting" });
+    await this.#connect({ action: "createRoom" });
+  }
+
+  /** Sends a signaling message; false when the socket is down. */
+  send(message: ClientMessage): boolean {
+    return this.#socket?.send(message) ?? false;
+  }
+
+  /** Closes the room for everyone and forgets it. */
+  end(): void {
+    this.send({ action: "leaveRoom" });
+    this.#forget();
+    this.close();
+    this.#setStatus({ kind: "idle" });
+  }
+
+  /** Closes the socket and timers (the room stays reclaimable). */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    this.#socket?.close();
+    this.#socket = null;
+  }
+
+  async #connect(first: ClientMessage): Promise<void> {
+    this.#closed = false;
+    clearTimeout(this.#retryTimer);
+    this.#socket?.close();
+    const socket = new SignalingSocket(this.#options.socketUrl);
+    this.#socket = socket;
+    socket.on("message", (msg) => this.#onMessage(msg));
+    socket.on("close", () => this.#onClose(socket));
+    try {
+      await socket.open();
+    } catch (error) {
+      if (this.#socket !== socket) return;
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.#saved && this.#lostAt) {
+        this.#scheduleRetry();
+        return;
+      }
+      this.#setStatus({
+        kind: "unreachable",
+        message: `Cannot reach the game server. ${message}`,
+      });
+      return;
+    }
+    socket.send(first);
+  }
+
+  #onMessage(msg: ServerMessage | AnswerMessage): void {
+    if (msg.type === "answer") return;
+    switch (msg.type) {
+      case "confirmRoom":
+        this.#saved = { room: msg.room, hostToken: msg.hostToken };
+        this.#graceMs = msg.hostGraceMs;
+        this.#lostAt = 0;
+        writeSaved(this.#options.storage, this.#saved);
+        this.#setStatus({ kind: "open", room: msg.room, started: msg.started });
+        break;
+      case "gameStarted":
+        if (this.#status.kind === "open") {
+          this.#setStatus({ ...this.#status, started: true });
+        }
+        break;
+      case "error":
+        if (
+          msg.action === "reclaimRoom" || msg.val === "wrong room" ||
+          msg.val === "bad token"
+        ) {
+          this.#forget();
+          this.close();
+          this.#setStatus({
+            kind: "lost",
+            message:
+              "This game's room is gone (the server may have restarted). Create a new game.",
+          });
+          return;
+        }
+        this.emit("error", msg.message, msg.val);
+        break;
+      case "roomClosed":
+        this.#forget();
+        this.close();
+        this.#setStatus({ kind: "lost", message: msg.message });
+        return;
+    }
+    this.emit("message", msg);
+  }
+
+  #onClose(socket: SignalingSocket): void {
+    if (this.#socket !== socket || this.#closed) return;
+    this.#socket = null;
+    if (!this.#saved) {
+      this.#setStatus({
+        kind: "unreachable",
+        message: "Lost the connection to the game server.",
+      });
+      return;
+    }
+    if (!this.#lostAt) this.#lostAt = Date.now();
+    this.#scheduleRetry();
+  }
+
+  #scheduleRetry(): void {
+    const saved = this.#saved;
+    if (!saved) return;
+    if (Date.now() - this.#lostAt > this.#graceMs) {
+      this.#forget();
+      this.#setStatus({
+        kind: "lost",
+        message:
+          "The connection to the game server was lost for too long and the room is gone.",
+      });
+      return;
+    }
+    const attempt = this.#status.kind === "reconnecting"
+      ? this.#status.attempt + 1
+      : 1;
+    this.#setStatus({ kind: "reconnecting", room: saved.room, attempt });
+    const delay = Math.min(
+      RECONNECT_MAX_DELAY_MS,
+      RECONNECT_FIRST_DELAY_MS * 2 ** (attempt - 1),
+    );
+    this.#retryTimer = setTimeout(() => {
+      void this.#connect({ action: "reclaimRoom", ...saved });
+    }, delay);
+  }
+
+  #forget(): void {
+    this.#saved = null;
+    this.#options.storage.removeItem(HOST_SESSION_KEY);
+  }
+
+  #setStatus(status: HostStatus): void {
+    this.#status = status;
+    this.emit("status", status);
+  }
+}
+
+function readSaved(storage: HostSessionOptions["storage"]): SavedHost | null {
+  try {
+    const raw = storage.getItem(HOST_SESSION_KEY);
+    if (!raw) return null;
+    const data: unknown = JSON.parse(raw);
+    if (
+      typeof data === "object" && data !== null &&
+      typeof (data as SavedHost).room === "string" &&
+      typeof (data as SavedHost).hostToken === "string"
+    ) {
+      return {
+        room: (data as SavedHost).room,
+        hostToken: (data as SavedHost).hostToken,
+      };
+    }
+  } catch {
+    // Corrupt entry: start fresh.
+  }
+  return null;
+}
+
+function writeSaved(
+  storage: HostSessionOptions["storage"],
+  saved: SavedHost,
+): void {
+  try {
+    storage.setItem(HOST_SESSION_KEY, JSON.stringify(saved));
+  } catch {
+    // Private mode: reload will create a new room.
+  }
+}

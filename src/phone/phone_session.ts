@@ -1,0 +1,430 @@
+/**
+ * The phone's connection layer: join through the signaling server, connect
+ * to the host (P2P first, relay otherwise), come back automatically after a
+ * dropped socket, a reload or a host reload. No DOM: the controller page
+ * listens to its events.
+ *
+ * @module
+ */
+import {
+  type HostMessage,
+  parseHostMessage,
+  type PhoneMessage,
+  type ServerMessage,
+  type SignalData,
+} from "../protocol/mod.ts";
+import { Emitter } from "../link/emitter.ts";
+import { GameLink, type PeerLike } from "../link/game_link.ts";
+import {
+  type AnswerMessage,
+  SignalingSocket,
+} from "../link/signaling_socket.ts";
+import { errorWords } from "./error_words.ts";
+import type { Seat, SessionStore } from "./session_store.ts";
+
+/** How long to wait for the peer's offer before joining without one, in ms. */
+export const OFFER_WAIT_MS = 2_000;
+/** First delay before reconnecting a dropped socket, in ms. */
+export const RECONNECT_FIRST_DELAY_MS = 400;
+/** Longest delay between reconnect attempts, in ms. */
+export const RECONNECT_MAX_DELAY_MS = 4_000;
+
+/** Where the phone's connection stands, for the progress display. */
+export type PhoneStage =
+  | { kind: "idle" }
+  | { kind: "server"; attempt: number }
+  | { kind: "joining" }
+  | { kind: "peer" }
+  | { kind: "ready"; path: "p2p" | "relayed" }
+  | { kind: "hostAway"; message: string }
+  | { kind: "refused"; message: string; code: string }
+  | { kind: "unreachable"; message: string }
+  | { kind: "ended"; message: string };
+
+/** What the server said when the phone joined. */
+export interface JoinInfo {
+  /** Room code. */
+  room: string;
+  /** Final name (may differ from the one typed). */
+  name: string;
+  /** The typed name was taken and changed. */
+  renamed: boolean;
+  /** This phone took back its player. */
+  reconnected: boolean;
+  /** First player: may start the game. */
+  vip: boolean;
+  /** The game is running. */
+  started: boolean;
+}
+
+/** Events of a {@link PhoneSession}. */
+export type PhoneSessionEvents = {
+  /** The connection stage changed. */
+  stage: [PhoneStage];
+  /** The server accepted the join. */
+  joined: [JoinInfo];
+  /** A game message from the host (pings are answered here). */
+  message: [HostMessage];
+};
+
+/** Options of a {@link PhoneSession}. */
+export interface PhoneSessionOptions {
+  /** WebSocket URL of the signaling server. */
+  socketUrl: string;
+  /** Creates the initiating peer connection; may throw without WebRTC. */
+  createPeer: () => PeerLike;
+  /** Relay fallback delay from `/config`, in ms. */
+  relayAfterMs: number;
+  /** Where the seat and token are kept. */
+  store: SessionStore;
+}
+
+type Link = GameLink<HostMessage, PhoneMessage>;
+
+/**
+ * One phone's membership in one game. Call {@link PhoneSession.join} once;
+ * {@link PhoneSession.close} or {@link PhoneSession.leave} end it.
+ */
+export class PhoneSession extends Emitter<PhoneSessionEvents> {
+  #options: PhoneSessionOptions;
+  #stage: PhoneStage = { kind: "idle" };
+  #socket: SignalingSocket | null = null;
+  #link: Link | null = null;
+  #room = "";
+  #name = "";
+  #token: string | undefined;
+  #joined = false;
+  #everJoined = false;
+  #attempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #offerTimer: ReturnType<typeof setTimeout> | undefined;
+  #done = false;
+
+  /** Nothing happens until {@link PhoneSession.join}. */
+  constructor(options: PhoneSessionOptions) {
+    super();
+    this.#options = options;
+  }
+
+  /** Current stage. */
+  get stage(): PhoneStage {
+    return this.#stage;
+  }
+
+  /** Joins `room` as `name`, taking back a seat when `token` is given. */
+  join(room: string, name: string, token?: string): void {
+    this.#room = room;
+    this.#name = name;
+    this.#token = token;
+    void this.#connect();
+  }
+
+  /** Sends a game message to the host (queued while connecting). */
+  send(message: PhoneMessage): void {
+    this.#link?.send(message);
+  }
+
+  /** Retries at once if waiting to reconnect (screen unlocked, back online). */
+  wake(): void {
+    if (this.#done || this.#socket?.isOpen) return;
+    if (this.#stage.kind === "server" && this.#retryTimer !== undefined) {
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = undefined;
+      void this.#connect();
+    }
+  }
+
+  /** Leaves the game for good. */
+  leave(): void {
+    this.#link?.send({ t: "leave" });
+    this.#socket?.send({ action: "leaveRoom" });
+    this.#options.store.clearSeat();
+    this.#end({ kind: "idle" });
+  }
+
+  /** Closes sockets, peers and timers without leaving (the seat is kept). */
+  close(): void {
+    this.#done = true;
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#offerTimer);
+    this.#link?.close();
+    this.#link = null;
+    this.#socket?.close();
+    this.#socket = null;
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#done) return;
+    this.#attempt++;
+    this.#joined = false;
+    this.#setStage({ kind: "server", attempt: this.#attempt });
+    this.#socket?.close();
+    const socket = new SignalingSocket(this.#options.socketUrl);
+    this.#socket = socket;
+    socket.on("message", (msg) => {
+      if (this.#socket === socket) this.#onServer(msg);
+    });
+    socket.on("close", () => this.#onSocketClose(socket));
+    try {
+      await socket.open();
+    } catch {
+      return; // #onSocketClose decides what next.
+    }
+    if (this.#done || this.#socket !== socket) return;
+    this.#setStage({ kind: "joining" });
+    this.#startLink((offer) => {
+      socket.send({
+        action: "joinRoom",
+        room: this.#room,
+        username: this.#name,
+        ...(offer ? { offer } : {}),
+        ...(this.#token ? { reconnectToken: this.#token } : {}),
+      });
+    });
+  }
+
+  /**
+   * Replaces the peer link; `sendOffer` delivers the first offer (or
+   * `undefined` when none came in time). Later signals wait for the join.
+   */
+  #startLink(sendOffer: (offer: SignalData | undefined) => void): void {
+    this.#link?.close();
+    clearTimeout(this.#offerTimer);
+    const queued: SignalData[] = [];
+    let offerSent = false;
+    const deliverOffer = (offer: SignalData | undefined) => {
+      if (offerSent) return;
+      offerSent = true;
+      clearTimeout(this.#offerTimer);
+      sendOffer(offer);
+    };
+    const link: Link = new GameLink<HostMessage, PhoneMessage>({
+      peer: this.#makePeer(),
+      relayAfterMs: this.#options.relayAfterMs,
+      parse: parseHostMessage,
+      sendRelay: (data) =>
+        this.#socket?.send({ action: "relay", data }) ?? false,
+      // A dropped data channel: new offers go through signaling (backing off).
+      retry: { createPeer: () => this.#makePeer() },
+    });
+    this.#link = link;
+    link.on("signal", (data) => {
+      if (!offerSent && data.type === "offer") {
+        deliverOffer(data);
+      } else if (this.#joined && offerSent) {
+        this.#socket?.send({ action: "signal", data });
+      } else {
+        queued.push(data);
+      }
+    });
+    this.#flushSignals = () => {
+      if (this.#link !== link) return;
+      for (const data of queued.splice(0)) {
+        this.#socket?.send({ action: "signal", data });
+      }
+    };
+    link.on("state", (state) => {
+      if (this.#link !== link) return;
+      if ((state === "p2p" || state === "relayed") && this.#joined) {
+        if (this.#stage.kind !== "hostAway") {
+          this.#setStage({ kind: "ready", path: state });
+        }
+      }
+    });
+    link.on("message", (message) => this.#onHost(message));
+    this.#offerTimer = setTimeout(() => deliverOffer(undefined), OFFER_WAIT_MS);
+  }
+
+  #flushSignals: () => void = () => {};
+
+  #makePeer(): PeerLike {
+    try {
+      return this.#options.createPeer();
+    } catch (error) {
+      return failedPeer(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  #onServer(msg: ServerMessage | AnswerMessage): void {
+    switch (msg.type) {
+      case "joined": {
+        this.#joined = true;
+        this.#everJoined = true;
+        this.#attempt = 0;
+        this.#room = msg.room;
+        this.#name = msg.username;
+        this.#token = msg.reconnectToken;
+        const seat: Seat = {
+          room: msg.room,
+          name: msg.username,
+          token: msg.reconnectToken,
+        };
+        this.#options.store.saveSeat(seat);
+        this.emit("joined", {
+          room: msg.room,
+          name: msg.username,
+          renamed: msg.renamed,
+          reconnected: msg.reconnected,
+          vip: msg.vip,
+          started: msg.started,
+        });
+        this.#flushSignals();
+        if (!msg.hostPresent) {
+          this.#setStage({
+            kind: "hostAway",
+            message: "Waiting for the host to come back…",
+          });
+        } else {
+          this.#setReadyOrPeer();
+        }
+        return;
+      }
+      case "answer":
+        this.#link?.signal({ type: "answer", sdp: msg.sdp });
+        return;
+      case "signal":
+        this.#link?.signal(msg.data);
+        return;
+      case "relay":
+        this.#link?.receiveRelay(msg.data);
+        return;
+      case "hostAway":
+        this.#setStage({
+          kind: "hostAway",
+          message:
+            "The big screen lost its connection. Hold on, it may come back…",
+        });
+        return;
+      case "hostBack":
+        // The host reloaded: its peers are new, so offer a fresh connection.
+        this.#startLink((offer) => {
+          if (offer) this.#socket?.send({ action: "signal", data: offer });
+        });
+        this.#setStage({ kind: "peer" });
+        return;
+      case "roomClosed":
+        this.#options.store.clearSeat();
+        this.#end({
+          kind: "ended",
+          message: roomClosedWords(msg.reason),
+        });
+        return;
+      case "error":
+        this.#onError(msg.val, msg.action);
+        return;
+      default:
+        return;
+    }
+  }
+
+  #onError(code: string, action: string | undefined): void {
+    if (this.#joined && action !== "joinRoom") return;
+    if (code === "bad token" && this.#token) {
+      // The seat is gone but the name may be free: try once without it.
+      this.#token = undefined;
+      this.#options.store.clearSeat();
+      void this.#connect();
+      return;
+    }
+    if (this.#everJoined && (code === "wrong room" || code === "no player")) {
+      this.#options.store.clearSeat();
+      this.#end({
+        kind: "ended",
+        message: "This game has ended. Thanks for playing!",
+      });
+      return;
+    }
+    this.#options.store.clearSeat();
+    this.#end({ kind: "refused", message: errorWords(code), code });
+  }
+
+  #onHost(message: HostMessage): void {
+    if (message.t === "ping") {
+      this.#link?.send({ t: "pong", id: message.id });
+      return;
+    }
+    if (message.t === "bye") {
+      this.#options.store.clearSeat();
+      this.#end({
+        kind: "ended",
+        message: `${message.reason} Thanks for playing!`,
+      });
+      return;
+    }
+    if (message.t === "view" && this.#stage.kind === "hostAway") {
+      this.#setReadyOrPeer();
+    }
+    this.emit("message", message);
+  }
+
+  #onSocketClose(socket: SignalingSocket): void {
+    if (this.#socket !== socket || this.#done) return;
+    this.#socket = null;
+    this.#joined = false;
+    if (!this.#everJoined && this.#attempt >= 2) {
+      this.#end({
+        kind: "unreachable",
+        message: "We can't reach the game. Is your Wi-Fi on? Then try again.",
+      });
+      return;
+    }
+    const delay = Math.min(
+      RECONNECT_MAX_DELAY_MS,
+      RECONNECT_FIRST_DELAY_MS * 2 ** Math.max(0, this.#attempt - 1),
+    );
+    this.#setStage({ kind: "server", attempt: this.#attempt + 1 });
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.#connect();
+    }, delay);
+  }
+
+  #setReadyOrPeer(): void {
+    const state = this.#link?.state;
+    if (state === "p2p" || state === "relayed") {
+      this.#setStage({ kind: "ready", path: state });
+    } else {
+      this.#setStage({ kind: "peer" });
+    }
+  }
+
+  #end(stage: PhoneStage): void {
+    this.close();
+    this.#setStage(stage);
+  }
+
+  #setStage(stage: PhoneStage): void {
+    this.#stage = stage;
+    this.emit("stage", stage);
+  }
+}
+
+/** What the phone says when the server closes the room for it. */
+function roomClosedWords(reason: string): string {
+  switch (reason) {
+    case "host left":
+      return "The host ended the game. Thanks for playing!";
+    case "kicked":
+      return "The host took you out of this game.";
+    case "server shutdown":
+      return "The game server is restarting, so the game has ended. Sorry!";
+    default:
+      return "The game has ended. Thanks for playing!";
+  }
+}
+
+/** A peer for browsers without WebRTC: fails at once, so the relay is used. */
+function failedPeer(reason: string): PeerLike {
+  return {
+    on(event: string, listener: (...args: never[]) => void) {
+      if (event === "error") {
+        const onError = listener as (error: Error) => void;
+        queueMicrotask(() => onError(new Error(reason)));
+      }
+      return undefined;
+    },
+    signal() {},
+    send() {},
+    destroy() {},
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Server counters, rendered in the Prometheus text format at `/metrics`.
+ *
+ * @module
+ */
+import type { ErrorCode } from "../protocol/mod.ts";
+
+/** Gauges read at scrape time. */
+export interface GaugeSnapshot {
+  /** Rooms open now. */
+  rooms: number;
+  /** WebSocket connections open now. */
+  connections: number;
+  /** Players in all rooms, connected or not. */
+  players: number;
+}
+
+/**
+ * Counts what the server did. One instance per server; no global state.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Metrics } from "./metrics.ts";
+ * const metrics = new Metrics();
+ * metrics.countError("wrong room");
+ * const text = metrics.render({ rooms: 1, connections: 2, players: 1 });
+ * assert.match(text, /pizza_errors_total\{code="wrong room"\} 1/);
+ * ```
+ */
+export class Metrics {
+  /** Rooms created since start. */
+  roomsCreated = 0;
+  /** Joins accepted since start (new players and reconnects). */
+  joins = 0;
+  /** Reconnects into an existing player since start. */
+  reconnects = 0;
+  /** Signaling and game messages relayed between host and players. */
+  relayedMessages = 0;
+  /** WebSocket connections accepted since start. */
+  connectionsOpened = 0;
+  /** Upgrades refused because the server was full. */
+  connectionsRefused = 0;
+  readonly #errors = new Map<ErrorCode, number>();
+
+  /** Counts one error sent to a client. */
+  countError(code: ErrorCode): void {
+    this.#errors.set(code, (this.#errors.get(code) ?? 0) + 1);
+  }
+
+  /** How many errors with `code` were sent. */
+  errorCount(code: ErrorCode): number {
+    return this.#errors.get(code) ?? 0;
+  }
+
+  /** The Prometheus text exposition of every counter and gauge. */
+  render(gauges: GaugeSnapshot): string {
+    const lines: string[] = [];
+    const metric = (
+      name: string,
+      kind: "gauge" | "counter",
+      help: string,
+      value: number,
+    ) => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${kind}`);
+      lines.push(`${name} ${value}`);
+    };
+    metric("pizza_rooms", "gauge", "Rooms open now.", gauges.rooms);
+    metric(
+      "pizza_connections",
+      "gauge",
+      "WebSocket connections open now.",
+      gauges.connections,
+    );
+    metric("pizza_players", "gauge", "Players in rooms now.", gauges.players);
+    metric(
+      "pizza_rooms_created_total",
+      "counter",
+      "Rooms created.",
+      this.roomsCreated,
+    );
+    metric("pizza_joins_total", "counter", "Joins accepted.", this.joins);
+    metric(
+      "pizza_reconnects_total",
+      "counter",
+      "Joins that took back an existing player.",
+      this.reconnects,
+    );
+    metric(
+      "pizza_relayed_messages_total",
+      "counter",
+      "Messages relayed between hosts and players.",
+      this.relayedMessages,
+    );
+    metric(
+      "pizza_connections_opened_total",
+      "counter",
+      "WebSocket connections accepted.",
+      this.connectionsOpened,
+    );
+    metric(
+      "pizza_connections_refused_total",
+      "counter",
+      "WebSocket upgrades refused because the server was full.",
+      this.connectionsRefused,
+    );
+    lines.push(
+      "# HELP pizza_errors_total Errors sent to clients, by code.",
+      "# TYPE pizza_errors_total counter",
+    );
+    for (const [code, count] of [...this.#errors].sort()) {
+      lines.push(`pizza_errors_total{code="${code}"} ${count}`);
+    }
+    return lines.join("\n") + "\n";
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Room codes and secret tokens: random, readable, never offensive.
+ *
+ * @module
+ */
+import { ROOM_CODE_LENGTH } from "../protocol/mod.ts";
+
+const CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const TOKEN_ALPHABET =
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+/** Characters in a host or reconnect token (~143 bits of randomness). */
+export const TOKEN_LENGTH = 24;
+
+/**
+ * Four-letter words (and near-words) never handed out as room codes. Codes
+ * are letters only, so digit look-alikes ("F0CK") cannot occur; three-letter
+ * stems catch the spelling variants.
+ */
+const BLOCKED_CODES: ReadonlySet<string> = new Set([
+  "ANAL",
+  "ANUS",
+  "ARSE",
+  "BOOB",
+  "BUTT",
+  "CLIT",
+  "COCK",
+  "COON",
+  "CRAP",
+  "CUMS",
+  "CUNT",
+  "DAMN",
+  "DICK",
+  "DIKE",
+  "DYKE",
+  "FAGS",
+  "FART",
+  "FUCK",
+  "FUKK",
+  "FUCC",
+  "FUKU",
+  "GOOK",
+  "HELL",
+  "HOMO",
+  "JEWS",
+  "JISM",
+  "JIZZ",
+  "KIKE",
+  "KILL",
+  "KKKK",
+  "MUFF",
+  "NAZI",
+  "NIGG",
+  "PAKI",
+  "PISS",
+  "POOP",
+  "PORN",
+  "PUBE",
+  "PUSS",
+  "RAPE",
+  "SCUM",
+  "SEXY",
+  "SHAG",
+  "SHIT",
+  "SLAG",
+  "SLUT",
+  "SPIC",
+  "SUCK",
+  "TITS",
+  "TWAT",
+  "WANK",
+  "WHOR",
+  "DIED",
+  "DEAD",
+  "HATE",
+  "PEDO",
+  "PERV",
+  "NUDE",
+  "MILF",
+  "HOES",
+  "THOT",
+  "WTFF",
+  "FUKS",
+]);
+
+/**
+ * True when `code` is, or contains a three-letter stem of, a blocked word.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isBlockedCode } from "./room_codes.ts";
+ * assert.equal(isBlockedCode("SHIT"), true);
+ * assert.equal(isBlockedCode("PZZA"), false);
+ * ```
+ */
+export function isBlockedCode(code: string): boolean {
+  const upper = code.toUpperCase();
+  if (BLOCKED_CODES.has(upper)) return true;
+  return /FUC|FUK|CUN|NIG|FAG|KKK|SEX|XXX|ASS|TIT|CUM|DIK|COK|JIZ|POO|WTF/
+    .test(upper);
+}
+
+/** Returns a random integer in [0, max) from a cryptographic source. */
+function randomIndex(max: number): number {
+  const buffer = new Uint32Array(1);
+  // Rejection sampling keeps every value equally likely.
+  const limit = Math.floor(0x1_0000_0000 / max) * max;
+  do crypto.getRandomValues(buffer); while (buffer[0] >= limit);
+  return buffer[0] % max;
+}
+
+/**
+ * A random room code of four uppercase letters (may be blocked or in use;
+ * the registry checks both).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { randomRoomCode } from "./room_codes.ts";
+ * assert.match(randomRoomCode(), /^[A-Z]{4}$/);
+ * ```
+ */
+export function randomRoomCode(): string {
+  let code = "";
+  for (let i = 0; i < ROOM_CODE_LENGTH; i++) {
+    code += CODE_ALPHABET[randomIndex(CODE_ALPHABET.length)];
+  }
+  return code;
+}
+
+/**
+ * A random URL-safe secret for host and reconnect tokens.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { randomToken } from "./room_codes.ts";
+ * assert.match(randomToken(), /^[A-Za-z0-9_-]{24}$/);
+ * ```
+ */
+export function randomToken(): string {
+  const bytes = new Uint8Array(TOKEN_LENGTH);
+  crypto.getRandomValues(bytes);
+  let token = "";
+  for (const byte of bytes) token += TOKEN_ALPHABET[byte & 63];
+  return token;
+}

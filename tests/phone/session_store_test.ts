@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import {
+  SessionStore,
+  TOKEN_MAX_AGE_MS,
+} from "../../src/phone/session_store.ts";
+
+class MemoryStorage {
+  #data = new Map<string, string>();
+  getItem(key: string): string | null {
+    return this.#data.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.#data.set(key, value);
+  }
+  removeItem(key: string): void {
+    this.#data.delete(key);
+  }
+}
+
+Deno.test("SessionStore remembers the name and the seat, and backs the token up per room and name", () => {
+  let now = 1_000;
+  const local = new MemoryStorage();
+  const store = new SessionStore(local, new MemoryStorage(), () => now);
+  store.name = "Ann";
+  store.saveSeat({ room: "ABCD", name: "Ann", token: "tok-123456" });
+  assert.equal(store.name, "Ann");
+  assert.deepEqual(store.seat, {
+    room: "ABCD",
+    name: "Ann",
+    token: "tok-123456",
+  });
+  // A new tab has empty sessionStorage but finds the token for the same room and name.
+  const newTab = new SessionStore(local, new MemoryStorage(), () => now);
+  assert.equal(newTab.seat, null);
+  assert.equal(newTab.tokenFor("ABCD", "Ann"), "tok-123456");
+  now += TOKEN_MAX_AGE_MS + 1;
+  assert.equal(newTab.tokenFor("ABCD", "Ann"), undefined);
+});
+
+Deno.test("SessionStore.clearSeat() forgets the seat and its token", () => {
+  const store = new SessionStore(new MemoryStorage(), new MemoryStorage());
+  store.saveSeat({ room: "ABCD", name: "Ann", token: "tok-123456" });
+  store.clearSeat();
+  assert.equal(store.seat, null);
+  assert.equal(store.tokenFor("ABCD", "Ann"), undefined);
+});
+
+Deno.test("SessionStore ignores corrupt entries", () => {
+  const session = new MemoryStorage();
+  session.setItem("pizza-peers-seat", "{not json");
+  const store = new SessionStore(new MemoryStorage(), session);
+  assert.equal(store.seat, null);
+});

@@ -1,0 +1,710 @@
+/**
+ * Integration tests: a real server on 127.0.0.1 and real WebSockets.
+ */
+import assert from "node:assert/strict";
+import { startTestServer } from "../_helpers/test_server.ts";
+import { type Received, WsClient } from "../_helpers/ws_client.ts";
+import type { PizzaServer } from "../../src/server/app_server.ts";
+
+const OFFER = { type: "offer", sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n" };
+const ANSWER = { type: "answer", sdp: "v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n" };
+
+/** Opens a host and returns it with its room code. */
+async function openHost(server: PizzaServer) {
+  const host = await WsClient.connect(server.localUrl);
+  host.send({ action: "createRoom" });
+  const confirm = await host.nextOfType("confirmRoom");
+  return { host, room: String(confirm.room), confirm };
+}
+
+/** Joins a player the way the seed's client does (offer in the join). */
+async function joinPlayer(
+  server: PizzaServer,
+  room: string,
+  username: string,
+  extra: Record<string, unknown> = {},
+) {
+  const player = await WsClient.connect(server.localUrl);
+  player.send({ action: "joinRoom", room, username, offer: OFFER, ...extra });
+  const joined = await player.next((m) =>
+    m.type === "joined" || m.type === "error"
+  );
+  return { player, joined };
+}
+
+Deno.test("server relays the seed's exact flow: create, join with offer, answer, start, reconnect by name", async () => {
+  const server = await startTestServer();
+  const clients: WsClient[] = [];
+  try {
+    const { host, room, confirm } = await openHost(server);
+    clients.push(host);
+    assert.match(room, /^[A-Z]{4}$/);
+    assert.equal(typeof confirm.hostToken, "string");
+
+    // Codes are case-insensitive on input.
+    const { player, joined } = await joinPlayer(
+      server,
+      room.toLowerCase(),
+      "Ann",
+    );
+    clients.push(player);
+    assert.equal(joined.type, "joined");
+    assert.equal(joined.username, "Ann");
+    assert.equal(joined.vip, true);
+
+    // The host gets the offer object with clientUsername added: the seed's message.
+    const offer = await host.nextOfType("offer");
+    assert.deepEqual(offer, { ...OFFER, clientUsername: "Ann" });
+    assert.deepEqual(await host.nextOfType("playerJoined"), {
+      type: "playerJoined",
+      clientUsername: "Ann",
+      reconnected: false,
+    });
+
+    // The answer reaches the player untouched.
+    host.send({
+      action: "offerResponse",
+      clientUsername: "Ann",
+      response: ANSWER,
+    });
+    assert.deepEqual(await player.nextOfType("answer"), ANSWER);
+
+    host.send({ action: "startGame" });
+    await player.nextOfType("gameStarted");
+
+    // The phone drops; the host is told; the same name comes back as the same player.
+    await player.close();
+    assert.deepEqual(await host.nextOfType("playerLeft"), {
+      type: "playerLeft",
+      clientUsername: "Ann",
+      reason: "disconnected",
+    });
+    const again = await joinPlayer(server, room, "Ann");
+    clients.push(again.player);
+    assert.equal(again.joined.reconnected, true);
+    assert.equal(again.joined.username, "Ann");
+    assert.equal(again.joined.vip, true);
+    assert.equal((await host.nextOfType("playerJoined")).reconnected, true);
+    assert.equal((await host.nextOfType("offer")).clientUsername, "Ann");
+
+    // After startGame an unknown name is refused with the seed's "no player".
+    const stranger = await joinPlayer(server, room, "Bob");
+    clients.push(stranger.player);
+    assert.equal(stranger.joined.val, "no player");
+    assert.equal(typeof stranger.joined.message, "string");
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+    await server.close();
+  }
+});
+
+Deno.test('server answers a wrong room with the seed\'s "wrong room" error', async () => {
+  const server = await startTestServer();
+  const { player, joined } = await joinPlayer(server, "ZZZZ", "Ann");
+  try {
+    assert.equal(joined.type, "error");
+    assert.equal(joined.val, "wrong room");
+    assert.match(String(joined.message), /no game with the code ZZZZ/);
+  } finally {
+    await player.close();
+    await server.close();
+  }
+});
+
+Deno.test("server relays trickle candidates both ways and renames a duplicate name", async () => {
+  const server = await startTestServer();
+  const clients: WsClient[] = [];
+  try {
+    const { host, room } = await openHost(server);
+    clients.push(host);
+    const first = await joinPlayer(server, room, "Chef");
+    const second = await joinPlayer(server, room, "chef");
+    clients.push(first.player, second.player);
+    assert.equal(second.joined.username, "chef 2");
+    assert.equal(second.joined.renamed, true);
+    assert.equal(second.joined.vip, false);
+
+    const candidate = {
+      type: "candidate",
+      candidate: {
+        candidate: "candidate:1 1 udp 1 127.0.0.1 5000 typ host",
+        sdpMLineIndex: 0,
+        sdpMid: "0",
+      },
+    };
+    second.player.send({ action: "signal", data: candidate });
+    assert.deepEqual(await host.nextOfType("signal"), {
+      type: "signal",
+      clientUsername: "chef 2",
+      data: candidate,
+    });
+    host.send({ action: "signal", clientUsername: "chef 2", data: candidate });
+    assert.deepEqual(await second.player.nextOfType("signal"), {
+      type: "signal",
+      data: candidate,
+    });
+    // The first player saw none of it.
+    assert.equal(first.player.received.some((m) => m.type === "signal"), false);
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+    await server.close();
+  }
+});
+
+Deno.test("server tells players at once when the host leaves, and on shutdown", async () => {
+  const server = await startTestServer();
+  const clients: WsClient[] = [];
+  try {
+    const { host, room } = await openHost(server);
+    const { player } = await joinPlayer(server, room, "Ann");
+    clients.push(host, player);
+    host.send({ action: "leaveRoom" });
+    const closed = await player.nextOfType("roomClosed");
+    assert.equal(closed.reason, "host left");
+
+    const second = await openHost(server);
+    const other = await joinPlayer(server, second.room, "Bo");
+    clients.push(second.host, other.player);
+    const closing = server.close();
+    assert.equal(
+      (await other.player.nextOfType("roomClosed")).reason,
+      "server shutdown",
+    );
+    assert.equal((await other.player.closed).code, 1001);
+    await closing;
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+    await server.close();
+  }
+});
+
+Deno.test("server tells players the host is away and back when the host page reloads", async () => {
+  const server = await startTestServer();
+  const clients: WsClient[] = [];
+  try {
+    const { host, room, confirm } = await openHost(server);
+    const { player } = await joinPlayer(server, room, "Ann");
+    clients.push(host, player);
+    await host.close();
+    const away = await player.nextOfType("hostAway");
+    assert.match(String(away.message), /lost its connection/);
+
+    const reloaded = await WsClient.connect(server.localUrl, "/ws");
+    clients.push(reloaded);
+    reloaded.send({
+      action: "reclaimRoom",
+      room,
+      hostToken: confirm.hostToken,
+    });
+    const again = await reloaded.nextOfType("confirmRoom");
+    assert.equal(again.room, room);
+    assert.deepEqual(again.players, [{
+      clientUsername: "Ann",
+      connected: true,
+    }]);
+    await player.nextOfType("hostBack");
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+    await server.close();
+  }
+});
+
+Deno.test("server serves pages, health and metrics over real HTTP", async () => {
+  const server = await startTestServer();
+  try {
+    const page = await fetch(`${server.localUrl}/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get("content-type") ?? "", /text\/html/);
+    await page.body?.cancel();
+    const health = await fetch(`${server.localUrl}/healthz`);
+    assert.equal((await health.json()).ok, true);
+    const metrics = await fetch(`${server.localUrl}/metrics`);
+    assert.match(await metrics.text(), /^pizza_rooms 0$/m);
+    const traversal = await fetch(`${server.localUrl}/..%2fdeno.json`);
+    assert.notEqual(traversal.status, 200);
+    await traversal.body?.cancel();
+  } finally {
+    await server.close();
+  }
+});
+
+/** A malformed or out-of-place message and the error code it must get. */
+interface BadInput {
+  name: string;
+  state: "fresh" | "host" | "player" | "started player" | "started host";
+  frame: string | Uint8Array;
+  val: string;
+}
+
+const long = (n: number) => "x".repeat(n);
+
+const BAD_INPUTS: BadInput[] = [
+  // Not JSON, wrong kind of frame, too big.
+  { name: "plain text", state: "fresh", frame: "hello", val: "bad json" },
+  {
+    name: "truncated JSON",
+    state: "fresh",
+    frame: '{"action":"createRoom"',
+    val: "bad json",
+  },
+  {
+    name: "binary frame",
+    state: "fresh",
+    frame: new Uint8Array([1, 2, 3]),
+    val: "binary",
+  },
+  {
+    name: "binary frame from a host",
+    state: "host",
+    frame: new Uint8Array([123, 125]),
+    val: "binary",
+  },
+  {
+    name: "oversized frame",
+    state: "fresh",
+    frame: JSON.stringify({ action: "ping", pad: long(70_000) }),
+    val: "too large",
+  },
+  {
+    name: "oversized offer from a player",
+    state: "player",
+    frame: JSON.stringify({
+      action: "signal",
+      data: { type: "offer", sdp: long(70_000) },
+    }),
+    val: "too large",
+  },
+  { name: "JSON null", state: "fresh", frame: "null", val: "bad message" },
+  { name: "JSON array", state: "fresh", frame: "[1,2]", val: "bad message" },
+  { name: "JSON number", state: "host", frame: "42", val: "bad message" },
+  {
+    name: "JSON string",
+    state: "player",
+    frame: '"createRoom"',
+    val: "bad message",
+  },
+  // Unknown or missing actions.
+  { name: "no action", state: "fresh", frame: "{}", val: "unknown action" },
+  {
+    name: "unknown action",
+    state: "fresh",
+    frame: '{"action":"destroyServer"}',
+    val: "unknown action",
+  },
+  {
+    name: "action of wrong type",
+    state: "host",
+    frame: '{"action":7}',
+    val: "unknown action",
+  },
+  {
+    name: "prototype action",
+    state: "player",
+    frame: '{"action":"__proto__"}',
+    val: "unknown action",
+  },
+  {
+    name: "action in other case",
+    state: "fresh",
+    frame: '{"action":"CREATEROOM"}',
+    val: "unknown action",
+  },
+  // joinRoom with bad fields.
+  {
+    name: "join without room",
+    state: "fresh",
+    frame: '{"action":"joinRoom","username":"A"}',
+    val: "bad message",
+  },
+  {
+    name: "join with 3-letter code",
+    state: "fresh",
+    frame: '{"action":"joinRoom","room":"ABC","username":"A"}',
+    val: "bad message",
+  },
+  {
+    name: "join with digits in code",
+    state: "fresh",
+    frame: '{"action":"joinRoom","room":"AB12","username":"A"}',
+    val: "bad message",
+  },
+  {
+    name: "join with numeric room",
+    state: "fresh",
+    frame: '{"action":"joinRoom","room":1234,"username":"A"}',
+    val: "bad message",
+  },
+  {
+    name: "join with empty name",
+    state: "fresh",
+    frame: '{"action":"joinRoom","room":"ABCD","username":"  "}',
+    val: "bad message",
+  },
+  {
+    name: "join with 21-letter name",
+    state: "fresh",
+    frame: JSON.stringify({
+      action: "joinRoom",
+      room: "ABCD",
+      username: long(21),
+    }),
+    val: "bad message",
+  },
+  {
+    name: "join with control characters",
+    state: "fresh",
+    frame: JSON.stringify({
+      action: "joinRoom",
+      room: "ABCD",
+      username: "A\u0000B",
+    }),
+    val: "bad message",
+  },
+  {
+    name: "join with object name",
+    state: "fresh",
+    frame: '{"action":"joinRoom","room":"ABCD","username":{"a":1}}',
+    val: "bad message",
+  },
+  {
+    name: "join with string offer",
+    state: "fresh",
+    frame: '{"action":"joinRoom","room":"ABCD","username":"A","offer":"sdp"}',
+    val: "bad message",
+  },
+  {
+    name: "join with null offer",
+    state: "fresh",
+    frame: '{"action":"joinRoom","room":"ABCD","username":"A","offer":null}',
+    val: "bad message",
+  },
+  {
+    name: "join with short token",
+    state: "fresh",
+    frame:
+      '{"action":"joinRoom","room":"ABCD","username":"A","reconnectToken":"x"}',
+    val: "bad message",
+  },
+  {
+    name: "join a room that does not exist",
+    state: "fresh",
+    frame: '{"action":"joinRoom","room":"QQQQ","username":"A"}',
+    val: "wrong room",
+  },
+  {
+    name: "join twice from one player",
+    state: "player",
+    frame: "JOIN_OTHER_NAME",
+    val: "already in room",
+  },
+  {
+    name: "join from a host",
+    state: "host",
+    frame: "JOIN_OWN_ROOM",
+    val: "already in room",
+  },
+  {
+    name: "unknown name after start",
+    state: "fresh",
+    frame: "JOIN_STARTED_UNKNOWN",
+    val: "no player",
+  },
+  {
+    name: "live name after start without token",
+    state: "fresh",
+    frame: "JOIN_STARTED_LIVE",
+    val: "name taken",
+  },
+  // Host-only actions from the wrong side, out of order.
+  {
+    name: "offerResponse before any room",
+    state: "fresh",
+    frame: JSON.stringify({
+      action: "offerResponse",
+      clientUsername: "A",
+      response: { type: "answer", sdp: "x" },
+    }),
+    val: "not in room",
+  },
+  {
+    name: "offerResponse from a player",
+    state: "player",
+    frame: JSON.stringify({
+      action: "offerResponse",
+      clientUsername: "Ann",
+      response: { type: "answer", sdp: "x" },
+    }),
+    val: "not host",
+  },
+  {
+    name: "offerResponse to nobody",
+    state: "host",
+    frame: JSON.stringify({
+      action: "offerResponse",
+      clientUsername: "Ghost",
+      response: { type: "answer", sdp: "x" },
+    }),
+    val: "no player",
+  },
+  {
+    name: "offerResponse with array response",
+    state: "host",
+    frame: '{"action":"offerResponse","clientUsername":"Ann","response":[]}',
+    val: "bad message",
+  },
+  {
+    name: "offerResponse without name",
+    state: "host",
+    frame: '{"action":"offerResponse","response":{"type":"answer"}}',
+    val: "bad message",
+  },
+  {
+    name: "startGame from a player",
+    state: "player",
+    frame: '{"action":"startGame"}',
+    val: "not host",
+  },
+  {
+    name: "startGame before any room",
+    state: "fresh",
+    frame: '{"action":"startGame"}',
+    val: "not in room",
+  },
+  {
+    name: "startGame twice",
+    state: "started host",
+    frame: '{"action":"startGame"}',
+    val: "game started",
+  },
+  {
+    name: "kick from a player",
+    state: "player",
+    frame: '{"action":"kickPlayer","clientUsername":"Ann"}',
+    val: "not host",
+  },
+  {
+    name: "kick of nobody",
+    state: "host",
+    frame: '{"action":"kickPlayer","clientUsername":"Ghost"}',
+    val: "no player",
+  },
+  {
+    name: "signal before joining",
+    state: "fresh",
+    frame: '{"action":"signal","data":{"type":"candidate"}}',
+    val: "not in room",
+  },
+  {
+    name: "host signal without name",
+    state: "host",
+    frame: '{"action":"signal","data":{"type":"candidate"}}',
+    val: "bad message",
+  },
+  {
+    name: "host signal to nobody",
+    state: "host",
+    frame: '{"action":"signal","clientUsername":"Ghost","data":{}}',
+    val: "no player",
+  },
+  {
+    name: "signal with non-object data",
+    state: "player",
+    frame: '{"action":"signal","data":5}',
+    val: "bad message",
+  },
+  {
+    name: "relay to nobody",
+    state: "started host",
+    frame:
+      '{"action":"relay","clientUsername":"Ghost","data":{"t":"ping","id":1}}',
+    val: "no player",
+  },
+  {
+    name: "relay before joining",
+    state: "fresh",
+    frame: '{"action":"relay","data":{}}',
+    val: "not in room",
+  },
+  {
+    name: "createRoom from a player",
+    state: "player",
+    frame: '{"action":"createRoom"}',
+    val: "already in room",
+  },
+  {
+    name: "createRoom twice",
+    state: "host",
+    frame: '{"action":"createRoom"}',
+    val: "already in room",
+  },
+  {
+    name: "reclaim with a wrong token",
+    state: "fresh",
+    frame: "RECLAIM_WRONG_TOKEN",
+    val: "bad token",
+  },
+  {
+    name: "reclaim an unknown room",
+    state: "fresh",
+    frame: '{"action":"reclaimRoom","room":"QQQQ","hostToken":"abcdefghijkl"}',
+    val: "wrong room",
+  },
+  {
+    name: "leave before joining",
+    state: "fresh",
+    frame: '{"action":"leaveRoom"}',
+    val: "not in room",
+  },
+  {
+    name: "ping with a text id",
+    state: "started player",
+    frame: '{"action":"ping","id":"one"}',
+    val: "bad message",
+  },
+];
+
+Deno.test(`server answers ${BAD_INPUTS.length} bad inputs with errors while another room keeps working`, async () => {
+  assert.ok(BAD_INPUTS.length >= 40);
+  const server = await startTestServer();
+  const clients: WsClient[] = [];
+  try {
+    // Room A is where bad input happens.
+    const a = await openHost(server);
+    const ann = await joinPlayer(server, a.room, "Ann");
+    clients.push(a.host, ann.player);
+    // Room S has started, with a live player.
+    const s = await openHost(server);
+    const sue = await joinPlayer(server, s.room, "Sue");
+    clients.push(s.host, sue.player);
+    s.host.send({ action: "startGame" });
+    await sue.player.nextOfType("gameStarted");
+    // Room B must not notice anything.
+    const b = await openHost(server);
+    const bob = await joinPlayer(server, b.room, "Bob");
+    clients.push(b.host, bob.player);
+
+    const byState: Record<BadInput["state"], WsClient> = {
+      fresh: await WsClient.connect(server.localUrl),
+      host: a.host,
+      player: ann.player,
+      "started player": sue.player,
+      "started host": s.host,
+    };
+    clients.push(byState.fresh);
+    const placeholders: Record<string, unknown> = {
+      JOIN_OTHER_NAME: { action: "joinRoom", room: a.room, username: "Zed" },
+      JOIN_OWN_ROOM: { action: "joinRoom", room: a.room, username: "Host" },
+      JOIN_STARTED_UNKNOWN: {
+        action: "joinRoom",
+        room: s.room,
+        username: "Newcomer",
+      },
+      JOIN_STARTED_LIVE: { action: "joinRoom", room: s.room, username: "sue" },
+      RECLAIM_WRONG_TOKEN: {
+        action: "reclaimRoom",
+        room: a.room,
+        hostToken: "wrongwrongwrong",
+      },
+    };
+    const before = server.registry.stats();
+
+    for (const input of BAD_INPUTS) {
+      const client = byState[input.state];
+      const frame =
+        typeof input.frame === "string" && input.frame in placeholders
+          ? JSON.stringify(placeholders[input.frame])
+          : input.frame;
+      client.sendRaw(frame);
+      const reply = await client.nextOfType("error").catch((error) => {
+        throw new Error(`${input.name}: ${error.message}`);
+      });
+      assert.equal(
+        reply.val,
+        input.val,
+        `${input.name}: ${JSON.stringify(reply)}`,
+      );
+      assert.ok(
+        String(reply.message).length > 5,
+        `${input.name} has a message`,
+      );
+      assert.deepEqual(
+        server.registry.stats(),
+        before,
+        `${input.name} changed nothing`,
+      );
+
+      // Room B still relays both ways.
+      bob.player.send({ action: "relay", data: { t: "ping", id: 1 } });
+      const up: Received = await b.host.nextOfType("relay");
+      assert.equal(up.clientUsername, "Bob");
+      b.host.send({
+        action: "relay",
+        clientUsername: "Bob",
+        data: { t: "pong", id: 1 },
+      });
+      assert.deepEqual((await bob.player.nextOfType("relay")).data, {
+        t: "pong",
+        id: 1,
+      });
+    }
+    // Nobody in the good rooms saw an error or lost their seat.
+    for (const client of [b.host, bob.player]) {
+      assert.equal(client.received.some((m) => m.type === "error"), false);
+    }
+    assert.equal(server.registry.hasRoom(a.room), true);
+    assert.equal(server.registry.hasRoom(b.room), true);
+    const metrics = await (await fetch(`${server.localUrl}/metrics`)).text();
+    assert.match(metrics, /pizza_errors_total\{code="bad json"\} 2/);
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+    await server.close();
+  }
+});
+
+Deno.test("server notices a client that vanished without closing, through heartbeats", async () => {
+  const server = await startTestServer({ heartbeatSeconds: 1 });
+  const { host, room } = await openHost(server);
+  // A raw TCP client that completes the WebSocket handshake, joins, and then
+  // never answers a ping: a phone whose network died.
+  const tcp = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  try {
+    const key = btoa("0123456789abcdef");
+    await tcp.write(new TextEncoder().encode(
+      `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    ));
+    const buffer = new Uint8Array(1024);
+    const read = await tcp.read(buffer);
+    assert.match(
+      new TextDecoder().decode(buffer.subarray(0, read ?? 0)),
+      /101/,
+    );
+    await tcp.write(
+      maskedTextFrame(
+        JSON.stringify({ action: "joinRoom", room, username: "Gone" }),
+      ),
+    );
+    await host.nextOfType("playerJoined");
+    const started = Date.now();
+    const left = await host.nextOfType("playerLeft", 6_000);
+    assert.equal(left.reason, "disconnected");
+    assert.ok(Date.now() - started < 5_000);
+  } finally {
+    tcp.close();
+    await host.close();
+    await server.close();
+  }
+});
+
+/** One client-to-server WebSocket text frame (clients must mask). */
+function maskedTextFrame(text: string): Uint8Array {
+  const payload = new TextEncoder().encode(text);
+  assert.ok(payload.length < 126);
+  const mask = [1, 2, 3, 4];
+  const frame = new Uint8Array(2 + 4 + payload.length);
+  frame[0] = 0x81;
+  frame[1] = 0x80 | payload.length;
+  frame.set(mask, 2);
+  payload.forEach((byte, i) => frame[6 + i] = byte ^ mask[i % 4]);
+  return frame;
+}

@@ -1,0 +1,209 @@
+/**
+ * Unit tests for loading settings from the environment.
+ */
+import assert from "node:assert/strict";
+import {
+  type Config,
+  DEFAULTS,
+  ENV_NAMES,
+  loadConfig,
+} from "../../src/server/config.ts";
+
+/** An environment holding exactly `vars`. */
+function env(vars: Record<string, string> = {}) {
+  return (name: string): string | undefined => vars[name];
+}
+
+Deno.test("loadConfig() returns the defaults for an empty environment", () => {
+  const config = loadConfig(env());
+  assert.deepEqual(config, { ...DEFAULTS });
+  assert.equal(config.port, 8888);
+  assert.equal(config.hostname, "0.0.0.0");
+  assert.equal(config.maxMessageBytes, 65_536);
+  assert.equal(config.maxPlayersPerRoom, 12);
+  assert.equal(config.turnSecret, "");
+  assert.deepEqual(config.stunUrls, []);
+});
+
+Deno.test("loadConfig() has an environment variable for every setting, each used once", () => {
+  assert.deepEqual(Object.keys(ENV_NAMES).sort(), Object.keys(DEFAULTS).sort());
+  const names = Object.values(ENV_NAMES);
+  assert.equal(new Set(names).size, names.length);
+  for (const name of names) assert.match(name, /^[A-Z][A-Z0-9_]*$/);
+});
+
+Deno.test("loadConfig() reads every setting from its environment variable", () => {
+  const config = loadConfig(env({
+    PORT: "9000",
+    BIND_ADDRESS: "127.0.0.1",
+    STATIC_DIR: "public",
+    MAX_MESSAGE_BYTES: "2048",
+    MAX_PLAYERS_PER_ROOM: "8",
+    MAX_ROOMS: "10",
+    MAX_ROOMS_PER_ADDRESS: "3",
+    MAX_CONNECTIONS: "100",
+    MAX_MESSAGES_PER_SECOND: "5",
+    MESSAGE_BURST: "7",
+    HEARTBEAT_SECONDS: "30",
+    HOST_GRACE_MS: "1000",
+    SWEEP_INTERVAL_MS: "250",
+    RELAY_AFTER_MS: "0",
+    STUN_URLS: "stun:a.example:3478, stun:b.example",
+    TURN_URLS: "turn:t.example:3478?transport=udp,turns:t.example:5349",
+    TURN_SECRET: "s3cret",
+    TURN_TTL_SECONDS: "600",
+    TLS_CERT: "cert.pem",
+    TLS_KEY: "key.pem",
+  }));
+  const expected: Config = {
+    port: 9000,
+    hostname: "127.0.0.1",
+    staticDir: "public",
+    maxMessageBytes: 2048,
+    maxPlayersPerRoom: 8,
+    maxRooms: 10,
+    maxRoomsPerAddress: 3,
+    maxConnections: 100,
+    maxMessagesPerSecond: 5,
+    messageBurst: 7,
+    heartbeatSeconds: 30,
+    hostGraceMs: 1000,
+    sweepIntervalMs: 250,
+    relayAfterMs: 0,
+    stunUrls: ["stun:a.example:3478", "stun:b.example"],
+    turnUrls: ["turn:t.example:3478?transport=udp", "turns:t.example:5349"],
+    turnSecret: "s3cret",
+    turnTtlSeconds: 600,
+    tlsCertFile: "cert.pem",
+    tlsKeyFile: "key.pem",
+  };
+  assert.deepEqual(config, expected);
+});
+
+Deno.test("loadConfig() treats empty and blank variables as unset", () => {
+  const config = loadConfig(env({ PORT: "", MAX_ROOMS: "   ", STUN_URLS: "" }));
+  assert.equal(config.port, DEFAULTS.port);
+  assert.equal(config.maxRooms, DEFAULTS.maxRooms);
+  assert.deepEqual(config.stunUrls, []);
+});
+
+Deno.test("loadConfig() trims values and drops empty list entries", () => {
+  const config = loadConfig(env({
+    PORT: " 9001 ",
+    BIND_ADDRESS: " ::1 ",
+    STUN_URLS: " , stun:a.example ,, ",
+  }));
+  assert.equal(config.port, 9001);
+  assert.equal(config.hostname, "::1");
+  assert.deepEqual(config.stunUrls, ["stun:a.example"]);
+});
+
+Deno.test("loadConfig() throws RangeError naming a setting that is not a whole number", () => {
+  for (
+    const raw of ["lots", "1.5", "1e3", "0x10", "12abc", "99999999999999999999"]
+  ) {
+    assert.throws(
+      () => loadConfig(env({ MAX_ROOMS: raw })),
+      (error: unknown) => {
+        assert.ok(error instanceof RangeError);
+        assert.match(error.message, /MAX_ROOMS/);
+        assert.match(error.message, /whole number/);
+        assert.ok(error.message.includes(raw), error.message);
+        return true;
+      },
+    );
+  }
+});
+
+Deno.test("loadConfig() throws RangeError naming a setting outside its range", () => {
+  const cases: [string, string, RegExp][] = [
+    ["PORT", "65536", /from 0 to 65535/],
+    ["PORT", "-1", /from 0 to 65535/],
+    ["MAX_MESSAGE_BYTES", "100", /from 1024/],
+    ["MAX_PLAYERS_PER_ROOM", "0", /from 1/],
+    ["HEARTBEAT_SECONDS", "0", /from 1 to 3600/],
+    ["SWEEP_INTERVAL_MS", "5", /from 10/],
+    ["TURN_TTL_SECONDS", "59", /from 60 to 86400/],
+  ];
+  for (const [name, raw, range] of cases) {
+    assert.throws(
+      () => loadConfig(env({ [name]: raw })),
+      (error: unknown) => {
+        assert.ok(error instanceof RangeError);
+        assert.match(error.message, new RegExp(`^Cannot use ${name} `));
+        assert.match(error.message, range);
+        assert.match(error.message, new RegExp(`current value is ${raw}$`));
+        return true;
+      },
+    );
+  }
+});
+
+Deno.test("loadConfig() accepts the ends of each range", () => {
+  const config = loadConfig(env({
+    PORT: "0",
+    HOST_GRACE_MS: "0",
+    MAX_MESSAGE_BYTES: "1024",
+    TURN_TTL_SECONDS: "86400",
+  }));
+  assert.equal(config.port, 0);
+  assert.equal(config.hostGraceMs, 0);
+  assert.equal(config.maxMessageBytes, 1024);
+  assert.equal(config.turnTtlSeconds, 86_400);
+});
+
+Deno.test("loadConfig() lets overrides win over the environment, and checks them too", () => {
+  const config = loadConfig(env({ PORT: "9000", MAX_ROOMS: "7" }), {
+    port: 0,
+    stunUrls: ["stun:x.example"],
+  });
+  assert.equal(config.port, 0);
+  assert.equal(config.maxRooms, 7);
+  assert.deepEqual(config.stunUrls, ["stun:x.example"]);
+  assert.throws(() => loadConfig(env(), { maxRooms: 0 }), RangeError);
+  assert.throws(() => loadConfig(env(), { maxRooms: 1.5 }), RangeError);
+  assert.throws(() => loadConfig(env(), { port: Number.NaN }), RangeError);
+});
+
+Deno.test("loadConfig() requires both TLS files or neither", () => {
+  const halves: Record<string, string>[] = [
+    { TLS_CERT: "cert.pem" },
+    { TLS_KEY: "key.pem" },
+  ];
+  for (const vars of halves) {
+    assert.throws(
+      () => loadConfig(env(vars)),
+      (error: unknown) => {
+        assert.ok(error instanceof RangeError);
+        assert.match(error.message, /TLS_CERT and TLS_KEY/);
+        return true;
+      },
+    );
+  }
+  assert.throws(
+    () => loadConfig(env(), { tlsCertFile: "cert.pem" }),
+    RangeError,
+  );
+});
+
+Deno.test("loadConfig() leaves DEFAULTS and the overrides object untouched", () => {
+  const before = JSON.stringify(DEFAULTS);
+  const overrides = { port: 1234 };
+  const config = loadConfig(
+    env({ STUN_URLS: "stun:a.example", PORT: "5" }),
+    overrides,
+  );
+  config.maxRooms = 1;
+  assert.equal(JSON.stringify(DEFAULTS), before);
+  assert.deepEqual(overrides, { port: 1234 });
+  assert.deepEqual(DEFAULTS.stunUrls, []);
+});
+
+Deno.test("loadConfig() reads only the variables it knows", () => {
+  const asked: string[] = [];
+  loadConfig((name) => {
+    asked.push(name);
+    return undefined;
+  });
+  assert.deepEqual(asked.sort(), Object.values(ENV_NAMES).sort());
+});
