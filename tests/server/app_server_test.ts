@@ -662,7 +662,7 @@ Deno.test(`server answers ${BAD_INPUTS.length} bad inputs with errors while anot
 });
 
 Deno.test("server notices a client that vanished without closing, through heartbeats", async () => {
-  const server = await startTestServer({ heartbeatSeconds: 1 });
+  const server = await startTestServer({ heartbeatMs: 1_000 });
   const { host, room } = await openHost(server);
   // A raw TCP client that completes the WebSocket handshake, joins, and then
   // never answers a ping: a phone whose network died.
