@@ -81,50 +81,56 @@ function isSignalData(input: unknown): boolean {
 // Signaling: client -> server
 // ---------------------------------------------------------------------------
 
-const CreateRoomSchema = v.object({
-  action: v.literal("createRoom"),
-});
+/** A client message's schema: its `action` literal plus its own fields. */
+function actionSchema<A extends string, E extends v.ObjectEntries>(
+  action: A,
+  entries: E,
+) {
+  return v.object({ action: v.literal(action), ...entries });
+}
 
-const ReclaimRoomSchema = v.object({
-  action: v.literal("reclaimRoom"),
+/** The seed's: make a room; the server answers `confirmRoom`. */
+const CreateRoomSchema = actionSchema("createRoom", {});
+/** A reloaded host page takes its room back with the host token. */
+const ReclaimRoomSchema = actionSchema("reclaimRoom", {
   room: RoomCodeSchema,
   hostToken: TokenSchema,
 });
-
-const JoinRoomSchema = v.object({
-  action: v.literal("joinRoom"),
+/**
+ * The seed's join: room code, name and (optionally) simple-peer's offer;
+ * a reconnect token takes back a seat that is still held.
+ */
+const JoinRoomSchema = actionSchema("joinRoom", {
   room: RoomCodeSchema,
   username: UsernameSchema,
   offer: v.optional(SignalDataSchema),
   reconnectToken: v.optional(TokenSchema),
 });
-
-const OfferResponseSchema = v.object({
-  action: v.literal("offerResponse"),
+/** The seed's: the host's answer to one player's offer. */
+const OfferResponseSchema = actionSchema("offerResponse", {
   clientUsername: UsernameSchema,
   response: SignalDataSchema,
 });
-
-const SignalSchema = v.object({
-  action: v.literal("signal"),
+/** Trickle ICE and renegotiation, either way (the host names the player). */
+const SignalSchema = actionSchema("signal", {
   clientUsername: v.optional(UsernameSchema),
   data: SignalDataSchema,
 });
-
-const RelaySchema = v.object({
-  action: v.literal("relay"),
+/** A game message through the server when P2P fails. */
+const RelaySchema = actionSchema("relay", {
   clientUsername: v.optional(UsernameSchema),
   data: v.unknown(),
 });
-
-const StartGameSchema = v.object({ action: v.literal("startGame") });
-const LeaveRoomSchema = v.object({ action: v.literal("leaveRoom") });
-const KickPlayerSchema = v.object({
-  action: v.literal("kickPlayer"),
+/** The seed's: from now on unknown names are refused. */
+const StartGameSchema = actionSchema("startGame", {});
+/** Leave for good (a host's leave closes the room). */
+const LeaveRoomSchema = actionSchema("leaveRoom", {});
+/** The host removes a player. */
+const KickPlayerSchema = actionSchema("kickPlayer", {
   clientUsername: UsernameSchema,
 });
-const PingSchema = v.object({
-  action: v.literal("ping"),
+/** Round-trip check; the server answers `pong`. */
+const PingSchema = actionSchema("ping", {
   id: v.optional(v.pipe(v.number(), v.safeInteger())),
 });
 

@@ -120,13 +120,16 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
 /** Smallest and largest value of each numeric setting. */
 const RANGES: Partial<Record<keyof Config, readonly [number, number]>> = {
   port: [0, 65_535],
+  // Sizes and counts.
   maxMessageBytes: [1_024, 16_777_216],
   maxPlayersPerRoom: [1, 1_000],
   maxRooms: [1, 400_000],
   maxRoomsPerAddress: [1, 400_000],
   maxConnections: [1, 10_000_000],
+  // Rates, per socket.
   maxMessagesPerSecond: [1, 1_000_000],
   messageBurst: [1, 1_000_000],
+  // Durations, in ms.
   heartbeatMs: [1_000, 3_600_000],
   hostGraceMs: [0, 86_400_000],
   sweepIntervalMs: [10, 3_600_000],
