@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  type AnswerMessage,
   type ClientMessage,
   parseServerMessage,
   type ServerMessage,
@@ -22,13 +23,7 @@ export type SignalingEvents = {
   close: [{ code: number; wasOpen: boolean }];
 };
 
-/** The seed's answer, relayed to the phone exactly as the host produced it. */
-export interface AnswerMessage {
-  /** Always `"answer"`. */
-  type: "answer";
-  /** Session description. */
-  sdp: string;
-}
+export type { AnswerMessage } from "../protocol/mod.ts";
 
 /** Builds the WebSocket URL (`ws:`/`wss:`, path `/ws`) for a page origin. */
 export function socketUrlFor(origin: string): string {

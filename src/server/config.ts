@@ -27,8 +27,8 @@ export const DEFAULTS = {
   maxMessagesPerSecond: 40,
   /** Messages a socket may send in a burst above the sustained rate. */
   messageBurst: 120,
-  /** Seconds between WebSocket pings; a socket silent for about twice this is closed. */
-  heartbeatSeconds: 15,
+  /** Time between WebSocket pings, in ms; a socket silent for about twice this is closed. */
+  heartbeatMs: 15_000,
   /** How long a host that dropped may reclaim its room, in ms. */
   hostGraceMs: 60_000,
   /** How often expired rooms are swept, in ms. */
@@ -41,8 +41,8 @@ export const DEFAULTS = {
   turnUrls: [] as readonly string[],
   /** Shared secret for minting TURN credentials; empty disables TURN. */
   turnSecret: "",
-  /** Lifetime of minted TURN credentials, in seconds. */
-  turnTtlSeconds: 3_600,
+  /** Lifetime of minted TURN credentials, in ms. */
+  turnTtlMs: 3_600_000,
   /** PEM certificate file for HTTPS/WSS; with `tlsKeyFile`. */
   tlsCertFile: "",
   /** PEM private key file for HTTPS/WSS; with `tlsCertFile`. */
@@ -71,8 +71,8 @@ export interface Config {
   maxMessagesPerSecond: number;
   /** @default 120 */
   messageBurst: number;
-  /** @default 15 */
-  heartbeatSeconds: number;
+  /** @default 15000 */
+  heartbeatMs: number;
   /** @default 60000 */
   hostGraceMs: number;
   /** @default 5000 */
@@ -85,8 +85,8 @@ export interface Config {
   turnUrls: readonly string[];
   /** @default "" */
   turnSecret: string;
-  /** @default 3600 */
-  turnTtlSeconds: number;
+  /** @default 3600000 */
+  turnTtlMs: number;
   /** @default "" */
   tlsCertFile: string;
   /** @default "" */
@@ -105,14 +105,14 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   maxConnections: "MAX_CONNECTIONS",
   maxMessagesPerSecond: "MAX_MESSAGES_PER_SECOND",
   messageBurst: "MESSAGE_BURST",
-  heartbeatSeconds: "HEARTBEAT_SECONDS",
+  heartbeatMs: "HEARTBEAT_MS",
   hostGraceMs: "HOST_GRACE_MS",
   sweepIntervalMs: "SWEEP_INTERVAL_MS",
   relayAfterMs: "RELAY_AFTER_MS",
   stunUrls: "STUN_URLS",
   turnUrls: "TURN_URLS",
   turnSecret: "TURN_SECRET",
-  turnTtlSeconds: "TURN_TTL_SECONDS",
+  turnTtlMs: "TURN_TTL_MS",
   tlsCertFile: "TLS_CERT",
   tlsKeyFile: "TLS_KEY",
 };
@@ -120,29 +120,53 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
 /** Smallest and largest value of each numeric setting. */
 const RANGES: Partial<Record<keyof Config, readonly [number, number]>> = {
   port: [0, 65_535],
+  // Sizes and counts.
   maxMessageBytes: [1_024, 16_777_216],
   maxPlayersPerRoom: [1, 1_000],
   maxRooms: [1, 400_000],
   maxRoomsPerAddress: [1, 400_000],
   maxConnections: [1, 10_000_000],
+  // Rates, per socket.
   maxMessagesPerSecond: [1, 1_000_000],
   messageBurst: [1, 1_000_000],
-  heartbeatSeconds: [1, 3_600],
+  // Durations, in ms.
+  heartbeatMs: [1_000, 3_600_000],
   hostGraceMs: [0, 86_400_000],
   sweepIntervalMs: [10, 3_600_000],
   relayAfterMs: [0, 600_000],
-  turnTtlSeconds: [60, 86_400],
+  turnTtlMs: [60_000, 86_400_000],
 };
+
+/**
+ * Environment names read before every setting was in milliseconds: the old
+ * name, the setting it feeds, and how many ms one unit of it is.
+ */
+export const LEGACY_ENV_NAMES: ReadonlyArray<
+  { name: string; key: keyof Config; msPerUnit: number }
+> = [
+  { name: "HEARTBEAT_SECONDS", key: "heartbeatMs", msPerUnit: 1_000 },
+  { name: "TURN_TTL_SECONDS", key: "turnTtlMs", msPerUnit: 1_000 },
+];
 
 /** Reads one environment variable; `undefined` when unset. */
 export type EnvReader = (name: string) => string | undefined;
+
+/** Options for {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** Receives one line per old environment name in use. @default console.warn */
+  warn?: (message: string) => void;
+}
 
 /**
  * Builds the configuration from environment variables over
  * {@link DEFAULTS}, and `overrides` over both.
  *
+ * Old names in {@link LEGACY_ENV_NAMES} are still read (converted to ms)
+ * when the new name is unset, with a one-line warning naming the new one.
+ *
  * @param env Reads an environment variable (e.g. `(n) => Deno.env.get(n)`).
  * @param overrides Settings that win over the environment (tests use this).
+ * @param options Where warnings go.
  * @returns A complete, checked configuration.
  * @throws {RangeError} When a setting is not a whole number in its range,
  * or only one of the TLS files is given.
@@ -159,8 +183,26 @@ export type EnvReader = (name: string) => string | undefined;
 export function loadConfig(
   env: EnvReader,
   overrides: Partial<Config> = {},
+  options: LoadConfigOptions = {},
 ): Config {
+  const { warn = console.warn } = options;
   const config: Config = { ...DEFAULTS };
+  /** Which variable set each setting, for error messages. */
+  const source: Partial<Record<keyof Config, string>> = {};
+  for (const { name, key, msPerUnit } of LEGACY_ENV_NAMES) {
+    const raw = env(name);
+    if (raw === undefined || raw.trim() === "") continue;
+    const current = ENV_NAMES[key];
+    const newSet = (env(current) ?? "").trim() !== "";
+    warn(
+      newSet
+        ? `${name} is ignored: ${current} is set and wins (${name} is the old name).`
+        : `${name} is deprecated: set ${current} (in milliseconds) instead.`,
+    );
+    if (newSet) continue;
+    setValue(config, key, parseWholeNumber(name, raw) * msPerUnit);
+    source[key] = name;
+  }
   for (const key of Object.keys(ENV_NAMES) as (keyof Config)[]) {
     const name = ENV_NAMES[key];
     const raw = env(name);
@@ -179,13 +221,14 @@ export function loadConfig(
     }
   }
   Object.assign(config, overrides);
+  for (const key of Object.keys(overrides)) delete source[key as keyof Config];
   for (const [key, range] of Object.entries(RANGES)) {
     const value = config[key as keyof Config] as number;
     const [min, max] = range;
     if (!Number.isSafeInteger(value) || value < min || value > max) {
       throw new RangeError(
         `Cannot use ${
-          ENV_NAMES[key as keyof Config]
+          source[key as keyof Config] ?? ENV_NAMES[key as keyof Config]
         } as it must be a whole number from ${min} to ${max}: current value is ${value}`,
       );
     }

@@ -86,7 +86,7 @@ export function createHandler(
     const remote = info.remoteAddr;
     const address = "hostname" in remote ? remote.hostname : "unknown";
     const { socket, response } = Deno.upgradeWebSocket(request, {
-      idleTimeout: config.heartbeatSeconds,
+      idleTimeout: config.heartbeatMs / 1000,
     });
     attachSocket(socket, `c${++nextConnection}`, address, registry);
     return response;

@@ -21,7 +21,7 @@ export interface IceServer {
  * Builds the ICE server list for one client.
  *
  * @param config STUN/TURN settings.
- * @param nowMs Current time in ms (credentials expire `turnTtlSeconds` later).
+ * @param nowMs Current time in ms (credentials expire `turnTtlMs` later).
  * @param id A per-request random id baked into the TURN user name.
  * @returns STUN entries, then a TURN entry when a secret is configured.
  *
@@ -31,7 +31,7 @@ export interface IceServer {
  * import { iceServersFor } from "./ice_config.ts";
  * const servers = await iceServersFor({
  *   stunUrls: ["stun:stun.example.org"], turnUrls: ["turn:turn.example.org"],
- *   turnSecret: "s3cret", turnTtlSeconds: 600,
+ *   turnSecret: "s3cret", turnTtlMs: 600_000,
  * }, 0, "abc");
  * assert.equal(servers[1].username, "600:abc");
  * ```
@@ -39,7 +39,7 @@ export interface IceServer {
 export async function iceServersFor(
   config: Pick<
     Config,
-    "stunUrls" | "turnUrls" | "turnSecret" | "turnTtlSeconds"
+    "stunUrls" | "turnUrls" | "turnSecret" | "turnTtlMs"
   >,
   nowMs: number,
   id: string,
@@ -47,7 +47,7 @@ export async function iceServersFor(
   const servers: IceServer[] = [];
   if (config.stunUrls.length > 0) servers.push({ urls: [...config.stunUrls] });
   if (config.turnUrls.length > 0 && config.turnSecret !== "") {
-    const expiry = Math.floor(nowMs / 1000) + config.turnTtlSeconds;
+    const expiry = Math.floor((nowMs + config.turnTtlMs) / 1000);
     const username = `${expiry}:${id}`;
     servers.push({
       urls: [...config.turnUrls],

@@ -1,10 +1,14 @@
 /**
- * The signaling core: rooms, hosts, players, codes, tokens and relaying.
+ * The signaling core's router: it checks who may do what and sends each
+ * message where it goes. Rooms ({@link Room}) own seats, names, VIP, host
+ * presence and broadcasting; the wording of errors lives in one table
+ * (`room_errors.ts`).
  *
  * It knows nothing of Deno or sockets. Connections are addressed by id and
- * rooms by code, and each connection is reached through the two-method
- * {@link Connection} interface, so tests drive it with arrays and a later
- * cross-instance bus can carry the same messages.
+ * rooms by code; a connection is reached only through the two-method
+ * {@link Connection} interface (via {@link RoomRegistry.connection}) and a
+ * room only through {@link RoomRegistry.room}, so a later cross-instance
+ * bus can put a proxy that implements `Connection` under both.
  *
  * @module
  */
@@ -12,27 +16,23 @@ import type { Config } from "./config.ts";
 import { Metrics } from "./metrics.ts";
 import {
   type ClientMessage,
-  type ErrorCode,
-  MAX_NAME_LENGTH,
   parseClientMessage,
   type PlayerGoneReason,
-  type PlayerSummary,
+  type ProtocolError,
   type RoomClosedReason,
   type ServerMessage,
   type SignalData,
 } from "../protocol/mod.ts";
 import { TokenBucket } from "./rate_limiter.ts";
+import { type Connection, Room, type Seat } from "./room.ts";
 import { isBlockedCode, randomRoomCode, randomToken } from "./room_codes.ts";
+import {
+  type ErrorContext,
+  roomError,
+  type RoomErrorCode,
+} from "./room_errors.ts";
 
-/** One client's signaling connection, as the registry sees it. */
-export interface Connection {
-  /** Unique id of this connection on this server. */
-  readonly id: string;
-  /** Sends one message; must not throw when the socket is already closing. */
-  send(msg: ServerMessage): void;
-  /** Closes the connection with a WebSocket close code and reason. */
-  close(code?: number, reason?: string): void;
-}
+export type { Connection } from "./room.ts";
 
 /** The limits the registry enforces: a subset of {@link Config}. */
 export type RegistryLimits = Pick<
@@ -98,24 +98,6 @@ interface ConnectionState {
   lastRateErrorAt: number;
 }
 
-interface Player {
-  username: string;
-  token: string;
-  connId?: string;
-  joinedAt: number;
-}
-
-interface Room {
-  code: string;
-  hostToken: string;
-  hostConnId?: string;
-  hostAwaySince?: number;
-  address: string;
-  started: boolean;
-  /** Keyed by lower-cased name: names are unique regardless of case. */
-  players: Map<string, Player>;
-}
-
 /** Counts of what the registry holds, for `/metrics` and `/healthz`. */
 export interface RegistryStats {
   /** Rooms open now. */
@@ -151,6 +133,9 @@ export class RoomRegistry {
   readonly #connections = new Map<string, ConnectionState>();
   readonly #rooms = new Map<string, Room>();
   readonly #roomsByAddress = new Map<string, number>();
+  /** Rooms reach connections through this, and only through it. */
+  readonly #lookup = (connId: string): Connection | undefined =>
+    this.#connections.get(connId)?.conn;
   /** Counters this registry updates. */
   readonly metrics: Metrics;
 
@@ -174,7 +159,7 @@ export class RoomRegistry {
   /** What the registry holds now. */
   stats(): RegistryStats {
     let players = 0;
-    for (const room of this.#rooms.values()) players += room.players.size;
+    for (const room of this.#rooms.values()) players += room.size;
     return {
       rooms: this.#rooms.size,
       connections: this.#connections.size,
@@ -189,7 +174,17 @@ export class RoomRegistry {
 
   /** Whether a room with this code is open (code in any case). */
   hasRoom(code: string): boolean {
-    return this.#rooms.has(code.toUpperCase());
+    return this.room(code) !== undefined;
+  }
+
+  /** The open room with this code (any case), if any: the one room lookup. */
+  room(code: string): Room | undefined {
+    return this.#rooms.get(code.toUpperCase());
+  }
+
+  /** The open connection with this id, if any: the one connection lookup. */
+  connection(connId: string): Connection | undefined {
+    return this.#lookup(connId);
   }
 
   /**
@@ -231,11 +226,7 @@ export class RoomRegistry {
       // One error per second at most, so a flood is not answered by a flood.
       if (now - state.lastRateErrorAt >= 1000) {
         state.lastRateErrorAt = now;
-        this.#error(
-          state,
-          "rate limited",
-          "Too many messages: slow down. Some were dropped.",
-        );
+        this.#error(state, "rate limited");
       }
       return;
     }
@@ -243,7 +234,7 @@ export class RoomRegistry {
       maxBytes: this.#limits.maxMessageBytes,
     });
     if (!parsed.ok) {
-      this.#error(state, parsed.error.val, parsed.error.message);
+      this.#send(state, { type: "error", ...parsed.error }, parsed.error);
       return;
     }
     this.#dispatch(state, parsed.msg);
@@ -262,25 +253,25 @@ export class RoomRegistry {
       room.hostConnId = undefined;
       room.hostAwaySince = this.#now();
       this.#log({ event: "host away", room: room.code, conn: connId });
-      this.#broadcastPlayers(room, {
+      room.broadcastPlayers({
         type: "hostAway",
         graceMs: this.#limits.hostGraceMs,
         message:
           "The game screen lost its connection. Waiting for it to come back…",
       });
     } else if (room && state.role === "player" && state.username) {
-      const player = room.players.get(state.username.toLowerCase());
-      if (player && player.connId === connId) {
-        player.connId = undefined;
+      const seat = room.seatOf(state.username);
+      if (seat && seat.connId === connId) {
+        seat.connId = undefined;
         this.#log({
           event: "player disconnected",
           room: room.code,
           conn: connId,
-          username: player.username,
+          username: seat.username,
         });
-        this.#sendHost(room, {
+        room.sendHost({
           type: "playerLeft",
-          clientUsername: player.username,
+          clientUsername: seat.username,
           reason: "disconnected",
         });
       }
@@ -296,7 +287,7 @@ export class RoomRegistry {
     const now = this.#now();
     for (const room of [...this.#rooms.values()]) {
       if (
-        room.hostConnId === undefined && room.hostAwaySince !== undefined &&
+        !room.hostPresent && room.hostAwaySince !== undefined &&
         now - room.hostAwaySince >= this.#limits.hostGraceMs
       ) {
         this.#closeRoom(
@@ -358,48 +349,28 @@ export class RoomRegistry {
   }
 
   #createRoom(state: ConnectionState): void {
+    const action = "createRoom";
     if (state.role !== "none") {
-      return this.#error(
-        state,
-        "already in room",
-        "This connection is already in a room. Leave it before creating another.",
-        "createRoom",
-      );
+      return this.#error(state, "already in room", { action });
     }
     if (this.#rooms.size >= this.#limits.maxRooms) {
-      return this.#error(
-        state,
-        "server full",
-        "The server has too many games right now. Try again in a few minutes.",
-        "createRoom",
-      );
+      return this.#error(state, "server full", { action });
     }
     const roomsHere = this.#roomsByAddress.get(state.address) ?? 0;
     if (roomsHere >= this.#limits.maxRoomsPerAddress) {
-      return this.#error(
-        state,
-        "too many rooms",
-        `Your network already has ${roomsHere} games open. Close one first.`,
-        "createRoom",
-      );
+      return this.#error(state, "too many rooms", { action, count: roomsHere });
     }
     const code = this.#newCode();
     if (!code) {
-      return this.#error(
-        state,
-        "server full",
-        "No free room code was found. Try again in a moment.",
-        "createRoom",
-      );
+      return this.#error(state, "server full", { action, noCode: true });
     }
-    const room: Room = {
+    const room = new Room({
       code,
       hostToken: this.#generateToken(),
       hostConnId: state.conn.id,
       address: state.address,
-      started: false,
-      players: new Map(),
-    };
+      lookup: this.#lookup,
+    });
     this.#rooms.set(code, room);
     this.#roomsByAddress.set(state.address, roomsHere + 1);
     state.role = "host";
@@ -410,34 +381,16 @@ export class RoomRegistry {
   }
 
   #reclaimRoom(state: ConnectionState, code: string, token: string): void {
+    const action = "reclaimRoom";
     if (state.role !== "none") {
-      return this.#error(
-        state,
-        "already in room",
-        "This connection is already in a room.",
-        "reclaimRoom",
-      );
+      return this.#error(state, "already in room", { action });
     }
-    const room = this.#rooms.get(code);
-    if (!room) {
-      return this.#error(
-        state,
-        "wrong room",
-        `There is no game with the code ${code} any more.`,
-        "reclaimRoom",
-      );
-    }
+    const room = this.room(code);
+    if (!room) return this.#error(state, "wrong room", { action, room: code });
     if (!timingSafeEqual(room.hostToken, token)) {
-      return this.#error(
-        state,
-        "bad token",
-        "That is not this room's host token.",
-        "reclaimRoom",
-      );
+      return this.#error(state, "bad token", { action });
     }
-    const previous = room.hostConnId
-      ? this.#connections.get(room.hostConnId)
-      : undefined;
+    const previous = this.#stateOf(room.hostConnId);
     if (previous) {
       // A reloaded page can arrive before the old socket is noticed dead.
       this.#detach(previous);
@@ -452,20 +405,16 @@ export class RoomRegistry {
     this.#scaleHostBudget(room);
     // A reclaiming page is a new page: even if its old socket was not yet
     // seen to drop, the players' peer connections went with it.
-    this.#broadcastPlayers(room, { type: "hostBack" });
+    room.broadcastPlayers({ type: "hostBack" });
   }
 
   #confirmRoom(state: ConnectionState, room: Room): void {
-    const players: PlayerSummary[] = [...room.players.values()].map((p) => ({
-      clientUsername: p.username,
-      connected: p.connId !== undefined,
-    }));
     state.conn.send({
       type: "confirmRoom",
       room: room.code,
       hostToken: room.hostToken,
       hostGraceMs: this.#limits.hostGraceMs,
-      players,
+      players: room.summaries(),
       started: room.started,
     });
   }
@@ -474,6 +423,7 @@ export class RoomRegistry {
     state: ConnectionState,
     msg: Extract<ClientMessage, { action: "joinRoom" }>,
   ): void {
+    const action = "joinRoom";
     // A seed client re-sends joinRoom to pass further signals: same room,
     // same name, same connection is a signal, not a second player.
     if (
@@ -487,23 +437,13 @@ export class RoomRegistry {
       return;
     }
     if (state.role !== "none") {
-      return this.#error(
-        state,
-        "already in room",
-        "This connection is already in a game.",
-        "joinRoom",
-      );
+      return this.#error(state, "already in room", { action });
     }
-    const room = this.#rooms.get(msg.room);
+    const room = this.room(msg.room);
     if (!room) {
-      return this.#error(
-        state,
-        "wrong room",
-        `There is no game with the code ${msg.room}. Check the code on the big screen.`,
-        "joinRoom",
-      );
+      return this.#error(state, "wrong room", { action, room: msg.room });
     }
-    const existing = room.players.get(msg.username.toLowerCase());
+    const existing = room.seatOf(msg.username);
     const tokenMatches = existing !== undefined &&
       msg.reconnectToken !== undefined &&
       timingSafeEqual(existing.token, msg.reconnectToken);
@@ -513,94 +453,78 @@ export class RoomRegistry {
     }
     if (room.started) {
       return existing
-        ? this.#error(
-          state,
-          "name taken",
-          `Someone called ${existing.username} is already playing. Pick another name.`,
-          "joinRoom",
-        )
-        : this.#error(
-          state,
-          "no player",
-          "This game has already started, and only its players can come back in.",
-          "joinRoom",
-        );
+        ? this.#error(state, "name taken", {
+          action,
+          username: existing.username,
+        })
+        : this.#error(state, "no player", { action });
     }
-    if (room.players.size >= this.#limits.maxPlayersPerRoom) {
-      return this.#error(
-        state,
-        "room full",
-        `This game is full: it has ${room.players.size} players already.`,
-        "joinRoom",
-      );
+    if (room.size >= this.#limits.maxPlayersPerRoom) {
+      return this.#error(state, "room full", { action, count: room.size });
     }
-    const username = existing
-      ? uniqueName(msg.username, room.players)
-      : msg.username;
-    const player: Player = {
+    const username = existing ? room.freeName(msg.username) : msg.username;
+    const seat: Seat = {
       username,
       token: this.#generateToken(),
       connId: state.conn.id,
       joinedAt: this.#now(),
     };
-    room.players.set(username.toLowerCase(), player);
-    this.#seat(state, room, player, username !== msg.username, false);
+    room.seat(seat);
+    this.#seat(state, room, seat, username !== msg.username, false);
     if (msg.offer) this.#offerToHost(room, username, msg.offer);
   }
 
   #rejoin(
     state: ConnectionState,
     room: Room,
-    player: Player,
+    seat: Seat,
     offer: SignalData | undefined,
   ): void {
-    const previous = player.connId
-      ? this.#connections.get(player.connId)
-      : undefined;
+    const previous = this.#stateOf(seat.connId);
     if (previous) {
       this.#detach(previous);
       previous.conn.close(CLOSE_REPLACED, "player reconnected elsewhere");
     }
-    player.connId = state.conn.id;
+    seat.connId = state.conn.id;
     // A fresh token per connection: an old copy cannot be replayed later.
-    player.token = this.#generateToken();
+    seat.token = this.#generateToken();
     this.metrics.reconnects++;
-    this.#seat(state, room, player, false, true);
-    if (offer) this.#offerToHost(room, player.username, offer);
+    this.#seat(state, room, seat, false, true);
+    if (offer) this.#offerToHost(room, seat.username, offer);
   }
 
   #seat(
     state: ConnectionState,
     room: Room,
-    player: Player,
+    seat: Seat,
     renamed: boolean,
     reconnected: boolean,
   ): void {
     state.role = "player";
     state.room = room;
-    state.username = player.username;
+    state.username = seat.username;
     this.metrics.joins++;
     this.#log({
       event: reconnected ? "player reconnected" : "player joined",
       room: room.code,
       conn: state.conn.id,
-      username: player.username,
+      username: seat.username,
     });
     state.conn.send({
       type: "joined",
       room: room.code,
-      username: player.username,
+      username: seat.username,
       renamed,
       reconnected,
-      reconnectToken: player.token,
-      vip: this.#vipOf(room) === player,
+      reconnectToken: seat.token,
+      vip: room.vip() === seat,
       started: room.started,
-      hostPresent: room.hostConnId !== undefined,
+      hostPresent: room.hostPresent,
     });
     this.#scaleHostBudget(room);
-    this.#sendHost(room, {
+    room.sendHost({
       type: "playerJoined",
-      clientUsername: player.username,
+      clientUsername: seat.username,
       reconnected,
     });
   }
@@ -611,12 +535,8 @@ export class RoomRegistry {
    * another server message (a forged `confirmRoom`, say).
    */
   #offerToHost(room: Room, username: string, offer: SignalData): void {
-    if (room.hostConnId === undefined) return;
-    this.#sendHost(room, {
-      ...offer,
-      type: "offer",
-      clientUsername: username,
-    });
+    if (!room.hostPresent) return;
+    room.sendHost({ ...offer, type: "offer", clientUsername: username });
     this.metrics.relayedMessages++;
   }
 
@@ -629,7 +549,7 @@ export class RoomRegistry {
     const target = this.#playerTarget(state, action, username);
     if (!target) return;
     // The seed relays the host's answer untouched: `{type: "answer", sdp}`.
-    target.conn.send(response as ServerMessage);
+    target.send(response as ServerMessage);
     this.metrics.relayedMessages++;
   }
 
@@ -644,8 +564,10 @@ export class RoomRegistry {
   ): void {
     const type = msg.action;
     if (state.role === "player" && state.room && state.username) {
-      if (!this.#hostPresent(state, type)) return;
-      this.#sendHost(state.room, {
+      if (!state.room.hostPresent) {
+        return this.#error(state, "no player", { action: type, away: true });
+      }
+      state.room.sendHost({
         type,
         clientUsername: state.username,
         data: msg.data,
@@ -653,62 +575,42 @@ export class RoomRegistry {
     } else {
       const target = this.#playerTarget(state, type, msg.clientUsername);
       if (!target) return;
-      target.conn.send({ type, data: msg.data } as ServerMessage);
+      target.send({ type, data: msg.data } as ServerMessage);
     }
     this.metrics.relayedMessages++;
   }
 
   #startGame(state: ConnectionState): void {
-    const room = this.#hostRoom(state, "startGame");
+    const action = "startGame";
+    const room = this.#hostRoom(state, action);
     if (!room) return;
-    if (room.started) {
-      return this.#error(
-        state,
-        "game started",
-        "The game has already started.",
-        "startGame",
-      );
-    }
+    if (room.started) return this.#error(state, "game started", { action });
     room.started = true;
     this.#log({ event: "game started", room: room.code });
-    this.#broadcastPlayers(room, { type: "gameStarted" });
+    room.broadcastPlayers({ type: "gameStarted" });
   }
 
   #leaveRoom(state: ConnectionState): void {
     const room = state.room;
     if (!room || state.role === "none") {
-      return this.#error(
-        state,
-        "not in room",
-        "You are not in a game.",
-        "leaveRoom",
-      );
+      return this.#error(state, "not in room", { action: "leaveRoom" });
     }
     if (state.role === "host") {
       this.#closeRoom(room, "host left", "The host ended the game.");
       return;
     }
-    const username = state.username ?? "";
-    this.#removePlayer(room, username, "left");
+    this.#removePlayer(room, state.username ?? "", "left");
   }
 
   #kickPlayer(state: ConnectionState, username: string): void {
-    const room = this.#hostRoom(state, "kickPlayer");
+    const action = "kickPlayer";
+    const room = this.#hostRoom(state, action);
     if (!room) return;
-    const player = room.players.get(username.toLowerCase());
-    if (!player) {
-      return this.#error(
-        state,
-        "no player",
-        `There is no player called ${username} in this room.`,
-        "kickPlayer",
-      );
-    }
-    const target = player.connId
-      ? this.#connections.get(player.connId)
-      : undefined;
-    this.#removePlayer(room, player.username, "kicked");
-    target?.conn.send({
+    const seat = room.seatOf(username);
+    if (!seat) return this.#error(state, "no player", { action, username });
+    const target = room.connectionOf(seat);
+    this.#removePlayer(room, seat.username, "kicked");
+    target?.send({
       type: "roomClosed",
       reason: "kicked",
       message: "The host removed you from the game.",
@@ -720,23 +622,20 @@ export class RoomRegistry {
   // -------------------------------------------------------------------------
 
   #removePlayer(room: Room, username: string, reason: PlayerGoneReason): void {
-    const player = room.players.get(username.toLowerCase());
-    if (!player) return;
-    room.players.delete(username.toLowerCase());
+    const seat = room.unseat(username);
+    if (!seat) return;
     this.#scaleHostBudget(room);
-    const conn = player.connId
-      ? this.#connections.get(player.connId)
-      : undefined;
+    const conn = this.#stateOf(seat.connId);
     if (conn) this.#detach(conn);
     this.#log({
       event: "player left",
       room: room.code,
-      username: player.username,
+      username: seat.username,
       detail: reason,
     });
-    this.#sendHost(room, {
+    room.sendHost({
       type: "playerLeft",
-      clientUsername: player.username,
+      clientUsername: seat.username,
       reason,
     });
   }
@@ -747,16 +646,12 @@ export class RoomRegistry {
     const count = (this.#roomsByAddress.get(room.address) ?? 1) - 1;
     if (count > 0) this.#roomsByAddress.set(room.address, count);
     else this.#roomsByAddress.delete(room.address);
-    this.#broadcastPlayers(room, { type: "roomClosed", reason, message });
-    for (const player of room.players.values()) {
-      const conn = player.connId
-        ? this.#connections.get(player.connId)
-        : undefined;
+    room.broadcastPlayers({ type: "roomClosed", reason, message });
+    for (const seat of room.seats()) {
+      const conn = this.#stateOf(seat.connId);
       if (conn) this.#detach(conn);
     }
-    const host = room.hostConnId
-      ? this.#connections.get(room.hostConnId)
-      : undefined;
+    const host = this.#stateOf(room.hostConnId);
     if (host) {
       host.conn.send({ type: "roomClosed", reason, message });
       this.#detach(host);
@@ -772,62 +667,43 @@ export class RoomRegistry {
     state.requestedName = undefined;
   }
 
+  /** The state of an open connection by id (`undefined` id: none). */
+  #stateOf(connId: string | undefined): ConnectionState | undefined {
+    return connId === undefined ? undefined : this.#connections.get(connId);
+  }
+
+  /** The sender's room when the sender is its host; else an error. */
   #hostRoom(state: ConnectionState, action: string): Room | undefined {
     if (state.role === "host" && state.room) return state.room;
-    this.#error(
-      state,
-      state.role === "player" ? "not host" : "not in room",
-      state.role === "player"
-        ? `Only the game screen can send ${action}.`
-        : `Create a room before sending ${action}.`,
+    this.#error(state, state.role === "player" ? "not host" : "not in room", {
       action,
-    );
+    });
     return undefined;
   }
 
+  /** The connection of the player a host names; else an error. */
   #playerTarget(
     state: ConnectionState,
     action: string,
     username: string | undefined,
-  ): ConnectionState | undefined {
+  ): Connection | undefined {
     const room = this.#hostRoom(state, action);
     if (!room) return undefined;
     if (username === undefined) {
-      this.#error(
-        state,
-        "bad message",
-        `Bad ${action} message: "clientUsername" is required from the host.`,
-        action,
-      );
+      this.#error(state, "bad message", { action });
       return undefined;
     }
-    const player = room.players.get(username.toLowerCase());
-    const target = player?.connId
-      ? this.#connections.get(player.connId)
-      : undefined;
+    const seat = room.seatOf(username);
+    const target = room.connectionOf(seat);
     if (!target) {
-      this.#error(
-        state,
-        "no player",
-        player
-          ? `${player.username} is not connected right now.`
-          : `There is no player called ${username} in this room.`,
+      this.#error(state, "no player", {
         action,
-      );
+        username: seat?.username ?? username,
+        away: seat !== undefined,
+      });
       return undefined;
     }
     return target;
-  }
-
-  #hostPresent(state: ConnectionState, action: string): boolean {
-    if (state.room?.hostConnId !== undefined) return true;
-    this.#error(
-      state,
-      "no player",
-      "The game screen is not connected right now.",
-      action,
-    );
-    return false;
   }
 
   /**
@@ -835,34 +711,11 @@ export class RoomRegistry {
    * so its message budget grows with the room.
    */
   #scaleHostBudget(room: Room): void {
-    const host = room.hostConnId
-      ? this.#connections.get(room.hostConnId)
-      : undefined;
+    const host = this.#stateOf(room.hostConnId);
     if (!host) return;
-    const factor = Math.max(1, room.players.size);
+    const factor = Math.max(1, room.size);
     host.bucket.ratePerSecond = this.#limits.maxMessagesPerSecond * factor;
     host.bucket.burst = this.#limits.messageBurst * factor;
-  }
-
-  #sendHost(room: Room, msg: ServerMessage): void {
-    if (room.hostConnId === undefined) return;
-    this.#connections.get(room.hostConnId)?.conn.send(msg);
-  }
-
-  #broadcastPlayers(room: Room, msg: ServerMessage): void {
-    for (const player of room.players.values()) {
-      if (player.connId === undefined) continue;
-      this.#connections.get(player.connId)?.conn.send(msg);
-    }
-  }
-
-  /** The earliest-joined player still in the room. */
-  #vipOf(room: Room): Player | undefined {
-    let vip: Player | undefined;
-    for (const player of room.players.values()) {
-      if (!vip || player.joinedAt < vip.joinedAt) vip = player;
-    }
-    return vip;
   }
 
   #newCode(): string | undefined {
@@ -875,34 +728,25 @@ export class RoomRegistry {
     return undefined;
   }
 
+  /** Sends the table's error for `val` to this connection only. */
   #error(
     state: ConnectionState,
-    val: ErrorCode,
-    message: string,
-    action?: string,
+    val: RoomErrorCode,
+    context: ErrorContext = {},
   ): void {
-    this.metrics.countError(val);
-    this.#log({ event: "error", conn: state.conn.id, detail: val });
-    state.conn.send(
-      action === undefined
-        ? { type: "error", val, message }
-        : { type: "error", val, message, action },
-    );
+    const msg = roomError(val, context);
+    this.#send(state, msg, msg);
   }
-}
 
-/**
- * A variant of `name` not used in `players`: "Ann" becomes "Ann 2", then
- * "Ann 3"; long names are cut so the result stays within the name limit.
- */
-function uniqueName(name: string, players: Map<string, Player>): string {
-  for (let n = 2;; n++) {
-    const suffix = ` ${n}`;
-    // Cut whole code points: half of a surrogate pair is not a character.
-    const base = name.slice(0, MAX_NAME_LENGTH - suffix.length)
-      .replace(/[\uD800-\uDBFF]$/, "");
-    const candidate = base.trimEnd() + suffix;
-    if (!players.has(candidate.toLowerCase())) return candidate;
+  /** Counts, logs and sends one error. */
+  #send(
+    state: ConnectionState,
+    msg: ServerMessage,
+    error: ProtocolError,
+  ): void {
+    this.metrics.countError(error.val);
+    this.#log({ event: "error", conn: state.conn.id, detail: error.val });
+    state.conn.send(msg);
   }
 }
 

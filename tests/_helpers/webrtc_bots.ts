@@ -63,7 +63,9 @@ export class HostBot {
     } else {
       return;
     }
-    this.peers.get(name)?.signal(data);
+    // A peer that closed itself (its player went away) takes no late signals.
+    const peer = this.peers.get(name);
+    if (peer && !peer.destroyed) peer.signal(data);
   }
 
   #newPeer(name: string): SimplePeer {
@@ -167,6 +169,7 @@ export class PlayerBot {
     peer.on("error", () => {});
     ws.socket.addEventListener("message", (event) => {
       const msg = JSON.parse(String(event.data)) as Received;
+      if (peer.destroyed) return;
       if (msg.type === "answer") peer.signal(msg as Peer.SignalData);
       if (msg.type === "signal") peer.signal(msg.data as Peer.SignalData);
     });

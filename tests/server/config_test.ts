@@ -6,6 +6,7 @@ import {
   type Config,
   DEFAULTS,
   ENV_NAMES,
+  LEGACY_ENV_NAMES,
   loadConfig,
 } from "../../src/server/config.ts";
 
@@ -44,14 +45,14 @@ Deno.test("loadConfig() reads every setting from its environment variable", () =
     MAX_CONNECTIONS: "100",
     MAX_MESSAGES_PER_SECOND: "5",
     MESSAGE_BURST: "7",
-    HEARTBEAT_SECONDS: "30",
+    HEARTBEAT_MS: "30000",
     HOST_GRACE_MS: "1000",
     SWEEP_INTERVAL_MS: "250",
     RELAY_AFTER_MS: "0",
     STUN_URLS: "stun:a.example:3478, stun:b.example",
     TURN_URLS: "turn:t.example:3478?transport=udp,turns:t.example:5349",
     TURN_SECRET: "s3cret",
-    TURN_TTL_SECONDS: "600",
+    TURN_TTL_MS: "600000",
     TLS_CERT: "cert.pem",
     TLS_KEY: "key.pem",
   }));
@@ -66,14 +67,14 @@ Deno.test("loadConfig() reads every setting from its environment variable", () =
     maxConnections: 100,
     maxMessagesPerSecond: 5,
     messageBurst: 7,
-    heartbeatSeconds: 30,
+    heartbeatMs: 30_000,
     hostGraceMs: 1000,
     sweepIntervalMs: 250,
     relayAfterMs: 0,
     stunUrls: ["stun:a.example:3478", "stun:b.example"],
     turnUrls: ["turn:t.example:3478?transport=udp", "turns:t.example:5349"],
     turnSecret: "s3cret",
-    turnTtlSeconds: 600,
+    turnTtlMs: 600_000,
     tlsCertFile: "cert.pem",
     tlsKeyFile: "key.pem",
   };
@@ -121,9 +122,9 @@ Deno.test("loadConfig() throws RangeError naming a setting outside its range", (
     ["PORT", "-1", /from 0 to 65535/],
     ["MAX_MESSAGE_BYTES", "100", /from 1024/],
     ["MAX_PLAYERS_PER_ROOM", "0", /from 1/],
-    ["HEARTBEAT_SECONDS", "0", /from 1 to 3600/],
+    ["HEARTBEAT_MS", "999", /from 1000 to 3600000/],
     ["SWEEP_INTERVAL_MS", "5", /from 10/],
-    ["TURN_TTL_SECONDS", "59", /from 60 to 86400/],
+    ["TURN_TTL_MS", "59999", /from 60000 to 86400000/],
   ];
   for (const [name, raw, range] of cases) {
     assert.throws(
@@ -144,12 +145,12 @@ Deno.test("loadConfig() accepts the ends of each range", () => {
     PORT: "0",
     HOST_GRACE_MS: "0",
     MAX_MESSAGE_BYTES: "1024",
-    TURN_TTL_SECONDS: "86400",
+    TURN_TTL_MS: "86400000",
   }));
   assert.equal(config.port, 0);
   assert.equal(config.hostGraceMs, 0);
   assert.equal(config.maxMessageBytes, 1024);
-  assert.equal(config.turnTtlSeconds, 86_400);
+  assert.equal(config.turnTtlMs, 86_400_000);
 });
 
 Deno.test("loadConfig() lets overrides win over the environment, and checks them too", () => {
@@ -205,5 +206,59 @@ Deno.test("loadConfig() reads only the variables it knows", () => {
     asked.push(name);
     return undefined;
   });
-  assert.deepEqual(asked.sort(), Object.values(ENV_NAMES).sort());
+  assert.deepEqual(
+    asked.sort(),
+    [
+      ...Object.values(ENV_NAMES),
+      ...LEGACY_ENV_NAMES.map((legacy) => legacy.name),
+    ].sort(),
+  );
+});
+
+Deno.test("loadConfig() still reads HEARTBEAT_SECONDS and TURN_TTL_SECONDS as seconds, warning once each with the new name", () => {
+  const warnings: string[] = [];
+  const config = loadConfig(
+    env({ HEARTBEAT_SECONDS: "30", TURN_TTL_SECONDS: "600" }),
+    {},
+    { warn: (line) => warnings.push(line) },
+  );
+  assert.equal(config.heartbeatMs, 30_000);
+  assert.equal(config.turnTtlMs, 600_000);
+  assert.deepEqual(warnings, [
+    "HEARTBEAT_SECONDS is deprecated: set HEARTBEAT_MS (in milliseconds) instead.",
+    "TURN_TTL_SECONDS is deprecated: set TURN_TTL_MS (in milliseconds) instead.",
+  ]);
+});
+
+Deno.test("loadConfig() prefers HEARTBEAT_MS over HEARTBEAT_SECONDS and says the old one is ignored", () => {
+  const warnings: string[] = [];
+  const config = loadConfig(
+    env({ HEARTBEAT_SECONDS: "30", HEARTBEAT_MS: "5000" }),
+    {},
+    { warn: (line) => warnings.push(line) },
+  );
+  assert.equal(config.heartbeatMs, 5_000);
+  assert.deepEqual(warnings, [
+    "HEARTBEAT_SECONDS is ignored: HEARTBEAT_MS is set and wins (HEARTBEAT_SECONDS is the old name).",
+  ]);
+});
+
+Deno.test("loadConfig() warns about nothing when only the new names are set", () => {
+  const warnings: string[] = [];
+  loadConfig(env({ HEARTBEAT_MS: "5000", TURN_TTL_MS: "60000" }), {}, {
+    warn: (line) => warnings.push(line),
+  });
+  assert.deepEqual(warnings, []);
+});
+
+Deno.test("loadConfig() names the old variable when its value is out of range or not a number", () => {
+  const quiet = { warn: () => {} };
+  assert.throws(
+    () => loadConfig(env({ TURN_TTL_SECONDS: "59" }), {}, quiet),
+    /^RangeError: Cannot use TURN_TTL_SECONDS as it must be a whole number from 60000 to 86400000: current value is 59000$/,
+  );
+  assert.throws(
+    () => loadConfig(env({ HEARTBEAT_SECONDS: "soon" }), {}, quiet),
+    /^RangeError: Cannot use HEARTBEAT_SECONDS as it must be a whole number: current value is "soon"$/,
+  );
 });

@@ -152,7 +152,7 @@ Deno.test("createHandler() /config mints fresh short-lived TURN credentials", as
     config: {
       turnUrls: ["turn:turn.example.org:3478"],
       turnSecret: secret,
-      turnTtlSeconds: 600,
+      turnTtlMs: 600_000,
     },
   }, async ({ handler }) => {
     const bodies: ClientConfig[] = [];

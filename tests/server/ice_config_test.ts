@@ -14,7 +14,7 @@ const NONE = {
   stunUrls: [],
   turnUrls: [],
   turnSecret: "",
-  turnTtlSeconds: 3_600,
+  turnTtlMs: 3_600_000,
 };
 
 Deno.test("turnCredential() is base64 HMAC-SHA1 of the user name with the secret", async () => {
@@ -46,12 +46,12 @@ Deno.test("iceServersFor() lists STUN servers without credentials", async () => 
   assert.notEqual(servers[0].urls, stunUrls);
 });
 
-Deno.test("iceServersFor() mints a TURN credential that expires turnTtlSeconds from now", async () => {
+Deno.test("iceServersFor() mints a TURN credential that expires turnTtlMs from now", async () => {
   const config = {
     stunUrls: ["stun:a.example"],
     turnUrls: ["turn:t.example:3478", "turns:t.example:5349"],
     turnSecret: "s3cret",
-    turnTtlSeconds: 600,
+    turnTtlMs: 600_000,
   };
   const nowMs = 1_700_000_000_999;
   const servers = await iceServersFor(config, nowMs, "Req_id-42");

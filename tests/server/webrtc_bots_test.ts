@@ -15,7 +15,7 @@ async function until(check: () => boolean, timeoutMs = 3_000): Promise<void> {
   }
 }
 
-Deno.test("host bot and 4 player bots connect peer-to-peer through the server and talk both ways; a dropped player rejoins its seat", async () => {
+Deno.test("host bot and 4 player bots connect peer-to-peer through the server and talk both ways; a player rejoins its live seat only with its reconnect token", async () => {
   const server = await startTestServer();
   const host = await HostBot.open(server.localUrl);
   const players: PlayerBot[] = [];
@@ -47,20 +47,35 @@ Deno.test("host bot and 4 player bots connect peer-to-peer through the server an
     host.ws.send({ action: "startGame" });
     await players[0].ws.nextOfType("gameStarted");
 
-    // Cat's phone drops and comes back with its reconnect token.
+    // Cat's phone moves to another network: its old socket is still open
+    // as far as the server knows, so only the reconnect token gets the
+    // seat back. A wrong token for that live seat is refused ("name
+    // taken": the game has started and the name is in use).
     const cat = players[2];
     const token = String(cat.joined.reconnectToken);
-    await cat.close();
-    const left = await host.ws.nextOfType("playerLeft");
-    assert.deepEqual(left, {
-      type: "playerLeft",
-      clientUsername: "Cat",
-      reason: "disconnected",
-    });
+    host.ws.received.splice(0);
+    assert.match(token, /^[A-Za-z0-9_-]{8,64}$/);
+    await assert.rejects(
+      PlayerBot.join(server.localUrl, host.room, "Cat", "wrongwrongwrong"),
+      /join refused: .*"val":"name taken"/,
+    );
     const back = await PlayerBot.join(server.localUrl, host.room, "Cat", token);
     players[2] = back;
     assert.equal(back.joined.reconnected, true);
     assert.equal(back.joined.username, "Cat");
+    assert.notEqual(back.joined.reconnectToken, token);
+    // The old socket was closed as replaced; the host saw Cat come back.
+    assert.equal((await cat.ws.closed).code, 4000);
+    await cat.close();
+    assert.deepEqual(
+      await host.ws.nextOfType("playerJoined"),
+      { type: "playerJoined", clientUsername: "Cat", reconnected: true },
+    );
+    // The old token died with the old connection.
+    await assert.rejects(
+      PlayerBot.join(server.localUrl, host.room, "Cat", token),
+      /join refused: .*"val":"name taken"/,
+    );
     await host.connected("Cat");
     back.send("back again");
     await until(() =>

@@ -1,0 +1,151 @@
+/**
+ * Game messages: short `{ t, ... }` objects between a phone and the host,
+ * over the WebRTC data channel (or the server relay when P2P fails).
+ *
+ * @module
+ */
+import * as v from "valibot";
+import {
+  describeIssue,
+  fail,
+  MAX_NAME_LENGTH,
+  type ParseResult,
+  utf8LengthExceeds,
+} from "./shared.ts";
+
+/** Largest game message in UTF-8 bytes, either direction. */
+export const MAX_GAME_MESSAGE_BYTES = 16_384;
+
+const UnitSchema = v.pipe(
+  v.number(),
+  v.finite(),
+  v.minValue(-1),
+  v.maxValue(1),
+);
+const IdSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const ActionIdSchema = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+const ShortTextSchema = v.pipe(v.string(), v.maxLength(32));
+const ReasonSchema = v.pipe(v.string(), v.maxLength(200));
+
+/** Every message a phone may send to the host. */
+export const PhoneMessageSchema = v.variant("t", [
+  /** Joystick: direction and strength, each axis in [-1, 1]. */
+  v.object({ t: v.literal("move"), x: UnitSchema, y: UnitSchema }),
+  /** A context button, by the id the host sent in the view. */
+  v.object({ t: v.literal("act"), id: ActionIdSchema }),
+  v.object({ t: v.literal("ping"), id: IdSchema }),
+  v.object({ t: v.literal("pong"), id: IdSchema }),
+  /** The phone leaves the game for good. */
+  v.object({ t: v.literal("leave") }),
+]);
+
+/** What a phone sends to the host. */
+export type PhoneMessage = v.InferOutput<typeof PhoneMessageSchema>;
+
+const ItemViewSchema = v.object({
+  ingredients: v.pipe(v.array(ShortTextSchema), v.maxLength(8)),
+  heat: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+  baked: v.boolean(),
+  burned: v.boolean(),
+});
+
+const ContextActionSchema = v.object({
+  id: ActionIdSchema,
+  label: v.pipe(v.string(), v.maxLength(80)),
+});
+
+/** What one phone shows, derived by the host from the game state. */
+export const PlayerViewSchema = v.object({
+  name: v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH)),
+  color: v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/)),
+  vip: v.boolean(),
+  phase: v.picklist(["lobby", "playing", "paused", "over"]),
+  difficulty: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3)),
+  difficultyNames: v.pipe(v.array(ShortTextSchema), v.maxLength(4)),
+  money: v.pipe(v.number(), v.finite()),
+  timeLeftMs: v.pipe(v.number(), v.finite(), v.minValue(0)),
+  strikes: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  backpack: v.pipe(v.array(ItemViewSchema), v.maxLength(3)),
+  allergies: v.pipe(v.array(ShortTextSchema), v.maxLength(5)),
+  actions: v.pipe(v.array(ContextActionSchema), v.maxLength(24)),
+  inVehicle: v.boolean(),
+  outcome: v.optional(v.object({ won: v.boolean(), reason: ReasonSchema })),
+});
+
+/** What one phone shows. */
+export type PlayerView = v.InferOutput<typeof PlayerViewSchema>;
+
+/** Tone of a feedback message: colours the phone's toast and its vibration. */
+export const FeedbackToneSchema = v.picklist(["info", "good", "bad"]);
+
+/** Tone of a feedback message: colours the phone's toast and its vibration. */
+export type FeedbackTone = v.InferOutput<typeof FeedbackToneSchema>;
+
+/** Every message the host may send to one phone. */
+export const HostMessageSchema = v.variant("t", [
+  v.object({ t: v.literal("view"), view: PlayerViewSchema }),
+  v.object({
+    t: v.literal("feedback"),
+    text: v.pipe(v.string(), v.maxLength(200)),
+    tone: FeedbackToneSchema,
+  }),
+  v.object({ t: v.literal("ping"), id: IdSchema }),
+  v.object({ t: v.literal("pong"), id: IdSchema }),
+  /** The host removed this player or closed the game. */
+  v.object({ t: v.literal("bye"), reason: ReasonSchema }),
+]);
+
+/** What the host sends to one phone. */
+export type HostMessage = v.InferOutput<typeof HostMessageSchema>;
+
+/**
+ * Parses a game message a phone sent (host side). Accepts a string or an
+ * already-decoded object (the server relay hands objects over).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parsePhoneMessage } from "./mod.ts";
+ * assert.ok(parsePhoneMessage('{"t":"move","x":0,"y":-1}').ok);
+ * assert.ok(!parsePhoneMessage('{"t":"move","x":2,"y":0}').ok);
+ * ```
+ */
+export function parsePhoneMessage(raw: unknown): ParseResult<PhoneMessage> {
+  return parseGameMessage(raw, PhoneMessageSchema);
+}
+
+/**
+ * Parses a game message the host sent (phone side).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseHostMessage } from "./mod.ts";
+ * assert.ok(parseHostMessage({ t: "feedback", text: "Hi", tone: "info" }).ok);
+ * ```
+ */
+export function parseHostMessage(raw: unknown): ParseResult<HostMessage> {
+  return parseGameMessage(raw, HostMessageSchema);
+}
+
+function parseGameMessage<T>(
+  raw: unknown,
+  schema: v.GenericSchema<unknown, T>,
+): ParseResult<T> {
+  let data = raw;
+  if (typeof raw === "string") {
+    if (utf8LengthExceeds(raw, MAX_GAME_MESSAGE_BYTES)) {
+      return fail("too large", "Game message is too large.");
+    }
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      return fail("bad json", "Game message is not valid JSON.");
+    }
+  }
+  const result = v.safeParse(schema, data);
+  if (!result.success) {
+    return fail("bad message", describeIssue("game", result.issues[0]));
+  }
+  return { ok: true, msg: result.output };
+}

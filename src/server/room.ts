@@ -1,0 +1,187 @@
+/**
+ * One room: its seats, names, VIP, host presence and broadcasting.
+ *
+ * A room holds connection ids, never sockets: it reaches a connection only
+ * through the {@link ConnectionLookup} its owner gives it, and then only
+ * through the two-method {@link Connection} interface. A connection that
+ * lives on another server instance can therefore be a proxy that
+ * implements `Connection`.
+ *
+ * @module
+ */
+import {
+  MAX_NAME_LENGTH,
+  type PlayerSummary,
+  type ServerMessage,
+} from "../protocol/mod.ts";
+
+/** One client's signaling connection, as the registry sees it. */
+export interface Connection {
+  /** Unique id of this connection on this server. */
+  readonly id: string;
+  /** Sends one message; must not throw when the socket is already closing. */
+  send(msg: ServerMessage): void;
+  /** Closes the connection with a WebSocket close code and reason. */
+  close(code?: number, reason?: string): void;
+}
+
+/** Finds an open connection by id; `undefined` when it is gone. */
+export type ConnectionLookup = (connId: string) => Connection | undefined;
+
+/** One seat: a player's name, secret and current connection, if any. */
+export interface Seat {
+  /** The player's final, unique name. */
+  readonly username: string;
+  /** Reconnect token: a fresh one per connection. */
+  token: string;
+  /** The connection in this seat now; `undefined` while it is away. */
+  connId?: string;
+  /** When the seat was taken, in ms (the earliest is the VIP). */
+  readonly joinedAt: number;
+}
+
+/** What a new {@link Room} starts with. */
+export interface RoomInit {
+  /** Four uppercase letters. */
+  code: string;
+  /** The host's secret for reclaiming the room. */
+  hostToken: string;
+  /** The creating host's connection. */
+  hostConnId: string;
+  /** The creating host's IP address (rooms per address are limited). */
+  address: string;
+  /** How the room reaches connections. */
+  lookup: ConnectionLookup;
+}
+
+/**
+ * A room's state and its fan-out. It decides nothing about who may do
+ * what: the registry checks permissions, then asks the room.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Room } from "./room.ts";
+ * const sent: unknown[] = [];
+ * const host = { id: "h", send: (m: unknown) => sent.push(m), close() {} };
+ * const room = new Room({
+ *   code: "ABCD", hostToken: "t0000000", hostConnId: "h", address: "a",
+ *   lookup: (id) => id === "h" ? host : undefined,
+ * });
+ * room.seat({ username: "Ann", token: "t1", connId: "p", joinedAt: 1 });
+ * room.sendHost({ type: "gameStarted" });
+ * assert.equal(room.vip()?.username, "Ann");
+ * assert.equal(sent.length, 1);
+ * ```
+ */
+export class Room {
+  /** Four uppercase letters. */
+  readonly code: string;
+  /** The host's IP address. */
+  readonly address: string;
+  /** The host's secret for reclaiming the room. */
+  readonly hostToken: string;
+  /** The host's connection now; `undefined` while the host is away. */
+  hostConnId?: string;
+  /** When the host dropped, in ms; `undefined` while it is here. */
+  hostAwaySince?: number;
+  /** Whether the host started the game (unknown names are then refused). */
+  started = false;
+  readonly #lookup: ConnectionLookup;
+  /** Keyed by lower-cased name: names are unique regardless of case. */
+  readonly #seats = new Map<string, Seat>();
+
+  constructor(init: RoomInit) {
+    this.code = init.code;
+    this.hostToken = init.hostToken;
+    this.hostConnId = init.hostConnId;
+    this.address = init.address;
+    this.#lookup = init.lookup;
+  }
+
+  /** Players seated, connected or not. */
+  get size(): number {
+    return this.#seats.size;
+  }
+
+  /** Whether the host is connected now. */
+  get hostPresent(): boolean {
+    return this.hostConnId !== undefined;
+  }
+
+  /** The seat with this name, in any case. */
+  seatOf(username: string): Seat | undefined {
+    return this.#seats.get(username.toLowerCase());
+  }
+
+  /** Every seat, in joining order. */
+  seats(): IterableIterator<Seat> {
+    return this.#seats.values();
+  }
+
+  /** Adds a seat (its name must be free). */
+  seat(seat: Seat): void {
+    this.#seats.set(seat.username.toLowerCase(), seat);
+  }
+
+  /** Removes a seat by name; returns it, or `undefined` when absent. */
+  unseat(username: string): Seat | undefined {
+    const seat = this.seatOf(username);
+    if (seat) this.#seats.delete(username.toLowerCase());
+    return seat;
+  }
+
+  /** The earliest-joined player still in the room. */
+  vip(): Seat | undefined {
+    let vip: Seat | undefined;
+    for (const seat of this.#seats.values()) {
+      if (!vip || seat.joinedAt < vip.joinedAt) vip = seat;
+    }
+    return vip;
+  }
+
+  /** The players as the host sees them when reclaiming. */
+  summaries(): PlayerSummary[] {
+    return [...this.#seats.values()].map((seat) => ({
+      clientUsername: seat.username,
+      connected: seat.connId !== undefined,
+    }));
+  }
+
+  /**
+   * A variant of `name` not used here: "Ann" becomes "Ann 2", then "Ann 3";
+   * long names are cut so the result stays within the name limit.
+   */
+  freeName(name: string): string {
+    for (let n = 2;; n++) {
+      const suffix = ` ${n}`;
+      // Cut whole code points: half of a surrogate pair is not a character.
+      const base = name.slice(0, MAX_NAME_LENGTH - suffix.length)
+        .replace(/[\uD800-\uDBFF]$/, "");
+      const candidate = base.trimEnd() + suffix;
+      if (!this.#seats.has(candidate.toLowerCase())) return candidate;
+    }
+  }
+
+  /** The host's connection, when connected. */
+  host(): Connection | undefined {
+    return this.hostConnId === undefined
+      ? undefined
+      : this.#lookup(this.hostConnId);
+  }
+
+  /** A seat's connection, when connected. */
+  connectionOf(seat: Seat | undefined): Connection | undefined {
+    return seat?.connId === undefined ? undefined : this.#lookup(seat.connId);
+  }
+
+  /** Sends to the host, when connected. */
+  sendHost(msg: ServerMessage): void {
+    this.host()?.send(msg);
+  }
+
+  /** Sends to every connected player. */
+  broadcastPlayers(msg: ServerMessage): void {
+    for (const seat of this.#seats.values()) this.connectionOf(seat)?.send(msg);
+  }
+}
