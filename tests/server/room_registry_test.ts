@@ -79,6 +79,8 @@ const TEST_LIMITS: RegistryLimits = {
   maxMessagesPerSecond: 10_000,
   messageBurst: 10_000,
   hostGraceMs: 60_000,
+  lobbySeatGraceMs: 60_000,
+  rejoinApprovalMs: 30_000,
 };
 
 /** Codes handed out after a test's scripted ones: QAAA, QAAB, … */
@@ -272,6 +274,7 @@ Deno.test("RoomRegistry.createRoom answers confirmRoom with the code and a host 
     hostGraceMs: 60_000,
     players: [],
     started: false,
+    joiningOpen: true,
   }]);
   assert.deepEqual(t.registry.stats(), {
     rooms: 1,
@@ -409,7 +412,7 @@ Deno.test("RoomRegistry.closed() on the host tells players it is away and keeps 
   assert.equal(t.registry.hasRoom(host.room), true);
 });
 
-Deno.test("RoomRegistry.reclaimRoom with the right token gives the room back and players get hostBack", () => {
+Deno.test("RoomRegistry.reclaimRoom with the right token gives the room back with a new token and players get hostBack", () => {
   const { t, host, players } = roomWith(["Ann", "Bob"]);
   t.send(host.conn, { action: "startGame" });
   t.registry.closed(host.conn.id);
@@ -426,14 +429,17 @@ Deno.test("RoomRegistry.reclaimRoom with the right token gives the room back and
   assert.deepEqual(fresh.take(), [{
     type: "confirmRoom",
     room: host.room,
-    hostToken: host.hostToken,
+    // Host tokens rotate on each reclaim.
+    hostToken: "token0004",
     hostGraceMs: 60_000,
     players: [
       { clientUsername: "Ann", connected: true },
       { clientUsername: "Bob", connected: false },
     ],
     started: true,
+    joiningOpen: false,
   }]);
+  assert.notEqual(host.hostToken, "token0004");
   assert.deepEqual(players[0].conn.only(), { type: "hostBack" });
   // The new connection is the host now.
   t.send(fresh, {
@@ -920,7 +926,10 @@ Deno.test("RoomRegistry.joinRoom with the right token takes over a live player a
     username: "Ann",
     reconnectToken: token,
   });
-  assert.equal(replay.error().val, "name taken");
+  // Ann's seat now keeps a token: the old one only asks the host.
+  assert.equal(replay.only().type, "rejoinPending");
+  assert.equal(host.conn.only().type, "rejoinRequest");
+  assert.deepEqual(fresh.closes, []);
   // Ann's new connection still works.
   t.send(fresh, { action: "signal", data: CANDIDATE });
   assert.equal(host.conn.only().type, "signal");

@@ -36,8 +36,20 @@ function roomWith(...conns: Connection[]) {
 Deno.test("Room.vip() is the earliest-joined seat still in the room", () => {
   const room = roomWith();
   assert.equal(room.vip(), undefined);
-  room.seat({ username: "Bob", token: "t", connId: "b", joinedAt: 20 });
-  room.seat({ username: "Ann", token: "t", connId: "a", joinedAt: 10 });
+  room.seat({
+    username: "Bob",
+    token: "t",
+    connId: "b",
+    joinedAt: 20,
+    keepsToken: false,
+  });
+  room.seat({
+    username: "Ann",
+    token: "t",
+    connId: "a",
+    joinedAt: 10,
+    keepsToken: false,
+  });
   assert.equal(room.vip()?.username, "Ann");
   room.unseat("ANN");
   assert.equal(room.vip()?.username, "Bob");
@@ -46,8 +58,8 @@ Deno.test("Room.vip() is the earliest-joined seat still in the room", () => {
 
 Deno.test("Room.seatOf() finds names in any case, and freeName() numbers a taken one", () => {
   const room = roomWith();
-  room.seat({ username: "Ann", token: "t", joinedAt: 1 });
-  room.seat({ username: "ann 2", token: "t", joinedAt: 2 });
+  room.seat({ username: "Ann", token: "t", joinedAt: 1, keepsToken: false });
+  room.seat({ username: "ann 2", token: "t", joinedAt: 2, keepsToken: false });
   assert.equal(room.seatOf("aNN")?.username, "Ann");
   assert.equal(room.freeName("ANN"), "ANN 3");
   // Cut to fit 20 characters, never through a surrogate pair.
@@ -58,9 +70,21 @@ Deno.test("Room.broadcastPlayers() reaches connected seats only; sendHost() only
   const host = recorder("h");
   const ann = recorder("a");
   const room = roomWith(host.conn, ann.conn);
-  room.seat({ username: "Ann", token: "t", connId: "a", joinedAt: 1 });
-  room.seat({ username: "Gone", token: "t", joinedAt: 2 });
-  room.seat({ username: "Lost", token: "t", connId: "closed", joinedAt: 3 });
+  room.seat({
+    username: "Ann",
+    token: "t",
+    connId: "a",
+    joinedAt: 1,
+    keepsToken: false,
+  });
+  room.seat({ username: "Gone", token: "t", joinedAt: 2, keepsToken: false });
+  room.seat({
+    username: "Lost",
+    token: "t",
+    connId: "closed",
+    joinedAt: 3,
+    keepsToken: false,
+  });
   room.broadcastPlayers({ type: "gameStarted" });
   assert.deepEqual(ann.sent, [{ type: "gameStarted" }]);
   room.sendHost({ type: "hostBack" });
