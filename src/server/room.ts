@@ -33,8 +33,12 @@ export type ConnectionLookup = (connId: string) => Connection | undefined;
 export interface Seat {
   /** The player's final, unique name. */
   readonly username: string;
-  /** Reconnect token: a fresh one per connection. */
-  token: string;
+  /**
+   * Valid reconnect tokens, newest last: a fresh one per connection; one
+   * presented is spent, those of phones the seat was taken from by name
+   * stay valid.
+   */
+  tokens: string[];
   /** The connection in this seat now; `undefined` while it is away. */
   connId?: string;
   /** When the seat was taken, in ms (the earliest is the VIP). */
@@ -102,7 +106,7 @@ export interface RoomInit {
  *   lookup: (id) => id === "h" ? host : undefined,
  * });
  * room.seat({
- *   username: "Ann", token: "t1", connId: "p", joinedAt: 1, keepsToken: false,
+ *   username: "Ann", tokens: ["t1"], connId: "p", joinedAt: 1, keepsToken: false,
  * });
  * room.sendHost({ type: "gameStarted" });
  * assert.equal(room.vip()?.username, "Ann");

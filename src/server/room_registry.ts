@@ -86,6 +86,12 @@ export const CLOSE_GOING_AWAY = 1001;
 /** WebSocket close code when a newer connection took this player's seat. */
 export const CLOSE_REPLACED = 4000;
 
+/**
+ * Valid reconnect tokens one seat keeps: the newest, plus those of phones it
+ * was taken from without their token (oldest dropped first).
+ */
+const MAX_SEAT_TOKENS = 4;
+
 /** How many candidate codes to try before saying the server is full. */
 const CODE_ATTEMPTS = 200;
 
@@ -484,9 +490,12 @@ export class RoomRegistry {
     const keepsToken = presented || msg.keepsToken === true;
     const existing = room.seatOf(msg.username);
     if (existing) {
-      // The holder of the seat's token always wins.
-      if (presented && timingSafeEqual(existing.token, msg.reconnectToken!)) {
-        return this.#rejoin(state, room, existing, msg.offer, true);
+      // The holder of a seat's token always wins.
+      const used = presented
+        ? matchingToken(existing.tokens, msg.reconnectToken!)
+        : -1;
+      if (used >= 0) {
+        return this.#rejoin(state, room, existing, msg.offer, true, used);
       }
       if (!existing.keepsToken) {
         // The seed's rule for a seat whose holder never kept a token: a
@@ -520,7 +529,7 @@ export class RoomRegistry {
     const username = existing ? room.freeName(msg.username) : msg.username;
     const seat: Seat = {
       username,
-      token: this.#generateToken(),
+      tokens: [this.#generateToken()],
       connId: state.conn.id,
       joinedAt: this.#now(),
       keepsToken,
@@ -651,12 +660,19 @@ export class RoomRegistry {
     state.conn.send({ type: "joiningChanged", open });
   }
 
+  /**
+   * Puts `state` in `seat`, closing whoever held it. A token presented
+   * (`usedToken`, its index) is spent: an old copy cannot be replayed. A
+   * seat taken without one (by name, or approved by the host) keeps its
+   * earlier tokens valid, so the phone that holds one still wins.
+   */
   #rejoin(
     state: ConnectionState,
     room: Room,
     seat: Seat,
     offer: SignalData | undefined,
     keepsToken: boolean,
+    usedToken = -1,
   ): void {
     const previous = this.#stateOf(seat.connId);
     if (previous) {
@@ -666,8 +682,9 @@ export class RoomRegistry {
     seat.connId = state.conn.id;
     seat.awaySince = undefined;
     if (keepsToken) seat.keepsToken = true;
-    // A fresh token per connection: an old copy cannot be replayed later.
-    seat.token = this.#generateToken();
+    if (usedToken >= 0) seat.tokens.splice(usedToken, 1);
+    seat.tokens.push(this.#generateToken());
+    if (seat.tokens.length > MAX_SEAT_TOKENS) seat.tokens.shift();
     this.metrics.reconnects++;
     this.#seat(state, room, seat, false, true);
     if (offer) this.#offerToHost(room, seat.username, offer);
@@ -696,7 +713,7 @@ export class RoomRegistry {
       username: seat.username,
       renamed,
       reconnected,
-      reconnectToken: seat.token,
+      reconnectToken: seat.tokens[seat.tokens.length - 1],
       vip: room.vip() === seat,
       started: room.started,
       hostPresent: room.hostPresent,
@@ -942,6 +959,18 @@ export class RoomRegistry {
     this.#log({ event: "error", conn: state.conn.id, detail: error.val });
     state.conn.send(msg);
   }
+}
+
+/**
+ * The index of `token` among `tokens`, or -1; every one is compared in
+ * full, so the time taken says nothing about which matched.
+ */
+function matchingToken(tokens: readonly string[], token: string): number {
+  let found = -1;
+  tokens.forEach((candidate, index) => {
+    if (timingSafeEqual(candidate, token)) found = index;
+  });
+  return found;
 }
 
 /** Compares two secrets in time independent of where they differ. */

@@ -38,14 +38,14 @@ Deno.test("Room.vip() is the earliest-joined seat still in the room", () => {
   assert.equal(room.vip(), undefined);
   room.seat({
     username: "Bob",
-    token: "t",
+    tokens: ["t"],
     connId: "b",
     joinedAt: 20,
     keepsToken: false,
   });
   room.seat({
     username: "Ann",
-    token: "t",
+    tokens: ["t"],
     connId: "a",
     joinedAt: 10,
     keepsToken: false,
@@ -58,8 +58,8 @@ Deno.test("Room.vip() is the earliest-joined seat still in the room", () => {
 
 Deno.test("Room.seatOf() finds names in any case, and freeName() numbers a taken one", () => {
   const room = roomWith();
-  room.seat({ username: "Ann", token: "t", joinedAt: 1, keepsToken: false });
-  room.seat({ username: "ann 2", token: "t", joinedAt: 2, keepsToken: false });
+  room.seat({ username: "Ann", tokens: ["t"], joinedAt: 1, keepsToken: false });
+  room.seat({ username: "ann 2", tokens: ["t"], joinedAt: 2, keepsToken: false });
   assert.equal(room.seatOf("aNN")?.username, "Ann");
   assert.equal(room.freeName("ANN"), "ANN 3");
   // Cut to fit 20 characters, never through a surrogate pair.
@@ -72,15 +72,15 @@ Deno.test("Room.broadcastPlayers() reaches connected seats only; sendHost() only
   const room = roomWith(host.conn, ann.conn);
   room.seat({
     username: "Ann",
-    token: "t",
+    tokens: ["t"],
     connId: "a",
     joinedAt: 1,
     keepsToken: false,
   });
-  room.seat({ username: "Gone", token: "t", joinedAt: 2, keepsToken: false });
+  room.seat({ username: "Gone", tokens: ["t"], joinedAt: 2, keepsToken: false });
   room.seat({
     username: "Lost",
-    token: "t",
+    tokens: ["t"],
     connId: "closed",
     joinedAt: 3,
     keepsToken: false,
