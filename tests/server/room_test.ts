@@ -119,7 +119,8 @@ Deno.test("ROOM_ERRORS words every code it holds, and each code is a protocol co
 });
 
 Deno.test("ServerMessageSchema accepts every message the registry sends in a whole game", () => {
-  const registry = new RoomRegistry({ limits: DEFAULTS, now: () => 1_000 });
+  let time = 1_000;
+  const registry = new RoomRegistry({ limits: DEFAULTS, now: () => time });
   const sent: ServerMessage[] = [];
   const open = (id: string) => {
     registry.open({ id, send: (m) => sent.push(m), close() {} }, "10.0.0.1");
@@ -151,6 +152,26 @@ Deno.test("ServerMessageSchema accepts every message the registry sends in a who
   open("h2");
   const token = (sent[0] as { hostToken: string }).hostToken;
   say("h2", { action: "reclaimRoom", room, hostToken: token });
+  // A token-keeping seat asked for by name: the host approves one request
+  // and lets another expire; a lobby seat expires in a second room.
+  say("h2", { action: "setJoining", open: true });
+  open("k");
+  say("k", { action: "joinRoom", room, username: "Kim", keepsToken: true });
+  registry.closed("k");
+  open("k2");
+  say("k2", { action: "joinRoom", room, username: "Kim" });
+  say("h2", { action: "approveRejoin", requestId: "r1", approve: true });
+  registry.closed("k2");
+  open("k3");
+  say("k3", { action: "joinRoom", room, username: "Kim" });
+  open("h3");
+  say("h3", { action: "createRoom" });
+  const lobby = (sent.at(-1) as { room: string }).room;
+  open("l");
+  say("l", { action: "joinRoom", room: lobby, username: "Lee" });
+  registry.closed("l");
+  time += DEFAULTS.rejoinApprovalMs + DEFAULTS.lobbySeatGraceMs;
+  registry.sweep();
   say("a2", { action: "leaveRoom" });
   say("c", "not json");
   registry.shutdown();
@@ -170,6 +191,10 @@ Deno.test("ServerMessageSchema accepts every message the registry sends in a who
       "roomClosed",
       "hostAway",
       "hostBack",
+      "rejoinRequest",
+      "rejoinPending",
+      "rejoinClosed",
+      "joiningChanged",
     ]
   ) {
     assert.ok(types.has(type as ServerMessage["type"]), `no ${type} sent`);
