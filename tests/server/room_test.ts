@@ -59,7 +59,12 @@ Deno.test("Room.vip() is the earliest-joined seat still in the room", () => {
 Deno.test("Room.seatOf() finds names in any case, and freeName() numbers a taken one", () => {
   const room = roomWith();
   room.seat({ username: "Ann", tokens: ["t"], joinedAt: 1, keepsToken: false });
-  room.seat({ username: "ann 2", tokens: ["t"], joinedAt: 2, keepsToken: false });
+  room.seat({
+    username: "ann 2",
+    tokens: ["t"],
+    joinedAt: 2,
+    keepsToken: false,
+  });
   assert.equal(room.seatOf("aNN")?.username, "Ann");
   assert.equal(room.freeName("ANN"), "ANN 3");
   // Cut to fit 20 characters, never through a surrogate pair.
@@ -77,7 +82,12 @@ Deno.test("Room.broadcastPlayers() reaches connected seats only; sendHost() only
     joinedAt: 1,
     keepsToken: false,
   });
-  room.seat({ username: "Gone", tokens: ["t"], joinedAt: 2, keepsToken: false });
+  room.seat({
+    username: "Gone",
+    tokens: ["t"],
+    joinedAt: 2,
+    keepsToken: false,
+  });
   room.seat({
     username: "Lost",
     tokens: ["t"],
