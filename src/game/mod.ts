@@ -80,7 +80,10 @@ export type {
   Player,
   PlayerCommand,
   PlayerInput,
+  PlayerStats,
+  SavedState,
   Station,
+  TimelineEntry,
   Tone,
   Vehicle,
   WorldEvent,
@@ -95,11 +98,13 @@ export {
   reconnectPlayer,
   restartGame,
   setDifficulty,
+  setDropIn,
   startGame,
   step,
 } from "./engine.ts";
 export { type ContextAction, contextActions } from "./actions.ts";
 export {
+  allergyText,
   type HouseStatus,
   houseStatuses,
   type Hud,
@@ -108,4 +113,14 @@ export {
   type PlayerView,
   playerView,
   sameView,
+  type StatsRow,
+  teamStats,
 } from "./view.ts";
+export {
+  blockingIngredient,
+  dealMasks,
+  dropInMask,
+  orderDeliverable,
+} from "./fairness.ts";
+export { starGrade } from "./outcome.ts";
+export * from "./state_schema.ts";
