@@ -201,8 +201,10 @@ export function movePlayers(state: GameState, dtMs: number): void {
 /**
  * Vehicles have weight (GAME.md: the original's cars did): overlapping
  * vehicles are pushed apart, half each, never off the road; a player on foot
- * overlapping a vehicle is pushed out of it (the whole way), never into a
- * wall, so a car never drives through people.
+ * overlapping a driven vehicle is pushed out of it (the whole way), never
+ * into a wall, and when the player is pinned the car is held back, so a car
+ * never drives through people. Parked cars can be walked past: roads are
+ * one tile wide, and a parked car must not close one to walkers.
  */
 export function separateVehicles(
   state: GameState,
@@ -252,6 +254,8 @@ export function separateVehicles(
   for (const [k, p] of state.players.entries()) {
     if (p.vehicleId !== null) continue;
     for (const v of vehicles) {
+      // A parked car can be walked past (roads are one tile wide).
+      if (v.driverId === null) continue;
       const n = apart(p.x - v.x, p.y - v.y, personGap, v.id, k);
       if (!n) continue;
       const to = moveBox(
@@ -264,6 +268,24 @@ export function separateVehicles(
       );
       p.x = to.x;
       p.y = to.y;
+      // Pinned against a wall: the car stops short instead of running over.
+      const left = apart(p.x - v.x, p.y - v.y, personGap, v.id, k);
+      if (!left) continue;
+      const back = moveBox(
+        drive,
+        v.x,
+        v.y,
+        -left.x * left.push,
+        -left.y * left.push,
+        VEHICLE_RADIUS_PX,
+      );
+      v.x = back.x;
+      v.y = back.y;
+      const driver = state.players.find((q) => q.id === v.driverId);
+      if (driver) {
+        driver.x = v.x;
+        driver.y = v.y;
+      }
     }
   }
 }
