@@ -13,7 +13,12 @@ import {
   PLAYER_RADIUS_PX,
 } from "./constants.ts";
 import { feedback, world } from "./events.ts";
-import { blockingIngredient, dealMasks, dropInMask } from "./fairness.ts";
+import {
+  blockingIngredient,
+  dealMasks,
+  dropInMask,
+  orderDeliverable,
+} from "./fairness.ts";
 import type { Ingredient } from "./items.ts";
 import { endRound } from "./outcome.ts";
 import { shuffled } from "./random.ts";
@@ -148,8 +153,37 @@ export function removePlayer(
   if (state.phase === "playing" && state.players.length === 0) {
     endRound(state, events, "everyone_left");
   }
+  if (state.phase === "playing") withdrawUnfairOrders(state, events);
   updatePause(state, events);
   return null;
+}
+
+/**
+ * After a leave for good mid-round: open orders the team left behind can no
+ * longer carry to the door are withdrawn, with no strike and no penalty
+ * (nobody could fill them); the next round deals allergies again.
+ */
+export function withdrawUnfairOrders(
+  state: GameState,
+  events: GameEvent[],
+): void {
+  const unfair = state.orders.filter((o) =>
+    !orderDeliverable(state.players, o.mask)
+  );
+  if (unfair.length === 0) return;
+  const ids = new Set(unfair.map((o) => o.id));
+  state.orders = state.orders.filter((o) => !ids.has(o.id));
+  state.timeline = state.timeline.filter((e) =>
+    !(e.kind === "deadline" && ids.has(e.orderId))
+  );
+  for (const p of state.players) {
+    feedback(
+      events,
+      p.id,
+      "An order was withdrawn: nobody left can carry it.",
+      "info",
+    );
+  }
 }
 
 /** Marks a player as disconnected (keeps everything) and pauses a running round. */

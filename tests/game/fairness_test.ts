@@ -18,7 +18,7 @@ import { addPlayer } from "../../src/game/players.ts";
 import { toSeed } from "../../src/game/random.ts";
 import { beginRound } from "../../src/game/round.ts";
 import type { GameState } from "../../src/game/types.ts";
-import { edit, player } from "./_util.ts";
+import { edit, player, texts } from "./_util.ts";
 
 /**
  * The rule of GAME.md, written out again independently of the engine: a
@@ -84,11 +84,20 @@ Deno.test("property: no order is ever placed that the team cannot carry (1,000 s
     const base = towns[seed % towns.length];
     for (let n = 1; n <= 12; n++) {
       for (const level of [0, 1, 2, 3] as Difficulty[]) {
-        // One copy per case; the round functions change it in place.
-        edit(base, (d) => {
-          d.players = d.players.slice(0, n);
-          d.difficulty = level;
-          d.rng = toSeed(seed * 7919 + n * 31 + level);
+        // A light copy per case (the round start, order placement and a
+        // join change only these parts); the functions change it in place.
+        {
+          const d: GameState = {
+            ...base,
+            players: base.players.slice(0, n).map((p) => ({
+              ...p,
+              stats: { ...p.stats },
+            })),
+            orders: [],
+            timeline: [],
+            difficulty: level,
+            rng: toSeed(seed * 7919 + n * 31 + level),
+          };
           assert.equal(beginRound(d, []), null);
           // Every ingredient stays buyable by someone after the deal.
           for (const bit of [1, 2, 4, 8, 16]) {
@@ -117,7 +126,7 @@ Deno.test("property: no order is ever placed that the team cannot carry (1,000 s
               );
             }
           }
-        });
+        }
       }
     }
   }
@@ -204,4 +213,33 @@ Deno.test("a team change between rounds deals allergies again; a friend joining 
   assert.equal(player(s, "late").waiting, false);
   assert.ok(s.players.every((p) => p.allergyMask !== 0));
   assert.equal(s.players.reduce((a, p) => a | p.allergyMask, 0), 31);
+});
+
+Deno.test("leavePlayer() mid-round withdraws the open orders nobody left can carry, with no strike", () => {
+  let s = createGame({ seed: 3, difficulty: 1 });
+  for (let i = 0; i < 5; i++) {
+    s = joinPlayer(s, { id: `p${i}`, name: `P${i}` }).state;
+  }
+  s = edit(startGame(s).state, (d) => {
+    // tomato / cheese / spice / mushroom / dough
+    [0b00010, 0b00100, 0b01000, 0b10000, 0b00001].forEach((m, i) =>
+      d.players[i].allergyMask = m
+    );
+    d.timeline = [];
+    trySpawnOrder(d, [], 0);
+    trySpawnOrder(d, [], 0);
+    d.orders[0].mask = 0b01111; // only the mushroom-allergic p3 may carry it
+    d.orders[1].mask = 0b00001;
+  });
+  const kept = s.orders[1].id;
+  assert.ok(oracle(allergiesOf(s), 0b01111));
+  const r = leavePlayer(s, "p3");
+  assert.deepEqual(r.state.orders.map((o) => o.id), [kept]);
+  assert.equal(r.state.strikes, 0);
+  assert.ok(
+    r.state.timeline.every((e) => e.kind !== "deadline" || e.orderId === kept),
+  );
+  assert.deepEqual(texts(r.events, "p0"), [
+    "An order was withdrawn: nobody left can carry it.",
+  ]);
 });
