@@ -320,44 +320,71 @@ function buildKitchens(draft: Draft, blocks: Block[]): KitchenPart {
   return { kitchens, stations, blocks: kitchenBlocks };
 }
 
+/** A 2-tile-deep strip along a block's top or bottom edge, facing a road. */
+interface Edge extends TileRect {
+  /** True when its doors are on the road above it. */
+  facesUp: boolean;
+}
+
 /**
- * Lots: along the top and bottom edge of every block without a kitchen, one
- * 3-tile store lot on each of 8 edges and 2-tile house slots elsewhere, every
- * lot with its own door on the road (two buildings facing each other across
- * a road never share a door tile); the middle of each block and unused
- * tiles are left for gardens.
+ * Lots: along the top and bottom edge of every block without a kitchen
+ * ({@link blockEdges}), one 3-tile store lot on each of 8 edges
+ * ({@link placeStoreLots}) and 2-tile house slots elsewhere
+ * ({@link placeHouseSlots}); every lot has its own door on the road.
  */
 function cutLots(
   draft: Draft,
   blocks: Block[],
   kitchenBlocks: Block[],
 ): LotPart {
-  const { holder } = draft;
-  const edges: TileRect[] = [];
-  const edgeFacesUp: boolean[] = [];
+  const edges = blockEdges(draft, blocks, kitchenBlocks);
+  const lotOf = doorAllocator(edges);
+  const { storeLots, storeX } = placeStoreLots(draft, edges, lotOf);
+  return { storeLots, ...placeHouseSlots(draft, edges, storeX, lotOf) };
+}
+
+/** The edges of the blocks without a kitchen; the middle of each such block becomes a garden. */
+function blockEdges(
+  draft: Draft,
+  blocks: Block[],
+  kitchenBlocks: Block[],
+): Edge[] {
+  const edges: Edge[] = [];
   for (const block of blocks) {
     if (kitchenBlocks.includes(block)) continue;
-    edges.push({ tx: block.tx, ty: block.ty, w: block.w, h: LOT_DEPTH_TILES });
-    edgeFacesUp.push(true);
+    const { tx, w } = block;
+    edges.push({ tx, ty: block.ty, w, h: LOT_DEPTH_TILES, facesUp: true });
     edges.push({
-      tx: block.tx,
+      tx,
       ty: block.ty + block.h - LOT_DEPTH_TILES,
-      w: block.w,
+      w,
       h: LOT_DEPTH_TILES,
+      facesUp: false,
     });
-    edgeFacesUp.push(false);
     for (
       let y = block.ty + LOT_DEPTH_TILES;
       y < block.ty + block.h - LOT_DEPTH_TILES;
       y++
     ) {
-      for (let x = block.tx; x < block.tx + block.w; x++) garden(draft, x, y);
+      for (let x = tx; x < tx + w; x++) garden(draft, x, y);
     }
   }
+  return edges;
+}
+
+/** Makes a lot of width `w` at column `x` of edge `e`, or null when no door tile is free. */
+type LotOf = (e: number, x: number, w: number) => Lot | null;
+
+/**
+ * A lot maker that gives every building its own door tile: two buildings
+ * facing each other across a road never share one (a player there could use
+ * only one). The door is the middle column if free, else another column.
+ */
+function doorAllocator(edges: readonly Edge[]): LotOf {
   const usedDoors = new Set<number>();
-  const lotOf = (e: number, x: number, w: number): Lot | null => {
+  return (e, x, w) => {
     const edge = edges[e];
-    const ty = edgeFacesUp[e] ? edge.ty - 1 : edge.ty + LOT_DEPTH_TILES;
+    const ty = edge.facesUp ? edge.ty - 1 : edge.ty + LOT_DEPTH_TILES;
     const mid = x + Math.floor((w - 1) / 2);
     const columns = [mid];
     for (let tx = x; tx < x + w; tx++) if (tx !== mid) columns.push(tx);
@@ -372,6 +399,15 @@ function cutLots(
     }
     return null;
   };
+}
+
+/** One store lot on each of 8 random edges, at a random column with a free door. */
+function placeStoreLots(
+  draft: Draft,
+  edges: readonly Edge[],
+  lotOf: LotOf,
+): { storeLots: Lot[]; storeX: Map<number, number> } {
+  const { holder } = draft;
   const storeEdges = shuffled(holder, edges.map((_, i) => i))
     .slice(0, STORE_COUNT)
     .sort((a, b) => a - b);
@@ -391,6 +427,16 @@ function cutLots(
       }
     }
   }
+  return { storeLots, storeX };
+}
+
+/** House slots along every edge around its store, with random gaps; gaps become spare tiles. */
+function placeHouseSlots(
+  draft: Draft,
+  edges: readonly Edge[],
+  storeX: ReadonlyMap<number, number>,
+  lotOf: LotOf,
+): { houseSlots: Lot[]; spare: TilePos[] } {
   const houseSlots: Lot[] = [];
   const spare: TilePos[] = [];
   edges.forEach((edge, e) => {
@@ -402,7 +448,7 @@ function cutLots(
       let x = from;
       while (x < to) {
         const lot =
-          x + HOUSE_WIDTH_TILES <= to && !chance(holder, LOT_GAP_CHANCE)
+          x + HOUSE_WIDTH_TILES <= to && !chance(draft.holder, LOT_GAP_CHANCE)
             ? lotOf(e, x, HOUSE_WIDTH_TILES)
             : null;
         if (lot) {
@@ -417,7 +463,7 @@ function cutLots(
       }
     }
   });
-  return { storeLots, houseSlots, spare };
+  return { houseSlots, spare };
 }
 
 /**
