@@ -1,0 +1,185 @@
+/**
+ * Per-address counters, kept before the registry sees a frame: open
+ * connections, joins per minute and failed joins ("wrong room"). One small
+ * interface ({@link AddressLimits}) so a later cross-instance bus can back
+ * the same counters with Redis; {@link MemoryAddressLimits} is this
+ * server's own.
+ *
+ * @module
+ */
+import type { Config } from "./config.ts";
+import { TokenBucket } from "./rate_limiter.ts";
+
+/** The settings the limits read: a subset of {@link Config}. */
+export type AddressLimitSettings = Pick<
+  Config,
+  | "maxConnectionsPerAddress"
+  | "joinBurstPerAddress"
+  | "joinRefillMs"
+  | "failedJoinBudget"
+  | "failedJoinRefillMs"
+  | "joinBlockMs"
+  | "joinSlowMs"
+>;
+
+/** Whether a join may go on, and if not why. */
+export type JoinVerdict =
+  | { ok: true }
+  | {
+    ok: false;
+    reason: "slowed" | "blocked" | "too many joins";
+    retryMs: number;
+  };
+
+/** What the HTTP and socket layers ask about one address. */
+export interface AddressLimits {
+  /** Counts a new connection; false (nothing counted) when the address has too many. */
+  openConnection(address: string): boolean;
+  /** Forgets one connection counted by {@link openConnection}. */
+  closeConnection(address: string): void;
+  /** Asks before a join from `address` reaches the registry. */
+  allowJoin(address: string, now: number): JoinVerdict;
+  /**
+   * Counts a failed join ("wrong room").
+   * @returns true when this failure used up the budget (the address is now refused).
+   */
+  failedJoin(address: string, now: number): boolean;
+  /** Drops idle state older than the windows, so memory stays bounded. */
+  sweep(now: number): void;
+  /** Addresses holding any state (for tests and metrics). */
+  readonly size: number;
+}
+
+interface AddressState {
+  connections: number;
+  joins: TokenBucket;
+  failures: TokenBucket;
+  lastJoinAt: number;
+  blockedUntil: number;
+  touchedAt: number;
+}
+
+/**
+ * In-memory {@link AddressLimits}. Time is an input.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MemoryAddressLimits } from "./address_limits.ts";
+ * import { DEFAULTS } from "./config.ts";
+ * const limits = new MemoryAddressLimits({ ...DEFAULTS, failedJoinBudget: 2 });
+ * assert.equal(limits.failedJoin("10.0.0.9", 0), false);
+ * assert.equal(limits.failedJoin("10.0.0.9", 0), false);
+ * assert.equal(limits.failedJoin("10.0.0.9", 0), true); // over: refused
+ * assert.equal(limits.allowJoin("10.0.0.9", 1).ok, false);
+ * assert.equal(limits.allowJoin("10.0.0.8", 1).ok, true);
+ * ```
+ */
+export class MemoryAddressLimits implements AddressLimits {
+  readonly #settings: AddressLimitSettings;
+  readonly #states = new Map<string, AddressState>();
+
+  /** @param settings The per-address limits. */
+  constructor(settings: AddressLimitSettings) {
+    this.#settings = { ...settings };
+  }
+
+  get size(): number {
+    return this.#states.size;
+  }
+
+  openConnection(address: string): boolean {
+    const state = this.#state(address, undefined);
+    if (state.connections >= this.#settings.maxConnectionsPerAddress) {
+      return false;
+    }
+    state.connections++;
+    return true;
+  }
+
+  closeConnection(address: string): void {
+    const state = this.#states.get(address);
+    if (state && state.connections > 0) state.connections--;
+  }
+
+  allowJoin(address: string, now: number): JoinVerdict {
+    const s = this.#settings;
+    const state = this.#state(address, now);
+    if (now < state.blockedUntil) {
+      return {
+        ok: false,
+        reason: "blocked",
+        retryMs: state.blockedUntil - now,
+      };
+    }
+    // Half the failed-join budget used: joins must be spaced out.
+    const failuresLeft = state.failures.available(now);
+    if (
+      failuresLeft <= s.failedJoinBudget / 2 &&
+      now - state.lastJoinAt < s.joinSlowMs
+    ) {
+      return {
+        ok: false,
+        reason: "slowed",
+        retryMs: s.joinSlowMs - (now - state.lastJoinAt),
+      };
+    }
+    if (!state.joins.take(now)) {
+      return { ok: false, reason: "too many joins", retryMs: s.joinRefillMs };
+    }
+    state.lastJoinAt = now;
+    return { ok: true };
+  }
+
+  failedJoin(address: string, now: number): boolean {
+    const state = this.#state(address, now);
+    if (state.failures.take(now)) return false;
+    const wasBlocked = now < state.blockedUntil;
+    state.blockedUntil = now + this.#settings.joinBlockMs;
+    return !wasBlocked;
+  }
+
+  sweep(now: number): void {
+    const s = this.#settings;
+    const idleMs = Math.max(
+      s.joinBlockMs,
+      s.failedJoinRefillMs * s.failedJoinBudget,
+      s.joinRefillMs * s.joinBurstPerAddress,
+    );
+    for (const [address, state] of this.#states) {
+      if (
+        state.connections === 0 && now >= state.blockedUntil &&
+        now - state.touchedAt >= idleMs
+      ) {
+        this.#states.delete(address);
+      }
+    }
+  }
+
+  #state(address: string, now: number | undefined): AddressState {
+    let state = this.#states.get(address);
+    const time = now ?? state?.touchedAt ?? 0;
+    if (!state) {
+      const s = this.#settings;
+      state = {
+        connections: 0,
+        joins: new TokenBucket(
+          1000 / s.joinRefillMs,
+          s.joinBurstPerAddress,
+          time,
+        ),
+        failures: new TokenBucket(
+          1000 / s.failedJoinRefillMs,
+          s.failedJoinBudget,
+          time,
+        ),
+        lastJoinAt: -Infinity,
+        blockedUntil: -Infinity,
+        touchedAt: time,
+      };
+      this.#states.set(address, state);
+    }
+    if (now !== undefined) state.touchedAt = now;
+    return state;
+  }
+}
