@@ -1,0 +1,60 @@
+/**
+ * The process survives running out of file descriptors: a child server
+ * under `ulimit -n 256` is flooded with idle TCP connections from one
+ * address past its limit, then the flood closes, and it serves again.
+ */
+import assert from "node:assert/strict";
+import { spawnChildServer } from "./_child_server.ts";
+import { WsClient } from "../_helpers/ws_client.ts";
+
+/** Retries `fn` until it succeeds or `ms` pass (the server is relistening). */
+async function eventually<T>(fn: () => Promise<T>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+Deno.test("server.ts under ulimit -n 256 survives a flood of 400 idle connections and serves again", async () => {
+  const server = await spawnChildServer({}, 256);
+  const flood: Deno.TcpConn[] = [];
+  let refused = 0;
+  try {
+    for (let i = 0; i < 400; i++) {
+      try {
+        flood.push(
+          await Deno.connect({ hostname: "127.0.0.1", port: server.port }),
+        );
+      } catch {
+        refused++; // The listener closed: the descriptors ran out.
+      }
+    }
+    assert.ok(flood.length > 200, `only ${flood.length} connections opened`);
+  } finally {
+    for (const conn of flood) conn.close();
+  }
+  // Once the flood is gone the server answers again, rooms and all.
+  const health = await eventually(async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    return await response.json();
+  }, 20_000);
+  assert.equal(health.ok, true);
+  const host = await eventually(() => WsClient.connect(server.url), 20_000);
+  try {
+    host.send({ action: "createRoom" });
+    const confirm = await host.nextOfType("confirmRoom", 10_000);
+    assert.match(String(confirm.room), /^[A-Z]{4}$/);
+  } finally {
+    await host.close();
+  }
+  const { stdout, stderr } = await server.stop();
+  assert.doesNotMatch(stderr, /Uncaught/);
+  assert.match(stdout, /listener failed|listening again/);
+  assert.match(stdout, /Open-file limit 256/);
+  console.log(`flood: ${flood.length} connections opened, ${refused} refused`);
+});
