@@ -24,17 +24,17 @@ export interface ChildServer {
  * Spawns `deno run --allow-all server.ts` on a free port.
  *
  * @param env Extra environment variables.
- * @param openFiles When set, `ulimit -n` for the child.
+ * @param ulimit When set, `ulimit` arguments for the child (e.g. `-n 256`).
  */
 export async function spawnChildServer(
   env: Record<string, string> = {},
-  openFiles?: number,
+  ulimit?: string,
 ): Promise<ChildServer> {
   const deno = Deno.execPath();
   const serverArgs = ["run", "--allow-all", "server.ts"];
-  const [program, args] = openFiles === undefined ? [deno, serverArgs] : [
+  const [program, args] = ulimit === undefined ? [deno, serverArgs] : [
     "bash",
-    ["-c", `ulimit -n ${openFiles} && exec "$0" "$@"`, deno, ...serverArgs],
+    ["-c", `ulimit ${ulimit} && exec "$0" "$@"`, deno, ...serverArgs],
   ];
   const child = new Deno.Command(program, {
     args,

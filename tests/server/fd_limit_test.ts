@@ -21,7 +21,7 @@ async function eventually<T>(fn: () => Promise<T>, ms: number): Promise<T> {
 }
 
 Deno.test("server.ts under ulimit -n 256 survives a flood of 400 idle connections and serves again", async () => {
-  const server = await spawnChildServer({}, 256);
+  const server = await spawnChildServer({}, "-n 256");
   const flood: Deno.TcpConn[] = [];
   let refused = 0;
   try {
@@ -57,4 +57,21 @@ Deno.test("server.ts under ulimit -n 256 survives a flood of 400 idle connection
   assert.match(stdout, /listener failed|listening again/);
   assert.match(stdout, /Open-file limit 256/);
   console.log(`flood: ${flood.length} connections opened, ${refused} refused`);
+});
+
+Deno.test("server.ts runs at the hard open-file limit when started with a low soft one", async () => {
+  // Deno itself raises the soft limit to the hard one at start; prlimit is
+  // the server's fallback where that did not happen.
+  const server = await spawnChildServer({}, "-S -n 256");
+  const { stdout } = await server.stop();
+  const hard = Number(
+    new TextDecoder().decode(
+      (await new Deno.Command("bash", { args: ["-c", "ulimit -H -n"] })
+        .output()).stdout,
+    ).trim(),
+  );
+  const limit = Number(stdout.match(/Open-file limit (\d+)/)?.[1]);
+  if (Number.isFinite(hard)) assert.equal(limit, hard);
+  assert.ok(limit > 256, stdout);
+  assert.match(stdout, /at most \d+ connections/);
 });
