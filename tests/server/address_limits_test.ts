@@ -141,6 +141,11 @@ Deno.test("server refuses joins with rate limited once one address used its fail
       events.find((e) => e.event === "address refused")?.address,
       "127.0.0.1",
     );
+    // Every event names the client address, registry events included.
+    for (const name of ["connection opened", "room created", "error"]) {
+      const event = events.find((e) => e.event === name);
+      assert.equal(event?.address, "127.0.0.1", name);
+    }
     const metrics = await (await fetch(`${logged.localUrl}/metrics`)).text();
     assert.match(metrics, /pizza_errors_total\{code="rate limited"\} 2/);
   } finally {

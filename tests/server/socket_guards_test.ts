@@ -7,7 +7,9 @@ import assert from "node:assert/strict";
 import { startTestServer } from "../_helpers/test_server.ts";
 import { WsClient } from "../_helpers/ws_client.ts";
 import { GOOD_KEY, rawUpgrade, textFrame } from "./_raw_ws.ts";
-import type { PizzaServer } from "../../src/server/app_server.ts";
+import { type PizzaServer, startServer } from "../../src/server/app_server.ts";
+import { loadConfig } from "../../src/server/config.ts";
+import type { LogEvent } from "../../src/server/event_log.ts";
 
 /** The close event, or a failure if the socket is still open after `ms`. */
 async function closedWithin(client: WsClient, ms = 10_000) {
@@ -133,6 +135,43 @@ Deno.test("server drops a player that stops reading at once: seat disconnected, 
     assert.equal(server.registry.stats().players, 1);
     assert.equal(server.registry.stats().connections, 1);
     console.log(`slow reader dropped after ${sent} relays of 60 kB`);
+  } finally {
+    conn.close();
+    await host.close();
+    await server.close();
+  }
+});
+
+Deno.test("server drops readers once all queued bytes together pass MAX_QUEUED_BYTES_TOTAL", async () => {
+  const events: LogEvent[] = [];
+  const server = await startServer(
+    loadConfig(() => undefined, {
+      port: 0,
+      hostname: "127.0.0.1",
+      staticDir: "/nonexistent-static",
+      maxBufferedBytes: 64 * 1024 * 1024,
+      maxQueuedBytesTotal: 1024 * 1024,
+      maxMessagesPerSecond: 100_000,
+      messageBurst: 100_000,
+    }),
+    { log: (event) => events.push(event) },
+  );
+  const { host, room } = await openHost(server);
+  const conn = await joinSlowReader(server, room);
+  try {
+    await host.nextOfType("playerJoined");
+    const data = { blob: "y".repeat(60_000) };
+    const left = host.nextOfType("playerLeft", 30_000);
+    let done = false;
+    left.then(() => done = true, () => done = true);
+    for (let sent = 0; !done && sent < 2_000; sent++) {
+      host.send({ action: "relay", clientUsername: "Slow", data });
+      if (sent % 20 === 19) await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.equal((await left).reason, "disconnected");
+    const dropped = events.find((e) => e.event === "slow reader dropped");
+    assert.match(String(dropped?.detail), /on the server/);
+    assert.equal(dropped?.address, "127.0.0.1");
   } finally {
     conn.close();
     await host.close();
