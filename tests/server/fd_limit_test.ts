@@ -22,6 +22,10 @@ async function eventually<T>(fn: () => Promise<T>, ms: number): Promise<T> {
 
 Deno.test("server.ts under ulimit -n 256 survives a flood of 400 idle connections and serves again", async () => {
   const server = await spawnChildServer({}, "-n 256");
+  // A game in progress before the flood.
+  const before = await WsClient.connect(server.url);
+  before.send({ action: "createRoom" });
+  const room = String((await before.nextOfType("confirmRoom")).room);
   const flood: Deno.TcpConn[] = [];
   let refused = 0;
   try {
@@ -39,11 +43,18 @@ Deno.test("server.ts under ulimit -n 256 survives a flood of 400 idle connection
     for (const conn of flood) conn.close();
   }
   // Once the flood is gone the server answers again, rooms and all.
+  const floodClosedAt = Date.now();
   const health = await eventually(async () => {
     const response = await fetch(`${server.url}/healthz`);
     return await response.json();
   }, 20_000);
   assert.equal(health.ok, true);
+  // The game from before is still there, its host still connected.
+  assert.equal(health.rooms, 1, room);
+  before.send({ action: "ping", id: 7 });
+  assert.equal((await before.nextOfType("pong", 10_000)).id, 7);
+  await before.close();
+  const recoveredMs = Date.now() - floodClosedAt;
   const host = await eventually(() => WsClient.connect(server.url), 20_000);
   try {
     host.send({ action: "createRoom" });
@@ -56,7 +67,10 @@ Deno.test("server.ts under ulimit -n 256 survives a flood of 400 idle connection
   assert.doesNotMatch(stderr, /Uncaught/);
   assert.match(stdout, /listener failed|listening again/);
   assert.match(stdout, /Open-file limit 256/);
-  console.log(`flood: ${flood.length} connections opened, ${refused} refused`);
+  console.log(
+    `flood: ${flood.length} connections opened, ${refused} refused; ` +
+      `serving again ${recoveredMs} ms after the flood closed`,
+  );
 });
 
 Deno.test("server.ts runs at the hard open-file limit when started with a low soft one", async () => {
