@@ -98,7 +98,7 @@ export class MemoryAddressLimits implements AddressLimits {
   }
 
   closeConnection(address: string): void {
-    const state = this.#states.get(address);
+    const state = this.#states.get(addressKey(address));
     if (state && state.connections > 0) state.connections--;
   }
 
@@ -113,7 +113,7 @@ export class MemoryAddressLimits implements AddressLimits {
       };
     }
     // Half the failed-join budget used: joins must be spaced out.
-    const failuresLeft = state.failures.available(now);
+    const failuresLeft = Math.floor(state.failures.available(now));
     if (
       failuresLeft <= s.failedJoinBudget / 2 &&
       now - state.lastJoinAt < s.joinSlowMs
@@ -156,7 +156,8 @@ export class MemoryAddressLimits implements AddressLimits {
     }
   }
 
-  #state(address: string, now: number | undefined): AddressState {
+  #state(client: string, now: number | undefined): AddressState {
+    const address = addressKey(client);
     let state = this.#states.get(address);
     const time = now ?? state?.touchedAt ?? 0;
     if (!state) {
@@ -182,4 +183,37 @@ export class MemoryAddressLimits implements AddressLimits {
     if (now !== undefined) state.touchedAt = now;
     return state;
   }
+}
+
+/**
+ * The key limits are counted under: an IPv4 address as it is, an IPv6
+ * address by its /64 prefix (one home or phone gets a whole /64, so a
+ * single client could otherwise rotate through billions of addresses).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { addressKey } from "./address_limits.ts";
+ * assert.equal(addressKey("192.0.2.1"), "192.0.2.1");
+ * assert.equal(addressKey("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+ * assert.equal(addressKey("2001:db8::1"), "2001:db8:0:0::/64");
+ * assert.equal(addressKey("::ffff:192.0.2.1"), "192.0.2.1");
+ * ```
+ */
+export function addressKey(address: string): string {
+  if (!address.includes(":")) return address;
+  const lower = address.toLowerCase();
+  const mapped = lower.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/);
+  if (mapped) return mapped[1];
+  const [head, tail] = lower.split("::", 2);
+  const left = head ? head.split(":") : [];
+  const right = tail === undefined ? [] : tail ? tail.split(":") : [];
+  const groups = tail === undefined ? left : [
+    ...left,
+    ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"),
+    ...right,
+  ];
+  const prefix = groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, ""));
+  while (prefix.length < 4) prefix.push("0");
+  return `${prefix.join(":")}::/64`;
 }

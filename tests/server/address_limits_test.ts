@@ -259,3 +259,39 @@ Deno.test("server refuses a WebSocket beyond MAX_CONNECTIONS_PER_ADDRESS with 42
     await server.close();
   }
 });
+
+Deno.test("MemoryAddressLimits counts a whole IPv6 /64 as one address", () => {
+  const limits = new MemoryAddressLimits({ ...DEFAULTS, failedJoinBudget: 3 });
+  for (let i = 0; i < 4; i++) {
+    limits.failedJoin(`2001:db8:5:6::${(i + 1).toString(16)}`, 0);
+  }
+  assert.equal(limits.allowJoin("2001:db8:5:6:ffff::9", 1).ok, false);
+  assert.equal(limits.allowJoin("2001:db8:5:7::1", 1).ok, true);
+});
+
+Deno.test("MemoryAddressLimits slows joins once half the failed-join budget is used, then refuses", () => {
+  const settings = { ...DEFAULTS, failedJoinBudget: 4, joinSlowMs: 2_000 };
+  const limits = new MemoryAddressLimits(settings);
+  const address = "198.51.100.20";
+  assert.equal(limits.allowJoin(address, 0).ok, true);
+  limits.failedJoin(address, 0);
+  assert.equal(limits.allowJoin(address, 10).ok, true);
+  limits.failedJoin(address, 10);
+  // Half used: the next join must wait for joinSlowMs.
+  const slowed = limits.allowJoin(address, 20);
+  assert.deepEqual(slowed, { ok: false, reason: "slowed", retryMs: 1_990 });
+  assert.equal(limits.allowJoin(address, 2_010).ok, true);
+  limits.failedJoin(address, 2_010);
+  assert.equal(limits.allowJoin(address, 4_010).ok, true);
+  limits.failedJoin(address, 4_010);
+  assert.equal(limits.allowJoin(address, 6_010).ok, true);
+  // The fifth failure is over the budget: refused for joinBlockMs.
+  assert.equal(limits.failedJoin(address, 6_010), true);
+  const blocked = limits.allowJoin(address, 8_010);
+  assert.equal(blocked.ok, false);
+  assert.equal(!blocked.ok && blocked.reason, "blocked");
+  assert.equal(
+    limits.allowJoin(address, 6_010 + settings.joinBlockMs).ok,
+    true,
+  );
+});
