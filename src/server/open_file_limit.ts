@@ -36,14 +36,48 @@ export function parseLimits(text: string): OpenFileLimit | undefined {
   return Number.isNaN(soft) || Number.isNaN(hard) ? undefined : { soft, hard };
 }
 
-/** The limit now, or undefined where it cannot be read (no permission, not Linux). */
-export function readOpenFileLimit(): OpenFileLimit | undefined {
+/**
+ * The limit now, or undefined where it cannot be read. `/proc/self` needs
+ * `--allow-all` in Deno, so with narrower permissions `prlimit` reads it.
+ */
+export async function readOpenFileLimit(): Promise<OpenFileLimit | undefined> {
   const path = "/proc/self/limits";
-  if (Deno.permissions.querySync({ name: "read", path }).state !== "granted") {
-    return undefined;
+  if (Deno.permissions.querySync({ name: "read", path }).state === "granted") {
+    try {
+      return parseLimits(Deno.readTextFileSync(path));
+    } catch {
+      // Fall through to prlimit.
+    }
   }
+  const output = await runPrlimit([
+    "--nofile",
+    "--raw",
+    "--noheadings",
+    "--output=SOFT,HARD",
+  ]);
+  if (!output?.success) return undefined;
+  const [soft, hard] = output.text.trim().split(/\s+/).map((s) =>
+    s === "unlimited" ? Infinity : Number(s)
+  );
+  return Number.isNaN(soft) || Number.isNaN(hard) || hard === undefined
+    ? undefined
+    : { soft, hard };
+}
+
+/** Runs prlimit on this process when allowed; undefined when not allowed or absent. */
+async function runPrlimit(
+  args: string[],
+): Promise<{ success: boolean; text: string } | undefined> {
+  const run = Deno.permissions.querySync({ name: "run", command: "prlimit" });
+  if (run.state !== "granted") return undefined;
   try {
-    return parseLimits(Deno.readTextFileSync(path));
+    const { success, stdout, stderr } = await new Deno.Command("prlimit", {
+      args: [`--pid=${Deno.pid}`, ...args],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+    return { success, text: success ? decode(stdout) : decode(stderr).trim() };
   } catch {
     return undefined;
   }
@@ -61,30 +95,20 @@ export interface RaiseResult {
 
 /** Raises the soft open-file limit to the hard one where allowed. */
 export async function raiseOpenFileLimit(): Promise<RaiseResult> {
-  const before = readOpenFileLimit();
-  if (before && before.soft >= before.hard) {
+  const before = await readOpenFileLimit();
+  if (!before) {
+    return { note: "cannot read it (allow --allow-run=prlimit)" };
+  }
+  if (before.soft >= before.hard || !Number.isFinite(before.hard)) {
     return { before, after: before, note: "already at the hard limit" };
   }
-  const run = Deno.permissions.querySync({ name: "run", command: "prlimit" });
-  if (run.state !== "granted") {
-    return { before, after: before, note: "no --allow-run=prlimit" };
-  }
-  const target = before && Number.isFinite(before.hard)
-    ? String(before.hard)
-    : "unlimited";
-  try {
-    const { success, stderr } = await new Deno.Command("prlimit", {
-      args: [`--pid=${Deno.pid}`, `--nofile=${target}:${target}`],
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    const after = readOpenFileLimit();
-    return success
-      ? { before, after }
-      : { before, after, note: new TextDecoder().decode(stderr).trim() };
-  } catch (error) {
-    return { before, after: before, note: String(error) };
-  }
+  const hard = String(before.hard);
+  const result = await runPrlimit([`--nofile=${hard}:${hard}`]);
+  const after = await readOpenFileLimit() ?? before;
+  if (!result) return { before, after, note: "no --allow-run=prlimit" };
+  return result.success
+    ? { before, after }
+    : { before, after, note: result.text };
 }
 
 /**
