@@ -8,16 +8,36 @@ import { startServer } from "./src/server/app_server.ts";
 import { loadConfig } from "./src/server/config.ts";
 import { lanAddresses } from "./src/server/lan_addresses.ts";
 import { EventLog } from "./src/server/event_log.ts";
+import {
+  connectionBudget,
+  raiseOpenFileLimit,
+} from "./src/server/open_file_limit.ts";
 
 const config = loadConfig((name) => Deno.env.get(name));
 const scheme = config.tlsCertFile ? "https" : "http";
 const eventLog = new EventLog((text) => console.log(text));
+const files = await raiseOpenFileLimit();
+const maxConnections = connectionBudget(config.maxConnections, files.after);
 const server = await startServer(config, {
   log: (event) => eventLog.add(event),
+  maxConnections,
   lanOrigins: (port) =>
     lanAddresses().map((address) => `${scheme}://${address}:${port}`),
 });
 console.log(`Pizza Peers is running.`);
+console.log(
+  files.after
+    ? `  Open-file limit ${files.after.soft}` +
+      (files.before && files.before.soft !== files.after.soft
+        ? ` (raised from ${files.before.soft})`
+        : files.note
+        ? ` (not raised: ${files.note})`
+        : "") +
+      `; at most ${maxConnections} connections.`
+    : `  Open-file limit unknown (${
+      files.note ?? "unreadable"
+    }); at most ${maxConnections} connections.`,
+);
 console.log(`  On this computer: ${scheme}://localhost:${server.port}/`);
 for (const address of lanAddresses()) {
   console.log(

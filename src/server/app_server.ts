@@ -5,13 +5,25 @@
  * @module
  */
 import type { Config } from "./config.ts";
-import { createHandler } from "./http_handler.ts";
+import { createHandler, type HttpEvent } from "./http_handler.ts";
 import { type RegistryEvent, RoomRegistry } from "./room_registry.ts";
+import type { LogEvent } from "./event_log.ts";
+import { LogLimiter, type LogLimits } from "./log_limiter.ts";
+import { MemoryAddressLimits } from "./address_limits.ts";
+import { serveResilient } from "./resilient_listener.ts";
 
 /** Options for {@link startServer}. */
 export interface StartOptions {
-  /** Receives one event per room or connection change. @default ignore */
-  log?: (event: RegistryEvent) => void;
+  /**
+   * Receives one event per room or connection change, each with the
+   * client address, at a bounded rate ("N similar suppressed").
+   * @default ignore
+   */
+  log?: (event: LogEvent) => void;
+  /** How many log lines pass. @default 20 of a kind, 500 in all, per 10 s */
+  logLimits?: LogLimits;
+  /** Connections at once when below `config.maxConnections` (e.g. from the open-file limit). */
+  maxConnections?: number;
   /** Called once listening, with the port actually bound. */
   onListen?: (address: { hostname: string; port: number }) => void;
   /** Origins phones on the LAN can open. @default [] */
@@ -41,15 +53,40 @@ export async function startServer(
   config: Config,
   options: StartOptions = {},
 ): Promise<PizzaServer> {
-  const { log, onListen, lanOrigins = () => [] } = options;
-  const registry = new RoomRegistry({ limits: config, log });
+  const { onListen, lanOrigins = () => [] } = options;
+  const limiter = new LogLimiter<LogEvent>(
+    options.log ?? (() => {}),
+    Date.now,
+    { perKind: 20, total: 500, ...options.logLimits },
+  );
+  /** Connection id → client address, so every registry event names it. */
+  const addresses = new Map<string, string>();
+  const registryLog = (event: RegistryEvent) => {
+    if (event.conn === undefined) return limiter.add(event);
+    if (event.event === "connection opened" && event.detail !== undefined) {
+      addresses.set(event.conn, event.detail);
+      return limiter.add({
+        ...event,
+        detail: undefined,
+        address: event.detail,
+      });
+    }
+    limiter.add({ ...event, address: addresses.get(event.conn) });
+    if (event.event === "connection closed") addresses.delete(event.conn);
+  };
+  const httpLog = (event: HttpEvent) => limiter.add(event);
+  const registry = new RoomRegistry({ limits: config, log: registryLog });
   const staticRoot = await resolveStaticRoot(config.staticDir);
+  const addressLimits = new MemoryAddressLimits(config);
   let boundPort = config.port;
   const handler = createHandler({
     config,
     registry,
     staticRoot,
     lanOrigins: () => lanOrigins(boundPort),
+    limits: addressLimits,
+    log: httpLog,
+    maxConnections: options.maxConnections,
   });
   const tls = config.tlsCertFile
     ? {
@@ -57,21 +94,26 @@ export async function startServer(
       key: await readSetting("TLS_KEY", config.tlsKeyFile),
     }
     : {};
-  const { promise: listening, resolve } = Promise.withResolvers<number>();
-  const server = Deno.serve({
+  const server = await serveResilient({
     port: config.port,
     hostname: config.hostname,
     ...tls,
-    onListen: (address) => {
-      resolve(address.port);
-      onListen?.(address);
-    },
+    onFailure: (error, restarts) =>
+      limiter.add({
+        event: "listener failed",
+        detail: `${error instanceof Error ? error.message : error}` +
+          (restarts > 0 ? ` (after ${restarts} restarts)` : ""),
+      }),
+    onRestart: (restarts) =>
+      limiter.add({ event: "listening again", detail: `restart ${restarts}` }),
   }, handler);
-  boundPort = await listening;
-  const sweepTimer = setInterval(
-    () => registry.sweep(),
-    config.sweepIntervalMs,
-  );
+  boundPort = server.port;
+  onListen?.({ hostname: config.hostname, port: boundPort });
+  const sweepTimer = setInterval(() => {
+    registry.sweep();
+    addressLimits.sweep(Date.now());
+    limiter.tick();
+  }, config.sweepIntervalMs);
   let closing: Promise<void> | undefined;
 
   return {
@@ -83,6 +125,7 @@ export async function startServer(
         clearInterval(sweepTimer);
         registry.shutdown();
         await server.shutdown();
+        limiter.flush();
       })();
       return closing;
     },
