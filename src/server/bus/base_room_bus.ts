@@ -166,15 +166,19 @@ export abstract class BaseRoomBus implements RoomBus {
 
   async start(onEnvelope: EnvelopeHandler): Promise<void> {
     this.#handler = onEnvelope;
-    await this.#store.connect(
-      this.channelOf(this.instanceId),
-      (text) => this.#arrive(text),
-    );
-    await this.#guard(() =>
-      this.#store.setAlive(this.instanceId, this.codeTtlMs)
-    );
+    try {
+      await this.#store.connect(
+        this.channelOf(this.instanceId),
+        (text) => this.#arrive(text),
+      );
+      await this.#store.setAlive(this.instanceId, this.codeTtlMs);
+      this.markUp();
+    } catch (error) {
+      // Unreachable at boot: serve what needs no store, and come up when it
+      // does (the store reconnects by itself; see `recovered()`).
+      this.markDown(error);
+    }
     this.#started = true;
-    this.markUp();
     if (this.#keepAliveMs > 0 && !this.#closed) {
       this.#timer = setInterval(() => {
         this.refresh().catch(() => {
@@ -315,6 +319,18 @@ export abstract class BaseRoomBus implements RoomBus {
     if (this.#health.up || this.#closed) return;
     this.#health = { ...this.#health, up: true, since: this.now() };
     this.#notify();
+  }
+
+  /**
+   * The store is reachable again: up, then liveness, codes and records are
+   * written again (a restarted store may have lost them all).
+   */
+  protected recovered(): void {
+    if (this.#closed) return;
+    this.markUp();
+    this.refresh().catch(() => {
+      // Marked down by the guard; the keep-alive tries again.
+    });
   }
 
   /** Records that the store is unreachable, and why. */

@@ -144,7 +144,7 @@ export class MemoryRoomBus extends BaseRoomBus {
     super(new MemoryStore(hub), options);
     const unwatch = hub.watch((reachable) => {
       if (this.closed) return unwatch();
-      if (reachable) this.markUp();
+      if (reachable) this.recovered();
       else this.markDown(new Error("in-memory bus hub is unreachable"));
     });
   }
@@ -164,9 +164,8 @@ class MemoryStore implements BusStore {
   }
 
   connect(channel: string, onText: (text: string) => void): Promise<void> {
-    this.#hub.check();
     this.#unsubscribe = this.#hub.subscribe(channel, onText);
-    return Promise.resolve();
+    return this.#run(() => {});
   }
 
   claim(code: string, owner: string, ttlMs: number): Promise<string> {

@@ -101,22 +101,12 @@ export class RedisRoomBus extends BaseRoomBus {
     const hooks: HealthHooks = { up() {}, down() {} };
     super(new RedisStore(options, keyPrefix, hooks), options);
     this.#prefix = keyPrefix;
-    hooks.up = () => this.#reachable();
+    hooks.up = () => this.recovered();
     hooks.down = (error) => this.markDown(error);
   }
 
   protected channelOf(instanceId: string): string {
     return `${this.#prefix}inst:${instanceId}`;
-  }
-
-  /** Both connections are ready again: up, and re-claim what we own. */
-  #reachable(): void {
-    if (this.closed) return;
-    this.markUp();
-    // After a Redis restart the directory is empty: claim our codes again.
-    this.refresh().catch(() => {
-      // Marked down by the guard; the keep-alive tries again.
-    });
   }
 }
 
@@ -178,8 +168,14 @@ class RedisStore implements BusStore {
     this.#subscriber.on("message", (from: string, text: string) => {
       if (from === channel) onText(text);
     });
-    await Promise.all([this.#commands.connect(), this.#subscriber.connect()]);
-    await this.#subscriber.subscribe(channel);
+    // Queued until the subscriber connects (now or after Redis comes back),
+    // then renewed by ioredis after every reconnect.
+    const subscribed = this.#subscriber.subscribe(channel);
+    subscribed.catch(() => {
+      // Reported through the connection's events.
+    });
+    await this.#commands.connect();
+    await subscribed;
   }
 
   async claim(code: string, owner: string, ttlMs: number): Promise<string> {

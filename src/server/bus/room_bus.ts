@@ -126,7 +126,8 @@ export interface RoomBus {
 
   /**
    * Connects, subscribes to this instance's channel, marks the instance alive
-   * and starts the keep-alive timer.
+   * and starts the keep-alive timer. An unreachable store does not make it
+   * fail: the bus reports down and comes up by itself when the store does.
    * @param onEnvelope Called for each checked envelope sent to this instance.
    */
   start(onEnvelope: EnvelopeHandler): Promise<void>;

@@ -76,6 +76,26 @@ Deno.test("MemoryRoomBus reports an outage, refuses claims, and recovers", async
   }
 });
 
+Deno.test("MemoryRoomBus started while its hub is unreachable comes up with it and marks itself alive", async () => {
+  const hub = new MemoryBusHub();
+  hub.setReachable(false);
+  const bus = new MemoryRoomBus({ hub, instanceId: "late", keepAliveMs: 0 });
+  const other = new MemoryRoomBus({ hub, instanceId: "o", keepAliveMs: 0 });
+  try {
+    await bus.start(() => {});
+    assert.equal(bus.health().up, false);
+    await assert.rejects(bus.claimCode("LATE"), BusDownError);
+    hub.setReachable(true);
+    assert.equal(bus.health().up, true);
+    await other.start(() => {});
+    assert.equal(await other.instanceAlive("late"), true);
+    assert.ok(Number.isFinite(await bus.measureRoundTrip()));
+  } finally {
+    await bus.close();
+    await other.close();
+  }
+});
+
 Deno.test("MemoryRoomBus refuses a keepAliveMs not below codeTtlMs", () => {
   assert.throws(
     () => new MemoryRoomBus({ codeTtlMs: 1_000, keepAliveMs: 1_000 }),

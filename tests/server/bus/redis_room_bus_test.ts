@@ -131,6 +131,35 @@ Deno.test({
 
 Deno.test({
   name:
+    "RedisRoomBus started while Redis is unreachable reports down, then comes up and subscribes when it starts",
+  ignore: noRedis,
+  async fn() {
+    const redis = await startTestRedis();
+    await redis.stop();
+    const bus = new RedisRoomBus({
+      url: redis.url,
+      instanceId: "late",
+      keepAliveMs: 0,
+      maxReconnectDelayMs: 100,
+    });
+    try {
+      await bus.start(() => {});
+      assert.equal(bus.health().up, false);
+      await assert.rejects(bus.claimCode("LATE"), BusDownError);
+      await redis.start();
+      await healthBecomes(bus, true);
+      assert.deepEqual(await bus.claimCode("LATE"), { claimed: true });
+      assert.equal(await bus.instanceAlive("late"), true);
+      assert.ok(Number.isFinite(await bus.measureRoundTrip()));
+    } finally {
+      await bus.close();
+      await redis.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
     "RedisRoomBus codes and liveness of an instance that dies expire; its room record stays for the grace period",
   ignore: noRedis,
   async fn() {
