@@ -11,6 +11,18 @@ const REDIS_SERVER_BIN = Deno.env.get("REDIS_SERVER") ?? "redis-server";
 /** How long a start may take before the test fails, in ms. */
 const START_TIMEOUT_MS = 20_000;
 
+/** Servers running now: killed when the process exits, whatever happened. */
+const running = new Set<Deno.ChildProcess>();
+globalThis.addEventListener("unload", () => {
+  for (const child of running) {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
 /** A running (or stopped) test Redis. */
 export interface TestRedis {
   /** The port it listens on, kept across restarts. */
@@ -117,8 +129,10 @@ export async function startTestRedis(port = freePort()): Promise<TestRedis> {
     });
     const process = command.spawn();
     child = process;
+    running.add(process);
     stderrText = new Response(process.stderr).text();
     const status = process.status;
+    status.then(() => running.delete(process));
     exited = status;
     let dead = false;
     status.then(() => dead = true);
