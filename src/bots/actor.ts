@@ -21,7 +21,7 @@
  */
 
 import { contextActions, type Target, targetOf } from "../game/actions.ts";
-import { tileCenterPx, tileIndex } from "../game/tiles.ts";
+import { tileCenterPx, tileIndex, tileOfPx } from "../game/tiles.ts";
 import type { GameState, Player, PlayerCommand } from "../game/types.ts";
 import {
   distanceField,
@@ -41,6 +41,8 @@ export const ROUTE_TILES = 10;
 export const STUCK_MS = 1_500;
 /** How long a stuck bot ranks below every other player, ms. */
 export const DEMOTE_MS = 2_500;
+/** How long a bot that stepped aside keeps ranking below bots on the move, ms. */
+export const GIVE_WAY_MS = 1_000;
 /** Extra tiles a detour may cost before a bot steps aside instead. */
 export const DETOUR_SLACK_TILES = 8;
 /** Farthest a bot looks for a tile to step aside to, in tiles. */
@@ -48,7 +50,6 @@ const ASIDE_SEARCH_TILES = 12;
 /** Distance to a tile centre below which a bot counts as on it, px. */
 const CENTRE_PX = 3;
 
-const DEBUG = Deno.env.get("BOTDBG") === "1";
 /** One bot's movement memory. */
 export interface Motion {
   /** Key of the goal tiles this memory tracks progress towards. */
@@ -59,6 +60,8 @@ export interface Motion {
   progressAtMs: number;
   /** Round time until which the bot ranks last (it was stuck), ms. */
   demotedUntilMs: number;
+  /** Round time until which the bot keeps giving way (it stepped aside), ms. */
+  givingWayUntilMs: number;
 }
 
 /** Movement memory of a team, by player id. */
@@ -140,7 +143,6 @@ function inTheWay(claims: Claims, here: number, next: number): boolean {
     const a = order?.get(here);
     const b = order?.get(next);
     if (next !== here && a !== undefined && b !== undefined && a < b) continue;
-    if (DEBUG) console.log("way", here, next, key, owner);
     return true;
   }
   return false;
@@ -180,13 +182,15 @@ export function actTeam(
     const result = actOne(state, cache, player, intent.plan, before, claims);
     commands.push(...result.commands);
     if (result.yielded) yielding.push(player.id);
-    motion[player.id] = updateMotion(
+    const next = updateMotion(
       before,
       intent.plan,
       result.progressPx,
       result.waiting,
       now,
     );
+    if (result.yielded) next.givingWayUntilMs = now + GIVE_WAY_MS;
+    motion[player.id] = next;
     addClaim(claims, player.id, result.route, result.claim);
   }
   return { commands, motion, yielding };
@@ -206,7 +210,8 @@ function rank(
   const score = new Map<string, number>();
   for (const intent of intents) {
     const player = state.players.find((p) => p.id === intent.playerId);
-    const waiting = !player || isWaiting(state, player, intent.plan);
+    const waiting = !player || isWaiting(state, player, intent.plan) ||
+      (previous[intent.playerId]?.givingWayUntilMs ?? 0) > now;
     const demoted = (previous[intent.playerId]?.demotedUntilMs ?? 0) > now;
     score.set(
       intent.playerId,
@@ -226,9 +231,11 @@ function isWaiting(
   plan: BotPlan | null,
 ): boolean {
   if (!plan || plan.tiles.length === 0) return plan === null;
-  if (!plan.target || !sameTarget(targetOf(state, player), plan.target)) {
-    return false;
+  if (!plan.target) {
+    const t = tileOfPx(player.x, player.y);
+    return plan.tiles.some((g) => g.tx === t.tx && g.ty === t.ty);
   }
+  if (!sameTarget(targetOf(state, player), plan.target)) return false;
   return plan.action === null ||
     !contextActions(state, player.id).some((a) => a.id === plan.action);
 }
@@ -253,20 +260,17 @@ function updateMotion(
 ): Motion {
   const goalKey = plan ? goalKeyOf(plan) : "";
   const demotedUntilMs = before?.demotedUntilMs ?? 0;
+  const givingWayUntilMs = before?.givingWayUntilMs ?? 0;
+  const fresh = { goalKey, bestPx: progressPx, progressAtMs: now };
   if (!before || before.goalKey !== goalKey || waiting) {
-    return { goalKey, bestPx: progressPx, progressAtMs: now, demotedUntilMs };
+    return { ...fresh, demotedUntilMs, givingWayUntilMs };
   }
   if (progressPx < before.bestPx - 1) {
-    return { goalKey, bestPx: progressPx, progressAtMs: now, demotedUntilMs };
+    return { ...fresh, demotedUntilMs, givingWayUntilMs };
   }
   if (now - before.progressAtMs >= STUCK_MS) {
     // Stuck: rank last for a while so that others move first, and start over.
-    return {
-      goalKey,
-      bestPx: progressPx,
-      progressAtMs: now,
-      demotedUntilMs: now + DEMOTE_MS,
-    };
+    return { ...fresh, demotedUntilMs: now + DEMOTE_MS, givingWayUntilMs };
   }
   return { ...before };
 }
@@ -312,8 +316,9 @@ function actOne(
       : idle();
   }
   const field = distanceField(cache, state.town, plan.tiles);
-  const atTarget = plan.target !== null &&
-    sameTarget(targetOf(state, player), plan.target);
+  const atTarget = plan.target === null
+    ? field[here] === 0
+    : sameTarget(targetOf(state, player), plan.target);
   if (atTarget) {
     const available = plan.action !== null &&
       contextActions(state, id).some((a) => a.id === plan.action);
@@ -328,7 +333,7 @@ function actOne(
       if (Math.hypot(c.x - player.x, c.y - player.y) <= CENTRE_PX) {
         return idle();
       }
-      return { ...idle(), commands: [towards(id, player, c.x, c.y, 0.4)] };
+      return { ...idle(), commands: [towards(id, player, c.x, c.y, 0.3)] };
     }
   }
   const direct = routeFrom(field, here, ROUTE_TILES + 1);
@@ -385,7 +390,7 @@ function stepAside(
     const centre = tileCenterPx(tileOfKey(here).tx, tileOfKey(here).ty);
     const off = Math.hypot(centre.x - player.x, centre.y - player.y);
     const cmds = aside.length === 1 && off > CENTRE_PX
-      ? [towards(id, player, centre.x, centre.y, 0.6)]
+      ? [towards(id, player, centre.x, centre.y, 0.3)]
       : still;
     return {
       commands: cmds,

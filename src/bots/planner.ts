@@ -148,10 +148,23 @@ function junkSlot(
       !useful && bot.errand && isSingle(item) &&
       item.mask === 1 << bot.errand.ingredient && !kept.has(item.mask)
     ) useful = true;
+    if (!useful && spare(state, player, item)) continue;
     if (!useful) return slot;
     kept.add(item.mask);
   }
   return -1;
+}
+
+/**
+ * Whether a single ingredient is worth keeping although the bot has no use
+ * for it now: some open order needs it and the backpack has room (money is
+ * short; a teammate's order or the next one may use it).
+ */
+function spare(state: GameState, player: Player, item: Item): boolean {
+  if (!isSingle(item) || player.backpack.length >= BACKPACK_SLOTS) return false;
+  return state.orders.some((o) =>
+    o.stage === "waiting" && (o.mask & item.mask) !== 0
+  );
 }
 
 /**
@@ -506,7 +519,11 @@ function pickErrand(
       b.errand ? [`${b.errand.orderId}:${b.errand.ingredient}`] : []
     ),
   );
-  for (const r of helpRequests(team, state)) {
+  const carried = carriedSingles(player);
+  const requests = helpRequests(team, state).sort((a, b) =>
+    ((carried >> b.ingredient) & 1) - ((carried >> a.ingredient) & 1)
+  );
+  for (const r of requests) {
     if (bot.job?.orderId === r.orderId) continue;
     if (busy.has(`${r.orderId}:${r.ingredient}`)) continue;
     if (
@@ -514,7 +531,9 @@ function pickErrand(
     ) {
       continue;
     }
-    if (freeSlots(player) === 0) continue;
+    if (freeSlots(player) === 0 && ((carried >> r.ingredient) & 1) === 0) {
+      continue;
+    }
     return { orderId: r.orderId, ingredient: r.ingredient };
   }
   return null;
