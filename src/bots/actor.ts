@@ -197,8 +197,9 @@ export function actTeam(
 }
 
 /**
- * Bots in rank order: going somewhere before waiting (no plan, or at the
- * target with nothing to do yet), not demoted before demoted, then join order.
+ * Bots in rank order: going somewhere before waiting (no plan, at the
+ * target with nothing to do yet, or giving way), not demoted before demoted,
+ * delivering before anything else, then join order.
  */
 function rank(
   state: GameState,
@@ -213,9 +214,11 @@ function rank(
     const waiting = !player || isWaiting(state, player, intent.plan) ||
       (previous[intent.playerId]?.givingWayUntilMs ?? 0) > now;
     const demoted = (previous[intent.playerId]?.demotedUntilMs ?? 0) > now;
+    // Carrying a pizza to its door goes first: its deadline is nearest.
+    const urgent = intent.plan?.action === "deliver" ? 0 : 1;
     score.set(
       intent.playerId,
-      (waiting ? 2 : 0) + (demoted ? 1 : 0),
+      (waiting ? 4 : 0) + (demoted ? 2 : 0) + urgent,
     );
   }
   return [...intents].sort((a, b) =>
