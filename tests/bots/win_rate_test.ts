@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { HOST_STEP_MS, playBotGame } from "../../src/bots/headless.ts";
+import { CHEF, COOK, type Difficulty } from "../../src/game/difficulty.ts";
+
+/**
+ * A small sample of the table `deno task bots` prints (50 seeds per cell):
+ * whole 6:00 games at the host's real step. Full games are slow on a busy
+ * machine, so each cell plays few seeds and the rate is asserted over them.
+ */
+const SEEDS_BY_TEAM: ReadonlyArray<readonly [number, readonly number[]]> = [
+  [1, [1, 2]],
+  [2, [1, 2]],
+  [4, [1]],
+  [8, [1]],
+];
+
+for (const level of [COOK, CHEF] as Difficulty[]) {
+  Deno.test(`bots win level ${level} with 1, 2, 4 and 8 bots at ${HOST_STEP_MS} ms steps`, () => {
+    const lost: string[] = [];
+    let games = 0;
+    for (const [players, seeds] of SEEDS_BY_TEAM) {
+      for (const seed of seeds) {
+        const r = playBotGame({ seed, players, difficulty: level });
+        games++;
+        assert.ok(r.delivered > 0, `${players} bots, seed ${seed}: delivered`);
+        if (!r.won) lost.push(`${players} bots seed ${seed}: ${r.reason}`);
+      }
+    }
+    // At most one loss in the sample (the full table asks for 90 %).
+    assert.ok(
+      lost.length <= 1,
+      `lost ${lost.length}/${games}: ${lost.join("; ")}`,
+    );
+  });
+}
