@@ -247,9 +247,23 @@ function claimOrder(
   const claimed = new Set(
     team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
   );
+  // Orders whose ingredients this bot may buy itself first, then the nearest
+  // deadline: a lead who must wait for every ingredient wastes its time.
+  const cannotBuy = (o: Order) =>
+    INGREDIENTS.reduce(
+      (n, _, i) =>
+        (o.mask & (1 << i)) !== 0 &&
+          allergyBlock(player, 1 << i, state.players.length) !== null
+          ? n + 1
+          : n,
+      0,
+    );
   const free = state.orders
     .filter((o) => !claimed.has(o.id) && canLead(state, player, o))
-    .sort((a, b) => a.deadlineMs - b.deadlineMs || a.id - b.id);
+    .sort((a, b) =>
+      cannotBuy(a) - cannotBuy(b) || a.deadlineMs - b.deadlineMs ||
+      a.id - b.id
+    );
   if (free.length === 0) return;
   bot.job = { orderId: free[0].id, tableId: null, ovenId: null };
 }
