@@ -7,6 +7,7 @@
 
 import type { Difficulty } from "../game/difficulty.ts";
 import { createGame, joinPlayer, startGame, step } from "../game/engine.ts";
+import { allergyBlock } from "../game/players.ts";
 import type { GameState, OutcomeReason } from "../game/types.ts";
 import { botCommands, createBotTeam } from "./bot.ts";
 
@@ -45,6 +46,11 @@ export interface BotGameResult {
   strikes: number;
   /** Money at the end. */
   money: number;
+  /**
+   * Failed orders that no player of the team could have carried (allergies
+   * at 4+ players, until the rules stop placing such orders).
+   */
+  uncarriable: number;
   /** The final state. */
   state: GameState;
 }
@@ -72,8 +78,20 @@ export function playBotGame(options: BotGameOptions): BotGameResult {
   state = startGame(state).state;
   const team = createBotTeam(ids);
   const maxSteps = Math.ceil(state.roundLengthMs / stepMs) + 10;
+  let uncarriable = 0;
   for (let i = 0; i < maxSteps && state.phase === "playing"; i++) {
-    state = step(state, botCommands(team, state), stepMs).state;
+    const before = state;
+    const r = step(state, botCommands(team, state), stepMs);
+    state = r.state;
+    for (const e of r.events) {
+      if (e.type !== "world" || e.name !== "order_failed") continue;
+      const order = before.orders.find((o) => o.houseId === e.houseId);
+      const n = before.players.length;
+      if (
+        order &&
+        before.players.every((p) => allergyBlock(p, order.mask, n) !== null)
+      ) uncarriable++;
+    }
   }
   return {
     won: state.outcome?.won ?? false,
@@ -81,6 +99,7 @@ export function playBotGame(options: BotGameOptions): BotGameResult {
     delivered: state.delivered,
     strikes: state.strikes,
     money: state.money,
+    uncarriable,
     state,
   };
 }
