@@ -33,10 +33,10 @@ for (const level of [COOK, CHEF] as Difficulty[]) {
         }
       }
     }
-    // At most one loss in the sample (the full table asks for 90 %).
+    const won = games - lost.length;
     assert.ok(
-      lost.length <= 1,
-      `lost ${lost.length}/${games}: ${lost.join("; ")}`,
+      won / games >= MIN_WIN_SHARE,
+      `won ${won}/${games}; lost ${lost.join("; ")}`,
     );
   });
 }
