@@ -324,12 +324,59 @@ Deno.test({
         },
       );
 
+      await t.step(
+        "an evicted instance (SIGINT) leaves its room to another: host reclaims, player rejoins by token",
+        async () => {
+          const evicted = servers[1];
+          const host = await connect(evicted.url);
+          host.send({ action: "createRoom" });
+          const confirm = await host.nextOfType("confirmRoom");
+          const room = String(confirm.room);
+          const player = await connect(C);
+          player.send({ action: "joinRoom", room, username: "Flo" });
+          const token = String(
+            (await player.nextOfType("joined")).reconnectToken,
+          );
+          assert.equal(await evicted.stop("SIGINT"), 0);
+          assert.equal((await host.closed).code, 1001);
+          // The player's instance sees the owner gone and closes its socket.
+          assert.equal((await player.closed).code, 1012);
+          const back = await connect(C);
+          back.send({
+            action: "reclaimRoom",
+            room,
+            hostToken: confirm.hostToken,
+          });
+          const again = await back.nextOfType("confirmRoom");
+          assert.deepEqual(again.players, [
+            { clientUsername: "Flo", connected: false },
+          ]);
+          const flo = await connect(C);
+          flo.send({
+            action: "joinRoom",
+            room,
+            username: "Flo",
+            reconnectToken: token,
+          });
+          assert.equal((await flo.nextOfType("joined")).reconnected, true);
+          assert.equal(
+            (await back.nextOfType("playerJoined")).clientUsername,
+            "Flo",
+          );
+        },
+      );
+
       await t.step("failed joins are counted across instances", async () => {
         // Each instance alone allows 8 failed joins; alternating between two
-        // of them, the shared count runs out after 8 in all.
+        // of them, the shared count runs out after 8 in all. (A and B are
+        // gone by now: C and a fresh instance D.)
+        const d = await startServerProcess({
+          env: { ...ENV, REDIS_URL: redis.url },
+        });
+        servers.push(d);
         let refusedAt = 0;
         for (let attempt = 1; attempt <= 16 && !refusedAt; attempt++) {
-          const probe = await connect(attempt % 2 ? B : C);
+          const probe = await connect(attempt % 2 ? d.url : C);
           probe.send({ action: "joinRoom", room: "QXQX", username: "Eve" });
           const answer: Received = await probe.nextOfType("error");
           if (answer.val === "rate limited") refusedAt = attempt;
