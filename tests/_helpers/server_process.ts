@@ -51,7 +51,7 @@ export async function startServerProcess(
     stderr: "piped",
   }).spawn();
   let output = "";
-  const read = async (stream: ReadableStream<Uint8Array>) => {
+  const read = async (stream: typeof child.stdout) => {
     for await (const text of stream.pipeThrough(new TextDecoderStream())) {
       output += text;
     }
