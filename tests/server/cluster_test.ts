@@ -308,6 +308,18 @@ Deno.test({
               const onKilled = (r.i + 1 + k) % 3 === 0;
               if (!hostDied && !onKilled) return p;
               const token = String(p.joined.reconnectToken);
+              if (!hostDied) {
+                // The owner notices the dead instance: the player is away.
+                await waitUntil(
+                  `room ${r.i}: ${names[k]} seen gone`,
+                  () =>
+                    r.host.ws.received.some((m) =>
+                      m.type === "playerLeft" &&
+                      m.clientUsername === names[k] &&
+                      m.reason === "disconnected"
+                    ) || undefined,
+                );
+              }
               await p.close();
               return track(
                 await retry(

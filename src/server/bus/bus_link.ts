@@ -98,6 +98,15 @@ export class BusLink {
     return this.#forwarded.get(connId);
   }
 
+  /** Owner side: the instances whose sockets this instance holds. */
+  remoteInstances(): Set<string> {
+    const instances = new Set<string>();
+    for (const proxy of this.#proxies.values()) {
+      instances.add(proxy.instanceId);
+    }
+    return instances;
+  }
+
   /** Socket side: each owner this instance forwards to, with its sockets. */
   forwardedByOwner(): Map<string, string[]> {
     const byOwner = new Map<string, string[]>();

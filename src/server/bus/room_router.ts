@@ -181,11 +181,23 @@ export class RoomRouter {
   }
 
   /**
-   * Closes local sockets forwarded to instances that are no longer alive
-   * (killed without a goodbye): their clients reconnect and land where the
-   * room is now. Call it periodically.
+   * Instances that died without a goodbye (SIGKILL, crash), seen both ways:
+   * local sockets forwarded to them are closed (their clients reconnect and
+   * land where the room is now), and their sockets held here are dropped
+   * (the host hears "disconnected"). Call it periodically.
    */
   async checkOwners(): Promise<void> {
+    for (const instance of this.#link.remoteInstances()) {
+      let alive: boolean;
+      try {
+        alive = await this.#bus.instanceAlive(instance);
+      } catch {
+        continue;
+      }
+      if (alive) continue;
+      this.#log({ event: "instance gone", detail: instance });
+      this.#link.deliver({ kind: "bye", from: instance });
+    }
     for (const [owner, conns] of this.#link.forwardedByOwner()) {
       let alive: boolean;
       try {
