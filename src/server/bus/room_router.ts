@@ -355,6 +355,18 @@ export class RoomRouter {
     }
     if (!this.#registry.connection(connId)) return;
     if (
+      owner === undefined && request.action === "joinRoom" &&
+      !this.#registry.hasRoom(code) && await this.#waitsForHost(code)
+    ) {
+      // Its owner died and its host has not taken it back yet: the client
+      // retries (as after any lost connection) and finds it then.
+      this.#registry.connection(connId)?.close(
+        CLOSE_SERVICE_RESTART,
+        "this game is moving to another server; reconnect",
+      );
+      return;
+    }
+    if (
       owner === undefined || owner === this.#bus.instanceId ||
       this.#registry.hasRoom(code)
     ) {
@@ -362,6 +374,16 @@ export class RoomRouter {
     }
     this.#forwardedRoom.set(connId, code);
     await this.#link.forward(connId, owner, this.#address(connId), raw);
+  }
+
+  /** Whether a room record waits for its host (its owner is gone). */
+  async #waitsForHost(code: string): Promise<boolean> {
+    if (!this.#shared) return false;
+    try {
+      return (await this.#bus.records.load(code)) !== undefined;
+    } catch {
+      return false;
+    }
   }
 
   #refuse(connId: string, action: string): void {

@@ -133,7 +133,8 @@ Deno.test("RoomRouter refuses createRoom with 'unavailable' while the bus is dow
 });
 
 Deno.test("RoomRouter adopts a stopped instance's room when its host reclaims on another instance", async () => {
-  const { a, b } = await twoInstances();
+  let clock = Date.now();
+  const { a, b } = await twoInstances(new MemoryBusHub(() => clock));
   try {
     await withClients(async (connect) => {
       const host = await connect(a);
@@ -151,6 +152,15 @@ Deno.test("RoomRouter adopts a stopped instance's room when its host reclaims on
       wrong.send({ action: "reclaimRoom", room, hostToken: "x".repeat(20) });
       assert.equal((await wrong.nextOfType("error")).val, "bad token");
       assert.equal(b.registry.hasRoom(room), false);
+
+      // The owner stopped, the code lapsed, the host is not back yet: a
+      // player is told to reconnect (1012), not "wrong room".
+      clock += 16_000; // the code's 15 s lapse; the record lives on
+      assert.equal(await b.router.bus.ownerOf(room), undefined);
+      const early = await connect(b);
+      early.send({ action: "joinRoom", room, username: "Ann" });
+      assert.equal((await early.closed).code, 1012);
+      assert.ok(!early.received.some((m) => m.type === "error"));
 
       const back = await connect(b);
       back.send({ action: "reclaimRoom", room, hostToken: confirm.hostToken });
