@@ -216,7 +216,14 @@ export class PlayerBot {
       await ws.close();
       throw new Error(`join refused: ${JSON.stringify(bot.joined)}`);
     }
-    await once(peer, "connect");
+    try {
+      await once(peer, "connect");
+    } catch (error) {
+      // Free the seat, so a retry can take it again.
+      peer.destroy();
+      await ws.close();
+      throw error;
+    }
     return bot;
   }
 
