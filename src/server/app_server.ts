@@ -124,7 +124,7 @@ export async function startServer(
     limiter.add({
       event: health.up ? "room bus up" : "room bus down",
       detail: health.up
-        ? "new games can start again"
+        ? "new games can start"
         : `${health.lastError ?? "unreachable"}; new games are refused`,
     })
   );
