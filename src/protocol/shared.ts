@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   "bad token",
   "rate limited",
   "game started",
+  "unavailable",
 ] as const;
 
 /** One of {@link ERROR_CODES}, as a schema. */

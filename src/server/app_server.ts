@@ -11,6 +11,10 @@ import type { LogEvent } from "./event_log.ts";
 import { LogLimiter, type LogLimits } from "./log_limiter.ts";
 import { MemoryAddressLimits } from "./address_limits.ts";
 import { serveResilient } from "./resilient_listener.ts";
+import type { RoomBus } from "./bus/room_bus.ts";
+import { MemoryRoomBus } from "./bus/memory_room_bus.ts";
+import { RoomRouter } from "./bus/room_router.ts";
+import type { AddressLimits } from "./address_limits.ts";
 
 /** Options for {@link startServer}. */
 export interface StartOptions {
@@ -28,6 +32,24 @@ export interface StartOptions {
   onListen?: (address: { hostname: string; port: number }) => void;
   /** Origins phones on the LAN can open. @default [] */
   lanOrigins?: (port: number) => readonly string[];
+  /**
+   * The room bus (not started: the server starts and closes it).
+   * @default a standalone in-memory bus
+   */
+  bus?: RoomBus;
+  /**
+   * Whether other instances share `bus` (Redis): room records are saved,
+   * and a stop leaves rooms for other instances to adopt.
+   * @default true when `bus` is given
+   */
+  sharedBus?: boolean;
+  /** The bus's code lifetime, in ms. @default 15000 */
+  busCodeTtlMs?: number;
+  /**
+   * Per-address counters, given the bus (e.g. counted across instances).
+   * @default a MemoryAddressLimits over config
+   */
+  addressLimits?: (bus: RoomBus) => AddressLimits;
 }
 
 /** A running server. */
@@ -38,6 +60,8 @@ export interface PizzaServer {
   readonly localUrl: string;
   /** The signaling core. */
   readonly registry: RoomRegistry;
+  /** The router between sockets, the registry and the room bus. */
+  readonly router: RoomRouter;
   /** Tells every client, closes every socket and stops listening. Idempotent. */
   close(): Promise<void>;
 }
@@ -75,13 +99,47 @@ export async function startServer(
     if (event.event === "connection closed") addresses.delete(event.conn);
   };
   const httpLog = (event: HttpEvent) => limiter.add(event);
-  const registry = new RoomRegistry({ limits: config, log: registryLog });
+  const bus = options.bus ?? new MemoryRoomBus({ keepAliveMs: 0 });
+  const shared = options.sharedBus ?? options.bus !== undefined;
+  // The registry reaches the router (claimed codes, change events) through
+  // this, as the router is made after it.
+  const late: { router?: RoomRouter } = {};
+  const registry = new RoomRegistry({
+    limits: config,
+    log: (event) => {
+      registryLog(event);
+      late.router?.observe(event);
+    },
+    generateCode: () => late.router!.generateCode(),
+  });
+  const router = late.router = new RoomRouter({
+    registry,
+    bus,
+    hostGraceMs: config.hostGraceMs,
+    codeTtlMs: options.busCodeTtlMs ?? 15_000,
+    shared,
+    log: (event) => limiter.add(event),
+  });
+  const stopHealthLog = bus.onHealthChange((health) =>
+    limiter.add({
+      event: health.up ? "room bus up" : "room bus down",
+      detail: health.up
+        ? "new games can start"
+        : `${health.lastError ?? "unreachable"}; new games are refused`,
+    })
+  );
+  await router.start();
   const staticRoot = await resolveStaticRoot(config.staticDir);
-  const addressLimits = new MemoryAddressLimits(config);
+  const addressLimits = options.addressLimits?.(bus) ??
+    new MemoryAddressLimits(config);
   let boundPort = config.port;
   const handler = createHandler({
     config,
     registry,
+    signaling: router,
+    cluster: shared
+      ? { health: () => bus.health(), figures: () => router.figures() }
+      : undefined,
     staticRoot,
     lanOrigins: () => lanOrigins(boundPort),
     limits: addressLimits,
@@ -113,6 +171,10 @@ export async function startServer(
     registry.sweep();
     addressLimits.sweep(Date.now());
     limiter.tick();
+    if (shared && bus.health().up) {
+      router.checkOwners().catch(() => {});
+      bus.measureRoundTrip().catch(() => {});
+    }
   }, config.sweepIntervalMs);
   let closing: Promise<void> | undefined;
 
@@ -120,10 +182,20 @@ export async function startServer(
     port: boundPort,
     localUrl: `${tls.cert ? "https" : "http"}://127.0.0.1:${boundPort}`,
     registry,
+    router,
     close() {
       closing ??= (async () => {
         clearInterval(sweepTimer);
-        registry.shutdown();
+        if (shared) {
+          // Goodbye first, so other instances may adopt the rooms here as
+          // soon as their clients reconnect there.
+          await router.close();
+          registry.shutdown({ keepRooms: true });
+        } else {
+          registry.shutdown();
+          await router.close();
+        }
+        stopHealthLog();
         await server.shutdown();
         limiter.flush();
       })();
@@ -146,14 +218,27 @@ async function readSetting(name: string, path: string): Promise<string> {
 }
 
 /**
- * The static folder's real path. A fresh checkout has no built pages yet:
- * then the server still runs (signaling, /healthz, …) and says so once.
+ * The static folder's real path. A relative folder missing from the working
+ * directory is looked for next to this module too (a `deno compile` binary
+ * carries `static/` inside, and may be started from any folder). A fresh
+ * checkout has no built pages yet: then the server still runs (signaling,
+ * /healthz, …) and says so once.
  */
-async function resolveStaticRoot(dir: string): Promise<string> {
+export async function resolveStaticRoot(dir: string): Promise<string> {
   try {
     return await Deno.realPath(dir);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!dir.startsWith("/")) {
+      const beside = new URL(`../../${dir}`, import.meta.url);
+      try {
+        if (beside.protocol === "file:") {
+          return await Deno.realPath(beside);
+        }
+      } catch {
+        // Not there either: say so below.
+      }
+    }
     const absolute = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
     console.warn(
       `The folder ${absolute} does not exist yet, so pages answer 404. ` +

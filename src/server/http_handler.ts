@@ -10,8 +10,10 @@ import type { RoomRegistry } from "./room_registry.ts";
 import {
   attachSocket,
   QueuedBytes,
+  type SignalingPort,
   type SocketEvent,
 } from "./socket_connection.ts";
+import type { BusFigures } from "./metrics.ts";
 import { GzipCache, serveStaticFile } from "./static_files.ts";
 import { randomToken } from "./room_codes.ts";
 import { type AddressLimits, MemoryAddressLimits } from "./address_limits.ts";
@@ -28,6 +30,13 @@ export interface HandlerContext {
   config: Config;
   /** The signaling core. */
   registry: RoomRegistry;
+  /**
+   * Where sockets' traffic goes when a room bus routes it.
+   * @default registry
+   */
+  signaling?: SignalingPort;
+  /** The room bus's health and figures, for `/healthz` and `/metrics`. */
+  cluster?: ClusterStatus;
   /** Absolute path of the static folder. */
   staticRoot: string;
   /** Origins phones on the LAN can open, e.g. `http://192.168.1.7:8888`. */
@@ -43,6 +52,14 @@ export interface HandlerContext {
    * (e.g. kept below the open-file limit). @default config.maxConnections
    */
   maxConnections?: number;
+}
+
+/** What `/healthz` and `/metrics` show of the room bus. */
+export interface ClusterStatus {
+  /** Whether the bus can reach its store, and why not. */
+  health(): { up: boolean; since: number; lastError?: string };
+  /** Messages in and out, round trip, rooms here and elsewhere. */
+  figures(): BusFigures;
 }
 
 /** An event of the HTTP and socket layer, for the log. */
@@ -105,6 +122,8 @@ export function createHandler(
     limits = new MemoryAddressLimits(config),
     log = () => {},
     maxConnections = config.maxConnections,
+    signaling = registry,
+    cluster,
   } = context;
   const startedAt = now();
   let nextConnection = 0;
@@ -164,7 +183,7 @@ export function createHandler(
       return text(400, "This is not a valid WebSocket upgrade.");
     }
     liveSockets++;
-    attachSocket(upgraded.socket, `c${++nextConnection}`, address, registry, {
+    attachSocket(upgraded.socket, `c${++nextConnection}`, address, signaling, {
       limits,
       now,
       unjoinedTimeoutMs: config.unjoinedTimeoutMs,
@@ -203,19 +222,40 @@ export function createHandler(
     address: string,
   ): Promise<Response> => {
     switch (new URL(request.url).pathname) {
-      case "/healthz":
+      case "/healthz": {
+        const health = cluster?.health();
+        const up = health?.up ?? true;
         return json({
-          ok: true,
+          ok: up,
           uptimeSeconds: Math.round((now() - startedAt) / 1000),
           ...registry.stats(),
-        });
+          ...(cluster && health
+            ? {
+              instance: cluster.figures().instanceId,
+              bus: up ? { up } : {
+                up,
+                since: new Date(health.since).toISOString(),
+                reason:
+                  `The room bus (Redis) cannot be reached: ${health.lastError}. ` +
+                  "New games are refused; games held here go on.",
+              },
+            }
+            : {}),
+        }, up ? 200 : 503);
+      }
       case "/metrics":
-        return new Response(registry.metrics.render(registry.stats()), {
-          headers: {
-            "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
-            "Cache-Control": "no-store",
+        return new Response(
+          registry.metrics.render({
+            ...registry.stats(),
+            bus: cluster?.figures(),
+          }),
+          {
+            headers: {
+              "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
+              "Cache-Control": "no-store",
+            },
           },
-        });
+        );
       case "/config": {
         const turn = config.turnSecret !== "" && mayMintTurn(address);
         const body: ClientConfig = {
@@ -288,8 +328,9 @@ export function pathOf(url: string): string {
   return url.slice(start, end);
 }
 
-function json(body: unknown): Response {
+function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), {
+    status,
     headers: {
       "Content-Type": "application/json; charset=utf-8",
       "Cache-Control": "no-store",

@@ -57,6 +57,8 @@ export const ROOM_ERRORS = {
   "bad message": ({ action }: ErrorContext) =>
     `Bad ${action} message: "clientUsername" is required from the host.`,
   "rate limited": () => "Too many messages: slow down. Some were dropped.",
+  "unavailable": () =>
+    "The game service is having trouble; try again in a minute.",
 } as const satisfies Partial<
   Record<ErrorCode, (context: ErrorContext) => string>
 >;

@@ -11,6 +11,15 @@ import type { Connection, RoomRegistry } from "./room_registry.ts";
 import type { ServerMessage } from "../protocol/mod.ts";
 import type { AddressLimits } from "./address_limits.ts";
 
+/**
+ * Where a socket's traffic goes: the registry itself, or a router in front
+ * of it (`bus/room_router.ts`) with the same four members.
+ */
+export type SignalingPort = Pick<
+  RoomRegistry,
+  "open" | "receive" | "closed" | "metrics"
+>;
+
 /** Close code when a frame is binary (RFC 6455 "unsupported data"). */
 export const CLOSE_UNSUPPORTED = 1003;
 /** Close code when a frame is over the size limit ("message too big"). */
@@ -66,7 +75,7 @@ export interface SocketGuards {
  * @param socket The server side of an upgraded WebSocket.
  * @param id A unique connection id.
  * @param address The client's IP address.
- * @param registry Where its messages go.
+ * @param registry Where its messages go (the registry or a router).
  * @param guards Limits applied before the registry.
  * @returns The connection handle the registry uses.
  */
@@ -74,7 +83,7 @@ export function attachSocket(
   socket: WebSocket,
   id: string,
   address: string,
-  registry: RoomRegistry,
+  registry: SignalingPort,
   guards: SocketGuards,
 ): Connection {
   const { limits, now, queued, log } = guards;

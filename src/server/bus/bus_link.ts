@@ -98,6 +98,26 @@ export class BusLink {
     return this.#forwarded.get(connId);
   }
 
+  /** Owner side: the instances whose sockets this instance holds. */
+  remoteInstances(): Set<string> {
+    const instances = new Set<string>();
+    for (const proxy of this.#proxies.values()) {
+      instances.add(proxy.instanceId);
+    }
+    return instances;
+  }
+
+  /** Socket side: each owner this instance forwards to, with its sockets. */
+  forwardedByOwner(): Map<string, string[]> {
+    const byOwner = new Map<string, string[]>();
+    for (const [conn, owner] of this.#forwarded) {
+      const list = byOwner.get(owner);
+      if (list) list.push(conn);
+      else byOwner.set(owner, [conn]);
+    }
+    return byOwner;
+  }
+
   /**
    * Socket side: sends one frame of a local socket to the owner of its room
    * (announcing the socket first when it is new to that owner).
