@@ -8,16 +8,58 @@ import { startServer } from "./src/server/app_server.ts";
 import { loadConfig } from "./src/server/config.ts";
 import { lanAddresses } from "./src/server/lan_addresses.ts";
 import { EventLog } from "./src/server/event_log.ts";
+import {
+  busTimingsFromEnv,
+  REDIS_URL_SETTING,
+  roomBusFromEnv,
+} from "./src/server/bus/room_bus_from_env.ts";
+import { SharedAddressLimits } from "./src/server/bus/shared_address_limits.ts";
+import {
+  connectionBudget,
+  raiseOpenFileLimit,
+} from "./src/server/open_file_limit.ts";
 
 const config = loadConfig((name) => Deno.env.get(name));
 const scheme = config.tlsCertFile ? "https" : "http";
 const eventLog = new EventLog((text) => console.log(text));
+const files = await raiseOpenFileLimit();
+const maxConnections = connectionBudget(config.maxConnections, files.after);
+const env = (name: string) => Deno.env.get(name);
+const timings = busTimingsFromEnv(env);
+const shared = Boolean(env(REDIS_URL_SETTING)?.trim());
+const bus = roomBusFromEnv(env, timings);
 const server = await startServer(config, {
+  bus,
+  sharedBus: shared,
+  busCodeTtlMs: timings.codeTtlMs,
+  addressLimits: shared
+    ? (bus) => new SharedAddressLimits(config, bus.counters)
+    : undefined,
   log: (event) => eventLog.add(event),
+  maxConnections,
   lanOrigins: (port) =>
     lanAddresses().map((address) => `${scheme}://${address}:${port}`),
 });
 console.log(`Pizza Peers is running.`);
+console.log(
+  files.after
+    ? `  Open-file limit ${files.after.soft}` +
+      (files.before && files.before.soft !== files.after.soft
+        ? ` (raised from ${files.before.soft})`
+        : files.note
+        ? ` (not raised: ${files.note})`
+        : "") +
+      `; at most ${maxConnections} connections.`
+    : `  Open-file limit unknown (${
+      files.note ?? "unreadable"
+    }); at most ${maxConnections} connections.`,
+);
+console.log(
+  shared
+    ? `  Rooms shared through Redis as instance ${bus.instanceId}` +
+      (bus.health().up ? "." : " (Redis unreachable for now).")
+    : "  Rooms kept in this process (set REDIS_URL to share them).",
+);
 console.log(`  On this computer: ${scheme}://localhost:${server.port}/`);
 for (const address of lanAddresses()) {
   console.log(

@@ -1,8 +1,14 @@
 /**
- * Player policies for the rules engine: bots that plan a route to the next
- * useful place and act there, used to fill a room and to play whole games in
- * tests.
+ * Player policies for the rules engine: bots that plan what to do next
+ * (`planner.ts`), turn plans into moves with yielding (`actor.ts`), and play
+ * whole games headless (`headless.ts`); used to fill a room and in tests.
  *
  * @module
  */
-export { addBot, botCommands, type BotTeam, createBotTeam } from "./bot.ts";
+export {
+  addBot,
+  botCommands,
+  botIdsOf,
+  type BotTeam,
+  createBotTeam,
+} from "./bot.ts";

@@ -15,6 +15,7 @@ import {
   type TilePos,
   walkDistances,
 } from "../game/tiles.ts";
+import { TOWN_WIDTH_TILES } from "../game/constants.ts";
 import type { Town } from "../game/town.ts";
 
 /** Distance fields by goal, for one town. Owned by whoever plans (a bot team). */
@@ -100,4 +101,112 @@ export function stationAccessTiles(town: Town, stationId: number): TilePos[] {
     if (others.length === 0) out.push(n);
   }
   return out;
+}
+
+/** Index of the tile under a pixel position, or -1 outside the town. */
+export function tileKeyOfPx(x: number, y: number): number {
+  const t = tileOfPx(x, y);
+  return inBounds(t.tx, t.ty) ? tileIndex(t.tx, t.ty) : -1;
+}
+
+/** The tile of a tile index. */
+export function tileOfKey(key: number): TilePos {
+  const tx = key % TOWN_WIDTH_TILES;
+  return { tx, ty: (key - tx) / TOWN_WIDTH_TILES };
+}
+
+/**
+ * The tiles of the route down a distance field from a tile, the tile itself
+ * first, at most `maxTiles` long; stops at a goal or where the field ends.
+ */
+export function routeFrom(
+  field: Int32Array,
+  start: number,
+  maxTiles: number,
+): number[] {
+  const route: number[] = [];
+  let at = start;
+  while (at >= 0 && route.length < maxTiles) {
+    route.push(at);
+    const d = field[at];
+    if (d <= 0) break;
+    let next = -1;
+    const { tx, ty } = tileOfKey(at);
+    for (const [dx, dy] of NEIGHBOURS_4) {
+      const nx = tx + dx;
+      const ny = ty + dy;
+      if (!inBounds(nx, ny)) continue;
+      const j = tileIndex(nx, ny);
+      if (
+        field[j] >= 0 && field[j] < d && (next < 0 || field[j] < field[next])
+      ) {
+        next = j;
+      }
+    }
+    at = next;
+  }
+  return route;
+}
+
+/** Walkable tiles of a town as 0/1 flags by tile index, memoised per town. */
+const walkFlags = new WeakMap<Town, Uint8Array>();
+
+function walkableFlags(town: Town): Uint8Array {
+  let flags = walkFlags.get(town);
+  if (!flags) {
+    flags = new Uint8Array(town.tiles.length);
+    for (let i = 0; i < flags.length; i++) {
+      const { tx, ty } = tileOfKey(i);
+      flags[i] = isWalkable(town.tiles, tx, ty) ? 1 : 0;
+    }
+    walkFlags.set(town, flags);
+  }
+  return flags;
+}
+
+/** Distances and the tile each was reached from (-1 at starts and unreached). */
+export interface Search {
+  /** Steps from the nearest start, -1 unreached. */
+  dist: Int32Array;
+  /** Previous tile on a shortest path from a start, -1 at starts. */
+  parent: Int32Array;
+}
+
+/**
+ * Breadth-first search from some tiles over walkable tiles that are not
+ * blocked (`blocked` holds tile indices; start tiles are never blocked).
+ */
+export function searchAvoiding(
+  town: Town,
+  starts: readonly number[],
+  blocked: ReadonlySet<number>,
+): Search {
+  const walk = walkableFlags(town);
+  const n = walk.length;
+  const dist = new Int32Array(n).fill(-1);
+  const parent = new Int32Array(n).fill(-1);
+  const queue = new Int32Array(n);
+  let tail = 0;
+  for (const s of starts) {
+    if (s < 0 || s >= n || dist[s] !== -1) continue;
+    dist[s] = 0;
+    queue[tail++] = s;
+  }
+  for (let head = 0; head < tail; head++) {
+    const i = queue[head];
+    const tx = i % TOWN_WIDTH_TILES;
+    for (let k = 0; k < 4; k++) {
+      let j: number;
+      if (k === 0) j = i >= TOWN_WIDTH_TILES ? i - TOWN_WIDTH_TILES : -1;
+      else if (k === 1) j = tx < TOWN_WIDTH_TILES - 1 ? i + 1 : -1;
+      else if (k === 2) {
+        j = i + TOWN_WIDTH_TILES < n ? i + TOWN_WIDTH_TILES : -1;
+      } else j = tx > 0 ? i - 1 : -1;
+      if (j < 0 || walk[j] === 0 || dist[j] !== -1 || blocked.has(j)) continue;
+      dist[j] = dist[i] + 1;
+      parent[j] = i;
+      queue[tail++] = j;
+    }
+  }
+  return { dist, parent };
 }

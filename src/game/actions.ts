@@ -21,6 +21,8 @@ import {
   combineItems,
   describeItem,
   describeMask,
+  type Ingredient,
+  ingredientNames,
   isOvenable,
   newItem,
 } from "./items.ts";
@@ -29,12 +31,25 @@ import { allergyBlock, findPlayer } from "./players.ts";
 import { beginRound, changeDifficulty, restartRound } from "./round.ts";
 import type { GameEvent, GameState, Player, Vehicle } from "./types.ts";
 
-/** One button on a phone: a stable id to send back, and a label to show. */
+/**
+ * One button on a phone: a stable id to send back, and a label to show.
+ * Throw-away buttons have ids `discard:<slot>` (the phone binds them to a
+ * long-press on the backpack slot).
+ */
 export interface ContextAction {
   /** Sent back as `{ type: "action", id }`. */
   id: string;
   /** Shown on the button, e.g. "Buy cheese for 3". */
   label: string;
+  /** Ingredients concerned, canonical order, for icons (absent when none). */
+  ingredients?: Ingredient[];
+  /** Set when an allergy would refuse it: the reason, shown greyed. */
+  disabled?: string;
+}
+
+/** The text an allergy refusal shows: "You're allergic to cheese!". */
+export function allergyReason(ingredient: Ingredient): string {
+  return `You're allergic to ${ingredient}!`;
 }
 
 /** What a player stands at, if anything. */
@@ -128,25 +143,43 @@ export function contextActions(
   const target = targetOf(state, player);
   if (target?.kind === "store") {
     const store = state.town.stores[target.id];
+    const allergic = allergyBlock(
+      player,
+      1 << store.ingredientIndex,
+      state.players.length,
+    );
     out.push({
       id: "buy",
       label: `Buy ${store.ingredient} for ${store.price}`,
+      ingredients: [store.ingredient],
+      ...(allergic ? { disabled: allergyReason(allergic) } : {}),
     });
   } else if (target?.kind === "house") {
     const order = state.orders.find((o) => o.houseId === target.id);
     if (order?.stage === "ordering") {
       out.push({ id: "take_order", label: "Take order" });
-    } else if (order?.stage === "waiting") {
+    } else if (order?.stage === "waiting" && player.backpack.length > 0) {
       const wanted = (order.needsBaking ? "baked " : "") +
         describeMask(order.mask);
-      out.push({ id: "deliver", label: `Deliver ${wanted}` });
+      out.push({
+        id: "deliver",
+        label: `Deliver ${wanted}`,
+        ingredients: ingredientNames(order.mask),
+      });
     }
   } else if (target?.kind === "station") {
     const station = state.stations[target.id];
     if (station.item) {
+      const allergic = allergyBlock(
+        player,
+        station.item.mask,
+        state.players.length,
+      );
       out.push({
         id: "pickup",
         label: `Pick up ${describeItem(station.item)}`,
+        ingredients: ingredientNames(station.item.mask),
+        ...(allergic ? { disabled: allergyReason(allergic) } : {}),
       });
     }
     player.backpack.forEach((item, slot) => {
@@ -156,13 +189,18 @@ export function contextActions(
         : station.item
         ? `Add ${what}`
         : `Put down ${what}`;
-      out.push({ id: `drop:${slot}`, label });
+      out.push({
+        id: `drop:${slot}`,
+        label,
+        ingredients: ingredientNames(item.mask),
+      });
     });
   }
   player.backpack.forEach((item, slot) => {
     out.push({
       id: `discard:${slot}`,
       label: `Throw away ${describeItem(item)}`,
+      ingredients: ingredientNames(item.mask),
     });
   });
   if (nearbyVehicle(state, player)) {
@@ -188,10 +226,12 @@ export function applyAction(
     world(events, "refused", player.x, player.y, { playerId: player.id });
   };
   if (typeof id !== "string") return refuse("Unknown action.");
-  if (!contextActions(state, playerId).some((a) => a.id === id)) {
+  const offered = contextActions(state, playerId).find((a) => a.id === id);
+  if (!offered) {
     if (state.paused) return refuse("The game is paused.");
     return refuse("You can't do that here.");
   }
+  if (offered.disabled) return refuse(offered.disabled);
   const [verb, arg] = id.split(":");
   const slot = Number(arg);
   switch (verb) {
@@ -268,7 +308,7 @@ function buy(
   if (player.backpack.length >= BACKPACK_SLOTS) return refuse("Backpack full!");
   const mask = 1 << store.ingredientIndex;
   const allergic = allergyBlock(player, mask, state.players.length);
-  if (allergic) return refuse(`You're allergic to ${allergic}!`);
+  if (allergic) return refuse(allergyReason(allergic));
   if (state.money < store.price) return refuse("Not enough money!");
   state.money -= store.price;
   player.backpack.push(newItem(mask));
@@ -294,7 +334,7 @@ function pickUp(
     station.item.mask,
     state.players.length,
   );
-  if (allergic) return refuse(`You're allergic to ${allergic}!`);
+  if (allergic) return refuse(allergyReason(allergic));
   player.backpack.push(station.item);
   feedback(
     events,

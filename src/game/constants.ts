@@ -144,6 +144,11 @@ export const MIN_PLAYERS_FOR_ALLERGIES = 2;
 /** Up to this many players, combined items are exempt from allergies (GAME.md). */
 export const MAX_PLAYERS_COMBINED_EXEMPT = 3;
 
+/** Deliveries per player per 6:00 round for a second star (ours). */
+export const STAR2_DELIVERIES_PER_PLAYER = 2;
+/** Deliveries per player per 6:00 round, with no strike, for a third star (ours). */
+export const STAR3_DELIVERIES_PER_PLAYER = 4;
+
 // ---- Views -------------------------------------------------------------------------
 
 /** Heat in views is rounded to this step so views change rarely. */

@@ -66,6 +66,11 @@ export interface GameOptions {
    * @default 360000 (6:00)
    */
   roundLengthMs?: number;
+  /**
+   * Whether a player may join mid-round as a drop-in (a host setting).
+   * @default true
+   */
+  dropIn?: boolean;
 }
 
 /** Mixes the seed so that the town and the game's PRNG don't share a stream. */
@@ -85,7 +90,12 @@ const GAME_RNG_SALT = 0x9e3779b9;
  * ```
  */
 export function createGame(options: GameOptions = {}): GameState {
-  const { seed = 1, difficulty = 0, roundLengthMs = ROUND_LENGTH_MS } = options;
+  const {
+    seed = 1,
+    difficulty = 0,
+    roundLengthMs = ROUND_LENGTH_MS,
+    dropIn = true,
+  } = options;
   if (!(Number.isFinite(roundLengthMs) && roundLengthMs > 0)) {
     throw new RangeError(
       `Cannot create game as 'roundLengthMs' must be a positive number: current value is ${roundLengthMs}`,
@@ -99,6 +109,7 @@ export function createGame(options: GameOptions = {}): GameState {
     phase: "lobby",
     paused: false,
     difficulty: toDifficulty(difficulty) ?? 0,
+    dropIn,
     roundLengthMs,
     clockMs: 0,
     timeLeftMs: roundLengthMs,
@@ -235,8 +246,10 @@ function updateHeat(state: GameState, events: GameEvent[], dtMs: number): void {
 }
 
 /**
- * Adds a player (lobby only). Refused: "room_full" past 12 players,
- * "duplicate_id", "not_in_lobby". The first player becomes the VIP.
+ * Adds a player: in the lobby, at game over (plays from the next round) or
+ * mid-round as a drop-in. Refused: "room_full" past 12 players,
+ * "duplicate_id", "drop_in_off" mid-round when drop-in is switched off. The
+ * first player becomes the VIP.
  */
 export function joinPlayer(
   state: GameState,
@@ -276,4 +289,12 @@ export function setDifficulty(
   difficulty: number,
 ): EngineResult {
   return run(state, (d, e) => changeDifficulty(d, e, difficulty));
+}
+
+/** Switches drop-in (joining mid-round) on or off; a host setting, any phase. */
+export function setDropIn(state: GameState, on: boolean): EngineResult {
+  return run(state, (d) => {
+    d.dropIn = on === true;
+    return null;
+  });
 }

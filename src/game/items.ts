@@ -5,7 +5,9 @@
  * @module
  */
 
+import type * as v from "valibot";
 import { BAKED_HEAT } from "./constants.ts";
+import type { ItemSchema } from "./state_schema.ts";
 
 /** The five ingredients, in bit order (GAME.md). */
 export const INGREDIENTS = [
@@ -24,15 +26,8 @@ export const DOUGH_MASK = 1;
 /** Mask with all five ingredients (the pizza exempt from allergies with 4+ players). */
 export const ALL_INGREDIENTS_MASK = 0b11111;
 
-/** An item: in a backpack, on a table or in an oven. */
-export interface Item {
-  /** Ingredient bitmask, bit i = INGREDIENTS[i]. */
-  mask: number;
-  /** Heat from 0 (cold) to 1 (full). */
-  heat: number;
-  /** A burned item matches no order and can only be thrown away. */
-  burned: boolean;
-}
+/** An item: in a backpack, on a table or in an oven (see `ItemSchema`). */
+export type Item = v.InferOutput<typeof ItemSchema>;
 
 /** Returns the mask of one ingredient by its index 0..4. */
 export function ingredientMask(index: number): number {

@@ -10,8 +10,9 @@
  *
  * Lifecycle:
  * ```ts ignore
- * let state = createGame({ seed });                  // lobby, town ready
- * state = joinPlayer(state, { id, name }).state;    // first = VIP; max 12
+ * let state = createGame({ seed, dropIn: true });    // lobby, town ready
+ * state = joinPlayer(state, { id, name }).state;    // first = VIP; max 12;
+ *   // also at game over (waits for the next round) and mid-round (drop-in)
  * state = startGame(state).state;                   // host key, or VIP "start"
  * const r = step(state, commands, dtMs);            // every frame
  * state = r.state; // r.events: feedback for phones, world events for sounds
@@ -27,7 +28,13 @@
  *   `vehicles` (x, y, facing, driverId), `stations` (item with heat,
  *   `isBaked(item)`, burned);
  * - `houseStatuses(state)` for order bubbles (stage, wanted, progress,
- *   hourglass); `hud(state)` for time left, money, strikes, phase, outcome.
+ *   hourglass); `hud(state)` for time left, money, strikes, phase, outcome
+ *   (with its star grade) and, at game over, every player's stats.
+ *
+ * Fairness (`fairness.ts`): no order is placed that the team cannot carry to
+ * the door; drop-ins get an allergy that keeps open orders deliverable. The
+ * saved shape of the state is one valibot schema (`state_schema.ts`); the
+ * types are inferred from it.
  *
  * @module
  */
@@ -80,7 +87,10 @@ export type {
   Player,
   PlayerCommand,
   PlayerInput,
+  PlayerStats,
+  SavedState,
   Station,
+  TimelineEntry,
   Tone,
   Vehicle,
   WorldEvent,
@@ -95,11 +105,13 @@ export {
   reconnectPlayer,
   restartGame,
   setDifficulty,
+  setDropIn,
   startGame,
   step,
 } from "./engine.ts";
 export { type ContextAction, contextActions } from "./actions.ts";
 export {
+  allergyText,
   type HouseStatus,
   houseStatuses,
   type Hud,
@@ -108,4 +120,14 @@ export {
   type PlayerView,
   playerView,
   sameView,
+  type StatsRow,
+  teamStats,
 } from "./view.ts";
+export {
+  blockingIngredient,
+  dealMasks,
+  dropInMask,
+  orderDeliverable,
+} from "./fairness.ts";
+export { starGrade } from "./outcome.ts";
+export * from "./state_schema.ts";

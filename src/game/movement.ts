@@ -181,6 +181,7 @@ export function movePlayers(state: GameState, dtMs: number): void {
         dy,
         VEHICLE_RADIUS_PX,
       );
+      p.stats.drivenPx += Math.hypot(to.x - vehicle.x, to.y - vehicle.y);
       vehicle.x = to.x;
       vehicle.y = to.y;
       vehicle.facing = p.facing;
@@ -188,11 +189,121 @@ export function movePlayers(state: GameState, dtMs: number): void {
       p.y = to.y;
     } else {
       const to = moveBox(walk, p.x, p.y, dx, dy, PLAYER_RADIUS_PX);
+      p.stats.walkedPx += Math.hypot(to.x - p.x, to.y - p.y);
       p.x = to.x;
       p.y = to.y;
     }
   }
+  separateVehicles(state, walk, drive);
   separatePlayers(state.players, walk);
+}
+
+/**
+ * Vehicles have weight (GAME.md: the original's cars did): overlapping
+ * vehicles are pushed apart, half each, never off the road; a player on foot
+ * overlapping a driven vehicle is pushed out of it (the whole way), never
+ * into a wall, and when the player is pinned the car is held back, so a car
+ * never drives through people. Parked cars can be walked past: roads are
+ * one tile wide, and a parked car must not close one to walkers.
+ */
+export function separateVehicles(
+  state: GameState,
+  walk: Passable,
+  drive: Passable,
+): void {
+  const vehicles = state.vehicles;
+  const carGap = 2 * VEHICLE_RADIUS_PX;
+  for (let i = 0; i < vehicles.length; i++) {
+    for (let j = i + 1; j < vehicles.length; j++) {
+      const a = vehicles[i];
+      const b = vehicles[j];
+      const n = apart(b.x - a.x, b.y - a.y, carGap, i, j);
+      if (!n) continue;
+      const ta = moveBox(
+        drive,
+        a.x,
+        a.y,
+        -n.x * n.push / 2,
+        -n.y * n.push / 2,
+        VEHICLE_RADIUS_PX,
+      );
+      const tb = moveBox(
+        drive,
+        b.x,
+        b.y,
+        n.x * n.push / 2,
+        n.y * n.push / 2,
+        VEHICLE_RADIUS_PX,
+      );
+      a.x = ta.x;
+      a.y = ta.y;
+      b.x = tb.x;
+      b.y = tb.y;
+    }
+  }
+  for (const v of vehicles) {
+    const driver = v.driverId === null
+      ? undefined
+      : state.players.find((p) => p.id === v.driverId);
+    if (driver) {
+      driver.x = v.x;
+      driver.y = v.y;
+    }
+  }
+  const personGap = VEHICLE_RADIUS_PX + PLAYER_RADIUS_PX;
+  for (const [k, p] of state.players.entries()) {
+    if (p.vehicleId !== null) continue;
+    for (const v of vehicles) {
+      // A parked car can be walked past (roads are one tile wide).
+      if (v.driverId === null) continue;
+      const n = apart(p.x - v.x, p.y - v.y, personGap, v.id, k);
+      if (!n) continue;
+      const to = moveBox(
+        walk,
+        p.x,
+        p.y,
+        n.x * n.push,
+        n.y * n.push,
+        PLAYER_RADIUS_PX,
+      );
+      p.x = to.x;
+      p.y = to.y;
+      // Pinned against a wall: the car stops short instead of running over.
+      const left = apart(p.x - v.x, p.y - v.y, personGap, v.id, k);
+      if (!left) continue;
+      const back = moveBox(
+        drive,
+        v.x,
+        v.y,
+        -left.x * left.push,
+        -left.y * left.push,
+        VEHICLE_RADIUS_PX,
+      );
+      v.x = back.x;
+      v.y = back.y;
+      const driver = state.players.find((q) => q.id === v.driverId);
+      if (driver) {
+        driver.x = v.x;
+        driver.y = v.y;
+      }
+    }
+  }
+}
+
+/** The unit direction from one centre to another and the overlap, or null if they don't overlap. */
+function apart(
+  dx: number,
+  dy: number,
+  gap: number,
+  i: number,
+  j: number,
+): { x: number; y: number; push: number } | null {
+  const d = Math.hypot(dx, dy);
+  if (d >= gap) return null;
+  if (d > 1e-6) return { x: dx / d, y: dy / d, push: gap - d };
+  // Exactly on top of each other: a fixed direction per pair.
+  const angle = (i * 7 + j * 13) % 16 * Math.PI / 8;
+  return { x: Math.cos(angle), y: Math.sin(angle), push: gap };
 }
 
 /** Pushes overlapping players on foot apart, half each, never into walls. */

@@ -27,6 +27,7 @@ import {
 import {
   bakingRequired,
   combinedOrders,
+  type Difficulty,
   moneyPenalty,
   ordersTakenAutomatically,
 } from "./difficulty.ts";
@@ -39,6 +40,7 @@ import {
   isBaked,
   type Item,
 } from "./items.ts";
+import { orderDeliverable } from "./fairness.ts";
 import { checkLoss } from "./outcome.ts";
 import { chance, nextInt, pick } from "./random.ts";
 import { cancelDeadlines, popDue, schedule } from "./timeline.ts";
@@ -115,8 +117,9 @@ export function trySpawnOrder(
   const busy = new Set(state.orders.map((o) => o.houseId));
   const free = state.town.houses.filter((h) => !busy.has(h.id));
   if (free.length === 0) return null;
+  const mask = fairOrderMask(state);
+  if (mask === null) return null;
   const house = pick(state, free);
-  const mask = orderMask(state);
   const needsBaking = bakingRequired(state.difficulty);
   const auto = ordersTakenAutomatically(state.difficulty);
   const order: Order = {
@@ -142,6 +145,32 @@ export function trySpawnOrder(
     text: auto ? describeMask(mask) : "Order!",
   });
   return order;
+}
+
+/**
+ * Draws the mask of a new order that the team as it stands can carry to the
+ * door (GAME.md): the first draw if it is deliverable, otherwise one drawn
+ * among the deliverable masks of the level; null when there is none.
+ */
+export function fairOrderMask(state: GameState): number | null {
+  const first = orderMask(state);
+  if (orderDeliverable(state.players, first)) return first;
+  const fair = orderMasks(state.difficulty).filter((m) =>
+    orderDeliverable(state.players, m)
+  );
+  return fair.length > 0 ? pick(state, fair) : null;
+}
+
+/** Every mask a level may order: single ingredients, or dough plus any toppings. */
+export function orderMasks(difficulty: Difficulty): number[] {
+  if (!combinedOrders(difficulty)) {
+    return INGREDIENTS.map((_, i) => 1 << i);
+  }
+  const out: number[] = [];
+  for (let toppings = 0; toppings < 1 << (INGREDIENTS.length - 1); toppings++) {
+    out.push(DOUGH_MASK | (toppings << 1));
+  }
+  return out;
 }
 
 function orderMask(state: GameState): number {
@@ -209,6 +238,8 @@ export function deliverOrder(
   const pay = basePay(order.mask) + tip;
   state.money += pay;
   state.delivered += 1;
+  player.stats.deliveries += 1;
+  player.stats.moneyEarned += pay;
   state.orders = state.orders.filter((o) => o.id !== order.id);
   cancelDeadlines(state, order.id);
   const at = doorPx(state, order.houseId);

@@ -1,16 +1,24 @@
 /**
- * Ending a round: win when the timer runs out, lose on strikes, debt or an
- * empty team.
+ * Ending a round: win when the timer runs out after at least one delivery,
+ * lose on strikes, debt or an empty team; and the star grade.
  *
  * @module
  */
 
 import { world } from "./events.ts";
-import { MAX_STRIKES, WORLD_HEIGHT_PX, WORLD_WIDTH_PX } from "./constants.ts";
+import {
+  MAX_STRIKES,
+  ROUND_LENGTH_MS,
+  STAR2_DELIVERIES_PER_PLAYER,
+  STAR3_DELIVERIES_PER_PLAYER,
+  WORLD_HEIGHT_PX,
+  WORLD_WIDTH_PX,
+} from "./constants.ts";
 import type { GameEvent, GameState, OutcomeReason } from "./types.ts";
 
 const OUTCOME_TEXT: Record<OutcomeReason, string> = {
   time_up: "Time's up: the town is fed. You win!",
+  nothing_delivered: "Time's up, but no pizza was delivered.",
   strikes: "Three failed orders: the town went hungry.",
   bankrupt: "Out of money: the pizzeria went bankrupt.",
   everyone_left: "Everyone left the game.",
@@ -23,10 +31,18 @@ export function endRound(
   reason: OutcomeReason,
 ): void {
   if (state.phase === "over") return;
-  const won = reason === "time_up";
+  const why = reason === "time_up" && state.delivered === 0
+    ? "nothing_delivered"
+    : reason;
+  const won = why === "time_up";
   state.phase = "over";
   state.paused = false;
-  state.outcome = { won, reason, text: OUTCOME_TEXT[reason] };
+  const stars = starGrade(won, state.delivered, state.players.length, {
+    strikes: state.strikes,
+    roundLengthMs: state.roundLengthMs,
+  });
+  const text = OUTCOME_TEXT[why];
+  state.outcome = { won, reason: why, text, stars };
   for (const p of state.players) {
     p.stickX = 0;
     p.stickY = 0;
@@ -37,7 +53,7 @@ export function endRound(
     won ? "game_won" : "game_lost",
     WORLD_WIDTH_PX / 2,
     WORLD_HEIGHT_PX / 2,
-    { text: state.outcome.text },
+    { text },
   );
 }
 
@@ -46,4 +62,40 @@ export function checkLoss(state: GameState, events: GameEvent[]): void {
   if (state.phase !== "playing") return;
   if (state.strikes >= MAX_STRIKES) endRound(state, events, "strikes");
   else if (state.money < 0) endRound(state, events, "bankrupt");
+}
+
+/**
+ * The star grade of a round, 0 to 3:
+ * - 0 stars: the round was lost (strikes, debt, everyone left) or nothing
+ *   was delivered;
+ * - 1 star: won (0:00 reached with at least one delivery);
+ * - 2 stars: won with at least 2 deliveries per player per 6:00 of round
+ *   (the rate scales with the round length, so short test rounds compare);
+ * - 3 stars: won with at least 4 deliveries per player per 6:00 and no strike.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { starGrade } from "./outcome.ts";
+ * const round = { strikes: 0, roundLengthMs: 360_000 };
+ * assert.equal(starGrade(true, 0, 2, round), 0);
+ * assert.equal(starGrade(true, 3, 2, round), 1);
+ * assert.equal(starGrade(true, 4, 2, round), 2);
+ * assert.equal(starGrade(true, 8, 2, round), 3);
+ * assert.equal(starGrade(true, 8, 2, { ...round, strikes: 1 }), 2);
+ * assert.equal(starGrade(false, 8, 2, round), 0);
+ * ```
+ */
+export function starGrade(
+  won: boolean,
+  delivered: number,
+  players: number,
+  round: { strikes: number; roundLengthMs: number },
+): number {
+  if (!won || delivered <= 0) return 0;
+  const rounds = Math.max(round.roundLengthMs, 1) / ROUND_LENGTH_MS;
+  const rate = delivered / Math.max(players, 1) / rounds;
+  if (rate >= STAR3_DELIVERIES_PER_PLAYER && round.strikes === 0) return 3;
+  if (rate >= STAR2_DELIVERIES_PER_PLAYER) return 2;
+  return 1;
 }

@@ -9,23 +9,27 @@
 import {
   MAX_NAME_CHARS,
   MAX_PLAYERS,
-  MAX_PLAYERS_COMBINED_EXEMPT,
-  MIN_PLAYERS_FOR_ALLERGIES,
   PLAYER_COLORS,
   PLAYER_RADIUS_PX,
 } from "./constants.ts";
-import { allergiesEnabled } from "./difficulty.ts";
 import { feedback, world } from "./events.ts";
 import {
-  ALL_INGREDIENTS_MASK,
-  type Ingredient,
-  ingredientCount,
-  INGREDIENTS,
-} from "./items.ts";
+  blockingIngredient,
+  dealMasks,
+  dropInMask,
+  orderDeliverable,
+} from "./fairness.ts";
+import type { Ingredient } from "./items.ts";
 import { endRound } from "./outcome.ts";
 import { shuffled } from "./random.ts";
 import { tileCenterPx } from "./tiles.ts";
-import type { EngineError, GameEvent, GameState, Player } from "./types.ts";
+import type {
+  EngineError,
+  GameEvent,
+  GameState,
+  Player,
+  PlayerStats,
+} from "./types.ts";
 
 /** Finds a player by id. */
 export function findPlayer(
@@ -44,7 +48,18 @@ export function cleanName(name: unknown, fallback: string): string {
   return clean.length > 0 ? clean : fallback;
 }
 
-/** Adds a player in the lobby; refuses past 12 players, duplicate ids and after the start. */
+/** Stats of a player at the start of a round. */
+export function freshStats(): PlayerStats {
+  return { deliveries: 0, moneyEarned: 0, walkedPx: 0, drivenPx: 0 };
+}
+
+/**
+ * Adds a player (late friends, GAME.md): in the lobby; at game over, shown as
+ * waiting and playing from the next round; mid-round as a drop-in when
+ * `state.dropIn` is on ("drop_in_off" otherwise), with an allergy that keeps
+ * every open order deliverable (see `dropInMask`). Refuses past 12 players
+ * and duplicate ids.
+ */
 export function addPlayer(
   state: GameState,
   events: GameEvent[],
@@ -53,8 +68,15 @@ export function addPlayer(
 ): EngineError | null {
   if (typeof id !== "string" || id.length === 0) return "unknown_player";
   if (findPlayer(state, id)) return "duplicate_id";
-  if (state.phase !== "lobby") return "not_in_lobby";
+  if (state.phase === "playing" && !state.dropIn) return "drop_in_off";
   if (state.players.length >= MAX_PLAYERS) return "room_full";
+  const allergyMask = state.phase === "playing"
+    ? dropInMask(
+      state.difficulty,
+      state.players,
+      state.orders.map((o) => o.mask),
+    )
+    : 0;
   const used = new Set(state.players.map((p) => p.color));
   const color = PLAYER_COLORS.find((c) => !used.has(c)) ?? PLAYER_COLORS[0];
   const spot = spawnPoint(state, state.players.length);
@@ -69,9 +91,11 @@ export function addPlayer(
     stickX: 0,
     stickY: 0,
     backpack: [],
-    allergyMask: 0,
+    allergyMask,
     connected: true,
     vehicleId: null,
+    waiting: state.phase === "over",
+    stats: freshStats(),
   };
   state.players.push(player);
   if (state.vipId === null) state.vipId = id;
@@ -79,12 +103,14 @@ export function addPlayer(
     text: player.name,
     playerId: id,
   });
-  feedback(
-    events,
-    id,
-    state.vipId === id ? "Welcome! You are the VIP." : "Welcome!",
-    "info",
-  );
+  const welcome = state.vipId === id
+    ? "Welcome! You are the VIP."
+    : player.waiting
+    ? "Welcome! You play from the next round."
+    : state.phase === "playing"
+    ? "Welcome! Jump in: the round is on."
+    : "Welcome!";
+  feedback(events, id, welcome, "info");
   return null;
 }
 
@@ -127,8 +153,37 @@ export function removePlayer(
   if (state.phase === "playing" && state.players.length === 0) {
     endRound(state, events, "everyone_left");
   }
+  if (state.phase === "playing") withdrawUnfairOrders(state, events);
   updatePause(state, events);
   return null;
+}
+
+/**
+ * After a leave for good mid-round: open orders the team left behind can no
+ * longer carry to the door are withdrawn, with no strike and no penalty
+ * (nobody could fill them); the next round deals allergies again.
+ */
+export function withdrawUnfairOrders(
+  state: GameState,
+  events: GameEvent[],
+): void {
+  const unfair = state.orders.filter((o) =>
+    !orderDeliverable(state.players, o.mask)
+  );
+  if (unfair.length === 0) return;
+  const ids = new Set(unfair.map((o) => o.id));
+  state.orders = state.orders.filter((o) => !ids.has(o.id));
+  state.timeline = state.timeline.filter((e) =>
+    !(e.kind === "deadline" && ids.has(e.orderId))
+  );
+  for (const p of state.players) {
+    feedback(
+      events,
+      p.id,
+      "An order was withdrawn: nobody left can carry it.",
+      "info",
+    );
+  }
 }
 
 /** Marks a player as disconnected (keeps everything) and pauses a running round. */
@@ -188,21 +243,13 @@ export function updatePause(state: GameState, events: GameEvent[]): void {
 }
 
 /**
- * Deals allergies for a new round: from Cook with 2+ players, the five
- * ingredients (in a random order) go round-robin, so everyone gets at least
- * one; with more than five players the deal goes on until everyone has one.
+ * Deals allergies for a new round (see `dealMasks`): from Cook with 2+
+ * players, the five ingredients in a random order go round-robin.
  */
 export function dealAllergies(state: GameState): void {
-  for (const p of state.players) p.allergyMask = 0;
-  const n = state.players.length;
-  if (!allergiesEnabled(state.difficulty) || n < MIN_PLAYERS_FOR_ALLERGIES) {
-    return;
-  }
   const order = shuffled(state, [0, 1, 2, 3, 4]);
-  const cards = Math.max(INGREDIENTS.length, n);
-  for (let k = 0; k < cards; k++) {
-    state.players[k % n].allergyMask |= 1 << order[k % INGREDIENTS.length];
-  }
+  const masks = dealMasks(state.difficulty, state.players.length, order);
+  state.players.forEach((p, i) => p.allergyMask = masks[i]);
 }
 
 /**
@@ -215,11 +262,5 @@ export function allergyBlock(
   mask: number,
   playerCount: number,
 ): Ingredient | null {
-  const hit = player.allergyMask & mask;
-  if (hit === 0) return null;
-  const combined = ingredientCount(mask) > 1;
-  if (combined && playerCount <= MAX_PLAYERS_COMBINED_EXEMPT) return null;
-  if (mask === ALL_INGREDIENTS_MASK) return null;
-  const index = INGREDIENTS.findIndex((_, i) => (hit & (1 << i)) !== 0);
-  return INGREDIENTS[index];
+  return blockingIngredient(player.allergyMask, mask, playerCount);
 }

@@ -21,6 +21,7 @@ import { feedback, world } from "./events.ts";
 import { scheduleFirstOrder } from "./orders.ts";
 import {
   dealAllergies,
+  freshStats,
   removePlayer,
   spawnPoint,
   updatePause,
@@ -73,6 +74,10 @@ function startRound(state: GameState, events: GameEvent[]): void {
   state.orders = [];
   state.timeline = [];
   state.nextOrderId = 1;
+  for (const p of state.players) {
+    p.waiting = false;
+    p.stats = freshStats();
+  }
   dealAllergies(state);
   scheduleFirstOrder(state);
   world(events, "game_started", WORLD_WIDTH_PX / 2, WORLD_HEIGHT_PX / 2, {

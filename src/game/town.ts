@@ -142,8 +142,36 @@ interface Lot {
   door: TilePos;
 }
 
+/** The town being built: its PRNG and its tiles. */
+interface Draft {
+  /** PRNG state, advanced by every step. */
+  holder: RngHolder;
+  /** Row-major tile kinds. */
+  tiles: number[];
+  /** Sets one tile. */
+  set: (tx: number, ty: number, kind: number) => void;
+}
+
+/** Kitchens and their stations, with the blocks they took. */
+interface KitchenPart {
+  kitchens: Kitchen[];
+  stations: StationSpot[];
+  blocks: Block[];
+}
+
+/** Building lots cut along block edges, and the tiles left for gardens. */
+interface LotPart {
+  storeLots: Lot[];
+  houseSlots: Lot[];
+  spare: TilePos[];
+}
+
 /**
- * Generates a town from a seed: same seed, same town.
+ * Generates a town from a seed: same seed, same town. The steps, in order:
+ * {@link layRoads}, {@link buildKitchens}, {@link cutLots},
+ * {@link openStores}, {@link buildHouses}, {@link plantBorder}, then
+ * {@link placeVehiclesAndSpawns}. Each step is bounded, so generation never
+ * loops and never throws.
  *
  * @example
  * ```ts
@@ -156,15 +184,44 @@ interface Lot {
  */
 export function generateTown(seed: number): Town {
   const s = toSeed(seed);
-  const holder: RngHolder = { rng: s };
   const tiles = new Array<number>(TOWN_WIDTH_TILES * TOWN_HEIGHT_TILES).fill(
     TileKind.Grass,
   );
-  const set = (tx: number, ty: number, kind: number) => {
-    tiles[tileIndex(tx, ty)] = kind;
+  const draft: Draft = {
+    holder: { rng: s },
+    tiles,
+    set: (tx, ty, kind) => {
+      tiles[tileIndex(tx, ty)] = kind;
+    },
   };
+  const blocks = layRoads(draft);
+  const kitchens = buildKitchens(draft, blocks);
+  const lots = cutLots(draft, blocks, kitchens.blocks);
+  const stores = openStores(draft, lots.storeLots);
+  const houses = buildHouses(draft, lots.houseSlots, lots.spare);
+  plantBorder(draft);
+  return {
+    seed: s,
+    widthTiles: TOWN_WIDTH_TILES,
+    heightTiles: TOWN_HEIGHT_TILES,
+    tileSizePx: TILE_SIZE_PX,
+    tiles,
+    stores,
+    houses,
+    kitchens: kitchens.kitchens,
+    stations: kitchens.stations,
+    ...placeVehiclesAndSpawns(draft, [...stores, ...houses]),
+  };
+}
 
-  // Roads: a ring plus straight roads between blocks.
+/**
+ * Roads: a ring road plus straight roads that cut the inside into blocks of
+ * 8-12 x 5-7 tiles.
+ *
+ * @returns the blocks between the roads, row by row
+ */
+function layRoads(draft: Draft): Block[] {
+  const { holder, set } = draft;
   const colWidths = partition(
     holder,
     ROAD_RIGHT - ROAD_LEFT - 1,
@@ -198,8 +255,16 @@ export function generateTown(seed: number): Town {
       });
     });
   });
+  return blocks;
+}
 
-  // Kitchens: three blocks, spread out where possible.
+/**
+ * Kitchens: three blocks (spread out where possible), each with a walled
+ * kitchen whose openings face a road, 3 tables and 3 ovens; the rest of each
+ * such block becomes a garden.
+ */
+function buildKitchens(draft: Draft, blocks: Block[]): KitchenPart {
+  const { holder, set } = draft;
   const kitchenBlocks = chooseKitchenBlocks(holder, blocks);
   const kitchens: Kitchen[] = [];
   const stations: StationSpot[] = [];
@@ -248,41 +313,78 @@ export function generateTown(seed: number): Town {
     // Columns of the block beside the kitchen become a garden.
     for (let y = block.ty; y < block.ty + block.h; y++) {
       for (let x = block.tx; x < block.tx + block.w; x++) {
-        if (x < rect.tx || x >= rect.tx + rect.w) garden(holder, set, x, y);
+        if (x < rect.tx || x >= rect.tx + rect.w) garden(draft, x, y);
       }
     }
   }
+  return { kitchens, stations, blocks: kitchenBlocks };
+}
 
-  // Lots along the top and bottom edge of every other block.
-  const edges: TileRect[] = [];
-  const edgeFacesUp: boolean[] = [];
+/** A 2-tile-deep strip along a block's top or bottom edge, facing a road. */
+interface Edge extends TileRect {
+  /** True when its doors are on the road above it. */
+  facesUp: boolean;
+}
+
+/**
+ * Lots: along the top and bottom edge of every block without a kitchen
+ * ({@link blockEdges}), one 3-tile store lot on each of 8 edges
+ * ({@link placeStoreLots}) and 2-tile house slots elsewhere
+ * ({@link placeHouseSlots}); every lot has its own door on the road.
+ */
+function cutLots(
+  draft: Draft,
+  blocks: Block[],
+  kitchenBlocks: Block[],
+): LotPart {
+  const edges = blockEdges(draft, blocks, kitchenBlocks);
+  const lotOf = doorAllocator(edges);
+  const { storeLots, storeX } = placeStoreLots(draft, edges, lotOf);
+  return { storeLots, ...placeHouseSlots(draft, edges, storeX, lotOf) };
+}
+
+/** The edges of the blocks without a kitchen; the middle of each such block becomes a garden. */
+function blockEdges(
+  draft: Draft,
+  blocks: Block[],
+  kitchenBlocks: Block[],
+): Edge[] {
+  const edges: Edge[] = [];
   for (const block of blocks) {
     if (kitchenBlocks.includes(block)) continue;
-    edges.push({ tx: block.tx, ty: block.ty, w: block.w, h: LOT_DEPTH_TILES });
-    edgeFacesUp.push(true);
+    const { tx, w } = block;
+    edges.push({ tx, ty: block.ty, w, h: LOT_DEPTH_TILES, facesUp: true });
     edges.push({
-      tx: block.tx,
+      tx,
       ty: block.ty + block.h - LOT_DEPTH_TILES,
-      w: block.w,
+      w,
       h: LOT_DEPTH_TILES,
+      facesUp: false,
     });
-    edgeFacesUp.push(false);
     for (
       let y = block.ty + LOT_DEPTH_TILES;
       y < block.ty + block.h - LOT_DEPTH_TILES;
       y++
     ) {
-      for (let x = block.tx; x < block.tx + block.w; x++) {
-        garden(holder, set, x, y);
-      }
+      for (let x = tx; x < tx + w; x++) garden(draft, x, y);
     }
   }
-  // Every building gets its own door tile: two buildings facing each other
-  // across a road never share one (a player there could use only one).
+  return edges;
+}
+
+/** Makes a lot of width `w` at column `x` of edge `e`, or null when no door tile is free. */
+type LotOf = (e: number, x: number, w: number) => Lot | null;
+
+/**
+ * A lot maker that gives every building its own door tile: two buildings
+ * facing each other across a road never share one (a player there could use
+ * only one). The door is the middle column if free, else another column.
+ */
+function doorAllocator(edges: readonly Edge[]): LotOf {
   const usedDoors = new Set<number>();
-  const lotOf = (e: number, x: number, w: number): Lot | null => {
+  return (e, x, w) => {
     const edge = edges[e];
-    const ty = edgeFacesUp[e] ? edge.ty - 1 : edge.ty + LOT_DEPTH_TILES;
+    const ty = edge.facesUp ? edge.ty - 1 : edge.ty + LOT_DEPTH_TILES;
     const mid = x + Math.floor((w - 1) / 2);
     const columns = [mid];
     for (let tx = x; tx < x + w; tx++) if (tx !== mid) columns.push(tx);
@@ -297,6 +399,15 @@ export function generateTown(seed: number): Town {
     }
     return null;
   };
+}
+
+/** One store lot on each of 8 random edges, at a random column with a free door. */
+function placeStoreLots(
+  draft: Draft,
+  edges: readonly Edge[],
+  lotOf: LotOf,
+): { storeLots: Lot[]; storeX: Map<number, number> } {
+  const { holder } = draft;
   const storeEdges = shuffled(holder, edges.map((_, i) => i))
     .slice(0, STORE_COUNT)
     .sort((a, b) => a - b);
@@ -316,6 +427,16 @@ export function generateTown(seed: number): Town {
       }
     }
   }
+  return { storeLots, storeX };
+}
+
+/** House slots along every edge around its store, with random gaps; gaps become spare tiles. */
+function placeHouseSlots(
+  draft: Draft,
+  edges: readonly Edge[],
+  storeX: ReadonlyMap<number, number>,
+  lotOf: LotOf,
+): { houseSlots: Lot[]; spare: TilePos[] } {
   const houseSlots: Lot[] = [];
   const spare: TilePos[] = [];
   edges.forEach((edge, e) => {
@@ -327,7 +448,7 @@ export function generateTown(seed: number): Town {
       let x = from;
       while (x < to) {
         const lot =
-          x + HOUSE_WIDTH_TILES <= to && !chance(holder, LOT_GAP_CHANCE)
+          x + HOUSE_WIDTH_TILES <= to && !chance(draft.holder, LOT_GAP_CHANCE)
             ? lotOf(e, x, HOUSE_WIDTH_TILES)
             : null;
         if (lot) {
@@ -342,23 +463,20 @@ export function generateTown(seed: number): Town {
       }
     }
   });
+  return { houseSlots, spare };
+}
 
-  // Stores: every ingredient at least once, the rest at random, prices 1-5.
-  const ingredientIndexes = shuffled(holder, [
-    0,
-    1,
-    2,
-    3,
-    4,
-    ...Array.from(
-      { length: STORE_COUNT - INGREDIENTS.length },
-      () => nextInt(holder, 0, INGREDIENTS.length - 1),
-    ),
-  ]);
-  storeLots.sort(byPosition);
-  const stores: Store[] = storeLots.map((lot, id) => {
+/**
+ * Stores on the store lots (in reading order), prices 1-5. Ingredients as in
+ * the original: every ingredient sold somewhere, none by more than 2 stores
+ * (the five once, then distinct extras, dealt to the lots in random order).
+ */
+function openStores(draft: Draft, storeLots: Lot[]): Store[] {
+  const { holder, set } = draft;
+  const ingredients = storeIngredients(holder, storeLots.length);
+  return [...storeLots].sort(byPosition).map((lot, id) => {
     fillRect(set, lot.rect, TileKind.Store);
-    const ingredientIndex = ingredientIndexes[id];
+    const ingredientIndex = ingredients[id];
     return {
       id,
       ingredient: INGREDIENTS[ingredientIndex],
@@ -368,18 +486,56 @@ export function generateTown(seed: number): Town {
       door: lot.door,
     };
   });
+}
 
-  // Houses: a random subset of the slots; the other slots become gardens.
+/**
+ * Ingredient indexes for `count` stores: every ingredient once (when there
+ * are at least 5 stores), then distinct extras, so at most 2 stores sell any
+ * one ingredient (for up to 10 stores); the order is random.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { storeIngredients } from "./town.ts";
+ * const got = storeIngredients({ rng: 9 }, 8);
+ * assert.deepEqual(new Set(got).size, 5);
+ * assert.ok([0, 1, 2, 3, 4].every((i) => got.filter((g) => g === i).length <= 2));
+ * ```
+ */
+export function storeIngredients(holder: RngHolder, count: number): number[] {
+  const all = INGREDIENTS.map((_, i) => i);
+  const list: number[] = [];
+  while (list.length < count) {
+    list.push(...shuffled(holder, all).slice(0, count - list.length));
+  }
+  // The first five are all different; the rest are dealt in random places.
+  const places = shuffled(holder, list.map((_, i) => i));
+  const out = new Array<number>(count);
+  places.forEach((place, k) => out[place] = list[k]);
+  return out;
+}
+
+/**
+ * Houses: 30-50 of the house slots (as many as fit), the other slots and the
+ * spare tiles become gardens.
+ */
+function buildHouses(
+  draft: Draft,
+  houseSlots: Lot[],
+  spare: TilePos[],
+): House[] {
+  const { holder, set } = draft;
   const houseCount = Math.min(
     houseSlots.length,
     nextInt(holder, MIN_HOUSES, MAX_HOUSES),
   );
   const order = shuffled(holder, houseSlots);
   const chosen = order.slice(0, houseCount).sort(byPosition);
+  const gardens = [...spare];
   for (const lot of order.slice(houseCount)) {
     for (let y = lot.rect.ty; y < lot.rect.ty + lot.rect.h; y++) {
       for (let x = lot.rect.tx; x < lot.rect.tx + lot.rect.w; x++) {
-        spare.push({ tx: x, ty: y });
+        gardens.push({ tx: x, ty: y });
       }
     }
   }
@@ -387,21 +543,34 @@ export function generateTown(seed: number): Town {
     fillRect(set, lot.rect, TileKind.House);
     return { id, rect: lot.rect, door: lot.door };
   });
-  for (const p of spare) garden(holder, set, p.tx, p.ty);
+  for (const p of gardens) garden(draft, p.tx, p.ty);
+  return houses;
+}
 
-  // The border outside the ring road: trees and grass.
+/** Decoration: trees and grass on the border outside the ring road. */
+function plantBorder(draft: Draft): void {
   for (let y = 0; y < TOWN_HEIGHT_TILES; y++) {
     for (let x = 0; x < TOWN_WIDTH_TILES; x++) {
       const border = x < ROAD_LEFT || y < ROAD_TOP || x > ROAD_RIGHT ||
         y > ROAD_BOTTOM;
-      if (border && chance(holder, BORDER_TREE_CHANCE)) {
-        set(x, y, TileKind.Tree);
+      if (border && chance(draft.holder, BORDER_TREE_CHANCE)) {
+        draft.set(x, y, TileKind.Tree);
       }
     }
   }
+}
 
+/**
+ * Vehicles and players: 5 vehicle spawns spread out on free road tiles (not
+ * doors), and 12 player spawn tiles on the road nearest the town centre.
+ */
+function placeVehiclesAndSpawns(
+  draft: Draft,
+  buildings: readonly { door: TilePos }[],
+): Pick<Town, "vehicleSpawns" | "spawnTiles"> {
+  const { tiles } = draft;
   const doorKeys = new Set(
-    [...stores, ...houses].map((b) => tileIndex(b.door.tx, b.door.ty)),
+    buildings.map((b) => tileIndex(b.door.tx, b.door.ty)),
   );
   const roads: TilePos[] = [];
   for (let y = 0; y < TOWN_HEIGHT_TILES; y++) {
@@ -413,16 +582,7 @@ export function generateTown(seed: number): Town {
   }
   const freeRoads = roads.filter((r) => !doorKeys.has(tileIndex(r.tx, r.ty)));
   return {
-    seed: s,
-    widthTiles: TOWN_WIDTH_TILES,
-    heightTiles: TOWN_HEIGHT_TILES,
-    tileSizePx: TILE_SIZE_PX,
-    tiles,
-    stores,
-    houses,
-    kitchens,
-    stations,
-    vehicleSpawns: chooseVehicleSpawns(holder, freeRoads),
+    vehicleSpawns: chooseVehicleSpawns(draft.holder, freeRoads),
     spawnTiles: chooseSpawnTiles(tiles, roads, doorKeys),
   };
 }
@@ -480,13 +640,10 @@ function chooseKitchenBlocks(holder: RngHolder, blocks: Block[]): Block[] {
   return chosen;
 }
 
-function garden(
-  holder: RngHolder,
-  set: (tx: number, ty: number, kind: number) => void,
-  tx: number,
-  ty: number,
-): void {
-  const r = nextInt(holder, 0, 999) / 1000;
+/** Decoration: a garden tile (tree, flowers or grass at random). */
+function garden(draft: Draft, tx: number, ty: number): void {
+  const set = draft.set;
+  const r = nextInt(draft.holder, 0, 999) / 1000;
   if (r < GARDEN_TREE_CHANCE) set(tx, ty, TileKind.Tree);
   else if (r < GARDEN_TREE_CHANCE + GARDEN_FLOWER_CHANCE) {
     set(tx, ty, TileKind.Flowers);

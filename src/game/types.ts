@@ -7,168 +7,62 @@
  * @module
  */
 
-import type { Difficulty } from "./difficulty.ts";
-import type { Item } from "./items.ts";
+import type * as v from "valibot";
 import type { Town } from "./town.ts";
+import type {
+  FacingSchema,
+  OrderSchema,
+  OutcomeReasonSchema,
+  OutcomeSchema,
+  PlayerSchema,
+  PlayerStatsSchema,
+  SavedState,
+  StationSchema,
+  TimelineEntrySchema,
+  VehicleSchema,
+} from "./state_schema.ts";
+
+export type { SavedState };
 
 /** Phase of a game. "paused" is not a phase: see `GameState.paused`. */
-export type Phase = "lobby" | "playing" | "over";
+export type Phase = SavedState["phase"];
 
 /** Which way a player or vehicle faces, from its last movement. */
-export type Facing = "up" | "down" | "left" | "right";
+export type Facing = v.InferOutput<typeof FacingSchema>;
 
-/** A player. Players stay in join order in `GameState.players`. */
-export interface Player {
-  /** Stable id given by the host (e.g. the signaling username). */
-  id: string;
-  /** Display name, at most 20 characters. */
-  name: string;
-  /** CSS hex colour, unique among current players. */
-  color: string;
-  /** Centre x in px (while driving: the vehicle's). */
-  x: number;
-  /** Centre y in px (while driving: the vehicle's). */
-  y: number;
-  /** Facing, for the sprite. */
-  facing: Facing;
-  /** Whether the stick is pushed (for walk animation). */
-  moving: boolean;
-  /** Last stick x in [-1, 1]. */
-  stickX: number;
-  /** Last stick y in [-1, 1] (down positive, as on screen). */
-  stickY: number;
-  /** Up to 3 items. */
-  backpack: Item[];
-  /** Ingredient bitmask this player is allergic to (0 = none). */
-  allergyMask: number;
-  /** False while the phone is away; the game pauses meanwhile. */
-  connected: boolean;
-  /** Vehicle being driven, or null on foot. */
-  vehicleId: number | null;
-}
+/** A player's numbers for the game-over screen (see `PlayerStatsSchema`). */
+export type PlayerStats = v.InferOutput<typeof PlayerStatsSchema>;
+
+/** A player (see `PlayerSchema`). Players stay in join order in `GameState.players`. */
+export type Player = v.InferOutput<typeof PlayerSchema>;
 
 /** A table or oven with what it holds. Ids match `Town.stations`. */
-export interface Station {
-  /** Index in `Town.stations`. */
-  id: number;
-  /** Table or oven. */
-  kind: "table" | "oven";
-  /** The item on it, or null. */
-  item: Item | null;
-}
+export type Station = v.InferOutput<typeof StationSchema>;
 
 /** A vehicle on the roads. */
-export interface Vehicle {
-  /** Index in `GameState.vehicles`. */
-  id: number;
-  /** Centre x in px. */
-  x: number;
-  /** Centre y in px. */
-  y: number;
-  /** Facing, for the sprite. */
-  facing: Facing;
-  /** Player driving it, or null when parked. */
-  driverId: string | null;
-}
+export type Vehicle = v.InferOutput<typeof VehicleSchema>;
 
-/** An open order at a house. */
-export interface Order {
-  /** Unique within a round, increasing. */
-  id: number;
-  /** House that ordered. */
-  houseId: number;
-  /** The wanted pizza (ingredient bitmask). */
-  mask: number;
-  /** Whether the pizza must be baked. */
-  needsBaking: boolean;
-  /** "ordering": waiting to be taken at the door; "waiting": taken, waiting for the pizza. */
-  stage: "ordering" | "waiting";
-  /** Round time at which the current deadline started, ms. */
-  startedMs: number;
-  /** Round time of the current deadline, ms. */
-  deadlineMs: number;
-  /** Length of the hourglass part at the end of the current deadline, ms. */
-  warningMs: number;
-  /** Player who took it by hand, or null (not yet, or taken automatically). */
-  takenBy: string | null;
-}
+/** An open order at a house (see `OrderSchema`). */
+export type Order = v.InferOutput<typeof OrderSchema>;
 
 /** An entry of the timeline: one queue of timed events, kept sorted by time. */
-export interface TimelineEntry {
-  /** Round time at which it fires, ms. */
-  atMs: number;
-  /** Insertion number: breaks ties, so equal times fire in insertion order. */
-  seq: number;
-  /** What happens: try to place an order, or an order's deadline passes. */
-  kind: "spawn_order" | "deadline";
-  /** For "deadline": the order. */
-  orderId: number;
-}
+export type TimelineEntry = v.InferOutput<typeof TimelineEntrySchema>;
 
-/** How a game ended. */
-export interface Outcome {
-  /** True when the timer reached 0:00 with the team alive. */
-  won: boolean;
-  /** Why it ended. */
-  reason: OutcomeReason;
-  /** A sentence for players. */
-  text: string;
-}
+/** How a game ended (see `OutcomeSchema`). */
+export type Outcome = v.InferOutput<typeof OutcomeSchema>;
 
 /** Why a game ended. */
-export type OutcomeReason =
-  | "time_up"
-  | "strikes"
-  | "bankrupt"
-  | "everyone_left";
+export type OutcomeReason = v.InferOutput<typeof OutcomeReasonSchema>;
 
-/** The whole game. Treat as read-only: the engine returns new states. */
-export interface GameState {
-  /** Format version of this object. */
-  version: 1;
-  /** PRNG state (mulberry32), advanced by the engine. */
-  rng: number;
-  /** The town of this round (shared between states, never mutated). */
+/**
+ * The whole game: the saved state (see `SavedStateSchema`) plus the town of
+ * this round (shared between states, never mutated). Treat as read-only: the
+ * engine returns new states.
+ */
+export type GameState = SavedState & {
+  /** The town of this round. */
   town: Town;
-  /** Lobby, playing or over. */
-  phase: Phase;
-  /** True while playing with any player disconnected: nothing moves or times out. */
-  paused: boolean;
-  /** Chosen difficulty. */
-  difficulty: Difficulty;
-  /** Length of a round, ms (6:00 unless configured). */
-  roundLengthMs: number;
-  /** Round time elapsed, ms; frozen while paused. */
-  clockMs: number;
-  /** Round time left, ms (roundLengthMs - clockMs, never below 0). */
-  timeLeftMs: number;
-  /** Team money, coins. */
-  money: number;
-  /** Failed orders so far. */
-  strikes: number;
-  /** Pizzas delivered this round. */
-  delivered: number;
-  /** Set when the phase is "over". */
-  outcome: Outcome | null;
-  /** Players in join order. */
-  players: Player[];
-  /** The VIP's id (first to join; passes on only when the VIP leaves for good). */
-  vipId: string | null;
-  /** Tables and ovens, ids as in `town.stations`. */
-  stations: Station[];
-  /** The vehicles. */
-  vehicles: Vehicle[];
-  /** Open orders, oldest first. */
-  orders: Order[];
-  /** Timed events, sorted by (atMs, seq). */
-  timeline: TimelineEntry[];
-  /** Next order id. */
-  nextOrderId: number;
-  /** Next timeline seq. */
-  nextSeq: number;
-  /** Steps simulated since the game was created. */
-  tick: number;
-}
+};
 
 /** Tone of a feedback message: colours it on the phone and the big screen. */
 export type Tone = "info" | "good" | "bad";
@@ -258,12 +152,12 @@ export interface PlayerCommand {
 export type EngineError =
   | "room_full"
   | "duplicate_id"
-  | "not_in_lobby"
   | "unknown_player"
   | "already_connected"
   | "bad_difficulty"
   | "no_players"
-  | "wrong_phase";
+  | "wrong_phase"
+  | "drop_in_off";
 
 /** What every engine call returns: a new state plus events, or a refusal. */
 export interface EngineResult {

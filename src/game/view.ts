@@ -9,7 +9,9 @@
 
 import {
   BACKPACK_SLOTS,
+  MAX_PLAYERS_COMBINED_EXEMPT,
   MAX_STRIKES,
+  TILE_SIZE_PX,
   VIEW_HEAT_STEP,
   VIEW_TIME_STEP_MS,
 } from "./constants.ts";
@@ -69,12 +71,79 @@ export interface PlayerView {
   backpackSlots: number;
   /** Ingredients this player may not buy or pick up. */
   allergies: Ingredient[];
+  /** The allergies in plain words, with what the exemption allows ("" when none). */
+  allergyText: string;
+  /** Joined at game over: plays from the next round. */
+  waiting: boolean;
   /** Whether this player is driving. */
   inVehicle: boolean;
   /** Buttons for where the player stands. */
   actions: ContextAction[];
-  /** Set when the phase is "over". */
+  /** Set when the phase is "over" (with the star grade). */
   outcome: Outcome | null;
+  /** Every player's stats, set when the phase is "over" (else empty). */
+  team: StatsRow[];
+}
+
+/** One player's line on the game-over screen. */
+export interface StatsRow {
+  /** Player id. */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** CSS hex colour. */
+  color: string;
+  /** Pizzas delivered this round. */
+  deliveries: number;
+  /** Coins earned by those deliveries (pay + tips). */
+  moneyEarned: number;
+  /** Distance walked, whole tiles. */
+  walkedTiles: number;
+  /** Distance driven, whole tiles. */
+  drivenTiles: number;
+}
+
+/**
+ * Per-player stats of the round (deliveries, money earned, distance walked
+ * and driven), in join order, for the host's game-over screen and each phone.
+ */
+export function teamStats(state: GameState): StatsRow[] {
+  return state.players.map((p) => ({
+    id: p.id,
+    name: p.name,
+    color: p.color,
+    deliveries: p.stats.deliveries,
+    moneyEarned: p.stats.moneyEarned,
+    walkedTiles: Math.round(p.stats.walkedPx / TILE_SIZE_PX),
+    drivenTiles: Math.round(p.stats.drivenPx / TILE_SIZE_PX),
+  }));
+}
+
+/**
+ * The allergies of a player in plain words, saying what the exemption allows
+ * (GAME.md): "" without allergies; with 3 or fewer players "Allergic to
+ * cheese, but you may carry mixed pizzas"; with more, "Allergic to cheese,
+ * but you may carry the pizza with everything".
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { allergyText } from "./view.ts";
+ * assert.equal(allergyText(0b00100, 3), "Allergic to cheese, but you may carry mixed pizzas");
+ * assert.equal(allergyText(0b00101, 4), "Allergic to dough and cheese, but you may carry the pizza with everything");
+ * assert.equal(allergyText(0, 4), "");
+ * ```
+ */
+export function allergyText(allergyMask: number, playerCount: number): string {
+  const names = ingredientNames(allergyMask);
+  if (names.length === 0) return "";
+  const list = names.length === 1
+    ? names[0]
+    : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+  const exempt = playerCount <= MAX_PLAYERS_COMBINED_EXEMPT
+    ? "mixed pizzas"
+    : "the pizza with everything";
+  return `Allergic to ${list}, but you may carry ${exempt}`;
 }
 
 /** An item as the phone shows it (heat rounded). */
@@ -128,9 +197,12 @@ export function playerView(
     backpack: player.backpack.map(itemView),
     backpackSlots: BACKPACK_SLOTS,
     allergies: ingredientNames(player.allergyMask),
+    allergyText: allergyText(player.allergyMask, state.players.length),
+    waiting: player.waiting,
     inVehicle: player.vehicleId !== null,
     actions: contextActions(state, player.id),
     outcome: state.outcome,
+    team: state.phase === "over" ? teamStats(state) : [],
   };
 }
 
@@ -207,8 +279,10 @@ export interface Hud {
   delivered: number;
   /** Difficulty name. */
   difficultyName: string;
-  /** Set when over. */
+  /** Set when over (with the star grade). */
   outcome: Outcome | null;
+  /** Per-player stats, set when over (else empty). */
+  team: StatsRow[];
 }
 
 /** HUD values for the host screen. */
@@ -222,5 +296,6 @@ export function hud(state: GameState): Hud {
     delivered: state.delivered,
     difficultyName: DIFFICULTY_NAMES[state.difficulty],
     outcome: state.outcome,
+    team: state.phase === "over" ? teamStats(state) : [],
   };
 }

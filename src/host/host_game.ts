@@ -62,6 +62,11 @@ export interface HostGameOptions {
    * @default 360000 (the engine's 6:00)
    */
   roundLengthMs?: number;
+  /**
+   * Whether a phone may join mid-round as a drop-in (the engine's setting).
+   * @default true
+   */
+  dropIn?: boolean;
 }
 
 /** A message for one phone. */
@@ -109,8 +114,8 @@ export class HostGame {
 
   /** Creates a game in the lobby. @throws RangeError for a bad round length */
   constructor(options: HostGameOptions = {}) {
-    const { seed = 1, roundLengthMs } = options;
-    this.#state = createGame({ seed, roundLengthMs });
+    const { seed = 1, roundLengthMs, dropIn } = options;
+    this.#state = createGame({ seed, roundLengthMs, dropIn });
     this.#phaseBefore = this.#state.phase;
   }
 

@@ -20,6 +20,7 @@ export interface PhaseLine {
 
 const LOST_BECAUSE: Record<OutcomeReason, string> = {
   time_up: "time ran out",
+  nothing_delivered: "no pizza was delivered",
   strikes: "three failed orders",
   bankrupt: "out of money",
   everyone_left: "everyone left",

@@ -15,14 +15,13 @@
  */
 import * as v from "valibot";
 import {
-  ALL_INGREDIENTS_MASK,
-  BACKPACK_SLOTS,
   type GameState,
   generateTown,
   houseStatuses,
   hud,
-  MAX_PLAYERS,
   playerView,
+  type SavedState,
+  SavedStateSchema,
   step,
   type Town,
 } from "../game/mod.ts";
@@ -39,7 +38,7 @@ export const SAVE_INTERVAL_MS = 1_000;
 export const MAX_SAVED_GAME_CHARS = 2_000_000;
 
 /** The engine state as saved: everything but the (regenerated) town. */
-export type SavedState = Omit<GameState, "town">;
+export type { SavedState };
 
 /** What is written to storage. */
 export interface SavedGame {
@@ -78,102 +77,6 @@ export interface RestoredGame {
 // ---------------------------------------------------------------------------
 
 const Finite = v.pipe(v.number(), v.finite());
-const NonNegative = v.pipe(v.number(), v.finite(), v.minValue(0));
-const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
-const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
-const Mask = v.pipe(
-  v.number(),
-  v.integer(),
-  v.minValue(0),
-  v.maxValue(ALL_INGREDIENTS_MASK),
-);
-const Stick = v.pipe(v.number(), v.finite(), v.minValue(-1), v.maxValue(1));
-const Facing = v.picklist(["up", "down", "left", "right"]);
-
-const ItemSchema = v.object({
-  mask: Mask,
-  heat: v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1)),
-  burned: v.boolean(),
-});
-
-const PlayerSchema = v.object({
-  id: Id,
-  name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
-  color: v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/)),
-  x: Finite,
-  y: Finite,
-  facing: Facing,
-  moving: v.boolean(),
-  stickX: Stick,
-  stickY: Stick,
-  backpack: v.pipe(v.array(ItemSchema), v.maxLength(BACKPACK_SLOTS)),
-  allergyMask: Mask,
-  connected: v.boolean(),
-  vehicleId: v.nullable(Count),
-});
-
-const StationSchema = v.object({
-  id: Count,
-  kind: v.picklist(["table", "oven"]),
-  item: v.nullable(ItemSchema),
-});
-
-const VehicleSchema = v.object({
-  id: Count,
-  x: Finite,
-  y: Finite,
-  facing: Facing,
-  driverId: v.nullable(Id),
-});
-
-const OrderSchema = v.object({
-  id: Count,
-  houseId: Count,
-  mask: Mask,
-  needsBaking: v.boolean(),
-  stage: v.picklist(["ordering", "waiting"]),
-  startedMs: NonNegative,
-  deadlineMs: NonNegative,
-  warningMs: NonNegative,
-  takenBy: v.nullable(Id),
-});
-
-const TimelineEntrySchema = v.object({
-  atMs: NonNegative,
-  seq: Count,
-  kind: v.picklist(["spawn_order", "deadline"]),
-  orderId: v.pipe(v.number(), v.safeInteger(), v.minValue(-1)),
-});
-
-const OutcomeSchema = v.object({
-  won: v.boolean(),
-  reason: v.picklist(["time_up", "strikes", "bankrupt", "everyone_left"]),
-  text: v.pipe(v.string(), v.maxLength(500)),
-});
-
-const SavedStateSchema = v.object({
-  version: v.literal(1),
-  rng: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(0xffffffff)),
-  phase: v.picklist(["lobby", "playing", "over"]),
-  paused: v.boolean(),
-  difficulty: v.picklist([0, 1, 2, 3]),
-  roundLengthMs: v.pipe(v.number(), v.finite(), v.minValue(1)),
-  clockMs: NonNegative,
-  timeLeftMs: NonNegative,
-  money: v.pipe(v.number(), v.safeInteger()),
-  strikes: Count,
-  delivered: Count,
-  outcome: v.nullable(OutcomeSchema),
-  players: v.pipe(v.array(PlayerSchema), v.maxLength(MAX_PLAYERS)),
-  vipId: v.nullable(Id),
-  stations: v.array(StationSchema),
-  vehicles: v.array(VehicleSchema),
-  orders: v.array(OrderSchema),
-  timeline: v.array(TimelineEntrySchema),
-  nextOrderId: Count,
-  nextSeq: Count,
-  tick: Count,
-});
 
 const SavedGameSchema = v.object({
   format: v.literal(SAVED_GAME_FORMAT),

@@ -52,6 +52,22 @@ const ItemViewSchema = v.object({
 const ContextActionSchema = v.object({
   id: ActionIdSchema,
   label: v.pipe(v.string(), v.maxLength(80)),
+  /** Ingredient ids, for icons. */
+  ingredients: v.optional(v.pipe(v.array(ShortTextSchema), v.maxLength(8))),
+  /** Set when an allergy would refuse it: the reason (drawn greyed). */
+  disabled: v.optional(v.pipe(v.string(), v.maxLength(120))),
+});
+
+const CountSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** One player's line on the game-over screen. */
+const StatsRowSchema = v.object({
+  name: v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH)),
+  color: v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/)),
+  deliveries: CountSchema,
+  moneyEarned: CountSchema,
+  walkedTiles: CountSchema,
+  drivenTiles: CountSchema,
 });
 
 /** What one phone shows, derived by the host from the game state. */
@@ -67,9 +83,20 @@ export const PlayerViewSchema = v.object({
   strikes: v.pipe(v.number(), v.integer(), v.minValue(0)),
   backpack: v.pipe(v.array(ItemViewSchema), v.maxLength(3)),
   allergies: v.pipe(v.array(ShortTextSchema), v.maxLength(5)),
+  /** The allergies in plain words, with what the exemption allows. */
+  allergyText: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  /** Joined at game over: plays from the next round. */
+  waiting: v.optional(v.boolean()),
   actions: v.pipe(v.array(ContextActionSchema), v.maxLength(24)),
   inVehicle: v.boolean(),
-  outcome: v.optional(v.object({ won: v.boolean(), reason: ReasonSchema })),
+  outcome: v.optional(v.object({
+    won: v.boolean(),
+    reason: ReasonSchema,
+    /** Star grade 0..3. */
+    stars: v.optional(v.pipe(CountSchema, v.maxValue(3))),
+  })),
+  /** Every player's stats, at game over. */
+  team: v.optional(v.pipe(v.array(StatsRowSchema), v.maxLength(12))),
 });
 
 /** What one phone shows. */

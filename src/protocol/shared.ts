@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   "game started",
   "not approved",
   "no request",
+  "unavailable",
 ] as const;
 
 /** One of {@link ERROR_CODES}, as a schema. */

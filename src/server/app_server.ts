@@ -5,17 +5,51 @@
  * @module
  */
 import type { Config } from "./config.ts";
-import { createHandler } from "./http_handler.ts";
+import { createHandler, type HttpEvent } from "./http_handler.ts";
 import { type RegistryEvent, RoomRegistry } from "./room_registry.ts";
+import type { LogEvent } from "./event_log.ts";
+import { LogLimiter, type LogLimits } from "./log_limiter.ts";
+import { MemoryAddressLimits } from "./address_limits.ts";
+import { serveResilient } from "./resilient_listener.ts";
+import type { RoomBus } from "./bus/room_bus.ts";
+import { MemoryRoomBus } from "./bus/memory_room_bus.ts";
+import { RoomRouter } from "./bus/room_router.ts";
+import type { AddressLimits } from "./address_limits.ts";
 
 /** Options for {@link startServer}. */
 export interface StartOptions {
-  /** Receives one event per room or connection change. @default ignore */
-  log?: (event: RegistryEvent) => void;
+  /**
+   * Receives one event per room or connection change, each with the
+   * client address, at a bounded rate ("N similar suppressed").
+   * @default ignore
+   */
+  log?: (event: LogEvent) => void;
+  /** How many log lines pass. @default 20 of a kind, 500 in all, per 10 s */
+  logLimits?: LogLimits;
+  /** Connections at once when below `config.maxConnections` (e.g. from the open-file limit). */
+  maxConnections?: number;
   /** Called once listening, with the port actually bound. */
   onListen?: (address: { hostname: string; port: number }) => void;
   /** Origins phones on the LAN can open. @default [] */
   lanOrigins?: (port: number) => readonly string[];
+  /**
+   * The room bus (not started: the server starts and closes it).
+   * @default a standalone in-memory bus
+   */
+  bus?: RoomBus;
+  /**
+   * Whether other instances share `bus` (Redis): room records are saved,
+   * and a stop leaves rooms for other instances to adopt.
+   * @default true when `bus` is given
+   */
+  sharedBus?: boolean;
+  /** The bus's code lifetime, in ms. @default 15000 */
+  busCodeTtlMs?: number;
+  /**
+   * Per-address counters, given the bus (e.g. counted across instances).
+   * @default a MemoryAddressLimits over config
+   */
+  addressLimits?: (bus: RoomBus) => AddressLimits;
 }
 
 /** A running server. */
@@ -26,6 +60,8 @@ export interface PizzaServer {
   readonly localUrl: string;
   /** The signaling core. */
   readonly registry: RoomRegistry;
+  /** The router between sockets, the registry and the room bus. */
+  readonly router: RoomRouter;
   /** Tells every client, closes every socket and stops listening. Idempotent. */
   close(): Promise<void>;
 }
@@ -41,15 +77,74 @@ export async function startServer(
   config: Config,
   options: StartOptions = {},
 ): Promise<PizzaServer> {
-  const { log, onListen, lanOrigins = () => [] } = options;
-  const registry = new RoomRegistry({ limits: config, log });
+  const { onListen, lanOrigins = () => [] } = options;
+  const limiter = new LogLimiter<LogEvent>(
+    options.log ?? (() => {}),
+    Date.now,
+    { perKind: 20, total: 500, ...options.logLimits },
+  );
+  /** Connection id → client address, so every registry event names it. */
+  const addresses = new Map<string, string>();
+  const registryLog = (event: RegistryEvent) => {
+    if (event.conn === undefined) return limiter.add(event);
+    if (event.event === "connection opened" && event.detail !== undefined) {
+      addresses.set(event.conn, event.detail);
+      return limiter.add({
+        ...event,
+        detail: undefined,
+        address: event.detail,
+      });
+    }
+    limiter.add({ ...event, address: addresses.get(event.conn) });
+    if (event.event === "connection closed") addresses.delete(event.conn);
+  };
+  const httpLog = (event: HttpEvent) => limiter.add(event);
+  const bus = options.bus ?? new MemoryRoomBus({ keepAliveMs: 0 });
+  const shared = options.sharedBus ?? options.bus !== undefined;
+  // The registry reaches the router (claimed codes, change events) through
+  // this, as the router is made after it.
+  const late: { router?: RoomRouter } = {};
+  const registry = new RoomRegistry({
+    limits: config,
+    log: (event) => {
+      registryLog(event);
+      late.router?.observe(event);
+    },
+    generateCode: () => late.router!.generateCode(),
+  });
+  const router = late.router = new RoomRouter({
+    registry,
+    bus,
+    hostGraceMs: config.hostGraceMs,
+    codeTtlMs: options.busCodeTtlMs ?? 15_000,
+    shared,
+    log: (event) => limiter.add(event),
+  });
+  const stopHealthLog = bus.onHealthChange((health) =>
+    limiter.add({
+      event: health.up ? "room bus up" : "room bus down",
+      detail: health.up
+        ? "new games can start"
+        : `${health.lastError ?? "unreachable"}; new games are refused`,
+    })
+  );
+  await router.start();
   const staticRoot = await resolveStaticRoot(config.staticDir);
+  const addressLimits = options.addressLimits?.(bus) ??
+    new MemoryAddressLimits(config);
   let boundPort = config.port;
   const handler = createHandler({
     config,
     registry,
+    signaling: router,
+    cluster: shared
+      ? { health: () => bus.health(), figures: () => router.figures() }
+      : undefined,
     staticRoot,
     lanOrigins: () => lanOrigins(boundPort),
+    limits: addressLimits,
+    log: httpLog,
+    maxConnections: options.maxConnections,
   });
   const tls = config.tlsCertFile
     ? {
@@ -57,32 +152,52 @@ export async function startServer(
       key: await readSetting("TLS_KEY", config.tlsKeyFile),
     }
     : {};
-  const { promise: listening, resolve } = Promise.withResolvers<number>();
-  const server = Deno.serve({
+  const server = await serveResilient({
     port: config.port,
     hostname: config.hostname,
     ...tls,
-    onListen: (address) => {
-      resolve(address.port);
-      onListen?.(address);
-    },
+    onFailure: (error, restarts) =>
+      limiter.add({
+        event: "listener failed",
+        detail: `${error instanceof Error ? error.message : error}` +
+          (restarts > 0 ? ` (after ${restarts} restarts)` : ""),
+      }),
+    onRestart: (restarts) =>
+      limiter.add({ event: "listening again", detail: `restart ${restarts}` }),
   }, handler);
-  boundPort = await listening;
-  const sweepTimer = setInterval(
-    () => registry.sweep(),
-    config.sweepIntervalMs,
-  );
+  boundPort = server.port;
+  onListen?.({ hostname: config.hostname, port: boundPort });
+  const sweepTimer = setInterval(() => {
+    registry.sweep();
+    addressLimits.sweep(Date.now());
+    limiter.tick();
+    if (shared && bus.health().up) {
+      router.checkOwners().catch(() => {});
+      bus.measureRoundTrip().catch(() => {});
+    }
+  }, config.sweepIntervalMs);
   let closing: Promise<void> | undefined;
 
   return {
     port: boundPort,
     localUrl: `${tls.cert ? "https" : "http"}://127.0.0.1:${boundPort}`,
     registry,
+    router,
     close() {
       closing ??= (async () => {
         clearInterval(sweepTimer);
-        registry.shutdown();
+        if (shared) {
+          // Goodbye first, so other instances may adopt the rooms here as
+          // soon as their clients reconnect there.
+          await router.close();
+          registry.shutdown({ keepRooms: true });
+        } else {
+          registry.shutdown();
+          await router.close();
+        }
+        stopHealthLog();
         await server.shutdown();
+        limiter.flush();
       })();
       return closing;
     },
@@ -103,14 +218,27 @@ async function readSetting(name: string, path: string): Promise<string> {
 }
 
 /**
- * The static folder's real path. A fresh checkout has no built pages yet:
- * then the server still runs (signaling, /healthz, …) and says so once.
+ * The static folder's real path. A relative folder missing from the working
+ * directory is looked for next to this module too (a `deno compile` binary
+ * carries `static/` inside, and may be started from any folder). A fresh
+ * checkout has no built pages yet: then the server still runs (signaling,
+ * /healthz, …) and says so once.
  */
-async function resolveStaticRoot(dir: string): Promise<string> {
+export async function resolveStaticRoot(dir: string): Promise<string> {
   try {
     return await Deno.realPath(dir);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!dir.startsWith("/")) {
+      const beside = new URL(`../../${dir}`, import.meta.url);
+      try {
+        if (beside.protocol === "file:") {
+          return await Deno.realPath(beside);
+        }
+      } catch {
+        // Not there either: say so below.
+      }
+    }
     const absolute = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
     console.warn(
       `The folder ${absolute} does not exist yet, so pages answer 404. ` +

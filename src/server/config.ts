@@ -46,11 +46,37 @@ export const DEFAULTS = {
   /** Shared secret for minting TURN credentials; empty disables TURN. */
   turnSecret: "",
   /** Lifetime of minted TURN credentials, in ms. */
-  turnTtlMs: 3_600_000,
+  turnTtlMs: 600_000,
   /** PEM certificate file for HTTPS/WSS; with `tlsKeyFile`. */
   tlsCertFile: "",
   /** PEM private key file for HTTPS/WSS; with `tlsCertFile`. */
   tlsKeyFile: "",
+  /** WebSocket connections (and upgrade attempts) from one address at once. */
+  maxConnectionsPerAddress: 64,
+  /** Joins one address may start in a burst (refilled by `joinRefillMs`). */
+  joinBurstPerAddress: 60,
+  /** One more join is allowed per address every this many ms. */
+  joinRefillMs: 1_000,
+  /** Failed joins ("wrong room") one address may make before it is refused. */
+  failedJoinBudget: 10,
+  /** One failed join is forgiven per address every this many ms. */
+  failedJoinRefillMs: 60_000,
+  /** How long an address over its failed-join budget is refused, in ms. */
+  joinBlockMs: 600_000,
+  /** Once half the failed-join budget is used, joins from that address are this far apart, in ms. */
+  joinSlowMs: 2_000,
+  /** Addresses of reverse proxies whose X-Forwarded-For / Forwarded is believed. */
+  trustProxy: [] as readonly string[],
+  /** Extra origins allowed to open the WebSocket (own and LAN origins always are). */
+  allowedOrigins: [] as readonly string[],
+  /** A socket that has not created or joined a room by then is closed, in ms. */
+  unjoinedTimeoutMs: 30_000,
+  /** Bytes queued for one socket before it is dropped as a slow reader. */
+  maxBufferedBytes: 4_194_304,
+  /** Bytes queued for all sockets together before the slowest are dropped. */
+  maxQueuedBytesTotal: 268_435_456,
+  /** TURN credentials one address may get per minute from `/config`. */
+  turnMintsPerMinute: 6,
 } as const;
 
 /** The server's settings. */
@@ -93,12 +119,38 @@ export interface Config {
   turnUrls: readonly string[];
   /** @default "" */
   turnSecret: string;
-  /** @default 3600000 */
+  /** @default 600000 (10 minutes) */
   turnTtlMs: number;
   /** @default "" */
   tlsCertFile: string;
   /** @default "" */
   tlsKeyFile: string;
+  /** @default 64 */
+  maxConnectionsPerAddress: number;
+  /** @default 60 */
+  joinBurstPerAddress: number;
+  /** @default 1000 */
+  joinRefillMs: number;
+  /** @default 10 */
+  failedJoinBudget: number;
+  /** @default 60000 */
+  failedJoinRefillMs: number;
+  /** @default 600000 */
+  joinBlockMs: number;
+  /** @default 2000 */
+  joinSlowMs: number;
+  /** @default [] */
+  trustProxy: readonly string[];
+  /** @default [] */
+  allowedOrigins: readonly string[];
+  /** @default 30000 */
+  unjoinedTimeoutMs: number;
+  /** @default 4194304 */
+  maxBufferedBytes: number;
+  /** @default 268435456 */
+  maxQueuedBytesTotal: number;
+  /** @default 6 */
+  turnMintsPerMinute: number;
 }
 
 /** Environment variable read for each setting. */
@@ -125,6 +177,19 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   turnTtlMs: "TURN_TTL_MS",
   tlsCertFile: "TLS_CERT",
   tlsKeyFile: "TLS_KEY",
+  maxConnectionsPerAddress: "MAX_CONNECTIONS_PER_ADDRESS",
+  joinBurstPerAddress: "JOIN_BURST_PER_ADDRESS",
+  joinRefillMs: "JOIN_REFILL_MS",
+  failedJoinBudget: "FAILED_JOIN_BUDGET",
+  failedJoinRefillMs: "FAILED_JOIN_REFILL_MS",
+  joinBlockMs: "JOIN_BLOCK_MS",
+  joinSlowMs: "JOIN_SLOW_MS",
+  trustProxy: "TRUST_PROXY",
+  allowedOrigins: "ALLOWED_ORIGINS",
+  unjoinedTimeoutMs: "UNJOINED_TIMEOUT_MS",
+  maxBufferedBytes: "MAX_BUFFERED_BYTES",
+  maxQueuedBytesTotal: "MAX_QUEUED_BYTES_TOTAL",
+  turnMintsPerMinute: "TURN_MINTS_PER_MINUTE",
 };
 
 /** Smallest and largest value of each numeric setting. */
@@ -147,6 +212,17 @@ const RANGES: Partial<Record<keyof Config, readonly [number, number]>> = {
   sweepIntervalMs: [10, 3_600_000],
   relayAfterMs: [0, 600_000],
   turnTtlMs: [60_000, 86_400_000],
+  maxConnectionsPerAddress: [1, 10_000_000],
+  joinBurstPerAddress: [1, 1_000_000],
+  joinRefillMs: [1, 3_600_000],
+  failedJoinBudget: [1, 1_000_000],
+  failedJoinRefillMs: [1, 86_400_000],
+  joinBlockMs: [0, 86_400_000],
+  joinSlowMs: [0, 3_600_000],
+  unjoinedTimeoutMs: [100, 86_400_000],
+  maxBufferedBytes: [1_024, 1_073_741_824],
+  maxQueuedBytesTotal: [1_024, 68_719_476_736],
+  turnMintsPerMinute: [1, 1_000_000],
 };
 
 /**

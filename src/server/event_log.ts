@@ -6,6 +6,12 @@
  */
 import type { RegistryEvent } from "./room_registry.ts";
 
+/** A log event: a registry event, or one of the HTTP layer, with the client address. */
+export interface LogEvent extends RegistryEvent {
+  /** The client's address, when the event concerns a client. */
+  address?: string;
+}
+
 /** How long lines wait before they are written together, in ms. */
 export const LOG_FLUSH_MS = 100;
 /** Lines held before a write happens regardless of the timer. */
@@ -25,8 +31,11 @@ export const LOG_MAX_BATCH = 512;
  * );
  * ```
  */
-export function formatEvent(event: RegistryEvent, timeMs: number): string {
+export function formatEvent(event: LogEvent, timeMs: number): string {
   let line = `${new Date(timeMs).toISOString()} ${event.event}`;
+  if (event.address !== undefined) {
+    line += ` address=${JSON.stringify(event.address)}`;
+  }
   if (event.room !== undefined) line += ` room=${JSON.stringify(event.room)}`;
   if (event.conn !== undefined) line += ` conn=${JSON.stringify(event.conn)}`;
   if (event.username !== undefined) {
@@ -70,7 +79,7 @@ export class EventLog {
   ) {}
 
   /** Adds one event; it is written within {@link LOG_FLUSH_MS}. */
-  add(event: RegistryEvent): void {
+  add(event: LogEvent): void {
     if (this.#closed) return;
     this.#lines.push(formatEvent(event, this.now()));
     if (this.#lines.length >= LOG_MAX_BATCH) {

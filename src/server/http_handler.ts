@@ -7,9 +7,19 @@
 import type { Config } from "./config.ts";
 import { iceServersFor } from "./ice_config.ts";
 import type { RoomRegistry } from "./room_registry.ts";
-import { attachSocket } from "./socket_connection.ts";
+import {
+  attachSocket,
+  QueuedBytes,
+  type SignalingPort,
+  type SocketEvent,
+} from "./socket_connection.ts";
+import type { BusFigures } from "./metrics.ts";
 import { GzipCache, serveStaticFile } from "./static_files.ts";
 import { randomToken } from "./room_codes.ts";
+import { type AddressLimits, MemoryAddressLimits } from "./address_limits.ts";
+import { clientAddress } from "./client_address.ts";
+import { checkHandshake, originAllowed } from "./upgrade_checks.ts";
+import { TokenBucket } from "./rate_limiter.ts";
 
 /** URL paths that accept WebSocket upgrades (`/` is the seed's). */
 export const WEBSOCKET_PATHS: ReadonlySet<string> = new Set(["/", "/ws"]);
@@ -20,12 +30,48 @@ export interface HandlerContext {
   config: Config;
   /** The signaling core. */
   registry: RoomRegistry;
+  /**
+   * Where sockets' traffic goes when a room bus routes it.
+   * @default registry
+   */
+  signaling?: SignalingPort;
+  /** The room bus's health and figures, for `/healthz` and `/metrics`. */
+  cluster?: ClusterStatus;
   /** Absolute path of the static folder. */
   staticRoot: string;
   /** Origins phones on the LAN can open, e.g. `http://192.168.1.7:8888`. */
   lanOrigins: () => readonly string[];
   /** Current time in ms. @default Date.now */
   now?: () => number;
+  /** Per-address counters. @default a {@link MemoryAddressLimits} over `config` */
+  limits?: AddressLimits;
+  /** Receives events of the HTTP and socket layer (each with the address). @default ignore */
+  log?: (event: HttpEvent) => void;
+  /**
+   * Connections allowed at once, when lower than `config.maxConnections`
+   * (e.g. kept below the open-file limit). @default config.maxConnections
+   */
+  maxConnections?: number;
+}
+
+/** What `/healthz` and `/metrics` show of the room bus. */
+export interface ClusterStatus {
+  /** Whether the bus can reach its store, and why not. */
+  health(): { up: boolean; since: number; lastError?: string };
+  /** Messages in and out, round trip, rooms here and elsewhere. */
+  figures(): BusFigures;
+}
+
+/** An event of the HTTP and socket layer, for the log. */
+export interface HttpEvent {
+  /** Short name, e.g. "origin refused". */
+  event: string;
+  /** Client address. */
+  address: string;
+  /** Connection id, once there is one. */
+  conn?: string;
+  /** Extra detail. */
+  detail?: string;
 }
 
 /** What `GET /config` returns to clients. */
@@ -67,49 +113,157 @@ export function createHandler(
   request: Request,
   info: Deno.ServeHandlerInfo,
 ) => Response | Promise<Response> {
-  const { config, registry, staticRoot, lanOrigins, now = Date.now } = context;
+  const {
+    config,
+    registry,
+    staticRoot,
+    lanOrigins,
+    now = Date.now,
+    limits = new MemoryAddressLimits(config),
+    log = () => {},
+    maxConnections = config.maxConnections,
+    signaling = registry,
+    cluster,
+  } = context;
   const startedAt = now();
   let nextConnection = 0;
+  /** Sockets from upgrade to close (the registry counts only opened ones). */
+  let liveSockets = 0;
+  const queued = new QueuedBytes();
+  const turnMints = new Map<string, TokenBucket>();
   const gzipCache = new GzipCache();
+  const socketLog = (event: SocketEvent) => log(event);
 
   /** Upgrades answer synchronously: joins are the server's hot path. */
-  const upgrade = (request: Request, info: Deno.ServeHandlerInfo) => {
+  const upgrade = (request: Request, address: string) => {
     if (!WEBSOCKET_PATHS.has(pathOf(request.url))) {
       return text(404, "No WebSocket endpoint here; use / or /ws.");
     }
-    if (registry.connectionCount >= config.maxConnections) {
+    const refusal = checkHandshake(request.headers);
+    if (refusal) {
+      log({ event: "bad upgrade", address, detail: refusal.message });
+      return text(refusal.status, refusal.message, refusal.headers);
+    }
+    const origin = request.headers.get("origin");
+    if (
+      !originAllowed(
+        origin,
+        request.headers.get("host"),
+        lanOrigins(),
+        config.allowedOrigins,
+      )
+    ) {
+      log({ event: "origin refused", address, detail: origin ?? "" });
+      return text(
+        403,
+        "This page may not open the game's connection. Open the game from its own address.",
+      );
+    }
+    if (Math.max(liveSockets, registry.connectionCount) >= maxConnections) {
       registry.metrics.connectionsRefused++;
+      log({ event: "server full", address });
       return text(503, "The server is full. Try again in a minute.");
     }
-    // Read before upgrading: the request is consumed by the upgrade.
-    // One read: each read of remoteAddr asks the runtime again.
-    const remote = info.remoteAddr;
-    const address = "hostname" in remote ? remote.hostname : "unknown";
-    const { socket, response } = Deno.upgradeWebSocket(request, {
-      idleTimeout: config.heartbeatMs / 1000,
+    if (!limits.openConnection(address)) {
+      registry.metrics.connectionsRefused++;
+      log({ event: "address over connection limit", address });
+      return text(
+        429,
+        "Too many connections from your network. Close some game tabs and try again.",
+      );
+    }
+    let upgraded: ReturnType<typeof Deno.upgradeWebSocket>;
+    try {
+      upgraded = Deno.upgradeWebSocket(request, {
+        idleTimeout: config.heartbeatMs / 1000,
+      });
+    } catch (error) {
+      limits.closeConnection(address);
+      log({ event: "bad upgrade", address, detail: String(error) });
+      return text(400, "This is not a valid WebSocket upgrade.");
+    }
+    liveSockets++;
+    attachSocket(upgraded.socket, `c${++nextConnection}`, address, signaling, {
+      limits,
+      now,
+      unjoinedTimeoutMs: config.unjoinedTimeoutMs,
+      maxBufferedBytes: config.maxBufferedBytes,
+      maxQueuedBytesTotal: config.maxQueuedBytesTotal,
+      queued,
+      maxMessageBytes: config.maxMessageBytes,
+      log: socketLog,
+      onGone: () => {
+        liveSockets--;
+        limits.closeConnection(address);
+      },
     });
-    attachSocket(socket, `c${++nextConnection}`, address, registry);
-    return response;
+    return upgraded.response;
   };
 
-  const serveHttp = async (request: Request): Promise<Response> => {
+  /** TURN credentials, a few per address per minute; STUN only beyond. */
+  const mayMintTurn = (address: string): boolean => {
+    const time = now();
+    let bucket = turnMints.get(address);
+    if (!bucket) {
+      // Bounded: forget every address once the map grows large.
+      if (turnMints.size >= 10_000) turnMints.clear();
+      bucket = new TokenBucket(
+        config.turnMintsPerMinute / 60,
+        config.turnMintsPerMinute,
+        time,
+      );
+      turnMints.set(address, bucket);
+    }
+    return bucket.take(time);
+  };
+
+  const serveHttp = async (
+    request: Request,
+    address: string,
+  ): Promise<Response> => {
     switch (new URL(request.url).pathname) {
-      case "/healthz":
+      case "/healthz": {
+        const health = cluster?.health();
+        const up = health?.up ?? true;
         return json({
-          ok: true,
+          ok: up,
           uptimeSeconds: Math.round((now() - startedAt) / 1000),
           ...registry.stats(),
-        });
+          ...(cluster && health
+            ? {
+              instance: cluster.figures().instanceId,
+              bus: up ? { up } : {
+                up,
+                since: new Date(health.since).toISOString(),
+                reason:
+                  `The room bus (Redis) cannot be reached: ${health.lastError}. ` +
+                  "New games are refused; games held here go on.",
+              },
+            }
+            : {}),
+        }, up ? 200 : 503);
+      }
       case "/metrics":
-        return new Response(registry.metrics.render(registry.stats()), {
-          headers: {
-            "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
-            "Cache-Control": "no-store",
+        return new Response(
+          registry.metrics.render({
+            ...registry.stats(),
+            bus: cluster?.figures(),
+          }),
+          {
+            headers: {
+              "Content-Type": "text/plain; version=0.0.4; charset=utf-8",
+              "Cache-Control": "no-store",
+            },
           },
-        });
+        );
       case "/config": {
+        const turn = config.turnSecret !== "" && mayMintTurn(address);
         const body: ClientConfig = {
-          iceServers: await iceServersFor(config, now(), randomToken()),
+          iceServers: await iceServersFor(
+            turn ? config : { ...config, turnSecret: "" },
+            now(),
+            randomToken(),
+          ),
           lanOrigins: lanOrigins(),
           relayAfterMs: config.relayAfterMs,
           maxPlayersPerRoom: config.maxPlayersPerRoom,
@@ -120,19 +274,33 @@ export function createHandler(
     return await serveStaticFile(request, { root: staticRoot, gzipCache });
   };
 
-  const failed = (request: Request, error: unknown): Response => {
-    console.error(`request failed: ${request.method} ${request.url}:`, error);
+  const failed = (
+    request: Request,
+    address: string,
+    error: unknown,
+  ): Response => {
+    // A fault of the server, not of the client: worth its stack trace.
+    console.error(
+      `request failed: ${request.method} ${request.url} from ${address}:`,
+      error,
+    );
     return text(500, "Internal Server Error");
   };
 
   return (request, info) => {
+    // One read: each read of remoteAddr asks the runtime again.
+    const remote = info.remoteAddr;
+    const peer = "hostname" in remote ? remote.hostname : "unknown";
+    const address = clientAddress(peer, request.headers, config.trustProxy);
     try {
       if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
-        return upgrade(request, info);
+        return upgrade(request, address);
       }
-      return serveHttp(request).catch((error) => failed(request, error));
+      return serveHttp(request, address).catch((error) =>
+        failed(request, address, error)
+      );
     } catch (error) {
-      return failed(request, error);
+      return failed(request, address, error);
     }
   };
 }
@@ -160,8 +328,9 @@ export function pathOf(url: string): string {
   return url.slice(start, end);
 }
 
-function json(body: unknown): Response {
+function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), {
+    status,
     headers: {
       "Content-Type": "application/json; charset=utf-8",
       "Cache-Control": "no-store",
@@ -169,9 +338,13 @@ function json(body: unknown): Response {
   });
 }
 
-function text(status: number, body: string): Response {
+function text(
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): Response {
   return new Response(`${body}\n`, {
     status,
-    headers: { "Content-Type": "text/plain; charset=utf-8" },
+    headers: { "Content-Type": "text/plain; charset=utf-8", ...headers },
   });
 }

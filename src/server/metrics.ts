@@ -5,8 +5,34 @@
  */
 import type { ErrorCode } from "../protocol/mod.ts";
 
+/** The room bus's figures, per instance (see `bus/room_router.ts`). */
+export interface BusFigures {
+  /** This instance's id. */
+  instanceId: string;
+  /** Whether the bus reaches its store. */
+  busUp: boolean;
+  /** Envelopes received and accepted. */
+  messagesIn: number;
+  /** Envelopes published. */
+  messagesOut: number;
+  /** Envelopes refused by their checks. */
+  messagesRefused: number;
+  /** Last bus round trip, in ms (NaN before any). */
+  roundTripMs: number;
+  /** Room codes this instance owns. */
+  roomsOwned: number;
+  /** Rooms owned by other instances that local sockets are forwarded to. */
+  roomsElsewhere: number;
+  /** Local sockets forwarded to another instance. */
+  socketsForwarded: number;
+  /** Sockets of other instances in rooms owned here. */
+  remoteSockets: number;
+}
+
 /** Gauges read at scrape time. */
 export interface GaugeSnapshot {
+  /** The room bus's figures, when a bus runs. */
+  bus?: BusFigures;
   /** Rooms open now. */
   rooms: number;
   /** WebSocket connections open now. */
@@ -104,6 +130,73 @@ export class Metrics {
       "WebSocket upgrades refused because the server was full.",
       this.connectionsRefused,
     );
+    const bus = gauges.bus;
+    if (bus) {
+      const label = `{instance="${bus.instanceId.replace(/["\\\n]/g, "_")}"}`;
+      const busMetric = (
+        name: string,
+        kind: "gauge" | "counter",
+        help: string,
+        value: number,
+      ) => {
+        lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${kind}`);
+        lines.push(`${name}${label} ${value}`);
+      };
+      busMetric(
+        "pizza_bus_up",
+        "gauge",
+        "1 when the room bus reaches its store.",
+        bus.busUp ? 1 : 0,
+      );
+      busMetric(
+        "pizza_bus_messages_in_total",
+        "counter",
+        "Bus envelopes received and accepted.",
+        bus.messagesIn,
+      );
+      busMetric(
+        "pizza_bus_messages_out_total",
+        "counter",
+        "Bus envelopes published.",
+        bus.messagesOut,
+      );
+      busMetric(
+        "pizza_bus_messages_refused_total",
+        "counter",
+        "Bus envelopes refused by their checks.",
+        bus.messagesRefused,
+      );
+      busMetric(
+        "pizza_bus_round_trip_ms",
+        "gauge",
+        "Last round trip through the bus, in ms.",
+        bus.roundTripMs,
+      );
+      busMetric(
+        "pizza_bus_rooms_owned",
+        "gauge",
+        "Rooms this instance owns.",
+        bus.roomsOwned,
+      );
+      busMetric(
+        "pizza_bus_rooms_elsewhere",
+        "gauge",
+        "Rooms other instances own that sockets here are forwarded to.",
+        bus.roomsElsewhere,
+      );
+      busMetric(
+        "pizza_bus_sockets_forwarded",
+        "gauge",
+        "Sockets here whose room is on another instance.",
+        bus.socketsForwarded,
+      );
+      busMetric(
+        "pizza_bus_remote_sockets",
+        "gauge",
+        "Sockets of other instances in rooms owned here.",
+        bus.remoteSockets,
+      );
+    }
     lines.push(
       "# HELP pizza_errors_total Errors sent to clients, by code.",
       "# TYPE pizza_errors_total counter",

@@ -43,6 +43,22 @@ export class TokenBucket {
    * @returns Whether the event is allowed.
    */
   take(now: number): boolean {
+    this.#refill(now);
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  /**
+   * Tokens there are now (fractional), without taking one.
+   * @param now Current time in ms.
+   */
+  available(now: number): number {
+    this.#refill(now);
+    return this.#tokens;
+  }
+
+  #refill(now: number): void {
     const elapsed = now - this.#updatedAt;
     if (elapsed > 0) {
       this.#tokens = Math.min(
@@ -51,8 +67,5 @@ export class TokenBucket {
       );
       this.#updatedAt = now;
     }
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
   }
 }

@@ -71,6 +71,8 @@ export const ROOM_ERRORS = {
       : `The host did not let you back in as ${username}.`,
   "no request": () =>
     "That rejoin request is over: it was answered, withdrawn or timed out.",
+  "unavailable": () =>
+    "The game service is having trouble; try again in a minute.",
 } as const satisfies Partial<
   Record<ErrorCode, (context: ErrorContext) => string>
 >;

@@ -331,11 +331,58 @@ export class RoomRegistry {
   }
 
   /**
-   * Tells everyone the server is stopping and closes every connection.
-   * Idempotent.
+   * Rebuilds a room another instance owned (its owner died; the shared
+   * store kept its record): same code, seats by name, all disconnected, the
+   * host away until it reclaims with `hostToken` (already checked against
+   * the record by the caller). Hook for the room bus (`room_adoption.ts`).
+   * @returns false when a room with that code is open here already.
    */
-  shutdown(): void {
-    for (const room of [...this.#rooms.values()]) {
+  restoreRoom(init: {
+    code: string;
+    hostToken: string;
+    started: boolean;
+    address: string;
+    seats: readonly { name: string; joinedAt: number }[];
+  }): boolean {
+    const code = init.code.toUpperCase();
+    if (this.#rooms.has(code)) return false;
+    const room = new Room({
+      code,
+      hostToken: init.hostToken,
+      hostConnId: "",
+      address: init.address,
+      lookup: this.#lookup,
+    });
+    room.hostConnId = undefined;
+    room.hostAwaySince = this.#now();
+    room.started = init.started;
+    for (const seat of init.seats) {
+      // The record holds only hashes: phones come back by name, as the
+      // seed's did (the seat does not keep a token until one is presented).
+      room.seat({
+        username: seat.name,
+        tokens: [this.#generateToken()],
+        joinedAt: seat.joinedAt,
+        keepsToken: false,
+      });
+    }
+    this.#rooms.set(code, room);
+    this.#roomsByAddress.set(
+      init.address,
+      (this.#roomsByAddress.get(init.address) ?? 0) + 1,
+    );
+    this.#log({ event: "room restored", room: code });
+    return true;
+  }
+
+  /**
+   * Tells everyone the server is stopping and closes every connection.
+   * With `keepRooms` (several instances share the rooms), rooms are not
+   * closed: sockets close as "going away", and clients reconnect through
+   * another instance and resume. Idempotent.
+   */
+  shutdown(options: { keepRooms?: boolean } = {}): void {
+    for (const room of options.keepRooms ? [] : [...this.#rooms.values()]) {
       this.#closeRoom(
         room,
         "server shutdown",

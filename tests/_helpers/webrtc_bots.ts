@@ -34,12 +34,47 @@ export class HostBot {
 
   private constructor(readonly ws: WsClient) {}
 
+  /** The host's secret for reclaiming the room. */
+  hostToken = "";
+
   /** Connects and creates a room. */
   static async open(url: string): Promise<HostBot> {
+    return await HostBot.#start(url, { action: "createRoom" });
+  }
+
+  /**
+   * Connects and takes a room back with its host token (after the host's
+   * socket or its server went away).
+   * @throws Error with the server's answer when it is not `confirmRoom`.
+   */
+  static async reclaim(
+    url: string,
+    room: string,
+    hostToken: string,
+  ): Promise<HostBot> {
+    return await HostBot.#start(url, {
+      action: "reclaimRoom",
+      room,
+      hostToken,
+    });
+  }
+
+  static async #start(url: string, first: object): Promise<HostBot> {
     const ws = await WsClient.connect(url);
     const bot = new HostBot(ws);
-    ws.send({ action: "createRoom" });
-    bot.room = String((await ws.nextOfType("confirmRoom")).room);
+    ws.send(first);
+    const answer = await ws.next((m) =>
+      m.type === "confirmRoom" || m.type === "error"
+    ).catch(async (error) => {
+      await ws.close();
+      throw error;
+    });
+    if (answer.type !== "confirmRoom") {
+      await ws.close();
+      throw new Error(`host refused: ${JSON.stringify(answer)}`);
+    }
+    bot.room = String(answer.room);
+    bot.hostToken = String(answer.hostToken);
     ws.socket.addEventListener("message", (event) => {
       bot.#onSignal(JSON.parse(String(event.data)) as Received);
     });
@@ -181,7 +216,14 @@ export class PlayerBot {
       await ws.close();
       throw new Error(`join refused: ${JSON.stringify(bot.joined)}`);
     }
-    await once(peer, "connect");
+    try {
+      await once(peer, "connect");
+    } catch (error) {
+      // Free the seat, so a retry can take it again.
+      peer.destroy();
+      await ws.close();
+      throw error;
+    }
     return bot;
   }
 

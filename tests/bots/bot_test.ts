@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { addBot, botCommands, createBotTeam } from "../../src/bots/bot.ts";
+import {
+  addBot,
+  botCommands,
+  botIdsOf,
+  createBotTeam,
+} from "../../src/bots/bot.ts";
 import { createGame, joinPlayer, step } from "../../src/game/engine.ts";
 import type { Difficulty } from "../../src/game/difficulty.ts";
 import { ROUND_LENGTH_MS } from "../../src/game/constants.ts";
@@ -81,6 +86,11 @@ for (const difficulty of [0, 1, 2, 3] as const) {
       assert.ok(state.money < 0);
     }
     if (difficulty === 0) assert.ok(outcome.won, "bots win Amateur");
+    // Bots never try to buy or pick up what an allergy forbids them.
+    const refusals = events.filter((e) =>
+      e.type === "feedback" && /allergic/i.test(e.text)
+    );
+    assert.deepEqual(refusals, []);
   });
 }
 
@@ -112,5 +122,5 @@ Deno.test("addBot() adds a bot once to a running team", () => {
   const team = createBotTeam(["a"]);
   addBot(team, "b");
   addBot(team, "b");
-  assert.deepEqual(team.bots.map((b) => b.playerId), ["a", "b"]);
+  assert.deepEqual(botIdsOf(team), ["a", "b"]);
 });

@@ -253,15 +253,18 @@ Deno.test({
       });
       await releaseStick(bob);
 
-      // The round runs on to its end: a win, on the host and on the phones.
+      // The round runs on to its end, on the host and on the phones; nothing
+      // was delivered, so it is not called a win (GAME.md).
       const over = await waitFor("game over", async () => {
         const s = await gameSnapshot(host);
         return s.phase === "over" && s;
       }, ROUND_S * 1000);
-      assert.equal(over.outcome?.won, true);
+      assert.equal(over.outcome?.won, false);
       await waitFor(
         "the sidebar's game over",
-        async () => (await sidebarPhase(host)) === "Game over: you won!",
+        async () =>
+          (await sidebarPhase(host)) ===
+            "Game over: you lost (no pizza was delivered)",
       );
       for (const page of [ann, bob]) {
         await waitFor(

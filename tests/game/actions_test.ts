@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { contextActions } from "../../src/game/actions.ts";
+import { VEHICLE_RANGE_PX } from "../../src/game/constants.ts";
 import { step } from "../../src/game/engine.ts";
 import type { Item } from "../../src/game/items.ts";
 import type { GameState } from "../../src/game/types.ts";
@@ -35,6 +36,7 @@ Deno.test("buy at a store: 'Buy X for N', takes money, adds a cold item", () => 
   assert.deepEqual(contextActions(s, "p0")[0], {
     id: "buy",
     label: `Buy cheese for ${store.price}`,
+    ingredients: ["cheese"],
   });
   const r = act(s, "p0", "buy");
   assert.equal(r.state.money, s.money - store.price);
@@ -177,7 +179,10 @@ Deno.test("vehicles: get in nearby, no other actions inside, get out where the c
   s = act(s, "p0", "leave_vehicle").state;
   assert.equal(player(s, "p0").vehicleId, null);
   assert.equal(s.vehicles[0].driverId, null);
-  assert.equal(player(s, "p0").x, s.vehicles[0].x);
+  // Out beside the car: the car has weight, so the player is pushed clear of it.
+  const p = player(s, "p0");
+  const gap = Math.hypot(p.x - s.vehicles[0].x, p.y - s.vehicles[0].y);
+  assert.ok(gap <= VEHICLE_RANGE_PX, `${gap} px from the car`);
 });
 
 Deno.test("bad, stale or malformed inputs are refused with feedback and never throw", () => {

@@ -61,9 +61,15 @@ Deno.test("step() never mutates its input state", () => {
   assert.equal(JSON.stringify(s), copy);
 });
 
-Deno.test("the round is won at 0:00 with the reason 'time_up'", () => {
+Deno.test("the round is won at 0:00 with the reason 'time_up' after a delivery", () => {
   const s = started({ players: 1, roundLengthMs: 1_000 });
-  const r = wait(edit(s, (d) => (d.timeline = [])), 1_000);
+  const r = wait(
+    edit(s, (d) => {
+      d.timeline = [];
+      d.delivered = 1;
+    }),
+    1_000,
+  );
   assert.equal(r.state.phase, "over");
   assert.equal(r.state.timeLeftMs, 0);
   assert.deepEqual(r.state.outcome?.won, true);

@@ -5,6 +5,7 @@ import {
   joinPlayer,
   leavePlayer,
   reconnectPlayer,
+  setDropIn,
   startGame,
 } from "../../src/game/engine.ts";
 import {
@@ -43,7 +44,7 @@ Deno.test("joinPlayer() caps the game at 12 players (regression: no player cap)"
   assert.equal(joinPlayer(s, { id: "late", name: "Late" }).error, undefined);
 });
 
-Deno.test("joinPlayer() refuses duplicate ids and joins after the start", () => {
+Deno.test("joinPlayer() refuses duplicate ids, and mid-round joins when drop-in is off", () => {
   const s = lobby({ players: 1 });
   assert.equal(
     joinPlayer(s, { id: "p0", name: "again" }).error,
@@ -52,8 +53,12 @@ Deno.test("joinPlayer() refuses duplicate ids and joins after the start", () => 
   const playing = startGame(s).state;
   assert.equal(
     joinPlayer(playing, { id: "new", name: "New" }).error,
-    "not_in_lobby",
+    undefined,
   );
+  const closed = setDropIn(playing, false).state;
+  const r = joinPlayer(closed, { id: "new", name: "New" });
+  assert.equal(r.error, "drop_in_off");
+  assert.equal(r.state, closed);
 });
 
 Deno.test("cleanName() trims, strips control characters, caps 20 characters, falls back", () => {

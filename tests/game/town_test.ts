@@ -17,7 +17,11 @@ import {
   TileKind,
   walkDistances,
 } from "../../src/game/tiles.ts";
-import { generateTown, type Town } from "../../src/game/town.ts";
+import {
+  generateTown,
+  storeIngredients,
+  type Town,
+} from "../../src/game/town.ts";
 
 /** Every property the town must have; returns a failure message or null. */
 function checkTown(town: Town): string | null {
@@ -40,6 +44,11 @@ function checkTown(town: Town): string | null {
   if (town.spawnTiles.length !== MAX_PLAYERS) return "spawns";
   const sold = new Set(town.stores.map((s) => s.ingredient));
   if (sold.size !== 5) return "every ingredient sold";
+  for (const name of sold) {
+    if (town.stores.filter((s) => s.ingredient === name).length > 2) {
+      return "at most 2 stores per ingredient";
+    }
+  }
   if (
     town.stores.some((s) =>
       s.price < 1 || s.price > 5 || !Number.isInteger(s.price)
@@ -137,7 +146,7 @@ function checkTown(town: Town): string | null {
   return null;
 }
 
-Deno.test("generateTown() is valid for 1,000 seeds: counts, roads, doors, kitchens, BFS reachability", () => {
+Deno.test("generateTown() is valid for 1,000 seeds: counts, at most 2 stores per ingredient, roads, doors, kitchens, BFS reachability", () => {
   for (let seed = 0; seed < 1000; seed++) {
     const problem = checkTown(generateTown(seed * 7919 + 1));
     assert.equal(problem, null, `seed ${seed * 7919 + 1}: ${problem}`);
@@ -159,4 +168,15 @@ Deno.test("generateTown() makes a town of fixed logical size (40 x 30 tiles of 3
   const town = generateTown(1);
   assert.equal(town.widthTiles * town.tileSizePx, 1280);
   assert.equal(town.heightTiles * town.tileSizePx, 960);
+});
+
+Deno.test("storeIngredients() sells every ingredient and none in more than 2 stores, for 1,000 seeds", () => {
+  for (let seed = 0; seed < 1_000; seed++) {
+    const got = storeIngredients({ rng: seed }, STORE_COUNT);
+    assert.equal(got.length, STORE_COUNT);
+    for (let i = 0; i < 5; i++) {
+      const n = got.filter((g) => g === i).length;
+      assert.ok(n >= 1 && n <= 2, `seed ${seed}: ingredient ${i} in ${n}`);
+    }
+  }
 });

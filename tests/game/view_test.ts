@@ -62,9 +62,13 @@ Deno.test("playerView() phase: lobby, paused, over with the outcome and VIP rest
   assert.equal(playerView(lobby(), "p0")?.phase, "lobby");
   const paused = disconnectPlayer(started(), "p1").state;
   assert.equal(playerView(paused, "p0")?.phase, "paused");
-  const over =
-    wait(edit(started({ roundLengthMs: 500 }), (d) => (d.timeline = [])), 500)
-      .state;
+  const over = wait(
+    edit(started({ roundLengthMs: 500 }), (d) => {
+      d.timeline = [];
+      d.delivered = 1;
+    }),
+    500,
+  ).state;
   const v = playerView(over, "p0");
   assert.equal(v?.phase, "over");
   assert.deepEqual(v?.outcome?.won, true);
@@ -110,5 +114,6 @@ Deno.test("hud() gives the host's always-visible numbers", () => {
     delivered: 0,
     difficultyName: "Amateur",
     outcome: null,
+    team: [],
   });
 });

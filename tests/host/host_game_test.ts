@@ -137,8 +137,8 @@ Deno.test("HostGame: a dropped phone pauses the round and comes back as the same
   assert.equal(viewsFor(game.frame(16), "Bob").length, 1);
 });
 
-Deno.test("HostGame.join() refuses newcomers once the round is on", () => {
-  const game = new HostGame({ seed: 5 });
+Deno.test("HostGame.join() refuses newcomers once the round is on when drop-in is off", () => {
+  const game = new HostGame({ seed: 5, dropIn: false });
   game.join("Ann");
   game.start();
   assert.equal(game.join("Zed"), "refused");

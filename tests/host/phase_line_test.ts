@@ -28,7 +28,7 @@ Deno.test("phaseLine() follows the game: lobby, playing, paused for whom, won or
   });
   const both = disconnectPlayer(disconnectPlayer(paused, "b").state, "c").state;
   assert.equal(phaseLine(both).text, "Paused: waiting for Ann, Bob and Cleo");
-  let won = state;
+  let won = { ...state, delivered: 1 }; // 0:00 with no delivery is no win
   for (let i = 0; i < 10; i++) won = step(won, [], 200).state;
   assert.deepEqual(phaseLine(won), {
     kind: "won",

@@ -81,6 +81,19 @@ Deno.test("loadConfig() reads every setting from its environment variable", () =
     turnTtlMs: 600_000,
     tlsCertFile: "cert.pem",
     tlsKeyFile: "key.pem",
+    maxConnectionsPerAddress: DEFAULTS.maxConnectionsPerAddress,
+    joinBurstPerAddress: DEFAULTS.joinBurstPerAddress,
+    joinRefillMs: DEFAULTS.joinRefillMs,
+    failedJoinBudget: DEFAULTS.failedJoinBudget,
+    failedJoinRefillMs: DEFAULTS.failedJoinRefillMs,
+    joinBlockMs: DEFAULTS.joinBlockMs,
+    joinSlowMs: DEFAULTS.joinSlowMs,
+    trustProxy: DEFAULTS.trustProxy,
+    allowedOrigins: DEFAULTS.allowedOrigins,
+    unjoinedTimeoutMs: DEFAULTS.unjoinedTimeoutMs,
+    maxBufferedBytes: DEFAULTS.maxBufferedBytes,
+    maxQueuedBytesTotal: DEFAULTS.maxQueuedBytesTotal,
+    turnMintsPerMinute: DEFAULTS.turnMintsPerMinute,
   };
   assert.deepEqual(config, expected);
 });

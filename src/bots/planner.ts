@@ -1,0 +1,692 @@
+/**
+ * The bots' planner: decides what each bot of a team does next (which order
+ * it leads, which store, table, oven or house it goes to, what it does
+ * there), from the game state and the team's memory of who does what. It
+ * never moves anyone: the actor (`actor.ts`) turns plans into commands.
+ *
+ * A team shares one memory: who leads which order (claims), which table and
+ * oven each order uses, and who fetches an ingredient for another bot's
+ * order. Bots respect allergies: a bot leads only an order it may carry,
+ * buys only what it may hold, and leaves an ingredient it may not hold to a
+ * teammate who may.
+ *
+ * Pure: {@link planTeam} copies the memory it is given and returns the new
+ * one; the path cache is only a memo of distance fields.
+ *
+ * @module
+ */
+
+import { BACKPACK_SLOTS, BAKED_HEAT } from "../game/constants.ts";
+import { type Target } from "../game/actions.ts";
+import { coolingAndBurning } from "../game/difficulty.ts";
+import {
+  DOUGH_MASK,
+  ingredientCount,
+  INGREDIENTS,
+  type Item,
+} from "../game/items.ts";
+import { matchesOrder } from "../game/orders.ts";
+import {
+  distanceAt,
+  distanceField,
+  type PathCache,
+  stationAccessTiles,
+} from "./pathfinding.ts";
+import { allergyBlock, findPlayer } from "../game/players.ts";
+import type { TilePos } from "../game/tiles.ts";
+import type { GameState, Order, Player } from "../game/types.ts";
+
+/** Heat at which a bot takes a pizza out of the oven on Master Chef (burns at 1). */
+const HARD_PICKUP_HEAT = 0.92;
+/** Heat at which a bot takes a pizza out of the oven otherwise. */
+const PICKUP_HEAT = BAKED_HEAT + 0.01;
+/** Take an unclaimed order when its take deadline is this close, ms. */
+const RESCUE_TAKE_MS = 25_000;
+
+/** One order a bot leads: it brings the pizza to the door. */
+interface Job {
+  orderId: number;
+  tableId: number | null;
+  ovenId: number | null;
+}
+
+/** An ingredient a bot fetches for another bot's order. */
+interface Errand {
+  orderId: number;
+  ingredient: number;
+}
+
+/** One bot's planning memory. */
+export interface BotMemory {
+  playerId: string;
+  job: Job | null;
+  errand: Errand | null;
+  /** Ingredient the bot is on its way to buy for its own job, or null. */
+  buying: number | null;
+  /** Unclaimed order the bot is on its way to take, or null. */
+  rescuing: number | null;
+}
+
+/** Planning memory of a team of bots: who leads and fetches what. */
+export interface TeamMemory {
+  /** One memory per bot, in the order given. */
+  bots: BotMemory[];
+}
+
+/**
+ * What a bot wants now: where to stand (any of `tiles`, from which `target`
+ * is in reach) and what to do there; with no tiles, act where it stands.
+ */
+export interface BotPlan {
+  /** The store, house or station to use, or null. */
+  target: Target | null;
+  /** Tiles to walk to. */
+  tiles: TilePos[];
+  /** Action id to send there, or null to wait there. */
+  action: string | null;
+}
+
+/** An ingredient a lead cannot buy because of an allergy. */
+interface HelpRequest {
+  orderId: number;
+  ingredient: number;
+  tableId: number;
+}
+
+/** Drops jobs and errands whose order is gone. */
+function forgetStale(team: Work, state: GameState): void {
+  const open = new Set(state.orders.map((o) => o.id));
+  for (const bot of team.bots) {
+    if (bot.job && !open.has(bot.job.orderId)) bot.job = null;
+    if (bot.errand && !open.has(bot.errand.orderId)) bot.errand = null;
+  }
+  const requests = helpRequests(team, state);
+  for (const bot of team.bots) {
+    const e = bot.errand;
+    if (
+      e &&
+      !requests.some((r) =>
+        r.orderId === e.orderId && r.ingredient === e.ingredient
+      )
+    ) bot.errand = null;
+  }
+}
+
+function orderOf(state: GameState, id: number): Order | undefined {
+  return state.orders.find((o) => o.id === id);
+}
+
+function isSingle(item: Item): boolean {
+  return !item.burned && ingredientCount(item.mask) === 1;
+}
+
+function tableItemMask(state: GameState, job: Job | null): number {
+  if (!job || job.tableId === null) return 0;
+  return state.stations[job.tableId]?.item?.mask ?? 0;
+}
+
+/** A backpack slot holding something the bot has no use for, or -1. */
+function junkSlot(
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): number {
+  const order = bot.job ? orderOf(state, bot.job.orderId) : undefined;
+  const onTable = tableItemMask(state, bot.job);
+  const kept = new Set<number>();
+  for (let slot = 0; slot < player.backpack.length; slot++) {
+    const item = player.backpack[slot];
+    let useful = false;
+    if (order && !item.burned) {
+      if (item.mask === order.mask) useful = true;
+      else if (
+        isSingle(item) && (item.mask & order.mask) !== 0 &&
+        (item.mask & onTable) === 0 && !kept.has(item.mask)
+      ) useful = true;
+    }
+    if (
+      !useful && bot.errand && isSingle(item) &&
+      item.mask === 1 << bot.errand.ingredient && !kept.has(item.mask)
+    ) useful = true;
+    if (!useful && spare(state, player, item)) continue;
+    if (!useful) return slot;
+    kept.add(item.mask);
+  }
+  return -1;
+}
+
+/**
+ * Whether a single ingredient is worth keeping although the bot has no use
+ * for it now: some open order needs it and the backpack has room (money is
+ * short; a teammate's order or the next one may use it).
+ */
+function spare(state: GameState, player: Player, item: Item): boolean {
+  if (!isSingle(item) || player.backpack.length >= BACKPACK_SLOTS) return false;
+  return state.orders.some((o) =>
+    o.stage === "waiting" && (o.mask & item.mask) !== 0
+  );
+}
+
+/**
+ * Ingredients the team's combined pizzas still need that their lead neither
+ * carries nor is on the way to buy: the lead's allergies, or simply work a
+ * free bot can share.
+ */
+function helpRequests(team: Work, state: GameState): HelpRequest[] {
+  const out: HelpRequest[] = [];
+  for (const bot of team.bots) {
+    const job = bot.job;
+    if (!job || job.tableId === null) continue;
+    const order = orderOf(state, job.orderId);
+    const lead = findPlayer(state, bot.playerId);
+    if (!order || !lead || assembled(state, job, order, lead)) continue;
+    const need = order.mask & ~tableItemMask(state, job) &
+      ~carriedSingles(lead);
+    for (let i = 0; i < INGREDIENTS.length; i++) {
+      if ((need & (1 << i)) === 0 || bot.buying === i) continue;
+      out.push({ orderId: order.id, ingredient: i, tableId: job.tableId });
+    }
+  }
+  return out;
+}
+
+/** Whether a job's pizza is complete: carried by its lead or in its oven. */
+function assembled(
+  state: GameState,
+  job: Job,
+  order: Order,
+  lead: Player,
+): boolean {
+  if (lead.backpack.some((i) => i.mask === order.mask)) return true;
+  const inOven = job.ovenId === null ? null : state.stations[job.ovenId].item;
+  return inOven?.mask === order.mask;
+}
+
+/** Mask of the single ingredients in a backpack. */
+function carriedSingles(player: Player): number {
+  return player.backpack.reduce(
+    (acc, i) => isSingle(i) ? acc | i.mask : acc,
+    0,
+  );
+}
+
+function choosePlan(
+  team: Work,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): BotPlan | null {
+  bot.buying = null;
+  if (!bot.job && !bot.errand) claimOrder(team, state, bot, player);
+  if (bot.job) {
+    const plan = planJob(team, state, bot, player, bot.job);
+    if (plan) return plan;
+  }
+  // Free, or waiting on something: save an order nobody took, else fetch an
+  // ingredient for someone else.
+  const rescue = rescueOrder(team, state, bot, player);
+  if (rescue) return rescue;
+  if (!bot.errand) bot.errand = pickErrand(team, state, bot, player);
+  if (bot.errand) {
+    const plan = planErrand(team, state, bot, player, bot.errand);
+    if (plan) return plan;
+  }
+  return waitAtJob(state, bot);
+}
+
+function canLead(state: GameState, player: Player, order: Order): boolean {
+  return allergyBlock(player, order.mask, state.players.length) === null;
+}
+
+function claimOrder(
+  team: Work,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): void {
+  const claimed = new Set(
+    team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
+  );
+  // Orders whose ingredients this bot may buy itself first, then the nearest
+  // deadline: a lead who must wait for every ingredient wastes its time.
+  const cannotBuy = (o: Order) =>
+    INGREDIENTS.reduce(
+      (n, _, i) =>
+        (o.mask & (1 << i)) !== 0 &&
+          allergyBlock(player, 1 << i, state.players.length) !== null
+          ? n + 1
+          : n,
+      0,
+    );
+  const free = state.orders
+    .filter((o) => !claimed.has(o.id) && canLead(state, player, o))
+    .sort((a, b) =>
+      cannotBuy(a) - cannotBuy(b) || a.deadlineMs - b.deadlineMs ||
+      a.id - b.id
+    );
+  if (free.length === 0) return;
+  bot.job = { orderId: free[0].id, tableId: null, ovenId: null };
+}
+
+function doorPlan(tile: TilePos, target: Target, id: string | null): BotPlan {
+  return { target, tiles: [tile], action: id };
+}
+
+function stationPlan(
+  state: GameState,
+  stationId: number,
+  id: string | null,
+): BotPlan {
+  return {
+    target: { kind: "station", id: stationId },
+    tiles: stationAccessTiles(state.town, stationId),
+    action: id,
+  };
+}
+
+/** The store selling an ingredient nearest to the player, as a "buy" plan. */
+function buyPlan(
+  team: Work,
+  state: GameState,
+  player: Player,
+  ingredient: number,
+): BotPlan | null {
+  let best: BotPlan | null = null;
+  let bestD = Infinity;
+  for (const store of state.town.stores) {
+    if (store.ingredientIndex !== ingredient) continue;
+    if (store.price > state.money) continue;
+    const field = distanceField(team.cache, state.town, [store.door]);
+    const d = distanceAt(field, player.x, player.y);
+    if (d >= 0 && d < bestD) {
+      bestD = d;
+      best = doorPlan(store.door, { kind: "store", id: store.id }, "buy");
+    }
+  }
+  return best;
+}
+
+function nearestStation(
+  team: Work,
+  state: GameState,
+  player: Player,
+  ids: readonly number[],
+  penalty: (id: number) => number,
+): number | null {
+  let best: number | null = null;
+  let bestD = Infinity;
+  for (const id of ids) {
+    const extra = penalty(id);
+    if (!Number.isFinite(extra)) continue;
+    const tiles = stationAccessTiles(state.town, id);
+    if (tiles.length === 0) continue;
+    const d = distanceAt(
+      distanceField(team.cache, state.town, tiles),
+      player.x,
+      player.y,
+    );
+    if (d >= 0 && d + extra < bestD) {
+      bestD = d + extra;
+      best = id;
+    }
+  }
+  return best;
+}
+
+/** Whether a table item can grow into `mask` (a valid start on the way). */
+function goodStart(item: Item, mask: number): boolean {
+  return !item.burned && (item.mask & ~mask) === 0;
+}
+
+function chooseTable(
+  team: Work,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+  order: Order,
+): number | null {
+  const taken = new Set(
+    team.bots.flatMap((b) =>
+      b !== bot && b.job?.tableId != null ? [b.job.tableId] : []
+    ),
+  );
+  const tables = state.town.stations.filter((s) => s.kind === "table").map((
+    s,
+  ) => s.id);
+  return nearestStation(team, state, player, tables, (id) => {
+    if (taken.has(id)) return Infinity;
+    const item = state.stations[id].item;
+    if (!item) return 0;
+    if (goodStart(item, order.mask)) return -4;
+    return allergyBlock(player, item.mask, state.players.length) === null
+      ? 12
+      : Infinity;
+  });
+}
+
+function chooseOven(
+  team: Work,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): number | null {
+  const taken = new Set(
+    team.bots.flatMap((b) =>
+      b !== bot && b.job?.ovenId != null ? [b.job.ovenId] : []
+    ),
+  );
+  const ovens = state.town.stations.filter((s) => s.kind === "oven").map((s) =>
+    s.id
+  );
+  return nearestStation(team, state, player, ovens, (id) => {
+    if (taken.has(id)) return Infinity;
+    const item = state.stations[id].item;
+    if (!item) return 0;
+    return allergyBlock(player, item.mask, state.players.length) === null
+      ? 12
+      : Infinity;
+  });
+}
+
+function freeSlots(player: Player): number {
+  return BACKPACK_SLOTS - player.backpack.length;
+}
+
+/** The lead's next step for its order, or null when it can only wait. */
+function planJob(
+  team: Work,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+  job: Job,
+): BotPlan | null {
+  const order = orderOf(state, job.orderId);
+  if (!order) return null;
+  const house = state.town.houses[order.houseId];
+  const houseTarget: Target = { kind: "house", id: house.id };
+  const m = order.mask;
+  if (order.stage === "ordering") {
+    return doorPlan(house.door, houseTarget, "take_order");
+  }
+  if (player.backpack.some((item) => matchesOrder(item, order))) {
+    return doorPlan(house.door, houseTarget, "deliver");
+  }
+  if (order.needsBaking) {
+    if (job.ovenId !== null) {
+      const item = state.stations[job.ovenId].item;
+      if (item && item.mask === m && !item.burned) {
+        const ready = coolingAndBurning(state.difficulty)
+          ? HARD_PICKUP_HEAT
+          : PICKUP_HEAT;
+        if (item.heat >= ready && freeSlots(player) > 0) {
+          return stationPlan(state, job.ovenId, "pickup");
+        }
+        return stationPlan(state, job.ovenId, null);
+      }
+      job.ovenId = null;
+    }
+    const slot = player.backpack.findIndex((i) => i.mask === m && !i.burned);
+    if (slot >= 0) {
+      job.ovenId = chooseOven(team, state, bot, player);
+      if (job.ovenId === null) return null;
+      const inOven = state.stations[job.ovenId].item;
+      if (inOven) {
+        return freeSlots(player) > 0
+          ? stationPlan(state, job.ovenId, "pickup")
+          : null;
+      }
+      return stationPlan(state, job.ovenId, `drop:${slot}`);
+    }
+  }
+  if (ingredientCount(m) === 1) {
+    const i = Math.log2(m);
+    if (freeSlots(player) === 0) return null;
+    return buyPlan(team, state, player, i);
+  }
+  // A combined pizza: build it on a table, dough first.
+  if (job.tableId === null) {
+    job.tableId = chooseTable(team, state, bot, player, order);
+    if (job.tableId === null) return null;
+  }
+  const tableId = job.tableId;
+  const onTable = state.stations[tableId].item;
+  if (onTable && !goodStart(onTable, m)) {
+    if (allergyBlock(player, onTable.mask, state.players.length) !== null) {
+      job.tableId = null;
+      return null;
+    }
+    return freeSlots(player) > 0 ? stationPlan(state, tableId, "pickup") : null;
+  }
+  if (onTable && onTable.mask === m) {
+    return freeSlots(player) > 0 ? stationPlan(state, tableId, "pickup") : null;
+  }
+  const tableMask = onTable?.mask ?? 0;
+  const need = m & ~tableMask;
+  if (freeSlots(player) > 0) {
+    const fetched = team.bots.reduce(
+      (acc, b) =>
+        b !== bot && b.errand?.orderId === order.id
+          ? acc | (1 << b.errand.ingredient)
+          : acc,
+      0,
+    );
+    const toBuy = need & ~carriedSingles(player) & ~fetched;
+    let best: BotPlan | null = null;
+    let bestD = Infinity;
+    for (let i = 0; i < INGREDIENTS.length; i++) {
+      const bit = 1 << i;
+      if ((toBuy & bit) === 0) continue;
+      if (allergyBlock(player, bit, state.players.length) !== null) continue;
+      const plan = buyPlan(team, state, player, i);
+      const d = plan ? planDistance(team, state, player, plan) : -1;
+      if (plan && d >= 0 && d < bestD) {
+        best = plan;
+        bestD = d;
+        bot.buying = i;
+      }
+    }
+    if (best) return best;
+  }
+  const dropSlot = droppableSlot(player, need, tableMask);
+  if (dropSlot >= 0) return stationPlan(state, tableId, `drop:${dropSlot}`);
+  return null;
+}
+
+function planDistance(
+  team: Work,
+  state: GameState,
+  player: Player,
+  plan: BotPlan,
+): number {
+  return distanceAt(
+    distanceField(team.cache, state.town, plan.tiles),
+    player.x,
+    player.y,
+  );
+}
+
+/** A slot with a single ingredient that can go on the table now, dough first. */
+function droppableSlot(
+  player: Player,
+  need: number,
+  tableMask: number,
+): number {
+  let best = -1;
+  player.backpack.forEach((item, slot) => {
+    if (!isSingle(item) || (item.mask & need) === 0) return;
+    const ok = tableMask === 0 || (tableMask & DOUGH_MASK) !== 0 ||
+      item.mask === DOUGH_MASK;
+    if (!ok) return;
+    if (best < 0 || item.mask === DOUGH_MASK) best = slot;
+  });
+  return best;
+}
+
+function pickErrand(
+  team: Work,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): Errand | null {
+  const busy = new Set(
+    team.bots.flatMap((b) =>
+      b.errand ? [`${b.errand.orderId}:${b.errand.ingredient}`] : []
+    ),
+  );
+  const carried = carriedSingles(player);
+  const requests = helpRequests(team, state).sort((a, b) =>
+    ((carried >> b.ingredient) & 1) - ((carried >> a.ingredient) & 1)
+  );
+  for (const r of requests) {
+    if (bot.job?.orderId === r.orderId) continue;
+    if (busy.has(`${r.orderId}:${r.ingredient}`)) continue;
+    if (
+      allergyBlock(player, 1 << r.ingredient, state.players.length) !== null
+    ) {
+      continue;
+    }
+    if (freeSlots(player) === 0 && ((carried >> r.ingredient) & 1) === 0) {
+      continue;
+    }
+    return { orderId: r.orderId, ingredient: r.ingredient };
+  }
+  return null;
+}
+
+function planErrand(
+  team: Work,
+  state: GameState,
+  _bot: BotMemory,
+  player: Player,
+  errand: Errand,
+): BotPlan | null {
+  const request = helpRequests(team, state).find((r) =>
+    r.orderId === errand.orderId && r.ingredient === errand.ingredient
+  );
+  if (!request) return null;
+  const bit = 1 << errand.ingredient;
+  const slot = player.backpack.findIndex((i) => isSingle(i) && i.mask === bit);
+  if (slot < 0) {
+    return freeSlots(player) > 0
+      ? buyPlan(team, state, player, errand.ingredient)
+      : null;
+  }
+  const tableMask = state.stations[request.tableId].item?.mask ?? 0;
+  const ok = tableMask === 0 || (tableMask & DOUGH_MASK) !== 0 ||
+    bit === DOUGH_MASK;
+  return stationPlan(state, request.tableId, ok ? `drop:${slot}` : null);
+}
+
+/**
+ * Takes an unclaimed order about to expire, to buy it time; the nearest free
+ * bot goes, one bot per order.
+ */
+function rescueOrder(
+  team: Work,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): BotPlan | null {
+  const claimed = new Set(
+    team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
+  );
+  const rescuers = new Set(
+    team.bots.flatMap((b) =>
+      b !== bot && b.rescuing !== null ? [b.rescuing] : []
+    ),
+  );
+  if (
+    bot.rescuing !== null &&
+    !state.orders.some((o) => o.id === bot.rescuing && o.stage === "ordering")
+  ) bot.rescuing = null;
+  let best: BotPlan | null = null;
+  let bestD = Infinity;
+  for (const o of state.orders) {
+    if (o.stage !== "ordering" || claimed.has(o.id) || rescuers.has(o.id)) {
+      continue;
+    }
+    if (bot.rescuing !== null && bot.rescuing !== o.id) continue;
+    if (o.deadlineMs - state.clockMs > RESCUE_TAKE_MS) continue;
+    const house = state.town.houses[o.houseId];
+    const d = distanceAt(
+      distanceField(team.cache, state.town, [house.door]),
+      player.x,
+      player.y,
+    );
+    if (d >= 0 && d < bestD) {
+      bestD = d;
+      best = doorPlan(
+        house.door,
+        { kind: "house", id: house.id },
+        "take_order",
+      );
+      bot.rescuing = o.id;
+    }
+  }
+  if (!best) bot.rescuing = null;
+  return best;
+}
+
+function waitAtJob(state: GameState, bot: BotMemory): BotPlan | null {
+  const job = bot.job;
+  if (!job) return null;
+  if (job.ovenId !== null) return stationPlan(state, job.ovenId, null);
+  if (job.tableId !== null) return stationPlan(state, job.tableId, null);
+  return null;
+}
+
+/** The memory being worked on, with the path cache. */
+interface Work extends TeamMemory {
+  cache: PathCache;
+}
+
+/** A fresh memory for one bot. */
+export function botMemory(playerId: string): BotMemory {
+  return { playerId, job: null, errand: null, buying: null, rescuing: null };
+}
+
+/** What {@link planTeam} returns. */
+export interface TeamPlan {
+  /** The team's memory for the next step. */
+  memory: TeamMemory;
+  /** Each bot's plan by player id (null: nothing to do; stand still). */
+  plans: Map<string, BotPlan | null>;
+}
+
+/**
+ * Plans every bot of a team for this step while a round runs: first out of
+ * a car, then throw away what nobody needs, then the order it leads, an order
+ * about to expire untaken, or an ingredient for a teammate's order.
+ */
+export function planTeam(
+  state: GameState,
+  memory: TeamMemory,
+  cache: PathCache,
+): TeamPlan {
+  const team: Work = { ...structuredClone(memory), cache };
+  const plans = new Map<string, BotPlan | null>();
+  forgetStale(team, state);
+  for (const bot of team.bots) {
+    const player = findPlayer(state, bot.playerId);
+    if (!player) continue;
+    if (player.vehicleId !== null) {
+      plans.set(bot.playerId, {
+        target: null,
+        tiles: [],
+        action: "leave_vehicle",
+      });
+      continue;
+    }
+    const junk = junkSlot(state, bot, player);
+    if (junk >= 0) {
+      plans.set(bot.playerId, {
+        target: null,
+        tiles: [],
+        action: `discard:${junk}`,
+      });
+      continue;
+    }
+    plans.set(bot.playerId, choosePlan(team, state, bot, player));
+  }
+  return { memory: { bots: team.bots }, plans };
+}

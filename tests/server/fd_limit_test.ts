@@ -1,0 +1,91 @@
+/**
+ * The process survives running out of file descriptors: a child server
+ * under `ulimit -n 256` is flooded with idle TCP connections from one
+ * address past its limit, then the flood closes, and it serves again.
+ */
+import assert from "node:assert/strict";
+import { spawnChildServer } from "./_child_server.ts";
+import { WsClient } from "../_helpers/ws_client.ts";
+
+/** Retries `fn` until it succeeds or `ms` pass (the server is relistening). */
+async function eventually<T>(fn: () => Promise<T>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+Deno.test("server.ts under ulimit -n 256 survives a flood of 400 idle connections and serves again", async () => {
+  const server = await spawnChildServer({}, "-n 256");
+  // A game in progress before the flood.
+  const before = await WsClient.connect(server.url);
+  before.send({ action: "createRoom" });
+  const room = String((await before.nextOfType("confirmRoom")).room);
+  const flood: Deno.TcpConn[] = [];
+  let refused = 0;
+  try {
+    for (let i = 0; i < 400; i++) {
+      try {
+        flood.push(
+          await Deno.connect({ hostname: "127.0.0.1", port: server.port }),
+        );
+      } catch {
+        refused++; // The listener closed: the descriptors ran out.
+      }
+    }
+    assert.ok(flood.length > 200, `only ${flood.length} connections opened`);
+  } finally {
+    for (const conn of flood) conn.close();
+  }
+  // Once the flood is gone the server answers again, rooms and all.
+  const floodClosedAt = Date.now();
+  const health = await eventually(async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    return await response.json();
+  }, 20_000);
+  assert.equal(health.ok, true);
+  // The game from before is still there, its host still connected.
+  assert.equal(health.rooms, 1, room);
+  before.send({ action: "ping", id: 7 });
+  assert.equal((await before.nextOfType("pong", 10_000)).id, 7);
+  await before.close();
+  const recoveredMs = Date.now() - floodClosedAt;
+  const host = await eventually(() => WsClient.connect(server.url), 20_000);
+  try {
+    host.send({ action: "createRoom" });
+    const confirm = await host.nextOfType("confirmRoom", 10_000);
+    assert.match(String(confirm.room), /^[A-Z]{4}$/);
+  } finally {
+    await host.close();
+  }
+  const { stdout, stderr } = await server.stop();
+  assert.doesNotMatch(stderr, /Uncaught/);
+  assert.match(stdout, /listener failed|listening again/);
+  assert.match(stdout, /Open-file limit 256/);
+  console.log(
+    `flood: ${flood.length} connections opened, ${refused} refused; ` +
+      `serving again ${recoveredMs} ms after the flood closed`,
+  );
+});
+
+Deno.test("server.ts runs at the hard open-file limit when started with a low soft one", async () => {
+  // Deno itself raises the soft limit to the hard one at start; prlimit is
+  // the server's fallback where that did not happen.
+  const server = await spawnChildServer({}, "-S -n 256");
+  const { stdout } = await server.stop();
+  const hard = Number(
+    new TextDecoder().decode(
+      (await new Deno.Command("bash", { args: ["-c", "ulimit -H -n"] })
+        .output()).stdout,
+    ).trim(),
+  );
+  const limit = Number(stdout.match(/Open-file limit (\d+)/)?.[1]);
+  if (Number.isFinite(hard)) assert.equal(limit, hard);
+  assert.ok(limit > 256, stdout);
+  assert.match(stdout, /at most \d+ connections/);
+});
