@@ -3,6 +3,7 @@
  *
  * @module
  */
+/// <reference lib="dom" />
 import type { Browser, BrowserContext, Page } from "puppeteer-core";
 import type { HostSnapshot } from "../../src/host/host_snapshot.ts";
 import type { PhoneSnapshot } from "../../src/phone/phone_snapshot.ts";

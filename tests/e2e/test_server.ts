@@ -1,10 +1,12 @@
 /**
- * Builds the pages (once per test process) and starts the real server on
- * 127.0.0.1 with a random port and short timers for browser tests.
+ * Builds a test bundle (with the debug handles the tests read) into its own
+ * static folder, once per test process, and starts the real server on
+ * 127.0.0.1 with a random port and short timers for browser tests. The
+ * repository's `static/build/` (the production bundles) is never touched.
  *
  * @module
  */
-import { build, stopBuilder } from "../../scripts/build.ts";
+import { build, STATIC_DIR, stopBuilder } from "../../scripts/build.ts";
 import { type PizzaServer, startServer } from "../../src/server/app_server.ts";
 import { type Config, loadConfig } from "../../src/server/config.ts";
 
@@ -13,13 +15,36 @@ export const TEST_RELAY_AFTER_MS = 2_500;
 /** Host grace used in browser tests, in ms. */
 export const TEST_HOST_GRACE_MS = 1_000;
 
+/** Static folder of the browser tests (git-ignored). */
+export const TEST_STATIC_DIR = new URL(
+  "../../test-output/e2e-static",
+  import.meta.url,
+).pathname;
+
 let built: Promise<void> | null = null;
 
-/** Builds the client once per process. */
+/** Copies the committed static files (not `build/`) into `to`. */
+async function copyStatic(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    if (entry.name === "build" && from === STATIC_DIR.slice(0, -1)) continue;
+    const source = `${from}/${entry.name}`;
+    if (entry.isDirectory) await copyStatic(source, `${to}/${entry.name}`);
+    else if (entry.isFile) await Deno.copyFile(source, `${to}/${entry.name}`);
+  }
+}
+
+/** Builds the test pages once per process. */
 export function ensureBuilt(): Promise<void> {
   built ??= (async () => {
+    await Deno.remove(TEST_STATIC_DIR, { recursive: true }).catch(() => {});
+    await copyStatic(STATIC_DIR.slice(0, -1), TEST_STATIC_DIR);
     try {
-      await build({ log: false });
+      await build({
+        outDir: `${TEST_STATIC_DIR}/build`,
+        testHooks: true,
+        log: false,
+      });
     } finally {
       await stopBuilder();
     }
@@ -38,6 +63,7 @@ export async function startTestServer(
     relayAfterMs: TEST_RELAY_AFTER_MS,
     hostGraceMs: TEST_HOST_GRACE_MS,
     sweepIntervalMs: 200,
+    staticDir: TEST_STATIC_DIR,
     ...overrides,
   });
   return await startServer(config, {

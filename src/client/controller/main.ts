@@ -31,6 +31,7 @@ import {
 import { PhoneSession, type PhoneStage } from "../../phone/phone_session.ts";
 import type { PhoneSnapshot } from "../../phone/phone_snapshot.ts";
 import { SessionStore } from "../../phone/session_store.ts";
+import "../shared/build_flags.ts";
 
 const view = new ControllerView();
 const store = new SessionStore(localStorage, sessionStorage);
@@ -203,14 +204,16 @@ document.addEventListener("visibilitychange", () => {
 });
 addEventListener("online", () => session?.wake());
 
-globalThis.pizzaPhone = {
-  snapshot: (): PhoneSnapshot => ({
-    stage: session?.stage.kind ?? "idle",
-    name: myName,
-    view: lastView,
-    movesSent,
-  }),
-};
+if (PIZZA_TEST_HOOKS) {
+  globalThis.pizzaPhone = {
+    snapshot: (): PhoneSnapshot => ({
+      stage: session?.stage.kind ?? "idle",
+      name: myName,
+      view: lastView,
+      movesSent,
+    }),
+  };
+}
 
 function boot(): void {
   const params = new URLSearchParams(location.search);
