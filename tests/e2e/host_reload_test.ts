@@ -15,6 +15,7 @@ import { generateTown, type TilePos } from "../../src/game/mod.ts";
 import type { GameSnapshot } from "../../src/host/game_snapshot.ts";
 import { ignoreBrowserTests, launchChromium } from "./chromium.ts";
 import {
+  framesPass,
   holdStick,
   hostSnapshot,
   joinPhones,
@@ -141,7 +142,7 @@ Deno.test({
         lastPositions = positions;
         return still;
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await framesPass(host, 5);
 
       // Freeze both phones: the reloaded host has to wait for them.
       for (const page of [ann, bob]) unfreezers.push(await freeze(page));
@@ -196,10 +197,10 @@ Deno.test({
         await sidebarPhase(host),
         "Paused: waiting for Ann and Bob",
       );
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await framesPass(host, 5);
       await screenshot(host, "host-reloaded");
-      // Time stands still while the phones are away.
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // Time stands still while the phones are away (a second of frames).
+      await framesPass(host, 60);
       const still = await gameSnapshot(host);
       assert.equal(still.paused, true);
       assert.equal(still.timeLeftMs, after.timeLeftMs);

@@ -84,6 +84,20 @@ export async function waitFor<T>(
   throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ""}`);
 }
 
+/**
+ * Waits until the page has drawn `count` more animation frames: a wait on the
+ * page's own progress (for a screenshot, or to let time pass in its game
+ * loop), never a fixed sleep.
+ */
+export async function framesPass(page: Page, count: number): Promise<void> {
+  await page.evaluate((n) =>
+    new Promise<void>((resolve) => {
+      let left = n;
+      const tick = () => --left <= 0 ? resolve() : requestAnimationFrame(tick);
+      requestAnimationFrame(tick);
+    }), count);
+}
+
 /** Options for {@link openHost}. */
 export interface OpenHostOptions {
   /** Query string for the host page, e.g. `?round=30&seed=7`. @default "" */

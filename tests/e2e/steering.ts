@@ -10,7 +10,7 @@ import type { TilePos, Town } from "../../src/game/mod.ts";
 import { isWalkable, walkDistances } from "../../src/game/tiles.ts";
 import type { GameSnapshot } from "../../src/host/game_snapshot.ts";
 import type { PlayerView } from "../../src/protocol/mod.ts";
-import { phoneSnapshot, waitFor } from "./pages.ts";
+import { phoneSnapshot, WAIT_MS, waitFor } from "./pages.ts";
 
 /** Tile size of the engine, px. */
 const TILE = 32;
@@ -37,7 +37,7 @@ export async function phoneView(page: Page): Promise<PlayerView | null> {
 export function waitAction(
   page: Page,
   prefix: string,
-  timeoutMs = 8_000,
+  timeoutMs = WAIT_MS,
 ): Promise<PlayerView["actions"][number]> {
   return waitFor(`a "${prefix}" button on the phone`, async () => {
     const view = await phoneView(page);
@@ -49,7 +49,7 @@ export function waitAction(
 export async function tapAction(page: Page, id: string): Promise<void> {
   await page.waitForSelector(`#actions button[data-action="${id}"]`, {
     visible: true,
-    timeout: 5_000,
+    timeout: WAIT_MS,
   });
   await page.tap(`#actions button[data-action="${id}"]`);
 }
@@ -66,7 +66,7 @@ export async function steer(
   town: Town,
   id: string,
   goals: TilePos[],
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
 ): Promise<void> {
   const field = walkDistances(town.tiles, goals);
   const W = town.widthTiles;

@@ -12,8 +12,11 @@ import { type Config, loadConfig } from "../../src/server/config.ts";
 
 /** Relay fallback used in browser tests, in ms (the default is 5 s). */
 export const TEST_RELAY_AFTER_MS = 2_500;
-/** Host grace used in browser tests, in ms. */
-export const TEST_HOST_GRACE_MS = 1_000;
+/**
+ * Host grace used in browser tests, in ms: long enough for a host page to
+ * reload (and parse Phaser) on a busy 2-core machine.
+ */
+export const TEST_HOST_GRACE_MS = 8_000;
 
 /** Static folder of the browser tests (git-ignored). */
 export const TEST_STATIC_DIR = new URL(
