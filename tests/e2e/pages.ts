@@ -27,8 +27,12 @@ export const PHONE_LANDSCAPE = {
 export const HOST_VIEWPORT = { width: 1280, height: 720 } as const;
 /** Folder for screenshots (git-ignored). */
 export const SCREENSHOT_DIR = "test-output/screenshots";
-/** Default wait for page conditions, in ms. */
-export const WAIT_MS = 20_000;
+/**
+ * Default wait for page conditions, in ms: generous, because a wait on state
+ * returns as soon as the state holds, and a loaded 2-core machine can take
+ * many seconds to load a page or run a frame.
+ */
+export const WAIT_MS = 45_000;
 
 /** Script that makes WebRTC connections impossible in a page: no ICE candidate can be used. */
 export const BLOCK_P2P_SCRIPT = `(() => {
