@@ -192,6 +192,31 @@ export async function isBuildCurrent(
   return (await newestSourceMtime()) <= builtAt;
 }
 
+/**
+ * Makes a whole static folder for browser tests and benchmarks at `dir`: a
+ * copy of the committed files of {@link STATIC_DIR} plus a test build (with
+ * the debug handles) in `dir/build`. The repository's own `static/build/` is
+ * never touched. Call {@link stopBuilder} when done building.
+ *
+ * @returns The manifest of the test build.
+ */
+export async function buildTestSite(dir: string): Promise<BuildManifest> {
+  const site = resolveDir(dir);
+  await Deno.remove(site, { recursive: true }).catch(() => {});
+  await copyCommitted(STATIC_DIR.slice(0, -1), site);
+  return await build({ outDir: `${site}/build`, testHooks: true, log: false });
+}
+
+async function copyCommitted(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    const source = `${from}/${entry.name}`;
+    if (source === DEFAULT_OUT_DIR) continue;
+    if (entry.isDirectory) await copyCommitted(source, `${to}/${entry.name}`);
+    else if (entry.isFile) await Deno.copyFile(source, `${to}/${entry.name}`);
+  }
+}
+
 /** Stops esbuild's service so the process can exit. */
 export async function stopBuilder(): Promise<void> {
   await esbuild.stop();

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { build, STATIC_DIR, stopBuilder } from "../../scripts/build.ts";
+import { buildTestSite, stopBuilder } from "../../scripts/build.ts";
 import { type PizzaServer, startServer } from "../../src/server/app_server.ts";
 import { type Config, loadConfig } from "../../src/server/config.ts";
 
@@ -26,28 +26,11 @@ export const TEST_STATIC_DIR = new URL(
 
 let built: Promise<void> | null = null;
 
-/** Copies the committed static files (not `build/`) into `to`. */
-async function copyStatic(from: string, to: string): Promise<void> {
-  await Deno.mkdir(to, { recursive: true });
-  for await (const entry of Deno.readDir(from)) {
-    if (entry.name === "build" && from === STATIC_DIR.slice(0, -1)) continue;
-    const source = `${from}/${entry.name}`;
-    if (entry.isDirectory) await copyStatic(source, `${to}/${entry.name}`);
-    else if (entry.isFile) await Deno.copyFile(source, `${to}/${entry.name}`);
-  }
-}
-
 /** Builds the test pages once per process. */
 export function ensureBuilt(): Promise<void> {
   built ??= (async () => {
-    await Deno.remove(TEST_STATIC_DIR, { recursive: true }).catch(() => {});
-    await copyStatic(STATIC_DIR.slice(0, -1), TEST_STATIC_DIR);
     try {
-      await build({
-        outDir: `${TEST_STATIC_DIR}/build`,
-        testHooks: true,
-        log: false,
-      });
+      await buildTestSite(TEST_STATIC_DIR);
     } finally {
       await stopBuilder();
     }
