@@ -35,7 +35,7 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-/** Binds to the controller page's elements (see `index.html` beside this). */
+/** Binds to the controller page's elements (see `static/play/index.html`). */
 export class ControllerView {
   /** The join form. */
   readonly form = byId<HTMLFormElement>("join-form");

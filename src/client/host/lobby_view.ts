@@ -35,7 +35,7 @@ function byId<T extends HTMLElement>(id: string): T {
   return element as T;
 }
 
-/** Binds to the host page's elements (see `src/client/host/index.html`). */
+/** Binds to the host page's elements (see `static/index.html`). */
 export class LobbyView {
   #welcome = byId("welcome");
   #room = byId("room");
