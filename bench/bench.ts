@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { buildTestSite, stopBuilder } from "../scripts/build.ts";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import type { SystemId } from "./lib/dialects.ts";
@@ -325,13 +326,26 @@ async function measurePages(errors: string[]): Promise<PageWeightResult> {
   return result ?? { method: "none", error: "page weight failed" };
 }
 
+/** Static folder with a test build for the frame-rate worker (git-ignored). */
+const BENCH_STATIC_DIR = `${REPO_ROOT}test-output/bench-static`;
+
 /** Runs the host frame rate worker against a fresh server of ours. */
 async function measureHostFps(
   plan: BenchPlan,
   errors: string[],
 ): Promise<HostFpsResult> {
-  const ours = SYSTEMS.find((s) => s.id === "ours");
-  if (!ours) return { scenarios: [], error: "no system ours" };
+  const found = SYSTEMS.find((s) => s.id === "ours");
+  if (!found) return { scenarios: [], error: "no system ours" };
+  // The worker reads the game through the test build's debug handle.
+  try {
+    await buildTestSite(BENCH_STATIC_DIR);
+  } finally {
+    await stopBuilder();
+  }
+  const ours = {
+    ...found,
+    env: { ...found.env, STATIC_DIR: BENCH_STATIC_DIR },
+  };
   const result = await measure(
     "host frame rate",
     ours,

@@ -1,9 +1,15 @@
 /**
  * Bundles the two browser entry points with esbuild: the host (Phaser +
- * simple-peer) and the phone controller (simple-peer + a small UI). Writes
- * hashed, minified bundles with source maps to `static/build/`, and the HTML
- * pages (`static/index.html`, `static/play/index.html`) from the templates in
- * `src/client/`, pointing at those hashed names.
+ * simple-peer) and the phone controller (simple-peer + a small UI), and each
+ * page's stylesheet (`static/css/`). Writes ONLY into `static/build/`
+ * (git-ignored), under stable names (`host.js`, `host.css`, `controller.js`,
+ * `controller.css`) that the committed pages (`static/index.html`,
+ * `static/play/index.html`) load; the server revalidates them with ETags.
+ *
+ * Two flags change the bundles, never the pages: a dev build opens the
+ * live-reload event stream (a banner in each bundle), and a test build keeps
+ * the debug handles browser tests read (`PIZZA_TEST_HOOKS`); a production
+ * build drops them.
  *
  * Run: `deno task build`, or `deno run ... scripts/build.ts --if-missing` to
  * build only when the output is missing or older than the sources.
@@ -14,13 +20,16 @@ import * as esbuild from "esbuild";
 
 /** The controller page (HTML + CSS + JS, gzipped) must stay under this. */
 export const CONTROLLER_GZIP_LIMIT_BYTES = 60 * 1024;
-/** Folder (inside the static dir) for bundles. */
-export const BUILD_SUBDIR = "build";
 /** Name of the manifest written beside the bundles. */
 export const MANIFEST_NAME = "manifest.json";
+/** The compile-time flag that keeps the test-only debug handles. */
+export const TEST_HOOKS_FLAG = "PIZZA_TEST_HOOKS";
 
 const ROOT = new URL("../", import.meta.url);
-const CLIENT_DIR = new URL("src/client/", ROOT);
+/** The committed static folder (pages, CSS sources, icons). */
+export const STATIC_DIR = new URL("static/", ROOT).pathname;
+/** Where a normal build writes, inside {@link STATIC_DIR}. */
+export const DEFAULT_OUT_DIR = `${STATIC_DIR}build`;
 const SOURCE_DIRS = [
   "src/client/",
   "src/host/",
@@ -29,20 +38,19 @@ const SOURCE_DIRS = [
   "src/protocol/",
   "src/game/",
   "src/bots/",
+  "static/css/",
 ].map((dir) => new URL(dir, ROOT));
 const SOURCE_FILES = [new URL("deno.json", ROOT)];
 
-/** One page the build writes. */
-interface PageSpec {
-  /** Entry name (also the bundle's name prefix). */
+/** One page: its bundles and its committed HTML. */
+export interface PageSpec {
+  /** Bundle name: the build writes `<entry>.js` and `<entry>.css`. */
   entry: "host" | "controller";
   /** Entry module, relative to the repo root. */
   source: string;
-  /** Stylesheet, relative to the repo root. */
+  /** Stylesheet entry, relative to the repo root. */
   style: string;
-  /** HTML template, relative to the repo root. */
-  template: string;
-  /** Output HTML path, relative to the static dir. */
+  /** The committed page, relative to {@link STATIC_DIR}. */
   page: string;
 }
 
@@ -51,27 +59,27 @@ export const PAGES: readonly PageSpec[] = [
   {
     entry: "host",
     source: "src/client/host/main.ts",
-    style: "src/client/host/host.css",
-    template: "src/client/host/index.html",
+    style: "static/css/host.css",
     page: "index.html",
   },
   {
     entry: "controller",
     source: "src/client/controller/main.ts",
-    style: "src/client/controller/controller.css",
-    template: "src/client/controller/index.html",
+    style: "static/css/controller.css",
     page: "play/index.html",
   },
 ];
 
 /** Options of {@link build}. */
 export interface BuildOptions {
-  /** Folder the server serves. @default "static" (in the repo) */
-  staticDir?: string;
+  /** Folder the bundles go to. @default "static/build" (in the repo) */
+  outDir?: string;
   /** Minify bundles. @default true */
   minify?: boolean;
   /** In dev: port of the live-reload event stream; pages reload on a message. */
   liveReloadPort?: number;
+  /** Keep the debug handles browser tests read. @default false */
+  testHooks?: boolean;
   /** Print the size report. @default true */
   log?: boolean;
 }
@@ -80,38 +88,35 @@ export interface BuildOptions {
 export interface BuildManifest {
   /** ISO time of the build. */
   builtAt: string;
-  /** Per entry: URLs of its JS and CSS and the page written. */
-  entries: Record<string, { js: string; css: string | null; page: string }>;
-  /** Every file written, relative to the static dir. */
+  /** Every file written, relative to the output folder. */
   files: string[];
   /** Gzipped sizes of each page's HTML + CSS + JS. */
   gzipBytes: Record<string, number>;
-  /** True for a dev build (pages carry the live-reload script). */
+  /** True for a dev build (bundles open the live-reload stream). */
   dev: boolean;
+  /** True for a test build (bundles keep the debug handles). */
+  testHooks: boolean;
 }
 
 /**
- * Builds both pages.
+ * Builds both pages' bundles.
  *
- * @returns The manifest (also written to `static/build/manifest.json`).
+ * @returns The manifest (also written to `<outDir>/manifest.json`).
  * @throws {Error} When esbuild fails.
  */
 export async function build(
   options: BuildOptions = {},
 ): Promise<BuildManifest> {
-  const { minify = true, liveReloadPort, log = true } = options;
-  const staticDir = resolveDir(
-    options.staticDir ?? new URL("static", ROOT).pathname,
-  );
-  const outDir = `${staticDir}/${BUILD_SUBDIR}`;
+  const { minify = true, liveReloadPort, testHooks = false, log = true } =
+    options;
+  const outDir = resolveDir(options.outDir ?? DEFAULT_OUT_DIR);
   await Deno.mkdir(outDir, { recursive: true });
   const result = await esbuild.build({
     absWorkingDir: ROOT.pathname,
-    entryPoints: Object.fromEntries(
-      PAGES.flatMap((
-        p,
-      ) => [[p.entry, p.source], [`${p.entry}-style`, p.style]]),
-    ),
+    entryPoints: PAGES.flatMap((p) => [
+      { in: p.source, out: p.entry },
+      { in: p.style, out: p.entry },
+    ]),
     bundle: true,
     minify,
     sourcemap: "linked",
@@ -119,86 +124,67 @@ export async function build(
     platform: "browser",
     target: ["es2022", "chrome100", "safari15", "firefox100"],
     outdir: outDir,
-    entryNames: "[name]-[hash]",
+    entryNames: "[name]",
     assetNames: "[name]-[hash]",
     metafile: true,
     write: true,
     legalComments: "external",
-    inject: [new URL("shared/node_globals.js", CLIENT_DIR).pathname],
-    define: { global: "globalThis" },
+    inject: [
+      new URL("src/client/shared/node_globals.js", ROOT).pathname,
+    ],
+    define: { global: "globalThis", [TEST_HOOKS_FLAG]: String(testHooks) },
+    banner: liveReloadPort === undefined
+      ? undefined
+      : { js: liveReloadScript(liveReloadPort) },
     logLevel: "warning",
   });
-  const entries: BuildManifest["entries"] = {};
-  const files: string[] = [];
+  const files = Object.keys(result.metafile.outputs).map((path) =>
+    relativeTo(new URL(path, ROOT).pathname, outDir)
+  );
   const gzipBytes: Record<string, number> = {};
   for (const spec of PAGES) {
-    const outputs = Object.entries(result.metafile.outputs);
-    const jsPath = outputs.find(([, out]) => out.entryPoint === spec.source)
-      ?.[0];
-    const cssPath = outputs.find(([path, out]) =>
-      out.entryPoint === spec.style && path.endsWith(".css")
-    )?.[0];
-    if (!jsPath) {
-      throw new Error(`esbuild produced no bundle for ${spec.source}`);
-    }
-    const js = toUrl(jsPath, staticDir);
-    const css = cssPath ? toUrl(cssPath, staticDir) : null;
-    const template = await Deno.readTextFile(new URL(spec.template, ROOT));
-    const html = renderPage(template, js, css, liveReloadPort);
-    const pagePath = `${staticDir}/${spec.page}`;
-    await Deno.mkdir(pagePath.slice(0, pagePath.lastIndexOf("/")), {
-      recursive: true,
-    });
-    await Deno.writeTextFile(pagePath, html);
-    entries[spec.entry] = { js, css, page: spec.page };
-    gzipBytes[spec.entry] = await gzipSize(new TextEncoder().encode(html)) +
-      await gzipSize(await Deno.readFile(`${staticDir}${js}`)) +
-      (css ? await gzipSize(await Deno.readFile(`${staticDir}${css}`)) : 0);
-  }
-  for (const path of Object.keys(result.metafile.outputs)) {
-    files.push(toUrl(path, staticDir).slice(1));
+    gzipBytes[spec.entry] =
+      await gzipSize(await Deno.readFile(`${STATIC_DIR}${spec.page}`)) +
+      await gzipSize(await Deno.readFile(`${outDir}/${spec.entry}.js`)) +
+      await gzipSize(await Deno.readFile(`${outDir}/${spec.entry}.css`));
   }
   const manifest: BuildManifest = {
     builtAt: new Date().toISOString(),
-    entries,
     files,
     gzipBytes,
     dev: liveReloadPort !== undefined,
+    testHooks,
   };
   await Deno.writeTextFile(
     `${outDir}/${MANIFEST_NAME}`,
     JSON.stringify(manifest, null, 2),
   );
-  await removeStale(
-    outDir,
-    new Set(files.map((f) => f.slice(BUILD_SUBDIR.length + 1))),
-  );
-  if (log) console.log(sizeReport(result.metafile, manifest, staticDir));
+  await removeStale(outDir, new Set(files));
+  if (log) console.log(sizeReport(result.metafile, manifest, outDir));
   return manifest;
 }
 
 /**
- * True when every page and bundle of the last build exists, no source file
- * is newer than it, and it is not a dev build.
+ * True when every bundle of the last build exists, no source file is newer
+ * than it, and it is a production build (neither dev nor test).
  */
 export async function isBuildCurrent(
-  dir = new URL("static", ROOT).pathname,
+  dir: string = DEFAULT_OUT_DIR,
 ): Promise<boolean> {
-  const staticDir = resolveDir(dir);
+  const outDir = resolveDir(dir);
   let manifest: BuildManifest;
   let builtAt: number;
   try {
-    const path = `${staticDir}/${BUILD_SUBDIR}/${MANIFEST_NAME}`;
+    const path = `${outDir}/${MANIFEST_NAME}`;
     manifest = JSON.parse(await Deno.readTextFile(path));
     builtAt = (await Deno.stat(path)).mtime?.getTime() ?? 0;
   } catch {
     return false;
   }
-  if (manifest.dev) return false;
-  const needed = [...manifest.files, ...PAGES.map((p) => p.page)];
-  for (const file of needed) {
+  if (manifest.dev || manifest.testHooks) return false;
+  for (const file of manifest.files) {
     try {
-      await Deno.stat(`${staticDir}/${file}`);
+      await Deno.stat(`${outDir}/${file}`);
     } catch {
       return false;
     }
@@ -206,29 +192,40 @@ export async function isBuildCurrent(
   return (await newestSourceMtime()) <= builtAt;
 }
 
+/**
+ * Makes a whole static folder for browser tests and benchmarks at `dir`: a
+ * copy of the committed files of {@link STATIC_DIR} plus a test build (with
+ * the debug handles) in `dir/build`. The repository's own `static/build/` is
+ * never touched. Call {@link stopBuilder} when done building.
+ *
+ * @returns The manifest of the test build.
+ */
+export async function buildTestSite(dir: string): Promise<BuildManifest> {
+  const site = resolveDir(dir);
+  await Deno.remove(site, { recursive: true }).catch(() => {});
+  await copyCommitted(STATIC_DIR.slice(0, -1), site);
+  return await build({ outDir: `${site}/build`, testHooks: true, log: false });
+}
+
+async function copyCommitted(from: string, to: string): Promise<void> {
+  await Deno.mkdir(to, { recursive: true });
+  for await (const entry of Deno.readDir(from)) {
+    const source = `${from}/${entry.name}`;
+    if (source === DEFAULT_OUT_DIR) continue;
+    if (entry.isDirectory) await copyCommitted(source, `${to}/${entry.name}`);
+    else if (entry.isFile) await Deno.copyFile(source, `${to}/${entry.name}`);
+  }
+}
+
 /** Stops esbuild's service so the process can exit. */
 export async function stopBuilder(): Promise<void> {
   await esbuild.stop();
 }
 
-/** Replaces the build markers of a page template. */
-export function renderPage(
-  template: string,
-  js: string,
-  css: string | null,
-  liveReloadPort?: number,
-): string {
-  const cssTag = css ? `<link rel="stylesheet" href="${css}">` : "";
-  const reload = liveReloadPort
-    ? `<script>new EventSource(location.protocol+"//"+location.hostname+":${liveReloadPort}/reload")` +
-      `.onmessage=()=>location.reload()</script>`
-    : "";
-  return template
-    .replace("<!--build:css-->", cssTag)
-    .replace(
-      "<!--build:js-->",
-      `<script type="module" src="${js}"></script>${reload}`,
-    );
+/** The script a dev build puts at the top of each bundle: reload on a message. */
+export function liveReloadScript(port: number): string {
+  return `new EventSource(location.protocol+"//"+location.hostname+":${port}/reload")` +
+    `.onmessage=()=>location.reload();`;
 }
 
 function resolveDir(dir: string): string {
@@ -236,13 +233,11 @@ function resolveDir(dir: string): string {
   return absolute.endsWith("/") ? absolute.slice(0, -1) : absolute;
 }
 
-function toUrl(outputPath: string, staticDir: string): string {
-  const absolute = new URL(outputPath, ROOT).pathname;
-  const base = staticDir.endsWith("/") ? staticDir.slice(0, -1) : staticDir;
-  if (!absolute.startsWith(base)) {
-    throw new Error(`${outputPath} is outside ${staticDir}`);
+function relativeTo(path: string, dir: string): string {
+  if (!path.startsWith(`${dir}/`)) {
+    throw new Error(`${path} is outside ${dir}`);
   }
-  return absolute.slice(base.length);
+  return path.slice(dir.length + 1);
 }
 
 async function gzipSize(bytes: Uint8Array): Promise<number> {
@@ -287,13 +282,15 @@ function kb(bytes: number): string {
 function sizeReport(
   metafile: esbuild.Metafile,
   manifest: BuildManifest,
-  staticDir: string,
+  outDir: string,
 ): string {
-  const lines = ["build: wrote"];
+  const lines = [`build: wrote ${outDir}/`];
   for (const [path, out] of Object.entries(metafile.outputs)) {
     if (path.endsWith(".map") || path.endsWith(".txt")) continue;
     lines.push(
-      `  ${toUrl(path, staticDir).padEnd(44)} ${kb(out.bytes).padStart(10)}`,
+      `  ${relativeTo(new URL(path, ROOT).pathname, outDir).padEnd(28)} ${
+        kb(out.bytes).padStart(10)
+      }`,
     );
   }
   const controller = manifest.gzipBytes.controller ?? 0;

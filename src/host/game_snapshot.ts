@@ -5,7 +5,7 @@
  * @module
  */
 import type { Phase } from "../game/mod.ts";
-import type { LinkKind } from "../client/host/game/game_source.ts";
+import type { LinkKind } from "./room_game.ts";
 
 /** One player as the snapshot shows it. */
 export interface GamePlayerSnapshot {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { HostStatus } from "./host_session.ts";
-import type { LobbyRow } from "../client/host/lobby_view.ts";
+import type { LobbyRow } from "./room_game.ts";
 
 /** A read-only picture of the host's state. */
 export interface HostSnapshot {

@@ -312,9 +312,8 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       case "error":
         this.#onError(msg.val, msg.action);
         return;
-      default:
-        return;
     }
+    // Other server messages are not the phone's business.
   }
 
   #onError(code: string, action: string | undefined): void {

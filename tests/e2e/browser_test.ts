@@ -353,7 +353,7 @@ Deno.test({
         "Dora relayed",
         async () =>
           (await hostState()) === "relayed" || (await path()) === "relayed",
-        3_000,
+        10_000,
       );
       // ...and the phone offers a new connection through signaling.
       await waitFor(

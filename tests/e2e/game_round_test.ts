@@ -13,6 +13,7 @@ import type { Page } from "puppeteer-core";
 import { generateTown, INGREDIENTS, type TilePos } from "../../src/game/mod.ts";
 import { ignoreBrowserTests, launchChromium } from "./chromium.ts";
 import {
+  framesPass,
   joinPhones,
   openHost,
   type Phone,
@@ -82,7 +83,7 @@ Deno.test({
         ["Ann", true],
         ["Bob", false],
       ]);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await framesPass(host, 5);
       await screenshot(host, "game-host-lobby");
 
       // The VIP starts the game from the phone.
@@ -219,7 +220,7 @@ Deno.test({
         });
         assert.equal(view.outcome?.won, true);
       }
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await framesPass(host, 5);
       await screenshot(host, "game-host-over");
       await screenshot(ann, "game-phone-over");
 

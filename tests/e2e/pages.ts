@@ -3,6 +3,7 @@
  *
  * @module
  */
+/// <reference lib="dom" />
 import type { Browser, BrowserContext, Page } from "puppeteer-core";
 import type { HostSnapshot } from "../../src/host/host_snapshot.ts";
 import type { PhoneSnapshot } from "../../src/phone/phone_snapshot.ts";
@@ -26,8 +27,12 @@ export const PHONE_LANDSCAPE = {
 export const HOST_VIEWPORT = { width: 1280, height: 720 } as const;
 /** Folder for screenshots (git-ignored). */
 export const SCREENSHOT_DIR = "test-output/screenshots";
-/** Default wait for page conditions, in ms. */
-export const WAIT_MS = 20_000;
+/**
+ * Default wait for page conditions, in ms: generous, because a wait on state
+ * returns as soon as the state holds, and a loaded 2-core machine can take
+ * many seconds to load a page or run a frame.
+ */
+export const WAIT_MS = 45_000;
 
 /** Script that makes WebRTC connections impossible in a page: no ICE candidate can be used. */
 export const BLOCK_P2P_SCRIPT = `(() => {
@@ -81,6 +86,20 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ""}`);
+}
+
+/**
+ * Waits until the page has drawn `count` more animation frames: a wait on the
+ * page's own progress (for a screenshot, or to let time pass in its game
+ * loop), never a fixed sleep.
+ */
+export async function framesPass(page: Page, count: number): Promise<void> {
+  await page.evaluate((n) =>
+    new Promise<void>((resolve) => {
+      let left = n;
+      const tick = () => --left <= 0 ? resolve() : requestAnimationFrame(tick);
+      requestAnimationFrame(tick);
+    }), count);
 }
 
 /** Options for {@link openHost}. */

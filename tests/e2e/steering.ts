@@ -10,7 +10,7 @@ import type { TilePos, Town } from "../../src/game/mod.ts";
 import { isWalkable, walkDistances } from "../../src/game/tiles.ts";
 import type { GameSnapshot } from "../../src/host/game_snapshot.ts";
 import type { PlayerView } from "../../src/protocol/mod.ts";
-import { phoneSnapshot, waitFor } from "./pages.ts";
+import { hostSnapshot, phoneSnapshot, WAIT_MS, waitFor } from "./pages.ts";
 
 /** Tile size of the engine, px. */
 const TILE = 32;
@@ -37,7 +37,7 @@ export async function phoneView(page: Page): Promise<PlayerView | null> {
 export function waitAction(
   page: Page,
   prefix: string,
-  timeoutMs = 8_000,
+  timeoutMs = WAIT_MS,
 ): Promise<PlayerView["actions"][number]> {
   return waitFor(`a "${prefix}" button on the phone`, async () => {
     const view = await phoneView(page);
@@ -49,7 +49,7 @@ export function waitAction(
 export async function tapAction(page: Page, id: string): Promise<void> {
   await page.waitForSelector(`#actions button[data-action="${id}"]`, {
     visible: true,
-    timeout: 5_000,
+    timeout: WAIT_MS,
   });
   await page.tap(`#actions button[data-action="${id}"]`);
 }
@@ -66,15 +66,40 @@ export async function steer(
   town: Town,
   id: string,
   goals: TilePos[],
-  timeoutMs = 20_000,
+  timeoutMs = 45_000,
 ): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   const field = walkDistances(town.tiles, goals);
+  const W = town.widthTiles;
+  // On a busy machine the thumb's release can reach the host late, and the
+  // player slides on: wait until the host has the stick at rest, then steer
+  // again if the player is no longer on a goal tile.
+  while (true) {
+    await steerOnce(phone, host, town, id, field, deadline, goals);
+    const rest = await waitFor(`${id}'s stick at rest`, async () => {
+      const row = (await hostSnapshot(host)).players.find((p) => p.name === id);
+      return row && row.input.x === 0 && row.input.y === 0 && row;
+    });
+    const tx = Math.floor(rest.pos.x / TILE);
+    const ty = Math.floor(rest.pos.y / TILE);
+    if (field[ty * W + tx] === 0) return;
+  }
+}
+
+async function steerOnce(
+  phone: Page,
+  host: Page,
+  town: Town,
+  id: string,
+  field: ArrayLike<number>,
+  deadline: number,
+  goals: TilePos[],
+): Promise<void> {
   const W = town.widthTiles;
   const centre = await phone.$eval("#stick-zone", (zone) => {
     const r = zone.getBoundingClientRect();
     return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
   });
-  const deadline = Date.now() + timeoutMs;
   await phone.touchscreen.touchStart(centre.x, centre.y);
   try {
     while (true) {

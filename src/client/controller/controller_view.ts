@@ -8,12 +8,12 @@
 /// <reference lib="dom" />
 import type { FeedbackTone, PlayerView } from "../../protocol/mod.ts";
 import type { PhoneStage } from "../../phone/phone_session.ts";
+import type { Screen } from "../../phone/controller_flow.ts";
 
 /** How long a feedback toast stays up, in ms. */
 export const TOAST_MS = 2_500;
 
-/** Screens of the phone page. */
-export type Screen = "join" | "connect" | "play" | "ended";
+export type { Screen } from "../../phone/controller_flow.ts";
 
 /** Steps of the connection progress. */
 export const PROGRESS_STEPS = ["server", "peer", "ready"] as const;
@@ -35,7 +35,7 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-/** Binds to the controller page's elements (see `index.html` beside this). */
+/** Binds to the controller page's elements (see `static/play/index.html`). */
 export class ControllerView {
   /** The join form. */
   readonly form = byId<HTMLFormElement>("join-form");

@@ -21,7 +21,12 @@ import {
   vibrate,
 } from "./device_features.ts";
 import { InputThrottle } from "../../phone/input_throttle.ts";
-import { checkName, checkRoomCode } from "../../phone/join_validation.ts";
+import { checkRoomCode } from "../../phone/join_validation.ts";
+import {
+  checkJoinForm,
+  seatToResume,
+  stageEffect,
+} from "../../phone/controller_flow.ts";
 import { bindJoystick } from "./joystick.ts";
 import {
   sameStick,
@@ -31,6 +36,7 @@ import {
 import { PhoneSession, type PhoneStage } from "../../phone/phone_session.ts";
 import type { PhoneSnapshot } from "../../phone/phone_snapshot.ts";
 import { SessionStore } from "../../phone/session_store.ts";
+import "../shared/build_flags.ts";
 
 const view = new ControllerView();
 const store = new SessionStore(localStorage, sessionStorage);
@@ -117,51 +123,33 @@ async function start(
 function onStage(stage: PhoneStage): void {
   view.showStage(stage);
   wakeLock.update();
-  switch (stage.kind) {
-    case "server":
-    case "joining":
-    case "peer":
-      if (!myName) view.show("connect");
-      return;
-    case "ready":
-      view.show("play");
-      throttle.reset();
-      throttle.push(stick);
-      return;
-    case "hostAway":
-      if (myName) view.show("play");
-      return;
-    case "refused":
-    case "unreachable":
-      view.setJoinBusy(false);
-      view.setFieldError("form", stage.message);
-      if (stage.kind === "refused" && stage.code === "name taken") {
-        view.nameInput.focus();
-      }
-      view.show("join");
-      return;
-    case "ended":
-      myName = null;
-      lastView = null;
-      vibrate("bad");
-      view.showEnded(stage.message);
-      return;
-    case "idle":
-      myName = null;
-      view.setJoinBusy(false);
-      view.show("join");
-      return;
+  const effect = stageEffect(stage, myName !== null);
+  if (effect.forget) myName = null;
+  if (stage.kind === "ended") {
+    lastView = null;
+    vibrate("bad");
+    view.showEnded(stage.message);
+    return;
+  }
+  if (effect.unlockJoin) view.setJoinBusy(false);
+  if (effect.formError !== null) view.setFieldError("form", effect.formError);
+  if (effect.focusName) view.nameInput.focus();
+  if (effect.screen) view.show(effect.screen);
+  if (stage.kind === "ready") {
+    throttle.reset();
+    throttle.push(stick);
   }
 }
 
 function validate(showEmpty: boolean): { room: string; name: string } | null {
-  const room = checkRoomCode(view.roomInput.value);
-  const name = checkName(view.nameInput.value);
-  const roomShown = showEmpty || view.roomInput.value.trim() !== "";
-  const nameShown = showEmpty || view.nameInput.value.trim() !== "";
-  view.setFieldError("room", room.ok || !roomShown ? "" : room.message);
-  view.setFieldError("name", name.ok || !nameShown ? "" : name.message);
-  return room.ok && name.ok ? { room: room.value, name: name.value } : null;
+  const check = checkJoinForm(
+    view.roomInput.value,
+    view.nameInput.value,
+    showEmpty,
+  );
+  view.setFieldError("room", check.roomError);
+  view.setFieldError("name", check.nameError);
+  return check.fields;
 }
 
 view.roomInput.addEventListener("input", () => {
@@ -203,22 +191,24 @@ document.addEventListener("visibilitychange", () => {
 });
 addEventListener("online", () => session?.wake());
 
-globalThis.pizzaPhone = {
-  snapshot: (): PhoneSnapshot => ({
-    stage: session?.stage.kind ?? "idle",
-    name: myName,
-    view: lastView,
-    movesSent,
-  }),
-};
+if (PIZZA_TEST_HOOKS) {
+  globalThis.pizzaPhone = {
+    snapshot: (): PhoneSnapshot => ({
+      stage: session?.stage.kind ?? "idle",
+      name: myName,
+      view: lastView,
+      movesSent,
+    }),
+  };
+}
 
 function boot(): void {
   const params = new URLSearchParams(location.search);
   const linkRoom = params.get("room") ?? "";
   view.roomInput.value = linkRoom.toUpperCase().slice(0, 8);
   view.nameInput.value = store.name;
-  const seat = store.seat;
-  if (seat && (!linkRoom || linkRoom.toUpperCase() === seat.room)) {
+  const seat = seatToResume(linkRoom, store.seat);
+  if (seat) {
     view.roomInput.value = seat.room;
     myName = seat.name;
     view.showMe(seat.name, false);

@@ -8,6 +8,9 @@
 /// <reference lib="dom" />
 import type { PlayerConnectionState } from "../../host/peer_hub.ts";
 import type { PhaseLine } from "../../host/phase_line.ts";
+import type { LobbyRow } from "../../host/room_game.ts";
+
+export type { LobbyRow };
 
 /** Crown icon drawn next to the VIP (an SVG, so it needs no emoji font). */
 const CROWN_SVG =
@@ -15,20 +18,6 @@ const CROWN_SVG =
 
 /** How long an info banner stays up, in ms (errors stay until replaced). */
 export const BANNER_INFO_MS = 6_000;
-
-/** One row of the player list. */
-export interface LobbyRow {
-  /** Player name. */
-  name: string;
-  /** `#rrggbb`. */
-  color: string;
-  /** Shows a crown. */
-  vip: boolean;
-  /** Connection state pill. */
-  state: PlayerConnectionState;
-  /** Round-trip time in ms, or null. */
-  rttMs: number | null;
-}
 
 /** Banner style: `error` stays up, `warn` and `info` fade. */
 export type BannerKind = "error" | "warn" | "info";
@@ -46,7 +35,7 @@ function byId<T extends HTMLElement>(id: string): T {
   return element as T;
 }
 
-/** Binds to the host page's elements (see `src/client/host/index.html`). */
+/** Binds to the host page's elements (see `static/index.html`). */
 export class LobbyView {
   #welcome = byId("welcome");
   #room = byId("room");

@@ -1,12 +1,11 @@
 /**
- * Entry point of the host page: wires the signaling session, the peer hub,
- * the game ({@link HostGame} + the Phaser scenes in `game/`) and the lobby
- * together.
+ * Entry point of the host page: wiring only. The signaling session, the peer
+ * hub and the room's game ({@link RoomGame}, which holds the state and the
+ * policy) meet the lobby view and the Phaser scenes in `game/` here.
  *
  * @module
  */
 /// <reference lib="dom" />
-import type { PhoneMessage, ServerMessage } from "../../protocol/mod.ts";
 import {
   type ClientConfig,
   fetchClientConfig,
@@ -16,18 +15,16 @@ import { socketUrlFor } from "../../link/signaling_socket.ts";
 import { HostSession, type HostStatus } from "../../host/host_session.ts";
 import type { HostSnapshot } from "../../host/host_snapshot.ts";
 import { joinOrigin, joinUrl } from "../../host/join_link.ts";
-import { type LobbyRow, LobbyView } from "./lobby_view.ts";
-import type { GameSource, JoinInfo, LinkKind } from "./game/game_source.ts";
-import {
-  DEFAULT_BOT_FILL,
-  type FrameResult,
-  HostGame,
-} from "../../host/host_game.ts";
+import { LobbyView } from "./lobby_view.ts";
+import type { GameSource } from "./game/game_source.ts";
+import { HostGame } from "../../host/host_game.ts";
 import { startPizzaGame } from "./game/pizza_game.ts";
 import { GameSaveStore } from "../../host/saved_game.ts";
-import { type HubPlayer, PeerHub } from "../../host/peer_hub.ts";
+import { PeerHub } from "../../host/peer_hub.ts";
 import { phaseLine } from "../../host/phase_line.ts";
+import { RoomGame } from "../../host/room_game.ts";
 import { qrSvg } from "./qr_code.ts";
+import "../shared/build_flags.ts";
 
 /** Query parameter: round length in seconds (e.g. `?round=30` for tests). */
 export const ROUND_PARAM = "round";
@@ -36,18 +33,14 @@ export const SEED_PARAM = "seed";
 
 const view = new LobbyView();
 const params = new URLSearchParams(location.search);
-let game = newGame();
-const moveCounts = new Map<string, number>();
-let joinInfo: JoinInfo | null = null;
+const room = new RoomGame({
+  newGame,
+  /** The game survives a reload of this page (sessionStorage, per tab). */
+  saves: new GameSaveStore({ storage: sessionStorage }),
+  onChange: refresh,
+});
 let hub: PeerHub | null = null;
 let session: HostSession | null = null;
-let started = false;
-/** The game survives a reload of this page (sessionStorage, per tab). */
-const saves = new GameSaveStore({ storage: sessionStorage });
-/** False until this page load has looked for a saved game of its room. */
-let restoreChecked = false;
-/** The sidebar's phase line as last shown. */
-let shownPhase = "";
 
 async function boot(): Promise<void> {
   view.showWelcome("Connecting to the game server…", true);
@@ -67,6 +60,7 @@ async function boot(): Promise<void> {
     storage: sessionStorage,
   });
   session = hostSession;
+  room.signal = hostSession;
   const makeHub = (): PeerHub => {
     const peerHub = new PeerHub({
       sendSignal: (message) => hostSession.send(message),
@@ -75,6 +69,7 @@ async function boot(): Promise<void> {
       relayAfterMs: config.relayAfterMs,
     });
     wireHub(peerHub);
+    room.links = peerHub;
     return peerHub;
   };
   hub = makeHub();
@@ -83,30 +78,28 @@ async function boot(): Promise<void> {
   hostSession.on("status", (status) => {
     if (status.kind === "lost" || status.kind === "idle") {
       // The room is gone (or ended): so is its game.
-      saves.discard();
+      room.reset();
       if (hub) {
-        resetGame();
+        hub.close();
         hub = makeHub();
       }
     }
     onStatus(status, origin);
   });
   hostSession.on("message", (message) => {
-    if (message.type === "confirmRoom" && !restoreChecked) {
-      restoreSavedGame(message);
+    if (room.serverMessage(message) === "waiting for phones") {
+      view.showBanner(
+        "info",
+        "Game restored: waiting for the phones to reconnect…",
+      );
     }
     hub?.handleServerMessage(message);
-    if (message.type === "gameStarted" && !started) {
-      started = true;
-      refresh();
-    }
   });
   hostSession.on("error", (message) => view.showBanner("warn", message));
 
   view.onCreate(() => {
     // A new room: whatever game this tab saved belongs to an old one.
-    saves.discard();
-    restoreChecked = true;
+    room.createRoom();
     void hostSession.create();
   });
   view.onStart(startGame);
@@ -115,64 +108,26 @@ async function boot(): Promise<void> {
   const gameParent = document.getElementById("game");
   if (gameParent) startPizzaGame(gameParent, gameSource);
 
-  addEventListener("pagehide", () => saveGame(true));
+  addEventListener("pagehide", () => room.save(true));
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden") saveGame(true);
+    if (document.visibilityState === "hidden") room.save(true);
   });
 
   if (hostSession.hasSavedRoom) await hostSession.resume();
   else {
-    saves.discard();
+    room.noRoom();
     view.showWelcome("", false);
   }
 }
 
-/**
- * After a reload that reclaimed the room: the saved round comes back, paused
- * until every phone is back in its own player. Players who left for good
- * meanwhile (not in the server's room any more) leave the game.
- */
-function restoreSavedGame(
-  message: Extract<ServerMessage, { type: "confirmRoom" }>,
-): void {
-  restoreChecked = true;
-  const saved = saves.load(message.room);
-  if (!saved) return;
-  game = HostGame.restore(saved);
-  moveCounts.clear();
-  const inRoom = new Set(message.players.map((p) => p.clientUsername));
-  for (const player of game.state.players) {
-    if (!game.isBot(player.id) && !inRoom.has(player.id)) game.leave(player.id);
-  }
-  if (game.state.players.some((p) => !p.connected)) {
-    view.showBanner(
-      "info",
-      "Game restored: waiting for the phones to reconnect…",
-    );
-  }
-  refresh();
-}
-
-/** Saves the game of the open room (throttled unless `force`). */
-function saveGame(force: boolean): void {
-  if (!restoreChecked || !joinInfo) return;
-  saves.save(game.state, joinInfo.room, force);
-}
-
 function wireHub(peerHub: PeerHub): void {
-  peerHub.on("playerJoined", (name) => {
-    // A known player comes back when its link is up (playerChanged).
-    if (!game.state.players.some((p) => p.id === name)) game.join(name);
-    refresh();
-  });
+  peerHub.on("playerJoined", (name) => room.playerJoined(name));
   peerHub.on("playerRemoved", (name, reason) => {
-    game.leave(name);
-    moveCounts.delete(name);
+    room.playerRemoved(name);
     if (reason === "left") view.showBanner("info", `${name} left the game.`);
-    refresh();
   });
-  peerHub.on("playerChanged", (player) => onPlayerChanged(player));
-  peerHub.on("message", (name, message) => onPhoneMessage(name, message));
+  peerHub.on("playerChanged", (player) => room.playerChanged(player));
+  peerHub.on("message", (name, message) => room.phoneMessage(name, message));
   peerHub.on("p2pFailed", (name) =>
     view.showBanner(
       "warn",
@@ -190,12 +145,10 @@ function onStatus(status: HostStatus, origin: string): void {
       view.showWelcome("Creating your room…", true);
       return;
     case "open": {
-      started = status.started;
       const link = joinUrl(origin, status.room);
-      joinInfo = { room: status.room, url: link };
       view.showRoom(status.room, link, qrSvg(link));
       view.clearBanner();
-      refresh();
+      room.roomOpen({ room: status.room, url: link }, status.started);
       return;
     }
     case "reconnecting":
@@ -218,24 +171,6 @@ function onStatus(status: HostStatus, origin: string): void {
   }
 }
 
-function onPlayerChanged(player: HubPlayer): void {
-  if (player.state === "disconnected") game.setConnected(player.name, false);
-  if (player.state === "p2p" || player.state === "relayed") {
-    if (!game.state.players.some((p) => p.id === player.name)) {
-      game.join(player.name);
-    }
-    game.setConnected(player.name, true);
-  }
-  refresh();
-}
-
-function onPhoneMessage(name: string, message: PhoneMessage): void {
-  if (message.t === "move") {
-    moveCounts.set(name, (moveCounts.get(name) ?? 0) + 1);
-  }
-  game.receive(name, message);
-}
-
 /** A game from the page's query (`?round=SECONDS&seed=N`). */
 function newGame(): HostGame {
   const round = Number(params.get(ROUND_PARAM));
@@ -250,64 +185,23 @@ function newGame(): HostGame {
   });
 }
 
-/** The host's start (key, click): the engine starts; the server hears of it in the next frame. */
+/** The host's start (key, click, the VIP's phone goes through the game). */
 function startGame(): void {
-  // The engine's phase, not `started`: after a host reload the room is
-  // started on the server while this page's new game is in its lobby.
-  if (game.state.phase !== "lobby" || session?.status.kind !== "open") return;
-  if (game.state.players.length === 0) {
+  if (room.start() === "no players") {
     view.showBanner("info", "Wait for at least one player to join.");
-    return;
   }
-  game.start();
-}
-
-/** Steps the game, sends each phone its messages, tells the server once the round is on. */
-function frame(dtMs: number): FrameResult {
-  const result = game.frame(dtMs);
-  for (const { to, message } of result.outbox) hub?.send(to, message);
-  if (
-    game.state.phase !== "lobby" && !started && session?.status.kind === "open"
-  ) {
-    session.send({ action: "startGame" });
-    started = true;
-    refresh();
-  }
-  if (
-    result.events.some((e) =>
-      e.type === "world" &&
-      (e.name === "player_joined" || e.name === "player_left")
-    ) || phaseLine(game.state).text !== shownPhase
-  ) {
-    refresh();
-  }
-  saveGame(false);
-  return result;
-}
-
-function linkOf(id: string): LinkKind {
-  if (game.isBot(id)) return "bot";
-  return hub?.player(id)?.state ?? "connecting";
 }
 
 const gameSource: GameSource = {
   get game() {
-    return game;
+    return room.game;
   },
-  frame,
-  link: linkOf,
-  joinInfo: () => joinInfo,
+  frame: (dtMs) => room.frame(dtMs),
+  link: (id) => room.link(id),
+  joinInfo: () => room.joinInfo,
   start: startGame,
-  restart: () => {
-    if (game.state.phase === "over") game.restart();
-  },
-  fillBots: () => {
-    // First press fills up to 4 players; each further press adds 4 more (max 12).
-    game.fillWithBots(
-      Math.max(DEFAULT_BOT_FILL, game.state.players.length + DEFAULT_BOT_FILL),
-    );
-    refresh();
-  },
+  restart: () => room.restart(),
+  fillBots: () => room.fillBots(),
 };
 
 function endGame(): void {
@@ -315,57 +209,35 @@ function endGame(): void {
   session?.end();
 }
 
-/** Forgets every player and closes their links (the room is gone). */
-function resetGame(): void {
-  game = newGame();
-  moveCounts.clear();
-  joinInfo = null;
-  started = false;
-  hub?.close();
-  hub = null;
-  refresh();
-}
-
-/** Lobby rows: the phones' players (bots show on the map only). */
-function rows(): LobbyRow[] {
-  const state = game.state;
-  return state.players.filter((p) => !game.isBot(p.id)).map((player) => {
-    const peer = hub?.player(player.id);
-    return {
-      name: player.name,
-      color: player.color,
-      vip: player.id === state.vipId,
-      state: peer?.state ?? "connecting",
-      rttMs: peer?.rttMs ?? null,
-    };
-  });
-}
-
 function refresh(): void {
-  view.renderPlayers(rows());
-  const line = phaseLine(game.state);
-  shownPhase = line.text;
-  view.setPhase(line, game.state.players.length);
+  view.renderPlayers(room.rows());
+  view.setPhase(phaseLine(room.game.state), room.game.state.players.length);
 }
 
-globalThis.pizzaHost = {
-  snapshot(): HostSnapshot {
-    const status = session?.status ?? { kind: "idle" };
-    const byName = new Map(rows().map((row) => [row.name, row]));
-    return {
-      status: status.kind,
-      room: status.kind === "open" ? status.room : null,
-      started,
-      players: game.state.players.filter((p) => !game.isBot(p.id)).map((
-        player,
-      ) => ({
-        ...(byName.get(player.name) as LobbyRow),
-        input: { x: player.stickX, y: player.stickY },
-        moves: moveCounts.get(player.id) ?? 0,
-        pos: { x: player.x, y: player.y },
-      })),
-    };
-  },
-};
+if (PIZZA_TEST_HOOKS) {
+  globalThis.pizzaHost = {
+    snapshot(): HostSnapshot {
+      const status = session?.status ?? { kind: "idle" };
+      const rows = new Map(room.rows().map((row) => [row.name, row]));
+      const game = room.game;
+      return {
+        status: status.kind,
+        room: status.kind === "open" ? status.room : null,
+        started: room.started,
+        players: game.state.players.flatMap((player) => {
+          const row = rows.get(player.name);
+          return row && !game.isBot(player.id)
+            ? [{
+              ...row,
+              input: { x: player.stickX, y: player.stickY },
+              moves: room.movesOf(player.id),
+              pos: { x: player.x, y: player.y },
+            }]
+            : [];
+        }),
+      };
+    },
+  };
+}
 
 void boot();

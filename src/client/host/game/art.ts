@@ -39,6 +39,9 @@ const ROOF_COLORS = [
 ];
 /** Wall colours of houses, picked by house id. */
 const WALL_COLORS = ["#fff1d6", "#f6e7ff", "#e3f6ff", "#fff6c8", "#ffe3e0"];
+/** A rounded rectangle: position, size and corner radius, px. */
+type RoundRectArgs = [x: number, y: number, w: number, h: number, r: number];
+
 /** Car body colours, by vehicle id. */
 export const CAR_COLORS: readonly string[] = [
   "#ff6b35",
@@ -50,16 +53,23 @@ export const CAR_COLORS: readonly string[] = [
 
 type Ctx = CanvasRenderingContext2D;
 
-function roundRect(
-  ctx: Ctx,
-  x: number,
-  y: number,
-  w: number,
-  h: number,
-  r: number,
-): void {
+function roundRect(ctx: Ctx, ...[x, y, w, h, r]: RoundRectArgs): void {
   ctx.beginPath();
   ctx.roundRect(x, y, w, h, r);
+}
+
+/** Fills a rounded rectangle with `fill`. */
+function fillRoundRect(ctx: Ctx, fill: string, ...rect: RoundRectArgs): void {
+  ctx.fillStyle = fill;
+  roundRect(ctx, ...rect);
+  ctx.fill();
+}
+
+/** Strokes the current path with `color` at `width` px. */
+function strokeWith(ctx: Ctx, color: string, width: number): void {
+  ctx.strokeStyle = color;
+  ctx.lineWidth = width;
+  ctx.stroke();
 }
 
 /** A deterministic pseudo-random in [0, 1) from integers (for texture detail). */
@@ -158,6 +168,21 @@ export function drawGround(ctx: Ctx, town: Town): void {
   }
 }
 
+/**
+ * Canvas size in px of a building of `w` x `h` tiles, after painting the
+ * shadow it casts on the ground.
+ */
+function groundShadow(
+  ctx: Ctx,
+  w: number,
+  h: number,
+): { W: number; H: number } {
+  const W = w * T;
+  const H = h * T + LIFT_PX;
+  fillRoundRect(ctx, "rgba(0,0,0,0.22)", 3, H - 10, W - 6, 10, 4);
+  return { W, H };
+}
+
 /** Which side of a building its door is on. */
 export type Side = "up" | "down" | "left" | "right";
 
@@ -169,31 +194,20 @@ export function drawHouse(
   id: number,
   door: Side,
 ): void {
-  const W = w * T;
-  const H = h * T + LIFT_PX;
+  const { W, H } = groundShadow(ctx, w, h);
   const roof = ROOF_COLORS[id % ROOF_COLORS.length];
   const wall = WALL_COLORS[(id * 7) % WALL_COLORS.length];
   const wallTop = H * 0.52;
-  // shadow
-  ctx.fillStyle = "rgba(0,0,0,0.22)";
-  roundRect(ctx, 3, H - 10, W - 6, 10, 4);
-  ctx.fill();
   // front wall
-  ctx.fillStyle = wall;
-  roundRect(ctx, 4, wallTop - 4, W - 8, H - wallTop, 3);
-  ctx.fill();
-  ctx.strokeStyle = "#3b2f4a";
-  ctx.lineWidth = 2;
-  ctx.stroke();
+  fillRoundRect(ctx, wall, 4, wallTop - 4, W - 8, H - wallTop, 3);
+  strokeWith(ctx, "#3b2f4a", 2);
   // windows
   ctx.fillStyle = "#7fd3ff";
   const wy = wallTop + 6;
   for (const wx of [10, W - 22]) {
     roundRect(ctx, wx, wy, 12, 11, 2);
     ctx.fill();
-    ctx.strokeStyle = "#3b2f4a";
-    ctx.lineWidth = 1.5;
-    ctx.stroke();
+    strokeWith(ctx, "#3b2f4a", 1.5);
   }
   // door
   ctx.fillStyle = "#8a4b2a";
@@ -212,9 +226,7 @@ export function drawHouse(
   ctx.lineTo(W, wallTop + 2);
   ctx.closePath();
   ctx.fill();
-  ctx.strokeStyle = "#2b2138";
-  ctx.lineWidth = 2.5;
-  ctx.stroke();
+  strokeWith(ctx, "#2b2138", 2.5);
   ctx.strokeStyle = "rgba(255,255,255,0.25)";
   ctx.lineWidth = 2;
   for (let yy = 12; yy < wallTop; yy += 7) {
@@ -328,9 +340,15 @@ export function drawIngredient(
       break;
     }
     case "mushroom": {
-      ctx.fillStyle = "#f2e6d8";
-      roundRect(ctx, -r * 0.28, -r * 0.05, r * 0.56, r * 0.85, r * 0.15);
-      ctx.fill();
+      fillRoundRect(
+        ctx,
+        "#f2e6d8",
+        -r * 0.28,
+        -r * 0.05,
+        r * 0.56,
+        r * 0.85,
+        r * 0.15,
+      );
       ctx.stroke();
       ctx.fillStyle = "#9c6b4e";
       ctx.beginPath();
@@ -480,31 +498,19 @@ export function drawItem(
 /** Paints a store (canvas `w*T` x `h*T + LIFT_PX`): awning in its ingredient colour, sign with icon and price. */
 export function drawStore(
   ctx: Ctx,
-  w: number,
-  h: number,
-  ingredient: number,
-  price: number,
+  size: { w: number; h: number },
+  store: { ingredient: number; price: number },
 ): void {
-  const W = w * T;
-  const H = h * T + LIFT_PX;
+  const { w } = size;
+  const { W, H } = groundShadow(ctx, w, size.h);
+  const { ingredient, price } = store;
   const color = INGREDIENT_COLORS[ingredient];
-  ctx.fillStyle = "rgba(0,0,0,0.22)";
-  roundRect(ctx, 3, H - 10, W - 6, 10, 4);
-  ctx.fill();
   // building body
-  ctx.fillStyle = "#fbf4e6";
-  roundRect(ctx, 3, 10, W - 6, H - 12, 4);
-  ctx.fill();
-  ctx.strokeStyle = "#2b2138";
-  ctx.lineWidth = 2.5;
-  ctx.stroke();
+  fillRoundRect(ctx, "#fbf4e6", 3, 10, W - 6, H - 12, 4);
+  strokeWith(ctx, "#2b2138", 2.5);
   // shop window and door
-  ctx.fillStyle = "#8fdcff";
-  roundRect(ctx, 9, H - 26, W * 0.45, 18, 3);
-  ctx.fill();
-  ctx.fillStyle = "#6b3e26";
-  roundRect(ctx, W - 30, H - 28, 16, 26, 3);
-  ctx.fill();
+  fillRoundRect(ctx, "#8fdcff", 9, H - 26, W * 0.45, 18, 3);
+  fillRoundRect(ctx, "#6b3e26", W - 30, H - 28, 16, 26, 3);
   // striped awning
   const aw = H - 38;
   for (let i = 0; i < w * 4; i++) {
@@ -523,9 +529,7 @@ export function drawStore(
   ctx.lineWidth = 2;
   ctx.strokeRect(2, aw, W - 4, 9);
   // sign board on top
-  ctx.fillStyle = "#2b2138";
-  roundRect(ctx, 4, 0, W - 8, aw - 2, 8);
-  ctx.fill();
+  fillRoundRect(ctx, "#2b2138", 4, 0, W - 8, aw - 2, 8);
   drawIngredient(ctx, ingredient, 22, (aw - 2) / 2 + 1, 15);
   // price tag: coin + number
   const coinX = W - 40;
@@ -534,9 +538,7 @@ export function drawStore(
   ctx.beginPath();
   ctx.arc(coinX, cy, 9, 0, Math.PI * 2);
   ctx.fill();
-  ctx.strokeStyle = "#b8860b";
-  ctx.lineWidth = 2;
-  ctx.stroke();
+  strokeWith(ctx, "#b8860b", 2);
   ctx.fillStyle = "#ffffff";
   ctx.font = "900 22px system-ui, sans-serif";
   ctx.textAlign = "left";
@@ -615,12 +617,8 @@ export function drawTable(ctx: Ctx): void {
   ctx.fillStyle = "#8a5a33";
   ctx.fillRect(4, top + 20, 4, T + 6 - 20);
   ctx.fillRect(T - 8, top + 20, 4, T + 6 - 20);
-  ctx.fillStyle = "#c98b4f";
-  roundRect(ctx, 1, top, T - 2, 24, 4);
-  ctx.fill();
-  ctx.strokeStyle = "#5b3a1e";
-  ctx.lineWidth = 2;
-  ctx.stroke();
+  fillRoundRect(ctx, "#c98b4f", 1, top, T - 2, 24, 4);
+  strokeWith(ctx, "#5b3a1e", 2);
   ctx.fillStyle = "#e0a86c";
   ctx.fillRect(4, top + 4, T - 8, 3);
 }
@@ -630,17 +628,19 @@ export function drawOven(ctx: Ctx, hot: boolean): void {
   const H = T + LIFT_PX;
   ctx.fillStyle = "rgba(0,0,0,0.25)";
   ctx.fillRect(2, H - 6, T - 4, 5);
-  ctx.fillStyle = "#5c6270";
-  roundRect(ctx, 1, LIFT_PX - 8, T - 2, H - LIFT_PX + 6, 5);
-  ctx.fill();
-  ctx.strokeStyle = "#22252e";
-  ctx.lineWidth = 2;
-  ctx.stroke();
+  fillRoundRect(ctx, "#5c6270", 1, LIFT_PX - 8, T - 2, H - LIFT_PX + 6, 5);
+  strokeWith(ctx, "#22252e", 2);
   ctx.fillStyle = "#868d9c";
   ctx.fillRect(3, LIFT_PX - 6, T - 6, 6);
-  ctx.fillStyle = hot ? "#ff8c1a" : "#2a2d36";
-  roundRect(ctx, 6, LIFT_PX + 4, T - 12, 16, 3);
-  ctx.fill();
+  fillRoundRect(
+    ctx,
+    hot ? "#ff8c1a" : "#2a2d36",
+    6,
+    LIFT_PX + 4,
+    T - 12,
+    16,
+    3,
+  );
   if (hot) {
     ctx.fillStyle = "#ffd23f";
     ctx.fillRect(9, LIFT_PX + 13, T - 18, 4);
@@ -671,15 +671,11 @@ export function drawCharacter(ctx: Ctx, color: string, look: Look): void {
   ctx.lineWidth = 2.5;
   ctx.strokeStyle = "#1b1033";
   // body
-  ctx.fillStyle = color;
-  roundRect(ctx, cx - 11, h - 26, 22, 22, 9);
-  ctx.fill();
+  fillRoundRect(ctx, color, cx - 11, h - 26, 22, 22, 9);
   ctx.stroke();
   // apron
   if (look !== "up") {
-    ctx.fillStyle = "rgba(255,255,255,0.85)";
-    roundRect(ctx, cx - 6, h - 20, 12, 13, 3);
-    ctx.fill();
+    fillRoundRect(ctx, "rgba(255,255,255,0.85)", cx - 6, h - 20, 12, 13, 3);
   }
   // head
   ctx.fillStyle = "#ffd9b8";
@@ -726,9 +722,7 @@ export function drawCar(ctx: Ctx, color: string, horizontal: boolean): void {
     ctx.translate(short, 0);
     ctx.rotate(Math.PI / 2);
   }
-  ctx.fillStyle = "rgba(0,0,0,0.25)";
-  roundRect(ctx, 3, 5, long - 4, short - 4, 8);
-  ctx.fill();
+  fillRoundRect(ctx, "rgba(0,0,0,0.25)", 3, 5, long - 4, short - 4, 8);
   ctx.fillStyle = "#1b1033";
   for (
     const [x, y] of [[7, 1], [long - 15, 1], [7, short - 6], [
@@ -739,20 +733,12 @@ export function drawCar(ctx: Ctx, color: string, horizontal: boolean): void {
     roundRect(ctx, x, y, 9, 5, 2);
     ctx.fill();
   }
-  ctx.fillStyle = color;
-  roundRect(ctx, 1, 3, long - 2, short - 6, 9);
-  ctx.fill();
-  ctx.strokeStyle = "#1b1033";
-  ctx.lineWidth = 2.5;
-  ctx.stroke();
-  ctx.fillStyle = "#bfe9ff";
-  roundRect(ctx, long - 17, 7, 8, short - 14, 3);
-  ctx.fill();
+  fillRoundRect(ctx, color, 1, 3, long - 2, short - 6, 9);
+  strokeWith(ctx, "#1b1033", 2.5);
+  fillRoundRect(ctx, "#bfe9ff", long - 17, 7, 8, short - 14, 3);
   roundRect(ctx, 8, 8, 6, short - 16, 3);
   ctx.fill();
-  ctx.fillStyle = "rgba(255,255,255,0.35)";
-  roundRect(ctx, 15, 7, long - 33, short - 14, 4);
-  ctx.fill();
+  fillRoundRect(ctx, "rgba(255,255,255,0.35)", 15, 7, long - 33, short - 14, 4);
   ctx.fillStyle = "#fff6a8";
   ctx.fillRect(long - 4, 6, 3, 4);
   ctx.fillRect(long - 4, short - 10, 3, 4);
@@ -764,9 +750,7 @@ export function drawCar(ctx: Ctx, color: string, horizontal: boolean): void {
 
 /** Paints a speech bubble (canvas 56 x 58) pointing down to the house. */
 export function drawBubble(ctx: Ctx, fill: string): void {
-  ctx.fillStyle = "rgba(0,0,0,0.25)";
-  roundRect(ctx, 4, 6, 50, 42, 14);
-  ctx.fill();
+  fillRoundRect(ctx, "rgba(0,0,0,0.25)", 4, 6, 50, 42, 14);
   ctx.fillStyle = fill;
   ctx.strokeStyle = "#1b1033";
   ctx.lineWidth = 3;
@@ -814,9 +798,7 @@ export function drawCoin(ctx: Ctx, r: number): void {
   ctx.beginPath();
   ctx.arc(r, r, r - 2, 0, Math.PI * 2);
   ctx.fill();
-  ctx.strokeStyle = "#b8860b";
-  ctx.lineWidth = 3;
-  ctx.stroke();
+  strokeWith(ctx, "#b8860b", 3);
   ctx.fillStyle = "#b8860b";
   ctx.font = `900 ${Math.round(r * 1.1)}px system-ui, sans-serif`;
   ctx.textAlign = "center";

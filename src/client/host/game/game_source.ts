@@ -6,22 +6,9 @@
  * @module
  */
 import type { FrameResult, HostGame } from "../../../host/host_game.ts";
+import type { JoinInfo, LinkKind } from "../../../host/room_game.ts";
 
-/** How a player is connected, for the indicator over their head. */
-export type LinkKind =
-  | "p2p"
-  | "relayed"
-  | "connecting"
-  | "disconnected"
-  | "bot";
-
-/** Where phones join. */
-export interface JoinInfo {
-  /** Room code, e.g. "ABCD". */
-  room: string;
-  /** Join URL shown in the HUD. */
-  url: string;
-}
+export type { JoinInfo, LinkKind } from "../../../host/room_game.ts";
 
 /** The host page's side of the game scenes. */
 export interface GameSource {

@@ -1,7 +1,7 @@
 /**
  * Starts the host's Phaser game (world + HUD scenes) inside an element, with
  * the host's keys (Enter/Space/S start, R restart, B bots, M mute) and the
- * read-only `window.pizzaGame` handle for tests and DevTools.
+ * read-only `window.pizzaGame` handle for browser tests (test builds only).
  *
  * @module
  */
@@ -10,6 +10,7 @@ import * as Phaser from "phaser";
 import { WORLD_HEIGHT_PX, WORLD_WIDTH_PX } from "../../../game/mod.ts";
 import type { GameSource } from "./game_source.ts";
 import type { GameSnapshot } from "../../../host/game_snapshot.ts";
+import "../../shared/build_flags.ts";
 import { HudScene } from "./hud_scene.ts";
 import { SoundBoard } from "./sound_board.ts";
 import { HUD_HEIGHT_PX, WorldScene } from "./world_scene.ts";
@@ -83,43 +84,45 @@ export function startPizzaGame(
   const onPointer = (): void => sound.unlock();
   addEventListener("keydown", onKey);
   addEventListener("pointerdown", onPointer);
-  globalThis.pizzaGame = {
-    snapshot(): GameSnapshot {
-      const s = source.game.state;
-      return {
-        phase: s.phase,
-        paused: s.paused,
-        seed: s.town.seed,
-        timeLeftMs: s.timeLeftMs,
-        money: s.money,
-        strikes: s.strikes,
-        delivered: s.delivered,
-        outcome: s.outcome
-          ? { won: s.outcome.won, text: s.outcome.text }
-          : null,
-        muted: sound.muted,
-        fps,
-        players: s.players.map((p) => ({
-          id: p.id,
-          name: p.name,
-          x: p.x,
-          y: p.y,
-          connected: p.connected,
-          bot: source.game.isBot(p.id),
-          link: source.link(p.id),
-          backpack: p.backpack.length,
-          backpackMasks: p.backpack.map((item) => item.mask),
-          allergyMask: p.allergyMask,
-          vip: s.vipId === p.id,
-        })),
-        orders: s.orders.map((o) => ({
-          houseId: o.houseId,
-          stage: o.stage,
-          mask: o.mask,
-        })),
-      };
-    },
-  };
+  if (PIZZA_TEST_HOOKS) {
+    globalThis.pizzaGame = {
+      snapshot(): GameSnapshot {
+        const s = source.game.state;
+        return {
+          phase: s.phase,
+          paused: s.paused,
+          seed: s.town.seed,
+          timeLeftMs: s.timeLeftMs,
+          money: s.money,
+          strikes: s.strikes,
+          delivered: s.delivered,
+          outcome: s.outcome
+            ? { won: s.outcome.won, text: s.outcome.text }
+            : null,
+          muted: sound.muted,
+          fps,
+          players: s.players.map((p) => ({
+            id: p.id,
+            name: p.name,
+            x: p.x,
+            y: p.y,
+            connected: p.connected,
+            bot: source.game.isBot(p.id),
+            link: source.link(p.id),
+            backpack: p.backpack.length,
+            backpackMasks: p.backpack.map((item) => item.mask),
+            allergyMask: p.allergyMask,
+            vip: s.vipId === p.id,
+          })),
+          orders: s.orders.map((o) => ({
+            houseId: o.houseId,
+            stage: o.stage,
+            mask: o.mask,
+          })),
+        };
+      },
+    };
+  }
   let closed = false;
   return {
     phaser,

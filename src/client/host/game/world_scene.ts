@@ -310,7 +310,11 @@ export class WorldScene extends Phaser.Scene {
         `store-${w}x${h}-${store.ingredientIndex}-${store.price}`,
         w * T,
         h * T + LIFT_PX,
-        (ctx) => drawStore(ctx, w, h, store.ingredientIndex, store.price),
+        (ctx) =>
+          drawStore(ctx, { w, h }, {
+            ingredient: store.ingredientIndex,
+            price: store.price,
+          }),
       );
       addBlock(key, tx, ty, w, h);
     }

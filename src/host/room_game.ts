@@ -1,0 +1,328 @@
+/**
+ * The game of the host's open room, without a DOM or Phaser: which
+ * {@link HostGame} runs, its restore after a page reload, the start guard,
+ * the frame loop (step, send each phone its messages, tell the server once
+ * the round is on, save), the bot fill, and players coming and going as the
+ * peer hub reports them. The host page wires it to the session, the hub, the
+ * lobby view and the Phaser scenes.
+ *
+ * @module
+ */
+import type {
+  HostMessage,
+  PhoneMessage,
+  ServerMessage,
+} from "../protocol/mod.ts";
+import { DEFAULT_BOT_FILL, type FrameResult, HostGame } from "./host_game.ts";
+import type { HostStatus } from "./host_session.ts";
+import type { HubPlayer, PlayerConnectionState } from "./peer_hub.ts";
+import { phaseLine } from "./phase_line.ts";
+import type { GameSaveStore } from "./saved_game.ts";
+
+/** How a player is connected, for the indicator over their head. */
+export type LinkKind = PlayerConnectionState | "bot";
+
+/** Where phones join. */
+export interface JoinInfo {
+  /** Room code, e.g. "ABCD". */
+  room: string;
+  /** Join URL shown in the HUD. */
+  url: string;
+}
+
+/** One row of the host's player list. */
+export interface LobbyRow {
+  /** Player name. */
+  name: string;
+  /** `#rrggbb`. */
+  color: string;
+  /** Shows a crown. */
+  vip: boolean;
+  /** Connection state pill. */
+  state: PlayerConnectionState;
+  /** Round-trip time in ms, or null. */
+  rttMs: number | null;
+}
+
+/** The phones' links as the room game needs them (a {@link PeerHub}). */
+export interface PeerLinks {
+  /** A player's link, if it has one. */
+  player(name: string): HubPlayer | undefined;
+  /** Sends a message to one phone; false when it has no open link. */
+  send(name: string, message: HostMessage): boolean;
+}
+
+/** The signaling side as the room game needs it (a `HostSession`). */
+export interface RoomSignal {
+  /** The room's status. */
+  readonly status: HostStatus;
+  /** Sends `startGame` when the round is on. */
+  send(message: { action: "startGame" }): void;
+}
+
+/** Why {@link RoomGame.start} did nothing. */
+export type StartOutcome =
+  | "started"
+  | "not in lobby"
+  | "no room"
+  | "no players";
+
+/** What {@link RoomGame.restore} found. */
+export type RestoreOutcome =
+  | "nothing saved"
+  | "restored"
+  | "waiting for phones";
+
+/** Options of a {@link RoomGame}. */
+export interface RoomGameOptions {
+  /** Makes a fresh game (the page's query picks seed and round length). */
+  newGame: () => HostGame;
+  /** Where the game survives a reload of the page. */
+  saves: GameSaveStore;
+  /** Called whenever the lobby (player list, phase line) should redraw. */
+  onChange?: () => void;
+}
+
+/** The host's open room's game: state and policy of the host page. */
+export class RoomGame {
+  /** The phones' links; null while there is no room. */
+  links: PeerLinks | null = null;
+  /** The signaling session; null before the page connected. */
+  signal: RoomSignal | null = null;
+  #newGame: () => HostGame;
+  #saves: GameSaveStore;
+  #onChange: () => void;
+  #game: HostGame;
+  #moveCounts = new Map<string, number>();
+  #joinInfo: JoinInfo | null = null;
+  #started = false;
+  #restoreChecked = false;
+  #shownPhase = "";
+
+  /** @param options See {@link RoomGameOptions}. */
+  constructor(options: RoomGameOptions) {
+    this.#newGame = options.newGame;
+    this.#saves = options.saves;
+    this.#onChange = options.onChange ?? (() => {});
+    this.#game = this.#newGame();
+  }
+
+  /** The game being played (read its `state`; never mutate it). */
+  get game(): HostGame {
+    return this.#game;
+  }
+
+  /** Whether the server knows the round started. */
+  get started(): boolean {
+    return this.#started;
+  }
+
+  /** Room code and join URL, or null before a room is open. */
+  get joinInfo(): JoinInfo | null {
+    return this.#joinInfo;
+  }
+
+  /** Joystick messages received from a player. */
+  movesOf(name: string): number {
+    return this.#moveCounts.get(name) ?? 0;
+  }
+
+  /** The host asked for a new room: a saved game belongs to an old one. */
+  createRoom(): void {
+    this.#saves.discard();
+    this.#restoreChecked = true;
+  }
+
+  /** The page loaded without a room to reclaim. */
+  noRoom(): void {
+    this.#saves.discard();
+  }
+
+  /** The room opened (or reopened after a server reconnect). */
+  roomOpen(join: JoinInfo, started: boolean): void {
+    this.#started = started;
+    this.#joinInfo = join;
+    this.#changed();
+  }
+
+  /**
+   * Handles a server message the room game cares about: the first
+   * `confirmRoom` of a page load restores the saved game.
+   *
+   * @returns What a restore found, or undefined when none was tried.
+   */
+  serverMessage(message: ServerMessage): RestoreOutcome | undefined {
+    if (message.type === "gameStarted" && !this.#started) {
+      this.#started = true;
+      this.#changed();
+    }
+    if (message.type === "confirmRoom" && !this.#restoreChecked) {
+      return this.restore(message);
+    }
+    return undefined;
+  }
+
+  /**
+   * After a reload that reclaimed the room: the saved round comes back,
+   * paused until every phone is back in its own player. Players who left for
+   * good meanwhile (not in the server's room any more) leave the game.
+   */
+  restore(
+    message: Extract<ServerMessage, { type: "confirmRoom" }>,
+  ): RestoreOutcome {
+    this.#restoreChecked = true;
+    const saved = this.#saves.load(message.room);
+    if (!saved) return "nothing saved";
+    const game = HostGame.restore(saved);
+    this.#game = game;
+    this.#moveCounts.clear();
+    const inRoom = new Set(message.players.map((p) => p.clientUsername));
+    for (const player of game.state.players) {
+      if (!game.isBot(player.id) && !inRoom.has(player.id)) {
+        game.leave(player.id);
+      }
+    }
+    this.#changed();
+    return game.state.players.some((p) => !p.connected)
+      ? "waiting for phones"
+      : "restored";
+  }
+
+  /** Saves the game of the open room (throttled unless `force`). */
+  save(force: boolean): void {
+    if (!this.#restoreChecked || !this.#joinInfo) return;
+    this.#saves.save(this.#game.state, this.#joinInfo.room, force);
+  }
+
+  /** The room is gone (lost or ended): forget its game and its saved copy. */
+  reset(): void {
+    this.#saves.discard();
+    this.#game = this.#newGame();
+    this.#moveCounts.clear();
+    this.#joinInfo = null;
+    this.#started = false;
+    this.#changed();
+  }
+
+  /** A phone's player joined the room (a known one comes back on its link). */
+  playerJoined(name: string): void {
+    if (!this.#game.state.players.some((p) => p.id === name)) {
+      this.#game.join(name);
+    }
+    this.#changed();
+  }
+
+  /** A player left the room for good. */
+  playerRemoved(name: string): void {
+    this.#game.leave(name);
+    this.#moveCounts.delete(name);
+    this.#changed();
+  }
+
+  /** A phone's link changed: its player is attached while the link is up. */
+  playerChanged(player: HubPlayer): void {
+    if (player.state === "disconnected") {
+      this.#game.setConnected(player.name, false);
+    }
+    if (player.state === "p2p" || player.state === "relayed") {
+      if (!this.#game.state.players.some((p) => p.id === player.name)) {
+        this.#game.join(player.name);
+      }
+      this.#game.setConnected(player.name, true);
+    }
+    this.#changed();
+  }
+
+  /** A message from a phone. */
+  phoneMessage(name: string, message: PhoneMessage): void {
+    if (message.t === "move") {
+      this.#moveCounts.set(name, this.movesOf(name) + 1);
+    }
+    this.#game.receive(name, message);
+  }
+
+  /**
+   * The host's start (key, click): the engine starts; the server hears of it
+   * in the next frame. Guarded on the engine's phase, not on `started`: after
+   * a host reload the room is started on the server while a new game is in
+   * its lobby.
+   */
+  start(): StartOutcome {
+    if (this.#game.state.phase !== "lobby") return "not in lobby";
+    if (this.signal?.status.kind !== "open") return "no room";
+    if (this.#game.state.players.length === 0) return "no players";
+    this.#game.start();
+    return "started";
+  }
+
+  /** Host restart; no-op unless the round is over. */
+  restart(): void {
+    if (this.#game.state.phase === "over") this.#game.restart();
+  }
+
+  /** Each press adds 4 bots (the game caps the total). */
+  fillBots(): void {
+    this.#game.fillWithBots(
+      Math.max(
+        DEFAULT_BOT_FILL,
+        this.#game.state.players.length + DEFAULT_BOT_FILL,
+      ),
+    );
+    this.#changed();
+  }
+
+  /** Steps the game, sends each phone its messages, tells the server once the round is on, saves. */
+  frame(dtMs: number): FrameResult {
+    const game = this.#game;
+    const result = game.frame(dtMs);
+    for (const { to, message } of result.outbox) this.links?.send(to, message);
+    let changed = false;
+    if (
+      game.state.phase !== "lobby" && !this.#started &&
+      this.signal?.status.kind === "open"
+    ) {
+      this.signal.send({ action: "startGame" });
+      this.#started = true;
+      changed = true;
+    }
+    if (
+      changed ||
+      result.events.some((e) =>
+        e.type === "world" &&
+        (e.name === "player_joined" || e.name === "player_left")
+      ) || phaseLine(game.state).text !== this.#shownPhase
+    ) {
+      this.#changed();
+    }
+    this.save(false);
+    return result;
+  }
+
+  /** Connection of a player, for the indicator over their head. */
+  link(id: string): LinkKind {
+    if (this.#game.isBot(id)) return "bot";
+    return this.links?.player(id)?.state ?? "connecting";
+  }
+
+  /** Lobby rows: the phones' players (bots show on the map only). */
+  rows(): LobbyRow[] {
+    const state = this.#game.state;
+    return state.players.filter((p) => !this.#game.isBot(p.id)).map(
+      (player) => {
+        const peer = this.links?.player(player.id);
+        return {
+          name: player.name,
+          color: player.color,
+          vip: player.id === state.vipId,
+          state: peer?.state ?? "connecting",
+          rttMs: peer?.rttMs ?? null,
+        };
+      },
+    );
+  }
+
+  #changed(): void {
+    this.#shownPhase = phaseLine(this.#game.state).text;
+    this.#onChange();
+  }
+}
