@@ -47,6 +47,7 @@ Deno.test({
       const bobKick = '#players .player[data-name="Bob"] .player-kick';
       await host.page.click(bobKick);
       await host.page.waitForSelector(`${bobKick}[data-confirm]`);
+      await screenshot(host.page, "host-kick-confirm");
       assert.match(
         await host.page.$eval(bobKick, (b) => b.textContent ?? ""),
         /Remove Bob\?/,
