@@ -67,6 +67,7 @@ export class HostSession extends Emitter<HostSessionEvents> {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #lostAt = 0;
   #closed = false;
+  #iceTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Reads a saved room, if any. */
   constructor(options: HostSessionOptions) {
@@ -117,6 +118,7 @@ export class HostSession extends Emitter<HostSessionEvents> {
   close(): void {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#iceTimer);
     this.#socket?.close();
     this.#socket = null;
   }
@@ -156,6 +158,18 @@ export class HostSession extends Emitter<HostSessionEvents> {
         this.#lostAt = 0;
         writeSaved(this.#options.storage, this.#saved);
         this.#setStatus({ kind: "open", room: msg.room, started: msg.started });
+        // TURN credentials are only for sockets in a room: ask once in it.
+        this.send({ action: "iceServers" });
+        break;
+      case "iceServers":
+        // Ask again before these credentials expire.
+        clearTimeout(this.#iceTimer);
+        if (msg.ttlMs > 0) {
+          this.#iceTimer = setTimeout(
+            () => this.send({ action: "iceServers" }),
+            msg.ttlMs / 2,
+          );
+        }
         break;
       case "gameStarted":
         if (this.#status.kind === "open") {

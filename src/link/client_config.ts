@@ -4,15 +4,10 @@
  * @module
  */
 import * as v from "valibot";
+import { IceServerSchema } from "../protocol/mod.ts";
 
 /** Used when `/config` cannot be read or leaves a field out, in ms. */
 export const DEFAULT_RELAY_AFTER_MS = 5_000;
-
-const IceServerSchema = v.object({
-  urls: v.union([v.string(), v.array(v.string())]),
-  username: v.optional(v.string()),
-  credential: v.optional(v.string()),
-});
 
 const ClientConfigSchema = v.object({
   iceServers: v.optional(v.array(IceServerSchema), []),

@@ -8,6 +8,7 @@
  */
 import {
   type HostMessage,
+  type IceServer,
   parseHostMessage,
   type PhoneMessage,
   type ServerMessage,
@@ -73,8 +74,12 @@ export type PhoneSessionEvents = {
 export interface PhoneSessionOptions {
   /** WebSocket URL of the signaling server. */
   socketUrl: string;
-  /** Creates the initiating peer connection; may throw without WebRTC. */
-  createPeer: () => PeerLike;
+  /**
+   * Creates the initiating peer connection; may throw without WebRTC. Gets
+   * the ICE servers (with TURN credentials) the server gave this seat once
+   * joined, or nothing before that (use `/config`'s).
+   */
+  createPeer: (iceServers?: IceServer[]) => PeerLike;
   /** Relay fallback delay from `/config`, in ms. */
   relayAfterMs: number;
   /** Where the seat and token are kept. */
@@ -101,6 +106,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #offerTimer: ReturnType<typeof setTimeout> | undefined;
   #done = false;
+  #iceServers: IceServer[] | undefined;
 
   /** Nothing happens until {@link PhoneSession.join}. */
   constructor(options: PhoneSessionOptions) {
@@ -243,7 +249,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
 
   #makePeer(): PeerLike {
     try {
-      return this.#options.createPeer();
+      return this.#options.createPeer(this.#iceServers);
     } catch (error) {
       return failedPeer(error instanceof Error ? error.message : String(error));
     }
@@ -251,6 +257,9 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
 
   #onServer(msg: ServerMessage | AnswerMessage): void {
     switch (msg.type) {
+      case "iceServers":
+        this.#iceServers = msg.iceServers;
+        return;
       case "joined": {
         this.#joined = true;
         this.#everJoined = true;
@@ -258,6 +267,9 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
         this.#room = msg.room;
         this.#name = msg.username;
         this.#token = msg.reconnectToken;
+        // TURN credentials are only for sockets in a room: ask now, for the
+        // connections offered from here on (retries after a drop).
+        this.#socket?.send({ action: "iceServers" });
         const seat: Seat = {
           room: msg.room,
           name: msg.username,

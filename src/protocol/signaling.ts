@@ -151,6 +151,23 @@ const ApproveRejoinSchema = actionSchema("approveRejoin", {
 const SetJoiningSchema = actionSchema("setJoining", {
   open: v.boolean(),
 });
+/** One ICE server as `RTCPeerConnection` takes it: STUN, or TURN with a
+ * short-lived user name and credential. */
+export const IceServerSchema = v.object({
+  urls: v.union([v.string(), v.array(v.string())]),
+  username: v.optional(v.string()),
+  credential: v.optional(v.string()),
+});
+/** One ICE server as `RTCPeerConnection` takes it. */
+export type IceServer = v.InferOutput<typeof IceServerSchema>;
+
+/**
+ * A socket in a room asks for ICE servers with TURN credentials; the server
+ * answers `iceServers`. The socket layer answers it (it knows whether its
+ * socket is in a room), so it is not one of the registry's actions.
+ */
+export const IceServersRequestSchema = actionSchema("iceServers", {});
+
 /** Round-trip check; the server answers `pong`. */
 const PingSchema = actionSchema("ping", {
   id: v.optional(v.pipe(v.number(), v.safeInteger())),
@@ -169,6 +186,7 @@ export const ClientMessageSchema = v.variant("action", [
   KickPlayerSchema,
   ApproveRejoinSchema,
   SetJoiningSchema,
+  IceServersRequestSchema,
   PingSchema,
 ]);
 
@@ -445,6 +463,12 @@ export const ServerMessageSchema = v.variant("type", [
     type: v.literal("pong"),
     id: v.optional(v.number()),
     serverTime: v.number(),
+  }),
+  v.object({
+    type: v.literal("iceServers"),
+    iceServers: v.array(IceServerSchema),
+    /** How long the TURN credentials in it stay valid, in ms (0: none). */
+    ttlMs: v.number(),
   }),
   v.object({
     type: v.literal("error"),

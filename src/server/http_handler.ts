@@ -196,6 +196,7 @@ export function createHandler(
         liveSockets--;
         limits.closeConnection(address);
       },
+      iceServersFor: mintIceServers,
     });
     return upgraded.response;
   };
@@ -217,10 +218,21 @@ export function createHandler(
     return bucket.take(time);
   };
 
-  const serveHttp = async (
-    request: Request,
-    address: string,
-  ): Promise<Response> => {
+  /** ICE servers for a socket in a room: TURN within the address's budget. */
+  const mintIceServers = async (address: string) => {
+    const turn = config.turnSecret !== "" && config.turnUrls.length > 0 &&
+      mayMintTurn(address);
+    return {
+      iceServers: await iceServersFor(
+        turn ? config : { ...config, turnSecret: "" },
+        now(),
+        randomToken(),
+      ),
+      ttlMs: turn ? config.turnTtlMs : 0,
+    };
+  };
+
+  const serveHttp = async (request: Request): Promise<Response> => {
     switch (new URL(request.url).pathname) {
       case "/healthz": {
         const health = cluster?.health();
@@ -257,10 +269,10 @@ export function createHandler(
           },
         );
       case "/config": {
-        const turn = config.turnSecret !== "" && mayMintTurn(address);
+        // STUN only: TURN credentials go to sockets in a room, on request.
         const body: ClientConfig = {
           iceServers: await iceServersFor(
-            turn ? config : { ...config, turnSecret: "" },
+            { ...config, turnSecret: "" },
             now(),
             randomToken(),
           ),
@@ -296,7 +308,7 @@ export function createHandler(
       if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
         return upgrade(request, address);
       }
-      return serveHttp(request, address).catch((error) =>
+      return serveHttp(request).catch((error) =>
         failed(request, address, error)
       );
     } catch (error) {

@@ -5,17 +5,10 @@
  *
  * @module
  */
+import type { IceServer } from "../protocol/mod.ts";
 import type { Config } from "./config.ts";
 
-/** An ICE server entry as `RTCPeerConnection` takes it. */
-export interface IceServer {
-  /** STUN or TURN URLs. */
-  urls: string[];
-  /** TURN user name: `<expiry unix seconds>:<random id>`. */
-  username?: string;
-  /** TURN password: base64 HMAC-SHA1 of the user name with the shared secret. */
-  credential?: string;
-}
+export type { IceServer };
 
 /**
  * Builds the ICE server list for one client.

@@ -427,6 +427,14 @@ export class RoomRegistry {
       case "ping":
         state.conn.send({ type: "pong", id: msg.id, serverTime: this.#now() });
         return;
+      case "iceServers":
+        // The socket layer answers this with TURN credentials before it gets
+        // here; the registry alone has no ICE servers to give.
+        if (state.role === "none") {
+          return this.#error(state, "not in room", { action: msg.action });
+        }
+        state.conn.send({ type: "iceServers", iceServers: [], ttlMs: 0 });
+        return;
     }
   }
 

@@ -8,7 +8,8 @@
  * @module
  */
 import type { Connection, RoomRegistry } from "./room_registry.ts";
-import type { ServerMessage } from "../protocol/mod.ts";
+import type { IceServer, ServerMessage } from "../protocol/mod.ts";
+import { roomError } from "./room_errors.ts";
 import type { AddressLimits } from "./address_limits.ts";
 
 /**
@@ -67,6 +68,19 @@ export interface SocketGuards {
   log: (event: SocketEvent) => void;
   /** Called once when the socket is gone (to release counters). */
   onGone: () => void;
+  /**
+   * ICE servers for a socket in a room (TURN credentials within the
+   * address's budget). @default none: the answer is an empty list
+   */
+  iceServersFor?: (address: string) => Promise<IceServersAnswer>;
+}
+
+/** What a socket in a room is sent when it asks for ICE servers. */
+export interface IceServersAnswer {
+  /** STUN, then TURN when configured and within budget. */
+  iceServers: IceServer[];
+  /** How long the TURN credentials stay valid, in ms (0: none given). */
+  ttlMs: number;
 }
 
 /**
@@ -194,6 +208,27 @@ export function attachSocket(
     });
   };
 
+  /** TURN credentials only for a socket in a room (issue 11). */
+  const answerIceServers = () => {
+    if (!inRoom) {
+      registry.metrics.countError("not in room");
+      connection.send(roomError("not in room", { action: "iceServers" }));
+      return;
+    }
+    const mint = guards.iceServersFor ??
+      (() => Promise.resolve({ iceServers: [], ttlMs: 0 }));
+    mint(address).then(
+      (answer) => connection.send({ type: "iceServers", ...answer }),
+      (error) =>
+        log({
+          event: "ice servers failed",
+          conn: id,
+          address,
+          detail: String(error),
+        }),
+    );
+  };
+
   const onFrame = (data: unknown) => {
     if (!registered) return;
     if (typeof data !== "string") {
@@ -204,6 +239,7 @@ export function attachSocket(
       registry.receive(id, data);
       return close(CLOSE_TOO_BIG, "message too large");
     }
+    if (isIceServersAsk(data)) return answerIceServers();
     if (!inRoom && isJoin(data)) {
       const verdict = limits.allowJoin(address, now());
       if (!verdict.ok) return refuseJoin(verdict.retryMs);
@@ -244,6 +280,19 @@ function isJoin(data: string): boolean {
     if (typeof value !== "object" || value === null) return false;
     const action = (value as { action?: unknown }).action;
     return action === "joinRoom" || action === "reclaimRoom";
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a frame is `{"action":"iceServers"}` (the cheap test first). */
+function isIceServersAsk(data: string): boolean {
+  if (data.length > 64 || !data.includes("iceServers")) return false;
+  try {
+    const value: unknown = JSON.parse(data);
+    return typeof value === "object" && value !== null &&
+      !Array.isArray(value) && Object.keys(value).length === 1 &&
+      (value as { action?: unknown }).action === "iceServers";
   } catch {
     return false;
   }

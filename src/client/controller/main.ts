@@ -88,8 +88,11 @@ async function start(
   session?.close();
   const next = new PhoneSession({
     socketUrl: socketUrlFor(location.origin),
-    createPeer: () =>
-      createPeer({ initiator: true, iceServers: settings.iceServers }),
+    createPeer: (iceServers) =>
+      createPeer({
+        initiator: true,
+        iceServers: iceServers ?? settings.iceServers,
+      }),
     relayAfterMs: settings.relayAfterMs,
     store,
   });

@@ -61,11 +61,12 @@ async function boot(): Promise<void> {
   });
   session = hostSession;
   room.signal = hostSession;
+  // `/config` gives STUN only; TURN credentials come once the room is ours.
+  let iceServers = config.iceServers;
   const makeHub = (): PeerHub => {
     const peerHub = new PeerHub({
       sendSignal: (message) => hostSession.send(message),
-      createPeer: () =>
-        createPeer({ initiator: false, iceServers: config.iceServers }),
+      createPeer: () => createPeer({ initiator: false, iceServers }),
       relayAfterMs: config.relayAfterMs,
     });
     wireHub(peerHub);
@@ -88,6 +89,7 @@ async function boot(): Promise<void> {
     onStatus(status, origin);
   });
   hostSession.on("message", (message) => {
+    if (message.type === "iceServers") iceServers = message.iceServers;
     if (message.type === "rejoinRequest") {
       view.showRejoinRequest(message.requestId, message.clientUsername);
     } else if (message.type === "rejoinClosed") {
