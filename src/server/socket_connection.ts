@@ -69,6 +69,12 @@ export interface SocketGuards {
   onGone: (address: string) => void;
 }
 
+/** What {@link UnjoinedSweep} tells when a socket's time is up. */
+export interface UnjoinedSocket {
+  /** Closes the socket unless it joined or is gone meanwhile. */
+  unjoinedTimeout(): void;
+}
+
 /**
  * Closes sockets that neither joined nor created a room within
  * `timeoutMs` of opening, with one timer for all of them (not one per
@@ -80,7 +86,7 @@ export class UnjoinedSweep {
   readonly #timeoutMs: number;
   readonly #now: () => number;
   /** Waiting sockets and when each opened, oldest first. */
-  readonly #waiting = new Map<SocketLink, number>();
+  readonly #waiting = new Map<UnjoinedSocket, number>();
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
@@ -104,13 +110,13 @@ export class UnjoinedSweep {
   }
 
   /** Starts a socket's clock. */
-  add(link: SocketLink): void {
+  add(link: UnjoinedSocket): void {
     this.#waiting.set(link, this.#now());
     this.#timer ??= setTimeout(() => this.#sweep(), this.#timeoutMs);
   }
 
   /** Stops a socket's clock (it joined, or it is gone). */
-  delete(link: SocketLink): void {
+  delete(link: UnjoinedSocket): void {
     if (!this.#waiting.delete(link) || this.#waiting.size > 0) return;
     clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -163,7 +169,7 @@ export function attachSocket(
  * as the socket's event listener. A class, so what every socket holds is
  * its fields only: the methods are shared.
  */
-class SocketLink implements Connection, EventListenerObject {
+class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
   readonly id: string;
   readonly #socket: WebSocket;
   readonly #address: string;
