@@ -34,10 +34,16 @@ import {
   OUR_BENCH_ENV,
   REPO_ROOT,
   type RunningServer,
+  startOursCluster,
   startSystem,
   SYSTEMS,
   type SystemSpec,
 } from "./lib/systems.ts";
+import {
+  redisServerAvailable,
+  startTestRedis,
+  type TestRedis,
+} from "../tests/_helpers/redis_server.ts";
 import { median } from "./lib/stats.ts";
 import type { FpsScenario, HostFpsResult } from "./workers/host_fps.ts";
 import type { IdleMemoryResult } from "./workers/idle_memory.ts";
@@ -58,6 +64,10 @@ interface BenchPlan {
   memorySettleMs: number;
   bots: number[];
   roundTrips: number;
+  /** Relay round trips over plain sockets in the join measure (ours, bare). */
+  socketRelayRoundTrips: number;
+  /** Instances of ours on one Redis for the cross-instance rows. */
+  clusterInstances: number;
   /** Host frame rate: player counts (bots), the target's count last. */
   fpsPlayers: number[];
   /** Host frame rate: round time before sampling, in ms. */
@@ -81,6 +91,8 @@ const FULL_PLAN: BenchPlan = {
   memorySettleMs: 2_000,
   bots: [1, 8, 16],
   roundTrips: 100,
+  socketRelayRoundTrips: 100,
+  clusterInstances: 3,
   fpsPlayers: [4, 12],
   fpsWarmupMs: 2_000,
   fpsSampleMs: 10_000,
@@ -100,6 +112,8 @@ const SMOKE_PLAN: BenchPlan = {
   memorySettleMs: 200,
   bots: [1, 2],
   roundTrips: 10,
+  socketRelayRoundTrips: 10,
+  clusterInstances: 3,
   // One browser page (the target's 12 players) keeps the smoke run short.
   fpsPlayers: [12],
   fpsWarmupMs: 500,
@@ -111,10 +125,14 @@ const SMOKE_PLAN: BenchPlan = {
 const CONTROLLER_GZIP_TARGET_BYTES = 60 * 1024;
 /** Our CPU per join must be at most this share of PeerJS's and the seed's. */
 const CPU_VS_NODE_TARGET = 2 / 3;
-/** Our CPU per join must be at most this multiple of the bare relay's. */
-const CPU_VS_BARE_TARGET = 1.15;
-/** Our memory per idle player must be at most this multiple of the bare relay's. */
-const MEMORY_VS_BARE_TARGET = 1.2;
+/** Our CPU per join must be at most this multiple of the bare relay's (issue 10). */
+const CPU_VS_BARE_TARGET = 1.1;
+/** Our memory per idle player must be at most this multiple of the bare relay's (issue 10). */
+const MEMORY_VS_BARE_TARGET = 1.1;
+/** A cross-instance join (Redis bus) may cost this multiple of an in-memory one. */
+const CLUSTER_CPU_TARGET = 2;
+/** A cross-instance join (Redis bus) may add this much at p50, in ms. */
+const CLUSTER_P50_ADDED_TARGET_MS = 2;
 /** 16 bots must all have an open data channel within this, in ms. */
 const TIME_TO_PLAY_TARGET_MS = 1_000;
 /** Bots for the time-to-play target. */
@@ -135,6 +153,10 @@ const WORKER_PERMISSIONS = ["--allow-all"];
 /** Results of one system in one run. */
 interface RunSample {
   join?: JoinCostResult;
+  /** Ours on the Redis bus, one instance (ours only). */
+  bus1?: JoinCostResult;
+  /** Ours on the Redis bus, host on one instance, players on the others. */
+  busCluster?: JoinCostResult;
   memory?: IdleMemoryResult;
   webrtc?: WebRtcResult;
 }
@@ -236,11 +258,71 @@ async function measure<T>(
   }
 }
 
+/** The join measure's arguments for one server (or cluster). */
+function joinArgs(
+  plan: BenchPlan,
+  spec: SystemSpec,
+  hostServer: RunningServer,
+  all: readonly RunningServer[],
+): string[] {
+  const players = all.filter((s) => s !== hostServer);
+  const relay = spec.id === "ours" || spec.id === "bare"
+    ? plan.socketRelayRoundTrips
+    : 0;
+  return [
+    `--system=${spec.id}`,
+    `--url=${hostServer.wsUrl}`,
+    `--pid=${all.map((s) => s.pid).join(",")}`,
+    ...(players.length > 0
+      ? [`--player-urls=${players.map((s) => s.wsUrl).join(",")}`]
+      : []),
+    `--relay-round-trips=${relay}`,
+    `--rooms=${plan.joinRooms}`,
+    `--warmup-rooms=${plan.joinWarmupRooms}`,
+    `--joins-per-room=${plan.joinsPerRoom}`,
+    `--concurrent-rooms=${plan.concurrentRooms}`,
+    `--in-flight-per-room=${plan.joinsInFlightPerRoom}`,
+  ];
+}
+
+/**
+ * The join measure on `instances` processes of ours sharing one Redis: the
+ * host on the first, players on the others (on the one when alone).
+ */
+async function measureCluster(
+  plan: BenchPlan,
+  redis: TestRedis,
+  instances: number,
+  errors: string[],
+): Promise<JoinCostResult | undefined> {
+  const what = `Redis bus, ${instances} instance(s)`;
+  let servers: RunningServer[] = [];
+  try {
+    servers = await startOursCluster(redis.url, instances);
+    const result = await runWorker<JoinCostResult>(
+      "join_cost.ts",
+      joinArgs(plan, SYSTEMS[0], servers[0], servers),
+    );
+    if (result.failures) {
+      errors.push(
+        `ours, ${what}: ${result.failures} failures (${result.firstError})`,
+      );
+    }
+    return result;
+  } catch (error) {
+    errors.push(`ours, ${what}: ${String(error).slice(0, 300)}`);
+    return undefined;
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
 async function runOnce(
   plan: BenchPlan,
   spec: SystemSpec,
   withMemory: boolean,
   errors: string[],
+  redis: TestRedis | undefined,
 ): Promise<RunSample> {
   const shared = plan.shareServer ? await startSystem(spec) : undefined;
   try {
@@ -250,16 +332,7 @@ async function runOnce(
       errors,
       shared,
       (s) =>
-        runWorker<JoinCostResult>("join_cost.ts", [
-          `--system=${spec.id}`,
-          `--url=${s.wsUrl}`,
-          `--pid=${s.pid}`,
-          `--rooms=${plan.joinRooms}`,
-          `--warmup-rooms=${plan.joinWarmupRooms}`,
-          `--joins-per-room=${plan.joinsPerRoom}`,
-          `--concurrent-rooms=${plan.concurrentRooms}`,
-          `--in-flight-per-room=${plan.joinsInFlightPerRoom}`,
-        ]),
+        runWorker<JoinCostResult>("join_cost.ts", joinArgs(plan, spec, s, [s])),
     );
     if (join?.failures) {
       errors.push(
@@ -303,7 +376,15 @@ async function runOnce(
     if (webrtc?.firstError) {
       errors.push(`${spec.label}, WebRTC bots: ${webrtc.firstError}`);
     }
-    return { join, memory, webrtc };
+    if (spec.id !== "ours" || !redis) return { join, memory, webrtc };
+    const bus1 = await measureCluster(plan, redis, 1, errors);
+    const busCluster = await measureCluster(
+      plan,
+      redis,
+      plan.clusterInstances,
+      errors,
+    );
+    return { join, memory, webrtc, bus1, busCluster };
   } finally {
     await shared?.stop();
   }
@@ -398,11 +479,92 @@ function bestOf(
   return out;
 }
 
+/** Section heading of the room bus rows. */
+const BUS_SECTION =
+  "Room bus (ours; joins as above, relay = player → server → host → server → player over plain sockets)";
+
+/** The in-memory relay rows and the Redis bus rows (ours only). */
+function busRows(
+  plan: BenchPlan,
+  runs: Record<SystemId, RunSample[]>,
+  busMissing: string | undefined,
+): MeasureRow[] {
+  const rows: MeasureRow[] = [];
+  const noRelay = { peerjs: "—", seed: "—" };
+  rows.push(
+    {
+      section: BUS_SECTION,
+      label: "In-memory: relay round trip p50 (ms)",
+      digits: 2,
+      samples: samplesOf(runs, (r) => r.join?.relayP50Ms),
+      notApplicable: noRelay,
+    },
+    {
+      section: BUS_SECTION,
+      label: "In-memory: relay round trip p99 (ms)",
+      digits: 2,
+      samples: samplesOf(runs, (r) => r.join?.relayP99Ms),
+      notApplicable: noRelay,
+    },
+  );
+  const oursOnly = {
+    peerjs: "—",
+    seed: "—",
+    bare: "—",
+    ...(busMissing ? { ours: busMissing } : {}),
+  };
+  const variants: [string, (r: RunSample) => JoinCostResult | undefined][] = [
+    ["Redis, 1 instance", (r) => r.bus1],
+    [
+      `Redis, ${plan.clusterInstances} instances (host on one, players on the others)`,
+      (r) => r.busCluster,
+    ],
+  ];
+  for (const [name, pick] of variants) {
+    const figures: [
+      string,
+      number,
+      (j: JoinCostResult) => number | undefined,
+    ][] = [
+      [
+        plan.clusterInstances > 1 && name.includes("instances")
+          ? "server CPU per join, all instances (µs)"
+          : "server CPU per join (µs)",
+        0,
+        (j) => j.cpuUsPerJoin,
+      ],
+      ["joins per second", 0, (j) => j.joinsPerSecond],
+      ["join latency p50 (ms)", 1, (j) => j.p50Ms],
+      ["join latency p99 (ms)", 1, (j) => j.p99Ms],
+      ["relay round trip p50 (ms)", 2, (j) => j.relayP50Ms],
+      ["relay round trip p99 (ms)", 2, (j) => j.relayP99Ms],
+    ];
+    for (const [label, digits, value] of figures) {
+      rows.push({
+        section: BUS_SECTION,
+        label: `${name}: ${label}`,
+        digits,
+        samples: {
+          ours: runs.ours
+            .map((r) => {
+              const j = pick(r);
+              return j ? value(j) : undefined;
+            })
+            .filter((v): v is number => v !== undefined && Number.isFinite(v)),
+        },
+        notApplicable: oursOnly,
+      });
+    }
+  }
+  return rows;
+}
+
 function buildRows(
   plan: BenchPlan,
   runs: Record<SystemId, RunSample[]>,
   pages: PageWeightResult,
   fps: HostFpsResult,
+  busMissing: string | undefined,
 ): MeasureRow[] {
   const rows: MeasureRow[] = [];
   const join = "Join cost";
@@ -435,6 +597,7 @@ function buildRows(
       samples: bestOf(samplesOf(runs, (r) => r.join?.cpuUsPerJoin)),
     },
   );
+  rows.push(...busRows(plan, runs, busMissing));
   plan.memorySteps.forEach((step, index) => {
     rows.push({
       section: "Memory (server RSS per idle connected player)",
@@ -596,7 +759,7 @@ function buildTargets(
       "µs",
     ),
     ratioCheck(
-      "Server CPU per join ≤ 1.15 × the bare relay's",
+      `Server CPU per join ≤ ${CPU_VS_BARE_TARGET} × the bare relay's`,
       cpu,
       "bare",
       CPU_VS_BARE_TARGET,
@@ -614,13 +777,14 @@ function buildTargets(
     checks.push(ratioCheck(
       `Memory per idle player at ${
         formatNumber(step)
-      } ≤ 1.2 × the bare relay's`,
+      } ≤ ${MEMORY_VS_BARE_TARGET} × the bare relay's`,
       findRow(rows, `KB per player at ${formatNumber(step)} players`),
       "bare",
       MEMORY_VS_BARE_TARGET,
       "KB",
     ));
   }
+  checks.push(...clusterTargets(plan, rows, cpu));
   const gzip = pages.controller?.gzipBytes;
   checks.push({
     target: "Controller page < 60 KB gzipped",
@@ -666,6 +830,50 @@ function buildTargets(
       : full.worstWindowFps >= HOST_FPS_TARGET,
   });
   return checks;
+}
+
+/** The Redis bus targets: a cross-instance join's CPU and added p50. */
+function clusterTargets(
+  plan: BenchPlan,
+  rows: MeasureRow[],
+  cpu: MeasureRow | undefined,
+): TargetCheck[] {
+  const prefix = `Redis, ${plan.clusterInstances} instances (host on one, ` +
+    "players on the others): ";
+  const memoryCpu = cpu ? rowMedian(cpu, "ours") : NaN;
+  const clusterCpuRow = findRow(
+    rows,
+    `${prefix}server CPU per join, all instances (µs)`,
+  );
+  const clusterCpu = clusterCpuRow ? rowMedian(clusterCpuRow, "ours") : NaN;
+  const cpuRatio = clusterCpu / memoryCpu;
+  const memoryP50Row = findRow(rows, "Join latency p50 (ms)");
+  const memoryP50 = memoryP50Row ? rowMedian(memoryP50Row, "ours") : NaN;
+  const clusterP50Row = findRow(rows, `${prefix}join latency p50 (ms)`);
+  const clusterP50 = clusterP50Row ? rowMedian(clusterP50Row, "ours") : NaN;
+  const added = clusterP50 - memoryP50;
+  return [
+    {
+      target: `Cross-instance join (Redis bus) server CPU, all instances, ≤ ` +
+        `${CLUSTER_CPU_TARGET} × the in-memory join's`,
+      evidence: `${formatNumber(clusterCpu)} µs vs ${
+        formatNumber(memoryCpu)
+      } µs: ${formatNumber(cpuRatio, 2)}×`,
+      holds: Number.isFinite(cpuRatio)
+        ? cpuRatio <= CLUSTER_CPU_TARGET
+        : undefined,
+    },
+    {
+      target: `Cross-instance join (Redis bus) adds ≤ ` +
+        `${CLUSTER_P50_ADDED_TARGET_MS} ms at p50 (loopback)`,
+      evidence: `p50 ${formatNumber(clusterP50, 1)} ms vs ${
+        formatNumber(memoryP50, 1)
+      } ms in memory: +${formatNumber(added, 1)} ms`,
+      holds: Number.isFinite(added)
+        ? added <= CLUSTER_P50_ADDED_TARGET_MS
+        : undefined,
+    },
+  ];
 }
 
 /** The notes line that says how the host frame rate was taken, and what it means. */
@@ -717,6 +925,11 @@ function notesFor(
     "CPU is user+system time from the server's /proc/<pid>/stat, so the load generator's share of the 2 cores is not counted.",
     `Our server runs as \`deno task serve\` does, with ${env} (all load comes from 127.0.0.1) ` +
     "and every other limit at its default; its log goes to /dev/null.",
+    `Room bus: ours with REDIS_URL set to a redis-server the bench starts (127.0.0.1, no persistence), ` +
+    `1 instance, then ${plan.clusterInstances} instances where every room's host is on the first and its players on the others in turn ` +
+    "(every join crosses instances); CPU is summed over all instances (Redis's own CPU is not counted). " +
+    `Relay rows: ${plan.socketRelayRoundTrips} sequential relay round trips (10 ms apart, after 10 warm-up) ` +
+    "from one player through the server to the host and back, over the load generator's sockets (no WebRTC).",
     "PeerJS: npm `peer` PeerServer with concurrent_limit raised to 50,000 (default 5,000) for the memory measure. " +
     "Seed: the article's server (express + websocket) with only the fixes it needs to run; candidates travel as extra joinRoom/offerResponse messages.",
     `Memory: fresh server, ${
@@ -769,24 +982,30 @@ async function main(): Promise<string> {
     RunSample[]
   >;
   const errors: string[] = [];
-  for (let run = 0; run < plan.runs; run++) {
-    const order = SYSTEMS.map((_, i) => SYSTEMS[(i + run) % SYSTEMS.length]);
-    for (const spec of order) {
-      const t0 = performance.now();
-      runs[spec.id].push(
-        await runOnce(plan, spec, run < plan.memoryRuns, errors),
-      );
-      console.error(
-        `run ${run + 1}/${plan.runs}: ${spec.label} ` +
-          `(${formatNumber((performance.now() - t0) / 1000)} s)`,
-      );
+  const busMissing = redisServerAvailable() ? undefined : "no redis-server";
+  const redis = busMissing ? undefined : await startTestRedis();
+  try {
+    for (let run = 0; run < plan.runs; run++) {
+      const order = SYSTEMS.map((_, i) => SYSTEMS[(i + run) % SYSTEMS.length]);
+      for (const spec of order) {
+        const t0 = performance.now();
+        runs[spec.id].push(
+          await runOnce(plan, spec, run < plan.memoryRuns, errors, redis),
+        );
+        console.error(
+          `run ${run + 1}/${plan.runs}: ${spec.label} ` +
+            `(${formatNumber((performance.now() - t0) / 1000)} s)`,
+        );
+      }
     }
+  } finally {
+    await redis?.close();
   }
   console.error("page weight");
   const pages = await measurePages(errors);
   console.error("host frame rate");
   const fps = await measureHostFps(plan, errors);
-  const rows = buildRows(plan, runs, pages, fps);
+  const rows = buildRows(plan, runs, pages, fps, busMissing);
   const machine = [
     ...(await machineLines()),
     `${plan.runs} interleaved run(s) (system order rotates each run); medians shown. ` +

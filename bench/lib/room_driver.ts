@@ -54,14 +54,24 @@ export class BenchRoom {
   readonly #system: SystemId;
   readonly #baseUrl: string;
   readonly #ids: IdSource;
+  readonly #playerUrls: readonly string[];
   readonly #pending = new Map<string, PendingJoin>();
   #host?: ClientSocket;
   #room = "";
+  #nextPlayerUrl = 0;
+  /** Called with each relayed message a player of this room receives. */
+  #onPlayerRelay: (data: unknown) => void = () => {};
 
-  private constructor(system: SystemId, baseUrl: string, ids: IdSource) {
+  private constructor(
+    system: SystemId,
+    baseUrl: string,
+    ids: IdSource,
+    playerUrls: readonly string[],
+  ) {
     this.#system = system;
     this.#baseUrl = baseUrl;
     this.#ids = ids;
+    this.#playerUrls = playerUrls.length > 0 ? playerUrls : [baseUrl];
   }
 
   /**
@@ -70,14 +80,17 @@ export class BenchRoom {
    * @param system Which server protocol to speak.
    * @param baseUrl `ws://127.0.0.1:<port>`.
    * @param ids Id source shared by every room of this run.
+   * @param playerUrls Where players connect, in turn (other instances of a
+   * cluster). @default the host's `baseUrl`
    * @returns The room, ready for joins.
    */
   static async open(
     system: SystemId,
     baseUrl: string,
     ids: IdSource,
+    playerUrls: readonly string[] = [],
   ): Promise<BenchRoom> {
-    const room = new BenchRoom(system, baseUrl, ids);
+    const room = new BenchRoom(system, baseUrl, ids, playerUrls);
     await room.#connectHost();
     return room;
   }
@@ -89,6 +102,12 @@ export class BenchRoom {
     const onFrame = (frame: Frame) => {
       const confirmed = dialect.roomFrom(frame, hostId);
       if (confirmed !== undefined) return resolve(confirmed);
+      const relayed = dialect.hostRelayInbound?.(frame);
+      if (relayed && this.#host && dialect.hostRelay) {
+        // Echo: the round trip is player → server → host → server → player.
+        this.#host.send(dialect.hostRelay(relayed.player, relayed.data));
+        return;
+      }
       const inbound = dialect.hostInbound(frame);
       if (!inbound || !this.#host) return;
       const join = this.#pending.get(inbound.player);
@@ -128,6 +147,8 @@ export class BenchRoom {
     const dialect = DIALECTS[this.#system];
     const room = this.#room;
     const playerId = this.#ids.next("p");
+    const url =
+      this.#playerUrls[this.#nextPlayerUrl++ % this.#playerUrls.length];
     const started = performance.now();
     const { promise: done, resolve: finish } = Promise.withResolvers<void>();
     const join: PendingJoin = {
@@ -142,7 +163,7 @@ export class BenchRoom {
     let socket: ClientSocket | undefined;
     try {
       socket = await openSocket(
-        `${this.#baseUrl}${dialect.playerPath(playerId)}`,
+        `${url}${dialect.playerPath(playerId)}`,
         {
           onOpen: (open) => {
             open.send(dialect.join(room, playerId, SAMPLE_OFFER));
@@ -152,6 +173,8 @@ export class BenchRoom {
             }
           },
           onFrame: (frame) => {
+            const relayed = dialect.playerRelayInbound?.(frame);
+            if (relayed !== undefined) return this.#onPlayerRelay(relayed);
             const data = dialect.playerInbound(frame);
             if (!data) return;
             if (data.type === "answer") join.gotAnswer = true;
@@ -174,6 +197,46 @@ export class BenchRoom {
     } finally {
       clearTimeout(timeout);
       this.#pending.delete(playerId);
+    }
+  }
+
+  /**
+   * Sequential relay round trips (player → server → host → server →
+   * player, the `relay` action) from one new player, `gapMs` apart so the
+   * per-socket rate limit is never reached.
+   *
+   * @param count Round trips measured, after 10 warm-up ones.
+   * @param gapMs Pause between round trips, in ms.
+   * @returns Each round trip's time, in ms.
+   * @throws {Error} When the system has no relay or a trip takes over
+   * {@link JOIN_TIMEOUT_MS}.
+   */
+  async relayRoundTrips(count: number, gapMs: number): Promise<number[]> {
+    const dialect = DIALECTS[this.#system];
+    const playerRelay = dialect.playerRelay;
+    if (!playerRelay) throw new Error(`${this.#system} has no relay`);
+    const { socket } = await this.join(true, false);
+    const times: number[] = [];
+    try {
+      for (let i = -10; i < count; i++) {
+        const { promise, resolve } = Promise.withResolvers<boolean>();
+        this.#onPlayerRelay = (data) => {
+          if ((data as { id?: unknown }).id === i) resolve(true);
+        };
+        const timer = setTimeout(() => resolve(false), JOIN_TIMEOUT_MS);
+        const started = performance.now();
+        socket.send(playerRelay({ t: "ping", id: i }));
+        const answered = await promise;
+        clearTimeout(timer);
+        if (!answered) throw new Error(`relay round trip ${i} timed out`);
+        if (i >= 0) times.push(performance.now() - started);
+        await new Promise((r) => setTimeout(r, gapMs));
+      }
+      return times;
+    } finally {
+      this.#onPlayerRelay = () => {};
+      socket.close();
+      await socket.closed;
     }
   }
 

@@ -8,7 +8,12 @@
  * join's cost). Each room gets `joinsPerRoom` joins, then its host leaves.
  *
  * Server CPU time comes from the server process's own counters
- * (/proc/<pid>/stat), read around the measured phase only, after warm-up.
+ * (/proc/<pid>/stat), read around the measured phase only, after warm-up;
+ * with several instances (`--pid=a,b,c`), summed over all of them. With
+ * `--player-urls`, players connect to those instances in turn while hosts
+ * stay on `--url` (joins whose host is on another instance). With
+ * `--relay-round-trips=N`, one more room then measures N sequential relay
+ * round trips (player → server → host → server → player).
  *
  * Prints one JSON line: {@link JoinCostResult}.
  *
@@ -37,6 +42,10 @@ export interface JoinCostResult {
   p99Ms: number;
   /** Server CPU time (user + system, all threads) per join, in µs. */
   cpuUsPerJoin: number;
+  /** Relay round trip (player → host → player through the server), p50, in ms. */
+  relayP50Ms?: number;
+  /** Relay round trip p99, in ms. */
+  relayP99Ms?: number;
   /** First failure, if any. */
   firstError?: string;
 }
@@ -47,8 +56,12 @@ export interface JoinCostOptions {
   system: SystemId;
   /** `ws://127.0.0.1:<port>`. */
   baseUrl: string;
-  /** Server process id (for its CPU counters). */
-  pid: number;
+  /** Server process ids (for their CPU counters, summed). */
+  pids: number[];
+  /** Where players connect, in turn (other instances); empty: `baseUrl`. */
+  playerUrls: string[];
+  /** Relay round trips measured after the joins; 0: none. */
+  relayRoundTrips: number;
   /** Rooms in the measured phase. */
   rooms: number;
   /** Rooms before measuring (warm-up). */
@@ -71,7 +84,12 @@ async function runRooms(
   await inLanes(rooms, options.concurrentRooms, async () => {
     let room: BenchRoom | undefined;
     try {
-      room = await BenchRoom.open(options.system, options.baseUrl, ids);
+      room = await BenchRoom.open(
+        options.system,
+        options.baseUrl,
+        ids,
+        options.playerUrls,
+      );
       const opened = room;
       await inLanes(
         options.joinsPerRoom,
@@ -92,6 +110,32 @@ async function runRooms(
   });
 }
 
+/** Server CPU time of every process, summed, in ms. */
+async function totalCpuMs(pids: readonly number[]): Promise<number> {
+  const times = await Promise.all(pids.map(cpuTimeMs));
+  return times.reduce((a, b) => a + b, 0);
+}
+
+/** Gap between relay round trips, in ms (the per-socket rate limit allows it). */
+const RELAY_GAP_MS = 10;
+
+async function measureRelay(
+  options: JoinCostOptions,
+  ids: IdSource,
+): Promise<number[]> {
+  const room = await BenchRoom.open(
+    options.system,
+    options.baseUrl,
+    ids,
+    options.playerUrls,
+  );
+  try {
+    return await room.relayRoundTrips(options.relayRoundTrips, RELAY_GAP_MS);
+  } finally {
+    await room.close();
+  }
+}
+
 /**
  * Runs warm-up rooms, then the measured rooms, and reports throughput,
  * latency and the server's CPU time per join.
@@ -107,14 +151,28 @@ export async function measureJoinCost(
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const latencies: number[] = [];
   const errors: string[] = [];
-  const cpuBefore = await cpuTimeMs(options.pid);
+  const cpuBefore = await totalCpuMs(options.pids);
   const wallStart = performance.now();
   await runRooms(options, options.rooms, ids, latencies, errors);
   const wallMs = performance.now() - wallStart;
   await new Promise((r) => setTimeout(r, SETTLE_MS));
-  const cpuMs = await cpuTimeMs(options.pid) - cpuBefore;
+  const cpuMs = await totalCpuMs(options.pids) - cpuBefore;
   const joins = latencies.length;
+  let relay: number[] = [];
+  if (options.relayRoundTrips > 0) {
+    try {
+      relay = await measureRelay(options, ids);
+    } catch (error) {
+      errors.push(String(error));
+    }
+  }
   return {
+    ...(relay.length > 0
+      ? {
+        relayP50Ms: percentile(relay, 50),
+        relayP99Ms: percentile(relay, 99),
+      }
+      : {}),
     joins,
     failures: errors.length,
     joinsPerSecond: joins / (wallMs / 1000),
@@ -132,6 +190,8 @@ if (import.meta.main) {
       system: { type: "string", default: "" },
       url: { type: "string", default: "" },
       pid: { type: "string", default: "0" },
+      "player-urls": { type: "string", default: "" },
+      "relay-round-trips": { type: "string", default: "0" },
       rooms: { type: "string", default: "200" },
       "warmup-rooms": { type: "string", default: "20" },
       "joins-per-room": { type: "string", default: "12" },
@@ -142,7 +202,9 @@ if (import.meta.main) {
   const result = await measureJoinCost({
     system: toSystemId(values.system),
     baseUrl: values.url,
-    pid: Number(values.pid),
+    pids: values.pid.split(",").map(Number),
+    playerUrls: values["player-urls"].split(",").filter((u) => u !== ""),
+    relayRoundTrips: Number(values["relay-round-trips"]),
     rooms: Number(values.rooms),
     warmupRooms: Number(values["warmup-rooms"]),
     joinsPerRoom: Number(values["joins-per-room"]),

@@ -12,6 +12,8 @@ import {
   QueuedBytes,
   type SignalingPort,
   type SocketEvent,
+  type SocketGuards,
+  UnjoinedSweep,
 } from "./socket_connection.ts";
 import type { BusFigures } from "./metrics.ts";
 import { GzipCache, serveStaticFile } from "./static_files.ts";
@@ -133,6 +135,22 @@ export function createHandler(
   const turnMints = new Map<string, TokenBucket>();
   const gzipCache = new GzipCache();
   const socketLog = (event: SocketEvent) => log(event);
+  /** One guards object for every socket (nothing per socket here). */
+  const guards: SocketGuards = {
+    limits,
+    now,
+    unjoined: new UnjoinedSweep(config.unjoinedTimeoutMs),
+    maxBufferedBytes: config.maxBufferedBytes,
+    maxQueuedBytesTotal: config.maxQueuedBytesTotal,
+    queued,
+    maxMessageBytes: config.maxMessageBytes,
+    log: socketLog,
+    onGone: (address) => {
+      liveSockets--;
+      limits.closeConnection(address);
+    },
+    iceServersFor: (address) => mintIceServers(address),
+  };
 
   /** Upgrades answer synchronously: joins are the server's hot path. */
   const upgrade = (request: Request, address: string) => {
@@ -183,21 +201,13 @@ export function createHandler(
       return text(400, "This is not a valid WebSocket upgrade.");
     }
     liveSockets++;
-    attachSocket(upgraded.socket, `c${++nextConnection}`, address, signaling, {
-      limits,
-      now,
-      unjoinedTimeoutMs: config.unjoinedTimeoutMs,
-      maxBufferedBytes: config.maxBufferedBytes,
-      maxQueuedBytesTotal: config.maxQueuedBytesTotal,
-      queued,
-      maxMessageBytes: config.maxMessageBytes,
-      log: socketLog,
-      onGone: () => {
-        liveSockets--;
-        limits.closeConnection(address);
-      },
-      iceServersFor: mintIceServers,
-    });
+    attachSocket(
+      upgraded.socket,
+      `c${++nextConnection}`,
+      address,
+      signaling,
+      guards,
+    );
     return upgraded.response;
   };
 

@@ -208,10 +208,15 @@ export class RoomRegistry {
     if (this.#connections.has(conn.id)) {
       throw new Error(`Connection id ${conn.id} is already open`);
     }
+    // Every field from the start: one object shape, no property array
+    // added later (memory per idle player).
     this.#connections.set(conn.id, {
       conn,
       address,
       role: "none",
+      room: undefined,
+      username: undefined,
+      requestedName: undefined,
       bucket: new TokenBucket(
         this.#limits.maxMessagesPerSecond,
         this.#limits.messageBurst,

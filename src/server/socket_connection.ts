@@ -48,14 +48,14 @@ export interface SocketEvent {
   detail?: string;
 }
 
-/** The guards {@link attachSocket} applies. */
+/** The guards {@link attachSocket} applies: one object shared by every socket. */
 export interface SocketGuards {
   /** Per-address counters. */
   limits: AddressLimits;
   /** Current time in ms. */
   now: () => number;
-  /** Close a socket that has not joined or created a room by then, in ms. */
-  unjoinedTimeoutMs: number;
+  /** Sockets that have not joined or created a room yet, and their deadline. */
+  unjoined: UnjoinedSweep;
   /** Bytes queued for one socket before it is dropped. */
   maxBufferedBytes: number;
   /** Bytes queued for all sockets before the ones sent to are dropped. */
@@ -66,8 +66,8 @@ export interface SocketGuards {
   maxMessageBytes: number;
   /** Receives events worth logging. */
   log: (event: SocketEvent) => void;
-  /** Called once when the socket is gone (to release counters). */
-  onGone: () => void;
+  /** Called once per socket when it is gone (to release counters). */
+  onGone: (address: string) => void;
   /**
    * ICE servers for a socket in a room (TURN credentials within the
    * address's budget). @default none: the answer is an empty list
@@ -83,6 +83,74 @@ export interface IceServersAnswer {
   ttlMs: number;
 }
 
+/** What {@link UnjoinedSweep} tells when a socket's time is up. */
+export interface UnjoinedSocket {
+  /** Closes the socket unless it joined or is gone meanwhile. */
+  unjoinedTimeout(): void;
+}
+
+/**
+ * Closes sockets that neither joined nor created a room within
+ * `timeoutMs` of opening, with one timer for all of them (not one per
+ * socket): every socket has the same timeout, so the set's insertion order
+ * is deadline order and the timer waits for the first one only. The timer
+ * runs only while some socket is waiting.
+ */
+export class UnjoinedSweep {
+  readonly #timeoutMs: number;
+  readonly #now: () => number;
+  /** Waiting sockets and when each opened, oldest first. */
+  readonly #waiting = new Map<UnjoinedSocket, number>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * @param timeoutMs How long a socket may stay out of any room, in ms.
+   * @param now Current time in ms, on the clock the timer runs on.
+   * @default performance.now
+   */
+  constructor(timeoutMs: number, now: () => number = () => performance.now()) {
+    this.#timeoutMs = timeoutMs;
+    this.#now = now;
+  }
+
+  /** How long a socket may stay out of any room, in ms. */
+  get timeoutMs(): number {
+    return this.#timeoutMs;
+  }
+
+  /** Sockets waiting now. */
+  get size(): number {
+    return this.#waiting.size;
+  }
+
+  /** Starts a socket's clock. */
+  add(link: UnjoinedSocket): void {
+    this.#waiting.set(link, this.#now());
+    this.#timer ??= setTimeout(() => this.#sweep(), this.#timeoutMs);
+  }
+
+  /** Stops a socket's clock (it joined, or it is gone). */
+  delete(link: UnjoinedSocket): void {
+    if (!this.#waiting.delete(link) || this.#waiting.size > 0) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #sweep(): void {
+    this.#timer = undefined;
+    const now = this.#now();
+    for (const [link, openedAt] of this.#waiting) {
+      const wait = openedAt + this.#timeoutMs - now;
+      if (wait > 0) {
+        this.#timer = setTimeout(() => this.#sweep(), wait);
+        return;
+      }
+      this.#waiting.delete(link);
+      link.unjoinedTimeout();
+    }
+  }
+}
+
 /**
  * Wires a WebSocket to the registry: open, every frame, close.
  *
@@ -90,7 +158,7 @@ export interface IceServersAnswer {
  * @param id A unique connection id.
  * @param address The client's IP address.
  * @param registry Where its messages go (the registry or a router).
- * @param guards Limits applied before the registry.
+ * @param guards Limits applied before the registry (shared by all sockets).
  * @returns The connection handle the registry uses.
  */
 export function attachSocket(
@@ -100,173 +168,220 @@ export function attachSocket(
   registry: SignalingPort,
   guards: SocketGuards,
 ): Connection {
-  const { limits, now, queued, log } = guards;
-  /** Whether the registry knows this connection (open, not yet closed). */
-  let registered = false;
-  /** Whether the socket created or joined a room (joins stop counting). */
-  let inRoom = false;
-  let gone = false;
-  let counted = 0;
-  let unjoinedTimer: ReturnType<typeof setTimeout> | undefined;
+  const link = new SocketLink(socket, id, address, registry, guards);
+  // One listener object for every event: no closures per socket.
+  socket.addEventListener("open", link);
+  socket.addEventListener("message", link);
+  socket.addEventListener("close", link);
+  // Errors are followed by close; the registry learns of it there.
+  socket.addEventListener("error", link);
+  return link;
+}
 
-  const track = () => {
+/**
+ * One socket's state and guards, as the registry's {@link Connection} and
+ * as the socket's event listener. A class, so what every socket holds is
+ * its fields only: the methods are shared.
+ */
+class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
+  readonly id: string;
+  readonly #socket: WebSocket;
+  readonly #address: string;
+  readonly #registry: SignalingPort;
+  readonly #guards: SocketGuards;
+  /** Whether the registry knows this connection (open, not yet closed). */
+  #registered = false;
+  /** Whether the socket created or joined a room (joins stop counting). */
+  #inRoom = false;
+  #gone = false;
+  /** This socket's bytes in the shared tally. */
+  #counted = 0;
+
+  constructor(
+    socket: WebSocket,
+    id: string,
+    address: string,
+    registry: SignalingPort,
+    guards: SocketGuards,
+  ) {
+    this.id = id;
+    this.#socket = socket;
+    this.#address = address;
+    this.#registry = registry;
+    this.#guards = guards;
+  }
+
+  /** The socket's events: open, message, close, error. */
+  handleEvent(event: Event): void {
+    switch (event.type) {
+      case "message":
+        return this.#onFrame((event as MessageEvent).data);
+      case "open":
+        return this.#onOpen();
+      case "close":
+        return this.#release();
+    }
+  }
+
+  send(msg: ServerMessage): void {
+    const socket = this.#socket;
+    if (this.#gone || socket.readyState !== WebSocket.OPEN) return;
+    const guards = this.#guards;
+    this.#track();
+    if (socket.bufferedAmount > guards.maxBufferedBytes) {
+      return this.#dropSlow(`${socket.bufferedAmount} bytes queued`);
+    }
+    if (
+      guards.queued.total > guards.maxQueuedBytesTotal &&
+      socket.bufferedAmount > guards.maxBufferedBytes / 16
+    ) {
+      return this.#dropSlow(
+        `${socket.bufferedAmount} bytes queued, ${guards.queued.total} on the server`,
+      );
+    }
+    this.#observe(msg);
+    socket.send(JSON.stringify(msg));
+    this.#track();
+  }
+
+  close(code?: number, reason?: string): void {
+    const state = this.#socket.readyState;
+    if (state === WebSocket.OPEN || state === WebSocket.CONNECTING) {
+      this.#socket.close(code, reason);
+    }
+  }
+
+  /** Called by the {@link UnjoinedSweep} when this socket's time is up. */
+  unjoinedTimeout(): void {
+    if (this.#inRoom || this.#gone) return;
+    this.#guards.log({
+      event: "unjoined socket closed",
+      conn: this.id,
+      address: this.#address,
+    });
+    this.close(
+      CLOSE_UNJOINED,
+      `no room created or joined within ${
+        Math.round(this.#guards.unjoined.timeoutMs / 1000)
+      } s`,
+    );
+  }
+
+  #track(): void {
+    const socket = this.#socket;
     const amount = socket.readyState === WebSocket.OPEN
       ? socket.bufferedAmount
       : 0;
-    queued.total += amount - counted;
-    counted = amount;
-  };
+    this.#guards.queued.total += amount - this.#counted;
+    this.#counted = amount;
+  }
 
   /** Tells the registry the socket is gone, once. */
-  const release = () => {
-    if (gone) return;
-    gone = true;
-    clearTimeout(unjoinedTimer);
-    queued.total -= counted;
-    counted = 0;
-    if (registered) registry.closed(id);
-    registered = false;
-    guards.onGone();
-  };
-
-  const close = (code: number, reason: string) => {
-    if (
-      socket.readyState === WebSocket.OPEN ||
-      socket.readyState === WebSocket.CONNECTING
-    ) {
-      socket.close(code, reason);
-    }
-  };
+  #release(): void {
+    if (this.#gone) return;
+    this.#gone = true;
+    const guards = this.#guards;
+    guards.unjoined.delete(this);
+    guards.queued.total -= this.#counted;
+    this.#counted = 0;
+    if (this.#registered) this.#registry.closed(this.id);
+    this.#registered = false;
+    guards.onGone(this.#address);
+  }
 
   /**
    * A slow reader is dropped at once: the registry hears of it as a
    * disconnect now (seat marked disconnected, host told), not when a close
    * frame it will never read gets through.
    */
-  const dropSlow = (detail: string) => {
-    log({ event: "slow reader dropped", conn: id, address, detail });
-    release();
-    close(CLOSE_TOO_SLOW, "client is not reading its messages");
-  };
-
-  const connection: Connection = {
-    id,
-    send(msg: ServerMessage): void {
-      if (gone || socket.readyState !== WebSocket.OPEN) return;
-      track();
-      if (socket.bufferedAmount > guards.maxBufferedBytes) {
-        return dropSlow(`${socket.bufferedAmount} bytes queued`);
-      }
-      if (
-        queued.total > guards.maxQueuedBytesTotal &&
-        socket.bufferedAmount > guards.maxBufferedBytes / 16
-      ) {
-        return dropSlow(
-          `${socket.bufferedAmount} bytes queued, ${queued.total} on the server`,
-        );
-      }
-      observe(msg);
-      socket.send(JSON.stringify(msg));
-      track();
-    },
-    close(code?: number, reason?: string): void {
-      if (
-        socket.readyState === WebSocket.OPEN ||
-        socket.readyState === WebSocket.CONNECTING
-      ) {
-        socket.close(code, reason);
-      }
-    },
-  };
+  #dropSlow(detail: string): void {
+    this.#guards.log({
+      event: "slow reader dropped",
+      conn: this.id,
+      address: this.#address,
+      detail,
+    });
+    this.#release();
+    this.close(CLOSE_TOO_SLOW, "client is not reading its messages");
+  }
 
   /** Watches what the registry answers: joins and failed joins. */
-  const observe = (msg: ServerMessage) => {
+  #observe(msg: ServerMessage): void {
     if (msg.type === "joined" || msg.type === "confirmRoom") {
-      inRoom = true;
-      clearTimeout(unjoinedTimer);
+      if (!this.#inRoom) this.#guards.unjoined.delete(this);
+      this.#inRoom = true;
     } else if (msg.type === "error" && msg.val === "wrong room") {
-      if (limits.failedJoin(address, now())) {
+      const { limits, now, log } = this.#guards;
+      if (limits.failedJoin(this.#address, now())) {
         log({
           event: "address refused",
-          conn: id,
-          address,
+          conn: this.id,
+          address: this.#address,
           detail: "too many joins to rooms that do not exist",
         });
       }
     }
-  };
+  }
 
-  const refuseJoin = (retryMs: number) => {
-    registry.metrics.countError("rate limited");
+  #refuseJoin(retryMs: number): void {
+    this.#registry.metrics.countError("rate limited");
     const seconds = Math.max(1, Math.ceil(retryMs / 1000));
-    connection.send({
+    this.send({
       type: "error",
       val: "rate limited",
       message:
         `Too many tries to join from your network. Wait ${seconds} s, then check the code on the big screen.`,
       action: "joinRoom",
     });
-  };
+  }
 
   /** TURN credentials only for a socket in a room (issue 11). */
-  const answerIceServers = () => {
-    if (!inRoom) {
-      registry.metrics.countError("not in room");
-      connection.send(roomError("not in room", { action: "iceServers" }));
+  #answerIceServers(): void {
+    if (!this.#inRoom) {
+      this.#registry.metrics.countError("not in room");
+      this.send(roomError("not in room", { action: "iceServers" }));
       return;
     }
-    const mint = guards.iceServersFor ??
+    const mint = this.#guards.iceServersFor ??
       (() => Promise.resolve({ iceServers: [], ttlMs: 0 }));
-    mint(address).then(
-      (answer) => connection.send({ type: "iceServers", ...answer }),
+    mint(this.#address).then(
+      (answer) => this.send({ type: "iceServers", ...answer }),
       (error) =>
-        log({
+        this.#guards.log({
           event: "ice servers failed",
-          conn: id,
-          address,
+          conn: this.id,
+          address: this.#address,
           detail: String(error),
         }),
     );
-  };
+  }
 
-  const onFrame = (data: unknown) => {
-    if (!registered) return;
+  #onFrame(data: unknown): void {
+    if (!this.#registered) return;
+    const registry = this.#registry;
     if (typeof data !== "string") {
-      registry.receive(id, data);
-      return close(CLOSE_UNSUPPORTED, "binary frames are not accepted");
+      registry.receive(this.id, data);
+      return this.close(CLOSE_UNSUPPORTED, "binary frames are not accepted");
     }
-    if (utf8Exceeds(data, guards.maxMessageBytes)) {
-      registry.receive(id, data);
-      return close(CLOSE_TOO_BIG, "message too large");
+    if (utf8Exceeds(data, this.#guards.maxMessageBytes)) {
+      registry.receive(this.id, data);
+      return this.close(CLOSE_TOO_BIG, "message too large");
     }
-    if (isIceServersAsk(data)) return answerIceServers();
-    if (!inRoom && isJoin(data)) {
-      const verdict = limits.allowJoin(address, now());
-      if (!verdict.ok) return refuseJoin(verdict.retryMs);
+    if (isIceServersAsk(data)) return this.#answerIceServers();
+    if (!this.#inRoom && isJoin(data)) {
+      const { limits, now } = this.#guards;
+      const verdict = limits.allowJoin(this.#address, now());
+      if (!verdict.ok) return this.#refuseJoin(verdict.retryMs);
     }
-    registry.receive(id, data);
-  };
+    registry.receive(this.id, data);
+  }
 
-  socket.onopen = () => {
-    if (gone) return;
-    registered = true;
-    registry.open(connection, address);
-    unjoinedTimer = setTimeout(() => {
-      if (inRoom || gone) return;
-      log({ event: "unjoined socket closed", conn: id, address });
-      close(
-        CLOSE_UNJOINED,
-        `no room created or joined within ${
-          Math.round(guards.unjoinedTimeoutMs / 1000)
-        } s`,
-      );
-    }, guards.unjoinedTimeoutMs);
-  };
-  socket.onmessage = (event) => onFrame(event.data);
-  socket.onclose = release;
-  // Errors are followed by close; the registry learns of it there.
-  socket.onerror = () => {};
-  return connection;
+  #onOpen(): void {
+    if (this.#gone) return;
+    this.#registered = true;
+    this.#registry.open(this, this.#address);
+    if (!this.#inRoom) this.#guards.unjoined.add(this);
+  }
 }
 
 /**

@@ -65,6 +65,28 @@ Deno.test("bench --smoke prints a table with numbers for every system", async ()
         );
       }
     }
+    const socketRelay = rowCells(
+      stdout,
+      "In-memory: relay round trip p50 (ms)",
+    );
+    assert.match(socketRelay[0], /^\d/);
+    assert.deepEqual(socketRelay.slice(1, 3), ["—", "—"]);
+    assert.match(socketRelay[3], /^\d/);
+    // The Redis bus rows: ours only; "no redis-server" where it is missing.
+    for (
+      const label of [
+        "Redis, 1 instance: server CPU per join (µs)",
+        "Redis, 1 instance: join latency p50 (ms)",
+        "Redis, 1 instance: relay round trip p50 (ms)",
+        "Redis, 3 instances (host on one, players on the others): server CPU per join, all instances (µs)",
+        "Redis, 3 instances (host on one, players on the others): join latency p99 (ms)",
+        "Redis, 3 instances (host on one, players on the others): relay round trip p50 (ms)",
+      ]
+    ) {
+      const cells = rowCells(stdout, label);
+      assert.match(cells[0], /^(\d[\d,.]*|no redis-server)$/, label);
+      assert.deepEqual(cells.slice(1), ["—", "—", "—"], label);
+    }
     const relay = rowCells(stdout, "Server relay fallback p50 (ms)");
     assert.match(relay[0], /^\d/);
     assert.deepEqual(relay.slice(1, 3), ["no relay", "no relay"]);
