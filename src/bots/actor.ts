@@ -197,9 +197,9 @@ export function actTeam(
 }
 
 /**
- * Bots in rank order: going somewhere before waiting (no plan, at the
- * target with nothing to do yet, or giving way), not demoted before demoted,
- * delivering before anything else, then join order.
+ * Bots in rank order: going somewhere before waiting (at the target with
+ * nothing to do yet, or giving way), waiting before idle (no plan), not
+ * demoted before demoted, delivering before anything else, then join order.
  */
 function rank(
   state: GameState,
@@ -211,14 +211,16 @@ function rank(
   const score = new Map<string, number>();
   for (const intent of intents) {
     const player = state.players.find((p) => p.id === intent.playerId);
-    const waiting = !player || isWaiting(state, player, intent.plan) ||
+    // A bot with nothing to do ranks below everyone: it only steps aside.
+    const idle = !player || intent.plan === null;
+    const waiting = idle || isWaiting(state, player, intent.plan) ||
       (previous[intent.playerId]?.givingWayUntilMs ?? 0) > now;
     const demoted = (previous[intent.playerId]?.demotedUntilMs ?? 0) > now;
     // Carrying a pizza to its door goes first: its deadline is nearest.
     const urgent = intent.plan?.action === "deliver" ? 0 : 1;
     score.set(
       intent.playerId,
-      (waiting ? 4 : 0) + (demoted ? 2 : 0) + urgent,
+      (idle ? 8 : 0) + (waiting ? 4 : 0) + (demoted ? 2 : 0) + urgent,
     );
   }
   return [...intents].sort((a, b) =>

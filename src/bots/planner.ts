@@ -249,23 +249,74 @@ function claimOrder(
   );
   // Orders whose ingredients this bot may buy itself first, then the nearest
   // deadline: a lead who must wait for every ingredient wastes its time.
-  const cannotBuy = (o: Order) =>
-    INGREDIENTS.reduce(
-      (n, _, i) =>
-        (o.mask & (1 << i)) !== 0 &&
-          allergyBlock(player, 1 << i, state.players.length) !== null
-          ? n + 1
-          : n,
-      0,
-    );
+  const cannotBuy = (o: Order) => unbuyable(state, player, o.mask);
+  const others = team.bots.flatMap((b) => {
+    if (b === bot || b.job) return [];
+    const p = findPlayer(state, b.playerId);
+    return p && p.vehicleId === null ? [p] : [];
+  });
   const free = state.orders
     .filter((o) => !claimed.has(o.id) && canLead(state, player, o))
+    // Leave an order to a free teammate who can buy more of it.
+    .filter((o) =>
+      !others.some((p) =>
+        canLead(state, p, o) && unbuyable(state, p, o.mask) < cannotBuy(o)
+      )
+    )
     .sort((a, b) =>
       cannotBuy(a) - cannotBuy(b) || a.deadlineMs - b.deadlineMs ||
       a.id - b.id
     );
   if (free.length === 0) return;
+  // A bot that would depend on teammates' errands helps them first.
+  if (cannotBuy(free[0]) > 0 && pickErrand(team, state, bot, player)) return;
   bot.job = { orderId: free[0].id, tableId: null, ovenId: null };
+}
+
+/** How many ingredients of `mask` the player may not buy. */
+function unbuyable(state: GameState, player: Player, mask: number): number {
+  let n = 0;
+  for (let i = 0; i < INGREDIENTS.length; i++) {
+    const bit = 1 << i;
+    if ((mask & bit) === 0) continue;
+    if (allergyBlock(player, bit, state.players.length) !== null) n++;
+  }
+  return n;
+}
+
+/**
+ * Hands a job whose lead may not buy what the pizza still needs to a free
+ * teammate (no job) who may buy all of it and carry the pizza: the old lead
+ * then fetches for it or takes another order.
+ */
+function handOver(team: Work, state: GameState): void {
+  for (const bot of team.bots) {
+    const job = bot.job;
+    if (!job) continue;
+    const order = orderOf(state, job.orderId);
+    const lead = findPlayer(state, bot.playerId);
+    if (!order || !lead || ingredientCount(order.mask) === 1) continue;
+    if (order.stage !== "waiting" || assembled(state, job, order, lead)) {
+      continue;
+    }
+    if (lead.backpack.some((i) => !isSingle(i) && i.mask !== 0)) continue;
+    const need = order.mask & ~tableItemMask(state, job) &
+      ~carriedSingles(lead);
+    if (need === 0 || unbuyable(state, lead, need) === 0) continue;
+    const heir = team.bots.find((b) => {
+      if (b.job || b === bot) return false;
+      const p = findPlayer(state, b.playerId);
+      return p !== undefined && p.vehicleId === null &&
+        canLead(state, p, order) &&
+        unbuyable(state, p, need) === 0;
+    });
+    if (!heir) continue;
+    heir.job = job;
+    heir.errand = null;
+    heir.rescuing = null;
+    bot.job = null;
+    bot.buying = null;
+  }
 }
 
 function doorPlan(tile: TilePos, target: Target, id: string | null): BotPlan {
@@ -666,6 +717,7 @@ export function planTeam(
   const team: Work = { ...structuredClone(memory), cache };
   const plans = new Map<string, BotPlan | null>();
   forgetStale(team, state);
+  handOver(team, state);
   for (const bot of team.bots) {
     const player = findPlayer(state, bot.playerId);
     if (!player) continue;
