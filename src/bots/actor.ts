@@ -21,6 +21,7 @@
  */
 
 import { contextActions, type Target, targetOf } from "../game/actions.ts";
+import { PLAYER_RADIUS_PX } from "../game/constants.ts";
 import { tileCenterPx, tileIndex, tileOfPx } from "../game/tiles.ts";
 import type { GameState, Player, PlayerCommand } from "../game/types.ts";
 import {
@@ -111,6 +112,8 @@ interface Claims {
   routes: Set<number>;
   /** Position of each tile along each claimant's route. */
   order: Map<string, Map<number, number>>;
+  /** Tiles a higher-ranked body overlaps: never walked through. */
+  solid: Set<number>;
 }
 
 function addClaim(
@@ -168,6 +171,7 @@ export function actTeam(
     owner: new Map(),
     routes: new Set(),
     order: new Map(),
+    solid: new Set(),
   };
   for (const p of state.players) {
     if (botIds.has(p.id) || p.vehicleId !== null) continue;
@@ -192,6 +196,7 @@ export function actTeam(
     if (result.yielded) next.givingWayUntilMs = now + GIVE_WAY_MS;
     motion[player.id] = next;
     addClaim(claims, player.id, result.route, result.claim);
+    addBody(claims, player);
   }
   return { commands, motion, yielding };
 }
@@ -245,6 +250,15 @@ function isWaiting(
     !contextActions(state, player.id).some((a) => a.id === plan.action);
 }
 
+/** Marks the tiles a player's body overlaps as not to be walked through. */
+function addBody(claims: Claims, p: Player): void {
+  const r = PLAYER_RADIUS_PX;
+  for (const [dx, dy] of [[-r, -r], [r, -r], [-r, r], [r, r]]) {
+    const key = tileKeyOfPx(p.x + dx, p.y + dy);
+    if (key >= 0) claims.solid.add(key);
+  }
+}
+
 function claimPerson(claims: Claims, p: Player): void {
   const here = tileKeyOfPx(p.x, p.y);
   if (here < 0) return;
@@ -254,6 +268,7 @@ function claimPerson(claims: Claims, p: Player): void {
     if (ahead >= 0 && ahead !== here) route.push(ahead);
   }
   addClaim(claims, p.id, route, route.length);
+  addBody(claims, p);
 }
 
 function updateMotion(
@@ -428,12 +443,13 @@ function asideRoute(
   claims: Claims,
 ): number[] {
   if (!claims.routes.has(here) && !claims.near.has(here)) return [here];
-  const { dist, parent } = searchAvoiding(state.town, [here], claims.near);
+  // Retreating along a higher-ranked route is fine; walking into a body is not.
+  const { dist, parent } = searchAvoiding(state.town, [here], claims.solid);
   let best = -1;
   for (let key = 0; key < dist.length; key++) {
     const d = dist[key];
     if (d <= 0 || d > ASIDE_SEARCH_TILES) continue;
-    if (claims.routes.has(key) || claims.near.has(key)) continue;
+    if (claims.routes.has(key) || claims.solid.has(key)) continue;
     if (best < 0 || d < dist[best]) best = key;
   }
   if (best < 0) return [];
