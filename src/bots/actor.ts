@@ -63,6 +63,11 @@ export interface Motion {
   demotedUntilMs: number;
   /** Round time until which the bot keeps giving way (it stepped aside), ms. */
   givingWayUntilMs: number;
+  /**
+   * Round time this bot began giving way (kept while it keeps giving way):
+   * of two bots giving way, the one that began first goes first, ms.
+   */
+  givingWaySinceMs?: number;
 }
 
 /** Movement memory of a team, by player id. */
@@ -193,7 +198,11 @@ export function actTeam(
       result.waiting,
       now,
     );
-    if (result.yielded) next.givingWayUntilMs = now + GIVE_WAY_MS;
+    if (result.yielded) {
+      const still = (before?.givingWayUntilMs ?? 0) > now;
+      next.givingWaySinceMs = still ? before?.givingWaySinceMs ?? now : now;
+      next.givingWayUntilMs = now + GIVE_WAY_MS;
+    }
     motion[player.id] = next;
     addClaim(claims, player.id, result.route, result.claim);
     addBody(claims, player);
@@ -202,9 +211,10 @@ export function actTeam(
 }
 
 /**
- * Bots in rank order: going somewhere before waiting (at the target with
- * nothing to do yet, or giving way), waiting before idle (no plan), not
- * demoted before demoted, delivering before anything else, then join order.
+ * Bots in rank order: going somewhere before giving way, giving way before
+ * waiting at the target with nothing to do yet, waiting before idle (no
+ * plan), not demoted before demoted, delivering before anything else, then
+ * join order.
  */
 function rank(
   state: GameState,
@@ -218,18 +228,26 @@ function rank(
     const player = state.players.find((p) => p.id === intent.playerId);
     // A bot with nothing to do ranks below everyone: it only steps aside.
     const idle = !player || intent.plan === null;
-    const waiting = idle || isWaiting(state, player, intent.plan) ||
-      (previous[intent.playerId]?.givingWayUntilMs ?? 0) > now;
+    // A bot waiting where it wants to be ranks below one that gave way on
+    // its way somewhere, or the two would wait for each other.
+    const waiting = idle || isWaiting(state, player, intent.plan);
+    const givingWay = (previous[intent.playerId]?.givingWayUntilMs ?? 0) > now;
     const demoted = (previous[intent.playerId]?.demotedUntilMs ?? 0) > now;
     // Carrying a pizza to its door goes first: its deadline is nearest.
     const urgent = intent.plan?.action === "deliver" ? 0 : 1;
     score.set(
       intent.playerId,
-      (idle ? 8 : 0) + (waiting ? 4 : 0) + (demoted ? 2 : 0) + urgent,
+      (idle ? 16 : 0) + (waiting ? 8 : 0) + (givingWay ? 4 : 0) +
+        (demoted ? 2 : 0) + urgent,
     );
   }
+  const since = (id: string) =>
+    (previous[id]?.givingWayUntilMs ?? 0) > now
+      ? previous[id]?.givingWaySinceMs ?? 0
+      : 0;
   return [...intents].sort((a, b) =>
     (score.get(a.playerId) ?? 0) - (score.get(b.playerId) ?? 0) ||
+    since(a.playerId) - since(b.playerId) ||
     (joined.get(a.playerId) ?? 0) - (joined.get(b.playerId) ?? 0)
   );
 }
@@ -281,7 +299,12 @@ function updateMotion(
   const goalKey = plan ? goalKeyOf(plan) : "";
   const demotedUntilMs = before?.demotedUntilMs ?? 0;
   const givingWayUntilMs = before?.givingWayUntilMs ?? 0;
-  const fresh = { goalKey, bestPx: progressPx, progressAtMs: now };
+  const fresh = {
+    goalKey,
+    bestPx: progressPx,
+    progressAtMs: now,
+    givingWaySinceMs: before?.givingWaySinceMs,
+  };
   if (!before || before.goalKey !== goalKey || waiting) {
     return { ...fresh, demotedUntilMs, givingWayUntilMs };
   }

@@ -67,10 +67,21 @@ export interface BotMemory {
   rescuing: number | null;
 }
 
+/**
+ * A combined pizza that free bots build on a table for an order no bot
+ * leads yet: its lead, once one is free, only picks it up.
+ */
+export interface Prep {
+  orderId: number;
+  tableId: number;
+}
+
 /** Planning memory of a team of bots: who leads and fetches what. */
 export interface TeamMemory {
   /** One memory per bot, in the order given. */
   bots: BotMemory[];
+  /** Pizzas built ahead for orders nobody leads yet (none if absent). */
+  preps?: Prep[];
 }
 
 /**
@@ -100,6 +111,13 @@ function forgetStale(team: Work, state: GameState): void {
     if (bot.job && !open.has(bot.job.orderId)) bot.job = null;
     if (bot.errand && !open.has(bot.errand.orderId)) bot.errand = null;
   }
+  const led = new Set(team.bots.flatMap((b) => b.job ? [b.job.orderId] : []));
+  team.preps = team.preps.filter((p) => {
+    const order = orderOf(state, p.orderId);
+    const item = state.stations[p.tableId]?.item;
+    return order !== undefined && !led.has(p.orderId) &&
+      (!item || goodStart(item, order.mask));
+  });
   const requests = helpRequests(team, state);
   for (const bot of team.bots) {
     const e = bot.errand;
@@ -187,6 +205,15 @@ function helpRequests(team: Work, state: GameState): HelpRequest[] {
       out.push({ orderId: order.id, ingredient: i, tableId: job.tableId });
     }
   }
+  for (const prep of team.preps) {
+    const order = orderOf(state, prep.orderId);
+    if (!order) continue;
+    const need = order.mask & ~(state.stations[prep.tableId].item?.mask ?? 0);
+    for (let i = 0; i < INGREDIENTS.length; i++) {
+      if ((need & (1 << i)) === 0) continue;
+      out.push({ orderId: order.id, ingredient: i, tableId: prep.tableId });
+    }
+  }
   return out;
 }
 
@@ -227,6 +254,9 @@ function choosePlan(
   const rescue = rescueOrder(team, state, bot, player);
   if (rescue) return rescue;
   if (!bot.errand) bot.errand = pickErrand(team, state, bot, player);
+  if (!bot.errand && !bot.job && startPrep(team, state, bot, player)) {
+    bot.errand = pickErrand(team, state, bot, player);
+  }
   if (bot.errand) {
     const plan = planErrand(team, state, bot, player, bot.errand);
     if (plan) return plan;
@@ -249,7 +279,14 @@ function claimOrder(
   );
   // Orders whose ingredients this bot may buy itself first, then the nearest
   // deadline: a lead who must wait for every ingredient wastes its time.
-  const cannotBuy = (o: Order) => unbuyable(state, player, o.mask);
+  const prepOf = (o: Order) => team.preps.find((p) => p.orderId === o.id);
+  const left = (o: Order) => {
+    const prep = prepOf(o);
+    return prep
+      ? o.mask & ~(state.stations[prep.tableId].item?.mask ?? 0)
+      : o.mask;
+  };
+  const cannotBuy = (o: Order) => unbuyable(state, player, left(o));
   const others = team.bots.flatMap((b) => {
     if (b === bot || b.job) return [];
     const p = findPlayer(state, b.playerId);
@@ -260,7 +297,7 @@ function claimOrder(
     // Leave an order to a free teammate who can buy more of it.
     .filter((o) =>
       !others.some((p) =>
-        canLead(state, p, o) && unbuyable(state, p, o.mask) < cannotBuy(o)
+        canLead(state, p, o) && unbuyable(state, p, left(o)) < cannotBuy(o)
       )
     )
     .sort((a, b) =>
@@ -270,7 +307,44 @@ function claimOrder(
   if (free.length === 0) return;
   // A bot that would depend on teammates' errands helps them first.
   if (cannotBuy(free[0]) > 0 && pickErrand(team, state, bot, player)) return;
-  bot.job = { orderId: free[0].id, tableId: null, ovenId: null };
+  const prep = prepOf(free[0]);
+  bot.job = {
+    orderId: free[0].id,
+    tableId: prep?.tableId ?? null,
+    ovenId: null,
+  };
+  if (prep) team.preps = team.preps.filter((p) => p !== prep);
+}
+
+/**
+ * Starts building a combined pizza ahead for the most urgent order that no
+ * bot leads or builds, on the free table nearest the bot. Returns whether
+ * one was started.
+ */
+function startPrep(
+  team: Work,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): boolean {
+  const busy = new Set([
+    ...team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
+    ...team.preps.map((p) => p.orderId),
+  ]);
+  const order = state.orders
+    .filter((o) =>
+      !busy.has(o.id) && o.stage === "waiting" &&
+      ingredientCount(o.mask) > 1 &&
+      state.players.some((p) => canLead(state, p, o))
+    )
+    .sort((a, b) => a.deadlineMs - b.deadlineMs || a.id - b.id)[0];
+  if (!order) return false;
+  const tableId = chooseTable(team, state, bot, player, order);
+  if (tableId === null) return false;
+  const item = state.stations[tableId].item;
+  if (item && !goodStart(item, order.mask)) return false;
+  team.preps.push({ orderId: order.id, tableId });
+  return true;
 }
 
 /** How many ingredients of `mask` the player may not buy. */
@@ -396,11 +470,12 @@ function chooseTable(
   player: Player,
   order: Order,
 ): number | null {
-  const taken = new Set(
-    team.bots.flatMap((b) =>
+  const taken = new Set([
+    ...team.bots.flatMap((b) =>
       b !== bot && b.job?.tableId != null ? [b.job.tableId] : []
     ),
-  );
+    ...team.preps.map((p) => p.tableId),
+  ]);
   const tables = state.town.stations.filter((s) => s.kind === "table").map((
     s,
   ) => s.id);
@@ -688,6 +763,7 @@ function waitAtJob(state: GameState, bot: BotMemory): BotPlan | null {
 
 /** The memory being worked on, with the path cache. */
 interface Work extends TeamMemory {
+  preps: Prep[];
   cache: PathCache;
 }
 
@@ -714,7 +790,8 @@ export function planTeam(
   memory: TeamMemory,
   cache: PathCache,
 ): TeamPlan {
-  const team: Work = { ...structuredClone(memory), cache };
+  const copy = structuredClone(memory);
+  const team: Work = { ...copy, preps: copy.preps ?? [], cache };
   const plans = new Map<string, BotPlan | null>();
   forgetStale(team, state);
   handOver(team, state);
@@ -740,5 +817,5 @@ export function planTeam(
     }
     plans.set(bot.playerId, choosePlan(team, state, bot, player));
   }
-  return { memory: { bots: team.bots }, plans };
+  return { memory: { bots: team.bots, preps: team.preps }, plans };
 }
