@@ -245,23 +245,35 @@ function choosePlan(
 ): BotPlan | null {
   bot.buying = null;
   if (!bot.job && !bot.errand) claimOrder(team, state, bot, player);
+  // Waiting on the job (an oven baking, teammates' ingredients): use the time
+  // unless a pizza could burn meanwhile.
+  let wait: BotPlan | null = null;
   if (bot.job) {
     const plan = planJob(team, state, bot, player, bot.job);
-    if (plan) return plan;
+    if (plan && (plan.action !== null || coolingAndBurning(state.difficulty))) {
+      return plan;
+    }
+    wait = plan;
   }
   // Free, or waiting on something: save an order nobody took, else fetch an
-  // ingredient for someone else.
-  const rescue = rescueOrder(team, state, bot, player);
+  // ingredient for someone else, else build a pizza ahead.
+  const rescue = rescueOrder(
+    team,
+    state,
+    bot,
+    player,
+    bot.job ? Infinity : RESCUE_TAKE_MS,
+  );
   if (rescue) return rescue;
   if (!bot.errand) bot.errand = pickErrand(team, state, bot, player);
-  if (!bot.errand && !bot.job && startPrep(team, state, bot, player)) {
+  if (!bot.errand && startPrep(team, state, bot, player)) {
     bot.errand = pickErrand(team, state, bot, player);
   }
   if (bot.errand) {
     const plan = planErrand(team, state, bot, player, bot.errand);
     if (plan) return plan;
   }
-  return waitAtJob(state, bot);
+  return wait ?? waitAtJob(state, bot);
 }
 
 function canLead(state: GameState, player: Player, order: Order): boolean {
@@ -704,14 +716,15 @@ function planErrand(
 }
 
 /**
- * Takes an unclaimed order about to expire, to buy it time; the nearest free
- * bot goes, one bot per order.
+ * Takes an unclaimed order whose take deadline is within `withinMs`, to buy
+ * it time; the nearest free bot goes, one bot per order.
  */
 function rescueOrder(
   team: Work,
   state: GameState,
   bot: BotMemory,
   player: Player,
+  withinMs: number,
 ): BotPlan | null {
   const claimed = new Set(
     team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
@@ -732,7 +745,7 @@ function rescueOrder(
       continue;
     }
     if (bot.rescuing !== null && bot.rescuing !== o.id) continue;
-    if (o.deadlineMs - state.clockMs > RESCUE_TAKE_MS) continue;
+    if (o.deadlineMs - state.clockMs > withinMs) continue;
     const house = state.town.houses[o.houseId];
     const d = distanceAt(
       distanceField(team.cache, state.town, [house.door]),
