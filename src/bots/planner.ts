@@ -40,6 +40,8 @@ import type { GameState, Order, Player } from "../game/types.ts";
 const HARD_PICKUP_HEAT = 0.92;
 /** Heat at which a bot takes a pizza out of the oven otherwise. */
 const PICKUP_HEAT = BAKED_HEAT + 0.01;
+/** Money a team keeps before building a pizza ahead, coins. */
+const PREP_RESERVE = 20;
 /** Take an unclaimed order when its take deadline is this close, ms. */
 const RESCUE_TAKE_MS = 25_000;
 
@@ -245,14 +247,13 @@ function choosePlan(
 ): BotPlan | null {
   bot.buying = null;
   if (!bot.job && !bot.errand) claimOrder(team, state, bot, player);
-  // Waiting on the job (an oven baking, teammates' ingredients): use the time
-  // unless a pizza could burn meanwhile.
+  // Waiting for an oven to bake: use the time unless the pizza could burn.
   let wait: BotPlan | null = null;
   if (bot.job) {
     const plan = planJob(team, state, bot, player, bot.job);
-    if (plan && (plan.action !== null || coolingAndBurning(state.difficulty))) {
-      return plan;
-    }
+    const baking = plan?.action === null && bot.job.ovenId !== null &&
+      plan.target?.kind === "station" && plan.target.id === bot.job.ovenId;
+    if (plan && (!baking || coolingAndBurning(state.difficulty))) return plan;
     wait = plan;
   }
   // Free, or waiting on something: save an order nobody took, else fetch an
@@ -262,11 +263,13 @@ function choosePlan(
     state,
     bot,
     player,
-    bot.job ? Infinity : RESCUE_TAKE_MS,
+    wait ? Infinity : RESCUE_TAKE_MS,
   );
   if (rescue) return rescue;
   if (!bot.errand) bot.errand = pickErrand(team, state, bot, player);
-  if (!bot.errand && startPrep(team, state, bot, player)) {
+  if (
+    !bot.errand && (!bot.job || wait) && startPrep(team, state, bot, player)
+  ) {
     bot.errand = pickErrand(team, state, bot, player);
   }
   if (bot.errand) {
@@ -350,7 +353,10 @@ function startPrep(
       state.players.some((p) => canLead(state, p, o))
     )
     .sort((a, b) => a.deadlineMs - b.deadlineMs || a.id - b.id)[0];
-  if (!order) return false;
+  // Keep money for the orders being led: building ahead is a bonus.
+  if (!order || state.money < PREP_RESERVE + 5 * ingredientCount(order.mask)) {
+    return false;
+  }
   const tableId = chooseTable(team, state, bot, player, order);
   if (tableId === null) return false;
   const item = state.stations[tableId].item;
