@@ -392,8 +392,10 @@ function handOver(team: Work, state: GameState): void {
       continue;
     }
     if (lead.backpack.some((i) => !isSingle(i) && i.mask !== 0)) continue;
-    const need = order.mask & ~tableItemMask(state, job) &
-      ~carriedSingles(lead);
+    // Only a lead that carries nothing for the pizza yet, to an heir who can
+    // buy all it still needs (so the job never comes back).
+    if ((carriedSingles(lead) & order.mask) !== 0) continue;
+    const need = order.mask & ~tableItemMask(state, job);
     if (need === 0 || unbuyable(state, lead, need) === 0) continue;
     const heir = team.bots.find((b) => {
       if (b.job || b === bot) return false;
