@@ -5,10 +5,15 @@
  * never moves anyone: the actor (`actor.ts`) turns plans into commands.
  *
  * A team shares one memory: who leads which order (claims), which table and
- * oven each order uses, and who fetches an ingredient for another bot's
- * order. Bots respect allergies: a bot leads only an order it may carry,
- * buys only what it may hold, and leaves an ingredient it may not hold to a
- * teammate who may.
+ * oven each order uses, who fetches an ingredient for another bot's order,
+ * and which pizzas are built ahead. Bots respect allergies: a bot leads only
+ * an order it may carry, buys only what it may hold, and leaves an
+ * ingredient it may not hold to a teammate who may. An order goes to the
+ * free bot that can buy most of it; a lead that cannot buy what its pizza
+ * still needs hands the order to a free teammate who can; bots with nothing
+ * to lead build pizzas ahead on free tables for orders whose possible leads
+ * are busy; a lead waiting for its oven takes orders, fetches or builds
+ * ahead meanwhile (not on Master Chef, where pizzas burn).
  *
  * Pure: {@link planTeam} copies the memory it is given and returns the new
  * one; the path cache is only a memo of distance fields.
