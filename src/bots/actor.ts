@@ -21,6 +21,7 @@
  */
 
 import { contextActions, type Target, targetOf } from "../game/actions.ts";
+import { PLAYER_RADIUS_PX } from "../game/constants.ts";
 import { tileCenterPx, tileIndex, tileOfPx } from "../game/tiles.ts";
 import type { GameState, Player, PlayerCommand } from "../game/types.ts";
 import {
@@ -62,6 +63,11 @@ export interface Motion {
   demotedUntilMs: number;
   /** Round time until which the bot keeps giving way (it stepped aside), ms. */
   givingWayUntilMs: number;
+  /**
+   * Round time this bot began giving way (kept while it keeps giving way):
+   * of two bots giving way, the one that began first goes first, ms.
+   */
+  givingWaySinceMs?: number;
 }
 
 /** Movement memory of a team, by player id. */
@@ -111,6 +117,8 @@ interface Claims {
   routes: Set<number>;
   /** Position of each tile along each claimant's route. */
   order: Map<string, Map<number, number>>;
+  /** Tiles a higher-ranked body overlaps: never walked through. */
+  solid: Set<number>;
 }
 
 function addClaim(
@@ -168,6 +176,7 @@ export function actTeam(
     owner: new Map(),
     routes: new Set(),
     order: new Map(),
+    solid: new Set(),
   };
   for (const p of state.players) {
     if (botIds.has(p.id) || p.vehicleId !== null) continue;
@@ -189,17 +198,23 @@ export function actTeam(
       result.waiting,
       now,
     );
-    if (result.yielded) next.givingWayUntilMs = now + GIVE_WAY_MS;
+    if (result.yielded) {
+      const still = (before?.givingWayUntilMs ?? 0) > now;
+      next.givingWaySinceMs = still ? before?.givingWaySinceMs ?? now : now;
+      next.givingWayUntilMs = now + GIVE_WAY_MS;
+    }
     motion[player.id] = next;
     addClaim(claims, player.id, result.route, result.claim);
+    addBody(claims, player);
   }
   return { commands, motion, yielding };
 }
 
 /**
- * Bots in rank order: going somewhere before waiting (no plan, at the
- * target with nothing to do yet, or giving way), not demoted before demoted,
- * delivering before anything else, then join order.
+ * Bots in rank order: going somewhere before giving way, giving way before
+ * waiting at the target with nothing to do yet, waiting before idle (no
+ * plan), not demoted before demoted, delivering before anything else, then
+ * join order.
  */
 function rank(
   state: GameState,
@@ -211,18 +226,28 @@ function rank(
   const score = new Map<string, number>();
   for (const intent of intents) {
     const player = state.players.find((p) => p.id === intent.playerId);
-    const waiting = !player || isWaiting(state, player, intent.plan) ||
-      (previous[intent.playerId]?.givingWayUntilMs ?? 0) > now;
+    // A bot with nothing to do ranks below everyone: it only steps aside.
+    const idle = !player || intent.plan === null;
+    // A bot waiting where it wants to be ranks below one that gave way on
+    // its way somewhere, or the two would wait for each other.
+    const waiting = idle || isWaiting(state, player, intent.plan);
+    const givingWay = (previous[intent.playerId]?.givingWayUntilMs ?? 0) > now;
     const demoted = (previous[intent.playerId]?.demotedUntilMs ?? 0) > now;
     // Carrying a pizza to its door goes first: its deadline is nearest.
     const urgent = intent.plan?.action === "deliver" ? 0 : 1;
     score.set(
       intent.playerId,
-      (waiting ? 4 : 0) + (demoted ? 2 : 0) + urgent,
+      (idle ? 16 : 0) + (waiting ? 8 : 0) + (givingWay ? 4 : 0) +
+        (demoted ? 2 : 0) + urgent,
     );
   }
+  const since = (id: string) =>
+    (previous[id]?.givingWayUntilMs ?? 0) > now
+      ? previous[id]?.givingWaySinceMs ?? 0
+      : 0;
   return [...intents].sort((a, b) =>
     (score.get(a.playerId) ?? 0) - (score.get(b.playerId) ?? 0) ||
+    since(a.playerId) - since(b.playerId) ||
     (joined.get(a.playerId) ?? 0) - (joined.get(b.playerId) ?? 0)
   );
 }
@@ -243,6 +268,15 @@ function isWaiting(
     !contextActions(state, player.id).some((a) => a.id === plan.action);
 }
 
+/** Marks the tiles a player's body overlaps as not to be walked through. */
+function addBody(claims: Claims, p: Player): void {
+  const r = PLAYER_RADIUS_PX;
+  for (const [dx, dy] of [[-r, -r], [r, -r], [-r, r], [r, r]]) {
+    const key = tileKeyOfPx(p.x + dx, p.y + dy);
+    if (key >= 0) claims.solid.add(key);
+  }
+}
+
 function claimPerson(claims: Claims, p: Player): void {
   const here = tileKeyOfPx(p.x, p.y);
   if (here < 0) return;
@@ -252,6 +286,7 @@ function claimPerson(claims: Claims, p: Player): void {
     if (ahead >= 0 && ahead !== here) route.push(ahead);
   }
   addClaim(claims, p.id, route, route.length);
+  addBody(claims, p);
 }
 
 function updateMotion(
@@ -264,7 +299,12 @@ function updateMotion(
   const goalKey = plan ? goalKeyOf(plan) : "";
   const demotedUntilMs = before?.demotedUntilMs ?? 0;
   const givingWayUntilMs = before?.givingWayUntilMs ?? 0;
-  const fresh = { goalKey, bestPx: progressPx, progressAtMs: now };
+  const fresh = {
+    goalKey,
+    bestPx: progressPx,
+    progressAtMs: now,
+    givingWaySinceMs: before?.givingWaySinceMs,
+  };
   if (!before || before.goalKey !== goalKey || waiting) {
     return { ...fresh, demotedUntilMs, givingWayUntilMs };
   }
@@ -426,12 +466,13 @@ function asideRoute(
   claims: Claims,
 ): number[] {
   if (!claims.routes.has(here) && !claims.near.has(here)) return [here];
-  const { dist, parent } = searchAvoiding(state.town, [here], claims.near);
+  // Retreating along a higher-ranked route is fine; walking into a body is not.
+  const { dist, parent } = searchAvoiding(state.town, [here], claims.solid);
   let best = -1;
   for (let key = 0; key < dist.length; key++) {
     const d = dist[key];
     if (d <= 0 || d > ASIDE_SEARCH_TILES) continue;
-    if (claims.routes.has(key) || claims.near.has(key)) continue;
+    if (claims.routes.has(key) || claims.solid.has(key)) continue;
     if (best < 0 || d < dist[best]) best = key;
   }
   if (best < 0) return [];

@@ -5,10 +5,15 @@
  * never moves anyone: the actor (`actor.ts`) turns plans into commands.
  *
  * A team shares one memory: who leads which order (claims), which table and
- * oven each order uses, and who fetches an ingredient for another bot's
- * order. Bots respect allergies: a bot leads only an order it may carry,
- * buys only what it may hold, and leaves an ingredient it may not hold to a
- * teammate who may.
+ * oven each order uses, who fetches an ingredient for another bot's order,
+ * and which pizzas are built ahead. Bots respect allergies: a bot leads only
+ * an order it may carry, buys only what it may hold, and leaves an
+ * ingredient it may not hold to a teammate who may. An order goes to the
+ * free bot that can buy most of it; a lead that cannot buy what its pizza
+ * still needs hands the order to a free teammate who can; bots with nothing
+ * to lead build pizzas ahead on free tables for orders whose possible leads
+ * are busy; a lead waiting for its oven takes orders, fetches or builds
+ * ahead meanwhile (not on Master Chef, where pizzas burn).
  *
  * Pure: {@link planTeam} copies the memory it is given and returns the new
  * one; the path cache is only a memo of distance fields.
@@ -40,6 +45,8 @@ import type { GameState, Order, Player } from "../game/types.ts";
 const HARD_PICKUP_HEAT = 0.92;
 /** Heat at which a bot takes a pizza out of the oven otherwise. */
 const PICKUP_HEAT = BAKED_HEAT + 0.01;
+/** Money a team keeps before building a pizza ahead, coins. */
+const PREP_RESERVE = 20;
 /** Take an unclaimed order when its take deadline is this close, ms. */
 const RESCUE_TAKE_MS = 25_000;
 
@@ -67,10 +74,21 @@ export interface BotMemory {
   rescuing: number | null;
 }
 
+/**
+ * A combined pizza that free bots build on a table for an order no bot
+ * leads yet: its lead, once one is free, only picks it up.
+ */
+export interface Prep {
+  orderId: number;
+  tableId: number;
+}
+
 /** Planning memory of a team of bots: who leads and fetches what. */
 export interface TeamMemory {
   /** One memory per bot, in the order given. */
   bots: BotMemory[];
+  /** Pizzas built ahead for orders nobody leads yet (none if absent). */
+  preps?: Prep[];
 }
 
 /**
@@ -100,6 +118,13 @@ function forgetStale(team: Work, state: GameState): void {
     if (bot.job && !open.has(bot.job.orderId)) bot.job = null;
     if (bot.errand && !open.has(bot.errand.orderId)) bot.errand = null;
   }
+  const led = new Set(team.bots.flatMap((b) => b.job ? [b.job.orderId] : []));
+  team.preps = team.preps.filter((p) => {
+    const order = orderOf(state, p.orderId);
+    const item = state.stations[p.tableId]?.item;
+    return order !== undefined && !led.has(p.orderId) &&
+      (!item || goodStart(item, order.mask));
+  });
   const requests = helpRequests(team, state);
   for (const bot of team.bots) {
     const e = bot.errand;
@@ -187,6 +212,15 @@ function helpRequests(team: Work, state: GameState): HelpRequest[] {
       out.push({ orderId: order.id, ingredient: i, tableId: job.tableId });
     }
   }
+  for (const prep of team.preps) {
+    const order = orderOf(state, prep.orderId);
+    if (!order) continue;
+    const need = order.mask & ~(state.stations[prep.tableId].item?.mask ?? 0);
+    for (let i = 0; i < INGREDIENTS.length; i++) {
+      if ((need & (1 << i)) === 0) continue;
+      out.push({ orderId: order.id, ingredient: i, tableId: prep.tableId });
+    }
+  }
   return out;
 }
 
@@ -218,20 +252,36 @@ function choosePlan(
 ): BotPlan | null {
   bot.buying = null;
   if (!bot.job && !bot.errand) claimOrder(team, state, bot, player);
+  // Waiting for an oven to bake: use the time unless the pizza could burn.
+  let wait: BotPlan | null = null;
   if (bot.job) {
     const plan = planJob(team, state, bot, player, bot.job);
-    if (plan) return plan;
+    const baking = plan?.action === null && bot.job.ovenId !== null &&
+      plan.target?.kind === "station" && plan.target.id === bot.job.ovenId;
+    if (plan && (!baking || coolingAndBurning(state.difficulty))) return plan;
+    wait = plan;
   }
   // Free, or waiting on something: save an order nobody took, else fetch an
-  // ingredient for someone else.
-  const rescue = rescueOrder(team, state, bot, player);
+  // ingredient for someone else, else build a pizza ahead.
+  const rescue = rescueOrder(
+    team,
+    state,
+    bot,
+    player,
+    wait ? Infinity : RESCUE_TAKE_MS,
+  );
   if (rescue) return rescue;
   if (!bot.errand) bot.errand = pickErrand(team, state, bot, player);
+  if (
+    !bot.errand && (!bot.job || wait) && startPrep(team, state, bot, player)
+  ) {
+    bot.errand = pickErrand(team, state, bot, player);
+  }
   if (bot.errand) {
     const plan = planErrand(team, state, bot, player, bot.errand);
     if (plan) return plan;
   }
-  return waitAtJob(state, bot);
+  return wait ?? waitAtJob(state, bot);
 }
 
 function canLead(state: GameState, player: Player, order: Order): boolean {
@@ -249,23 +299,123 @@ function claimOrder(
   );
   // Orders whose ingredients this bot may buy itself first, then the nearest
   // deadline: a lead who must wait for every ingredient wastes its time.
-  const cannotBuy = (o: Order) =>
-    INGREDIENTS.reduce(
-      (n, _, i) =>
-        (o.mask & (1 << i)) !== 0 &&
-          allergyBlock(player, 1 << i, state.players.length) !== null
-          ? n + 1
-          : n,
-      0,
-    );
+  const prepOf = (o: Order) => team.preps.find((p) => p.orderId === o.id);
+  const left = (o: Order) => {
+    const prep = prepOf(o);
+    return prep
+      ? o.mask & ~(state.stations[prep.tableId].item?.mask ?? 0)
+      : o.mask;
+  };
+  const cannotBuy = (o: Order) => unbuyable(state, player, left(o));
+  const others = team.bots.flatMap((b) => {
+    if (b === bot || b.job) return [];
+    const p = findPlayer(state, b.playerId);
+    return p && p.vehicleId === null ? [p] : [];
+  });
   const free = state.orders
     .filter((o) => !claimed.has(o.id) && canLead(state, player, o))
+    // Leave an order to a free teammate who can buy more of it.
+    .filter((o) =>
+      !others.some((p) =>
+        canLead(state, p, o) && unbuyable(state, p, left(o)) < cannotBuy(o)
+      )
+    )
     .sort((a, b) =>
       cannotBuy(a) - cannotBuy(b) || a.deadlineMs - b.deadlineMs ||
       a.id - b.id
     );
   if (free.length === 0) return;
-  bot.job = { orderId: free[0].id, tableId: null, ovenId: null };
+  // A bot that would depend on teammates' errands helps them first.
+  if (cannotBuy(free[0]) > 0 && pickErrand(team, state, bot, player)) return;
+  const prep = prepOf(free[0]);
+  bot.job = {
+    orderId: free[0].id,
+    tableId: prep?.tableId ?? null,
+    ovenId: null,
+  };
+  if (prep) team.preps = team.preps.filter((p) => p !== prep);
+}
+
+/**
+ * Starts building a combined pizza ahead for the most urgent order that no
+ * bot leads or builds, on the free table nearest the bot. Returns whether
+ * one was started.
+ */
+function startPrep(
+  team: Work,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): boolean {
+  const busy = new Set([
+    ...team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
+    ...team.preps.map((p) => p.orderId),
+  ]);
+  const order = state.orders
+    .filter((o) =>
+      !busy.has(o.id) && o.stage === "waiting" &&
+      ingredientCount(o.mask) > 1 &&
+      state.players.some((p) => canLead(state, p, o))
+    )
+    .sort((a, b) => a.deadlineMs - b.deadlineMs || a.id - b.id)[0];
+  // Keep money for the orders being led: building ahead is a bonus.
+  if (!order || state.money < PREP_RESERVE + 5 * ingredientCount(order.mask)) {
+    return false;
+  }
+  const tableId = chooseTable(team, state, bot, player, order);
+  if (tableId === null) return false;
+  const item = state.stations[tableId].item;
+  if (item && !goodStart(item, order.mask)) return false;
+  team.preps.push({ orderId: order.id, tableId });
+  return true;
+}
+
+/** How many ingredients of `mask` the player may not buy. */
+function unbuyable(state: GameState, player: Player, mask: number): number {
+  let n = 0;
+  for (let i = 0; i < INGREDIENTS.length; i++) {
+    const bit = 1 << i;
+    if ((mask & bit) === 0) continue;
+    if (allergyBlock(player, bit, state.players.length) !== null) n++;
+  }
+  return n;
+}
+
+/**
+ * Hands a job whose lead may not buy what the pizza still needs to a free
+ * teammate (no job) who may buy all of it and carry the pizza: the old lead
+ * then fetches for it or takes another order.
+ */
+function handOver(team: Work, state: GameState): void {
+  for (const bot of team.bots) {
+    const job = bot.job;
+    if (!job) continue;
+    const order = orderOf(state, job.orderId);
+    const lead = findPlayer(state, bot.playerId);
+    if (!order || !lead || ingredientCount(order.mask) === 1) continue;
+    if (order.stage !== "waiting" || assembled(state, job, order, lead)) {
+      continue;
+    }
+    if (lead.backpack.some((i) => !isSingle(i) && i.mask !== 0)) continue;
+    // Only a lead that carries nothing for the pizza yet, to an heir who can
+    // buy all it still needs (so the job never comes back).
+    if ((carriedSingles(lead) & order.mask) !== 0) continue;
+    const need = order.mask & ~tableItemMask(state, job);
+    if (need === 0 || unbuyable(state, lead, need) === 0) continue;
+    const heir = team.bots.find((b) => {
+      if (b.job || b === bot) return false;
+      const p = findPlayer(state, b.playerId);
+      return p !== undefined && p.vehicleId === null &&
+        canLead(state, p, order) &&
+        unbuyable(state, p, need) === 0;
+    });
+    if (!heir) continue;
+    heir.job = job;
+    heir.errand = null;
+    heir.rescuing = null;
+    bot.job = null;
+    bot.buying = null;
+  }
 }
 
 function doorPlan(tile: TilePos, target: Target, id: string | null): BotPlan {
@@ -345,11 +495,12 @@ function chooseTable(
   player: Player,
   order: Order,
 ): number | null {
-  const taken = new Set(
-    team.bots.flatMap((b) =>
+  const taken = new Set([
+    ...team.bots.flatMap((b) =>
       b !== bot && b.job?.tableId != null ? [b.job.tableId] : []
     ),
-  );
+    ...team.preps.map((p) => p.tableId),
+  ]);
   const tables = state.town.stations.filter((s) => s.kind === "table").map((
     s,
   ) => s.id);
@@ -578,14 +729,15 @@ function planErrand(
 }
 
 /**
- * Takes an unclaimed order about to expire, to buy it time; the nearest free
- * bot goes, one bot per order.
+ * Takes an unclaimed order whose take deadline is within `withinMs`, to buy
+ * it time; the nearest free bot goes, one bot per order.
  */
 function rescueOrder(
   team: Work,
   state: GameState,
   bot: BotMemory,
   player: Player,
+  withinMs: number,
 ): BotPlan | null {
   const claimed = new Set(
     team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
@@ -606,7 +758,7 @@ function rescueOrder(
       continue;
     }
     if (bot.rescuing !== null && bot.rescuing !== o.id) continue;
-    if (o.deadlineMs - state.clockMs > RESCUE_TAKE_MS) continue;
+    if (o.deadlineMs - state.clockMs > withinMs) continue;
     const house = state.town.houses[o.houseId];
     const d = distanceAt(
       distanceField(team.cache, state.town, [house.door]),
@@ -637,6 +789,7 @@ function waitAtJob(state: GameState, bot: BotMemory): BotPlan | null {
 
 /** The memory being worked on, with the path cache. */
 interface Work extends TeamMemory {
+  preps: Prep[];
   cache: PathCache;
 }
 
@@ -663,9 +816,11 @@ export function planTeam(
   memory: TeamMemory,
   cache: PathCache,
 ): TeamPlan {
-  const team: Work = { ...structuredClone(memory), cache };
+  const copy = structuredClone(memory);
+  const team: Work = { ...copy, preps: copy.preps ?? [], cache };
   const plans = new Map<string, BotPlan | null>();
   forgetStale(team, state);
+  handOver(team, state);
   for (const bot of team.bots) {
     const player = findPlayer(state, bot.playerId);
     if (!player) continue;
@@ -688,5 +843,5 @@ export function planTeam(
     }
     plans.set(bot.playerId, choosePlan(team, state, bot, player));
   }
-  return { memory: { bots: team.bots }, plans };
+  return { memory: { bots: team.bots, preps: team.preps }, plans };
 }

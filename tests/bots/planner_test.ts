@@ -5,7 +5,8 @@ import { botMemory, planTeam } from "../../src/bots/planner.ts";
 import { COOK } from "../../src/game/difficulty.ts";
 import { step } from "../../src/game/engine.ts";
 import { allergyBlock } from "../../src/game/players.ts";
-import { started } from "../game/_util.ts";
+import type { Order } from "../../src/game/types.ts";
+import { edit, started } from "../game/_util.ts";
 
 Deno.test("planTeam() is pure and never plans to buy or pick up what an allergy forbids", () => {
   let state = started({ players: 4, difficulty: COOK, seed: 4 });
@@ -51,4 +52,75 @@ Deno.test("planTeam() plans nothing for players who are not in the game", () => 
   );
   assert.ok(r.plans.has("p0"));
   assert.ok(!r.plans.has("gone"));
+});
+
+/** An order for pizza `mask` at house `houseId`, already taken. */
+function order(id: number, houseId: number, mask: number): Order {
+  return {
+    id,
+    houseId,
+    mask,
+    needsBaking: false,
+    stage: "waiting",
+    startedMs: 0,
+    deadlineMs: 100_000,
+    warningMs: 80_000,
+    takenBy: null,
+  };
+}
+
+Deno.test("planTeam() hands a job to a free teammate who can buy all its lead cannot", () => {
+  const DOUGH = 0b00001, TOMATO = 0b00010, CHEESE = 0b00100;
+  const state = edit(
+    started({ players: 2, difficulty: COOK, seed: 5 }),
+    (s) => {
+      s.players[0].allergyMask = DOUGH | CHEESE;
+      s.players[1].allergyMask = TOMATO;
+      s.orders = [order(1, 0, DOUGH | CHEESE)];
+      s.money = 100;
+    },
+  );
+  const memory = { bots: [botMemory("p0"), botMemory("p1")] };
+  memory.bots[0].job = { orderId: 1, tableId: null, ovenId: null };
+  const r = planTeam(state, memory, createPathCache());
+  assert.equal(r.memory.bots[0].job, null);
+  assert.equal(r.memory.bots[1].job?.orderId, 1);
+  // The new lead goes to buy; it never hands the job back.
+  const again = planTeam(state, r.memory, createPathCache());
+  assert.equal(again.memory.bots[1].job?.orderId, 1);
+  assert.equal(again.plans.get("p1")?.action, "buy");
+});
+
+Deno.test("planTeam() has bots who may not carry an order build it ahead on a table", () => {
+  const DOUGH = 0b00001, TOMATO = 0b00010, CHEESE = 0b00100, SPICE = 0b01000;
+  // 4 players: combined pizzas are not exempt, so p0 and p1 may not carry
+  // dough + cheese, and p2 and p3 are busy with their own orders.
+  const state = edit(
+    started({ players: 4, difficulty: COOK, seed: 5 }),
+    (s) => {
+      s.players[0].allergyMask = CHEESE;
+      s.players[1].allergyMask = DOUGH;
+      s.players[2].allergyMask = SPICE;
+      s.players[3].allergyMask = SPICE;
+      s.orders = [
+        order(1, 0, DOUGH | TOMATO),
+        order(2, 1, DOUGH | TOMATO),
+        order(3, 2, DOUGH | CHEESE),
+      ];
+      s.money = 100;
+    },
+  );
+  const memory = { bots: ["p0", "p1", "p2", "p3"].map(botMemory) };
+  memory.bots[2].job = { orderId: 1, tableId: null, ovenId: null };
+  memory.bots[3].job = { orderId: 2, tableId: null, ovenId: null };
+  const r = planTeam(state, memory, createPathCache());
+  assert.equal(r.memory.preps?.length, 1);
+  assert.equal(r.memory.preps?.[0].orderId, 3);
+  const errands = r.memory.bots.slice(0, 2).map((b) => b.errand);
+  assert.deepEqual(
+    errands.map((e) => e && [e.orderId, 1 << e.ingredient]),
+    [[3, DOUGH], [3, CHEESE]],
+  );
+  assert.equal(r.plans.get("p0")?.action, "buy");
+  assert.equal(r.plans.get("p1")?.action, "buy");
 });

@@ -6,11 +6,15 @@ import { CHEF, COOK, type Difficulty } from "../../src/game/difficulty.ts";
  * A small sample of the table `deno task bots` prints (50 seeds per cell):
  * whole 6:00 games at the host's real step. Full games are slow on a busy
  * machine, so each cell plays few seeds and the rate is asserted over them.
- * A game lost only through orders nobody in the team could carry (allergies
- * at 4 players, until the rules stop placing them) is not held against the
- * bots. The floor asserted is what the bots reach today (the goal is 90 %).
+ * Cook is held to the goal of issue 12 (90 %); Chef to what its weakest cell
+ * reaches today over 50 seeds (80 % with 4 and 8 bots), until it gets there.
+ * The rules never place an order the team cannot carry, so every loss counts
+ * against the bots.
  */
-const MIN_WIN_SHARE = 0.75;
+const MIN_WIN_SHARE: Readonly<Record<number, number>> = {
+  [COOK]: 0.9,
+  [CHEF]: 0.8,
+};
 const SEEDS_BY_TEAM: ReadonlyArray<readonly [number, readonly number[]]> = [
   [1, [1, 2]],
   [2, [1, 2]],
@@ -27,15 +31,13 @@ for (const level of [COOK, CHEF] as Difficulty[]) {
         const r = playBotGame({ seed, players, difficulty: level });
         games++;
         assert.ok(r.delivered > 0, `${players} bots, seed ${seed}: delivered`);
-        const unfair = r.reason === "strikes" && r.strikes - r.uncarriable < 3;
-        if (!r.won && !unfair) {
-          lost.push(`${players} bots seed ${seed}: ${r.reason}`);
-        }
+        assert.equal(r.uncarriable, 0, "no order nobody could carry");
+        if (!r.won) lost.push(`${players} bots seed ${seed}: ${r.reason}`);
       }
     }
     const won = games - lost.length;
     assert.ok(
-      won / games >= MIN_WIN_SHARE,
+      won / games >= MIN_WIN_SHARE[level],
       `won ${won}/${games}; lost ${lost.join("; ")}`,
     );
   });
