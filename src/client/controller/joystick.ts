@@ -46,8 +46,12 @@ export function bindJoystick(
     knob.style.transform =
       `translate(calc(-50% + ${dx}px), calc(-50% + ${dy}px))`;
   };
+  // The zone is hidden (0 x 0) until the controller shows: the ring is
+  // placed again whenever the zone's size changes, so it sits centred from
+  // the first frame the zone is drawn, not in a corner until a touch.
   const rest = () => {
     const rect = zone.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) return;
     radius = stickRadius(rect);
     place(rect.width / 2, rect.height / 2);
     moveKnob(0, 0);
@@ -104,8 +108,13 @@ export function bindJoystick(
   zone.addEventListener("pointerup", up);
   zone.addEventListener("pointercancel", up);
   addEventListener("resize", rest);
+  const sized = new ResizeObserver(() => {
+    if (pointerId === null) rest();
+  });
+  sized.observe(zone);
   rest();
   return () => {
+    sized.disconnect();
     zone.removeEventListener("pointerdown", down);
     zone.removeEventListener("pointermove", move);
     zone.removeEventListener("pointerup", up);
