@@ -50,7 +50,7 @@ export function bindJoystick(
   // placed again whenever the zone's size changes, so it sits centred from
   // the first frame the zone is drawn, not in a corner until a touch.
   const rest = () => {
-    const rect = zone.getBoundingClientRect();
+    const rect = inner(zone);
     if (rect.width === 0 || rect.height === 0) return;
     radius = stickRadius(rect);
     place(rect.width / 2, rect.height / 2);
@@ -59,7 +59,7 @@ export function bindJoystick(
   };
 
   const update = (event: PointerEvent) => {
-    const rect = zone.getBoundingClientRect();
+    const rect = inner(zone);
     let dx = event.clientX - rect.left - centre.x;
     let dy = event.clientY - rect.top - centre.y;
     const stick = stickVector(dx, dy, radius);
@@ -81,7 +81,7 @@ export function bindJoystick(
     } catch {
       // Synthetic pointers cannot always be captured.
     }
-    const rect = zone.getBoundingClientRect();
+    const rect = inner(zone);
     radius = stickRadius(rect);
     centre = {
       x: clamp(event.clientX - rect.left, radius, rect.width - radius),
@@ -123,7 +123,29 @@ export function bindJoystick(
   };
 }
 
-function stickRadius(rect: DOMRect): number {
+/** A rectangle in viewport px. */
+interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The zone's padding box in viewport px: what absolutely placed children are
+ * positioned against (the border is not part of it).
+ */
+function inner(zone: HTMLElement): Box {
+  const rect = zone.getBoundingClientRect();
+  return {
+    left: rect.left + zone.clientLeft,
+    top: rect.top + zone.clientTop,
+    width: zone.clientWidth,
+    height: zone.clientHeight,
+  };
+}
+
+function stickRadius(rect: Box): number {
   const side = Math.min(rect.width, rect.height);
   return clamp(
     side * STICK_RADIUS_FRACTION,
