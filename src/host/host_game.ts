@@ -162,6 +162,17 @@ export class HostGame {
     return this.#state;
   }
 
+  /**
+   * Whether a new phone may join now (late friends, GAME.md): in the lobby,
+   * at game over (it plays from the next round) and mid-round while drop-in
+   * is on; never with the game full. The host page tells the server so.
+   */
+  get joiningOpen(): boolean {
+    const state = this.#state;
+    if (state.players.length >= MAX_PLAYERS) return false;
+    return state.phase !== "playing" || state.dropIn;
+  }
+
   /** Whether an id belongs to a bot. */
   isBot(id: string): boolean {
     return id.startsWith(BOT_ID_PREFIX);

@@ -279,3 +279,27 @@ Deno.test("HostGame.join() takes a drop-in mid-round when drop-in is on (the def
   assert.equal(dee.message.view.phase, "playing");
   assert.equal(dee.message.view.waiting, false);
 });
+
+Deno.test("HostGame.joiningOpen is open in the lobby and at game over, mid-round only with drop-in, never when full", () => {
+  const on = new HostGame({ seed: 5, roundLengthMs: 2_000 });
+  assert.equal(on.joiningOpen, true, "empty lobby");
+  on.join("Ann");
+  on.start();
+  on.frame(16);
+  assert.equal(on.joiningOpen, true, "drop-in on by default");
+  runUntil(on, () => on.state.phase === "over", 10_000);
+  assert.equal(on.joiningOpen, true, "game over");
+  const off = new HostGame({ seed: 5, dropIn: false, roundLengthMs: 2_000 });
+  off.join("Ann");
+  assert.equal(off.joiningOpen, true);
+  off.start();
+  off.frame(16);
+  assert.equal(off.joiningOpen, false, "drop-in off");
+  runUntil(off, () => off.state.phase === "over", 10_000);
+  assert.equal(off.joiningOpen, true, "game over opens it again");
+  const full = new HostGame({ seed: 5 });
+  full.join("Ann");
+  full.fillWithBots(12);
+  assert.equal(full.state.players.length, 12);
+  assert.equal(full.joiningOpen, false);
+});
