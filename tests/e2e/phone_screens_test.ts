@@ -109,7 +109,7 @@ Deno.test({
       });
       assert.ok(Math.abs(ring.dx) < 2 && Math.abs(ring.dy) < 2, "centred");
       assert.ok(ring.inside, "drawn whole");
-      await screenshot(ann, "phone-howto");
+      await bothWays(ann, "phone-howto");
       const steps: string[] = [];
       while (await ann.$eval("#how-to", (e) => !(e as HTMLElement).hidden)) {
         steps.push(await ann.$eval("#how-to-title", (e) => e.textContent!));
