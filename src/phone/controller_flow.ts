@@ -50,6 +50,7 @@ export function stageEffect(stage: PhoneStage, joined: boolean): StageEffect {
   switch (stage.kind) {
     case "server":
     case "joining":
+    case "waitingHost":
     case "peer":
       return { ...NOTHING, screen: joined ? null : "connect" };
     case "ready":

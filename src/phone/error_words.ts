@@ -20,6 +20,7 @@ const WORDS: Partial<Record<ErrorCode, string>> = {
   "rate limited": "Whoa, too fast! Wait a second and try again.",
   "bad token": "We couldn't bring you back in. Please join again.",
   "already in room": "This phone is already in a game.",
+  "not approved": "The host did not let you back in. Ask them, then try again!",
 };
 
 /** Fallback for codes without their own words. */

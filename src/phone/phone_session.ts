@@ -37,6 +37,8 @@ export type PhoneStage =
   | { kind: "peer" }
   | { kind: "ready"; path: "p2p" | "relayed" }
   | { kind: "hostAway"; message: string }
+  /** A rejoin by name: the host decides whether this phone takes the seat. */
+  | { kind: "waitingHost"; message: string }
   | { kind: "refused"; message: string; code: string }
   | { kind: "unreachable"; message: string }
   | { kind: "ended"; message: string };
@@ -179,6 +181,8 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
         username: this.#name,
         ...(offer ? { offer } : {}),
         ...(this.#token ? { reconnectToken: this.#token } : {}),
+        // This phone stores its token: nobody takes its seat by name alone.
+        keepsToken: true,
       });
     });
   }
@@ -309,6 +313,12 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
           message: roomClosedWords(msg.reason),
         });
         return;
+      case "rejoinPending":
+        this.#setStage({
+          kind: "waitingHost",
+          message: "Waiting for the host to let you back in…",
+        });
+        return;
       case "error":
         this.#onError(msg.val, msg.action);
         return;
@@ -318,6 +328,9 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
 
   #onError(code: string, action: string | undefined): void {
     if (this.#joined && action !== "joinRoom") return;
+    // Waiting for the host: a relay or signal sent meanwhile is refused
+    // ("not in room"); only the join's own answer counts.
+    if (this.#stage.kind === "waitingHost" && action !== "joinRoom") return;
     if (code === "bad token" && this.#token) {
       // The seat is gone but the name may be free: try once without it.
       this.#token = undefined;

@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   "bad token",
   "rate limited",
   "game started",
+  "not approved",
+  "no request",
   "unavailable",
 ] as const;
 

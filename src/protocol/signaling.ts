@@ -98,13 +98,16 @@ const ReclaimRoomSchema = actionSchema("reclaimRoom", {
 });
 /**
  * The seed's join: room code, name and (optionally) simple-peer's offer;
- * a reconnect token takes back a seat that is still held.
+ * a reconnect token takes back a seat that is still held. `keepsToken`
+ * says the client stores the `reconnectToken` it is given: its seat is then
+ * taken back only with that token or with the host's approval.
  */
 const JoinRoomSchema = actionSchema("joinRoom", {
   room: RoomCodeSchema,
   username: UsernameSchema,
   offer: v.optional(SignalDataSchema),
   reconnectToken: v.optional(TokenSchema),
+  keepsToken: v.optional(v.boolean()),
 });
 /** The seed's: the host's answer to one player's offer. */
 const OfferResponseSchema = actionSchema("offerResponse", {
@@ -129,6 +132,25 @@ const LeaveRoomSchema = actionSchema("leaveRoom", {});
 const KickPlayerSchema = actionSchema("kickPlayer", {
   clientUsername: UsernameSchema,
 });
+/** A rejoin request's id, as the server sent it in `rejoinRequest`. */
+const RequestIdSchema = v.pipe(
+  v.string(),
+  v.minLength(1),
+  v.maxLength(MAX_TOKEN_LENGTH),
+  v.regex(/^[A-Za-z0-9_-]+$/),
+);
+/** The host lets a player back into its seat by name, or refuses. */
+const ApproveRejoinSchema = actionSchema("approveRejoin", {
+  requestId: RequestIdSchema,
+  approve: v.boolean(),
+});
+/**
+ * The host opens or closes the room to new names (late friends, drop-in).
+ * Without it the seed's rule holds: open until `startGame`, closed after.
+ */
+const SetJoiningSchema = actionSchema("setJoining", {
+  open: v.boolean(),
+});
 /** Round-trip check; the server answers `pong`. */
 const PingSchema = actionSchema("ping", {
   id: v.optional(v.pipe(v.number(), v.safeInteger())),
@@ -145,6 +167,8 @@ export const ClientMessageSchema = v.variant("action", [
   StartGameSchema,
   LeaveRoomSchema,
   KickPlayerSchema,
+  ApproveRejoinSchema,
+  SetJoiningSchema,
   PingSchema,
 ]);
 
@@ -289,6 +313,8 @@ export const PlayerGoneReasonSchema = v.picklist([
   "left",
   "kicked",
   "disconnected",
+  /** A lobby seat whose player stayed away past the grace period. */
+  "expired",
 ]);
 /** Why a player is no longer in a room, as told to the host. */
 export type PlayerGoneReason = v.InferOutput<typeof PlayerGoneReasonSchema>;
@@ -302,6 +328,16 @@ export const RoomClosedReasonSchema = v.picklist([
 ]);
 /** Why a room ended, as told to players. */
 export type RoomClosedReason = v.InferOutput<typeof RoomClosedReasonSchema>;
+
+/** How a rejoin request ended, as told to the host. */
+export const RejoinOutcomeSchema = v.picklist([
+  "approved",
+  "refused",
+  "expired",
+  "cancelled",
+]);
+/** How a rejoin request ended, as told to the host. */
+export type RejoinOutcome = v.InferOutput<typeof RejoinOutcomeSchema>;
 
 /** A player as the host sees it when reclaiming a room. */
 export const PlayerSummarySchema = v.object({
@@ -324,6 +360,8 @@ export const ServerMessageSchema = v.variant("type", [
     /** Names of players already in a reclaimed room. */
     players: v.array(PlayerSummarySchema),
     started: v.boolean(),
+    /** Whether new names may join now (see `setJoining`). */
+    joiningOpen: v.boolean(),
   }),
   /** The seed's relayed offer: simple-peer's signal plus `clientUsername`. */
   v.looseObject({
@@ -360,6 +398,33 @@ export const ServerMessageSchema = v.variant("type", [
     reason: PlayerGoneReasonSchema,
   }),
   v.object({ type: v.literal("gameStarted") }),
+  /** To the host: someone asks to take back a seat by name alone. */
+  v.object({
+    type: v.literal("rejoinRequest"),
+    clientUsername: v.string(),
+    requestId: v.string(),
+    /** The request is refused after this long without an answer, in ms. */
+    timeoutMs: v.number(),
+  }),
+  /** To the host: a rejoin request is over (answered, expired, withdrawn). */
+  v.object({
+    type: v.literal("rejoinClosed"),
+    clientUsername: v.string(),
+    requestId: v.string(),
+    outcome: RejoinOutcomeSchema,
+  }),
+  /** To the asking phone: it waits for the host's answer. */
+  v.object({
+    type: v.literal("rejoinPending"),
+    username: v.string(),
+    timeoutMs: v.number(),
+    message: v.string(),
+  }),
+  /** To the host: new names may join now, or not (answers `setJoining`). */
+  v.object({
+    type: v.literal("joiningChanged"),
+    open: v.boolean(),
+  }),
   v.object({
     type: v.literal("hostAway"),
     graceMs: v.number(),

@@ -31,6 +31,10 @@ export const DEFAULTS = {
   heartbeatMs: 15_000,
   /** How long a host that dropped may reclaim its room, in ms. */
   hostGraceMs: 60_000,
+  /** How long a disconnected player's lobby seat is kept before it is freed, in ms. */
+  lobbySeatGraceMs: 60_000,
+  /** How long a rejoin by name waits for the host's answer, in ms. */
+  rejoinApprovalMs: 60_000,
   /** How often expired rooms are swept, in ms. */
   sweepIntervalMs: 5_000,
   /** After how long without an open data channel a phone falls back to the relay, in ms. */
@@ -101,6 +105,10 @@ export interface Config {
   heartbeatMs: number;
   /** @default 60000 */
   hostGraceMs: number;
+  /** @default 60000 */
+  lobbySeatGraceMs: number;
+  /** @default 60000 */
+  rejoinApprovalMs: number;
   /** @default 5000 */
   sweepIntervalMs: number;
   /** @default 5000 */
@@ -159,6 +167,8 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   messageBurst: "MESSAGE_BURST",
   heartbeatMs: "HEARTBEAT_MS",
   hostGraceMs: "HOST_GRACE_MS",
+  lobbySeatGraceMs: "LOBBY_SEAT_GRACE_MS",
+  rejoinApprovalMs: "REJOIN_APPROVAL_MS",
   sweepIntervalMs: "SWEEP_INTERVAL_MS",
   relayAfterMs: "RELAY_AFTER_MS",
   stunUrls: "STUN_URLS",
@@ -197,6 +207,8 @@ const RANGES: Partial<Record<keyof Config, readonly [number, number]>> = {
   // Durations, in ms.
   heartbeatMs: [1_000, 3_600_000],
   hostGraceMs: [0, 86_400_000],
+  lobbySeatGraceMs: [0, 86_400_000],
+  rejoinApprovalMs: [1_000, 3_600_000],
   sweepIntervalMs: [10, 3_600_000],
   relayAfterMs: [0, 600_000],
   turnTtlMs: [60_000, 86_400_000],

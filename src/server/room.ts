@@ -13,6 +13,7 @@ import {
   MAX_NAME_LENGTH,
   type PlayerSummary,
   type ServerMessage,
+  type SignalData,
 } from "../protocol/mod.ts";
 
 /** One client's signaling connection, as the registry sees it. */
@@ -32,12 +33,48 @@ export type ConnectionLookup = (connId: string) => Connection | undefined;
 export interface Seat {
   /** The player's final, unique name. */
   readonly username: string;
-  /** Reconnect token: a fresh one per connection. */
-  token: string;
+  /**
+   * Valid reconnect tokens, newest last: a fresh one per connection; one
+   * presented is spent, those of phones the seat was taken from by name
+   * stay valid.
+   */
+  tokens: string[];
   /** The connection in this seat now; `undefined` while it is away. */
   connId?: string;
   /** When the seat was taken, in ms (the earliest is the VIP). */
   readonly joinedAt: number;
+  /**
+   * Whether a join that took this seat carried a reconnect token or
+   * `keepsToken`: the holder keeps its token, so the seat is taken back only
+   * with that token or with the host's approval. Never reset.
+   */
+  keepsToken: boolean;
+  /** When its connection dropped, in ms; `undefined` while connected. */
+  awaySince?: number;
+}
+
+/** Someone waiting for the host to let it back into a seat by name. */
+export interface RejoinRequest {
+  /** The id the host answers with. */
+  readonly id: string;
+  /** The seat asked for. */
+  readonly username: string;
+  /** The asking connection. */
+  readonly connId: string;
+  /** When it is refused without an answer, in ms. */
+  readonly expiresAt: number;
+  /** The join as sent, replayed when the host approves. */
+  readonly join: JoinRequest;
+}
+
+/** What a waiting join asked for. */
+export interface JoinRequest {
+  /** Room code. */
+  readonly room: string;
+  /** The name asked for. */
+  readonly username: string;
+  /** simple-peer's offer, if one came with the join. */
+  readonly offer?: SignalData;
 }
 
 /** What a new {@link Room} starts with. */
@@ -68,7 +105,9 @@ export interface RoomInit {
  *   code: "ABCD", hostToken: "t0000000", hostConnId: "h", address: "a",
  *   lookup: (id) => id === "h" ? host : undefined,
  * });
- * room.seat({ username: "Ann", token: "t1", connId: "p", joinedAt: 1 });
+ * room.seat({
+ *   username: "Ann", tokens: ["t1"], connId: "p", joinedAt: 1, keepsToken: false,
+ * });
  * room.sendHost({ type: "gameStarted" });
  * assert.equal(room.vip()?.username, "Ann");
  * assert.equal(sent.length, 1);
@@ -79,14 +118,21 @@ export class Room {
   readonly code: string;
   /** The host's IP address. */
   readonly address: string;
-  /** The host's secret for reclaiming the room. */
-  readonly hostToken: string;
+  /** The host's secret for reclaiming the room; a new one per reclaim. */
+  hostToken: string;
   /** The host's connection now; `undefined` while the host is away. */
   hostConnId?: string;
   /** When the host dropped, in ms; `undefined` while it is here. */
   hostAwaySince?: number;
   /** Whether the host started the game (unknown names are then refused). */
   started = false;
+  /**
+   * The host's explicit choice from `setJoining`; `undefined` keeps the
+   * seed's rule (new names until `startGame`, none after).
+   */
+  joining?: boolean;
+  /** Rejoins by name waiting for the host, by request id. */
+  readonly rejoinRequests = new Map<string, RejoinRequest>();
   readonly #lookup: ConnectionLookup;
   /** Keyed by lower-cased name: names are unique regardless of case. */
   readonly #seats = new Map<string, Seat>();
@@ -102,6 +148,20 @@ export class Room {
   /** Players seated, connected or not. */
   get size(): number {
     return this.#seats.size;
+  }
+
+  /** Whether new names may join now. */
+  get joiningOpen(): boolean {
+    return this.joining ?? !this.started;
+  }
+
+  /** The waiting rejoin request for a seat, if any. */
+  rejoinRequestFor(username: string): RejoinRequest | undefined {
+    const key = username.toLowerCase();
+    for (const request of this.rejoinRequests.values()) {
+      if (request.username.toLowerCase() === key) return request;
+    }
+    return undefined;
   }
 
   /** Whether the host is connected now. */

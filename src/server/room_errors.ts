@@ -20,6 +20,10 @@ export interface ErrorContext {
   away?: boolean;
   /** Why no room code was free: every code tried was taken. */
   noCode?: boolean;
+  /** The host closed the room to new names with `setJoining`. */
+  closed?: boolean;
+  /** Why a rejoin was not approved. */
+  why?: "refused" | "expired" | "busy";
 }
 
 /** Words for each error code the registry sends. */
@@ -37,10 +41,12 @@ export const ROOM_ERRORS = {
   "bad token": () => "That is not this room's host token.",
   "name taken": ({ username }: ErrorContext) =>
     `Someone called ${username} is already playing. Pick another name.`,
-  "no player": ({ username, away }: ErrorContext) =>
+  "no player": ({ username, away, closed }: ErrorContext) =>
     username === undefined
       ? away
         ? "The game screen is not connected right now."
+        : closed
+        ? "The host has closed this game to new players."
         : "This game has already started, and only its players can come back in."
       : away
       ? `${username} is not connected right now.`
@@ -57,6 +63,14 @@ export const ROOM_ERRORS = {
   "bad message": ({ action }: ErrorContext) =>
     `Bad ${action} message: "clientUsername" is required from the host.`,
   "rate limited": () => "Too many messages: slow down. Some were dropped.",
+  "not approved": ({ username, why }: ErrorContext) =>
+    why === "busy"
+      ? `Someone is already asking the host to come back as ${username}. Try again in a moment.`
+      : why === "expired"
+      ? `The host did not answer, so you were not let back in as ${username}.`
+      : `The host did not let you back in as ${username}.`,
+  "no request": () =>
+    "That rejoin request is over: it was answered, withdrawn or timed out.",
   "unavailable": () =>
     "The game service is having trouble; try again in a minute.",
 } as const satisfies Partial<

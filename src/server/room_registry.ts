@@ -24,7 +24,8 @@ import {
   type SignalData,
 } from "../protocol/mod.ts";
 import { TokenBucket } from "./rate_limiter.ts";
-import { type Connection, Room, type Seat } from "./room.ts";
+import type { RejoinOutcome } from "../protocol/signaling.ts";
+import { type Connection, type JoinRequest, Room, type Seat } from "./room.ts";
 import { isBlockedCode, randomRoomCode, randomToken } from "./room_codes.ts";
 import {
   type ErrorContext,
@@ -44,6 +45,8 @@ export type RegistryLimits = Pick<
   | "maxMessagesPerSecond"
   | "messageBurst"
   | "hostGraceMs"
+  | "lobbySeatGraceMs"
+  | "rejoinApprovalMs"
 >;
 
 /** One line of the event log: what happened, never SDP contents. */
@@ -83,6 +86,12 @@ export const CLOSE_GOING_AWAY = 1001;
 /** WebSocket close code when a newer connection took this player's seat. */
 export const CLOSE_REPLACED = 4000;
 
+/**
+ * Valid reconnect tokens one seat keeps: the newest, plus those of phones it
+ * was taken from without their token (oldest dropped first).
+ */
+const MAX_SEAT_TOKENS = 4;
+
 /** How many candidate codes to try before saying the server is full. */
 const CODE_ATTEMPTS = 200;
 
@@ -96,6 +105,8 @@ interface ConnectionState {
   requestedName?: string;
   bucket: TokenBucket;
   lastRateErrorAt: number;
+  /** A rejoin by name this connection waits on (its role stays "none"). */
+  waiting?: { room: Room; requestId: string };
 }
 
 /** Counts of what the registry holds, for `/metrics` and `/healthz`. */
@@ -133,6 +144,7 @@ export class RoomRegistry {
   readonly #connections = new Map<string, ConnectionState>();
   readonly #rooms = new Map<string, Room>();
   readonly #roomsByAddress = new Map<string, number>();
+  #requestCount = 0;
   /** Rooms reach connections through this, and only through it. */
   readonly #lookup = (connId: string): Connection | undefined =>
     this.#connections.get(connId)?.conn;
@@ -248,6 +260,7 @@ export class RoomRegistry {
     const state = this.#connections.get(connId);
     if (!state) return;
     this.#connections.delete(connId);
+    if (state.waiting) this.#endRejoin(state.waiting, "cancelled");
     const room = state.room;
     if (room && state.role === "host" && room.hostConnId === connId) {
       room.hostConnId = undefined;
@@ -263,6 +276,7 @@ export class RoomRegistry {
       const seat = room.seatOf(state.username);
       if (seat && seat.connId === connId) {
         seat.connId = undefined;
+        seat.awaySince = this.#now();
         this.#log({
           event: "player disconnected",
           room: room.code,
@@ -280,12 +294,29 @@ export class RoomRegistry {
   }
 
   /**
-   * Closes rooms whose host has been away longer than the grace period.
+   * Closes rooms whose host has been away longer than the grace period,
+   * frees lobby seats whose player has been away longer than
+   * `lobbySeatGraceMs` and refuses rejoin requests the host left unanswered.
    * Call it periodically.
    */
   sweep(): void {
     const now = this.#now();
     for (const room of [...this.#rooms.values()]) {
+      for (const request of [...room.rejoinRequests.values()]) {
+        if (now >= request.expiresAt) {
+          this.#endRejoin({ room, requestId: request.id }, "expired");
+        }
+      }
+      if (!room.started) {
+        for (const seat of [...room.seats()]) {
+          if (
+            seat.connId === undefined && seat.awaySince !== undefined &&
+            now - seat.awaySince >= this.#limits.lobbySeatGraceMs
+          ) {
+            this.#removePlayer(room, seat.username, "expired");
+          }
+        }
+      }
       if (
         !room.hostPresent && room.hostAwaySince !== undefined &&
         now - room.hostAwaySince >= this.#limits.hostGraceMs
@@ -326,10 +357,13 @@ export class RoomRegistry {
     room.hostAwaySince = this.#now();
     room.started = init.started;
     for (const seat of init.seats) {
+      // The record holds only hashes: phones come back by name, as the
+      // seed's did (the seat does not keep a token until one is presented).
       room.seat({
         username: seat.name,
-        token: this.#generateToken(),
+        tokens: [this.#generateToken()],
         joinedAt: seat.joinedAt,
+        keepsToken: false,
       });
     }
     this.#rooms.set(code, room);
@@ -386,6 +420,10 @@ export class RoomRegistry {
         return this.#leaveRoom(state);
       case "kickPlayer":
         return this.#kickPlayer(state, msg.clientUsername);
+      case "approveRejoin":
+        return this.#approveRejoin(state, msg.requestId, msg.approve);
+      case "setJoining":
+        return this.#setJoining(state, msg.open);
       case "ping":
         state.conn.send({ type: "pong", id: msg.id, serverTime: this.#now() });
         return;
@@ -394,7 +432,7 @@ export class RoomRegistry {
 
   #createRoom(state: ConnectionState): void {
     const action = "createRoom";
-    if (state.role !== "none") {
+    if (state.role !== "none" || state.waiting) {
       return this.#error(state, "already in room", { action });
     }
     if (this.#rooms.size >= this.#limits.maxRooms) {
@@ -426,7 +464,7 @@ export class RoomRegistry {
 
   #reclaimRoom(state: ConnectionState, code: string, token: string): void {
     const action = "reclaimRoom";
-    if (state.role !== "none") {
+    if (state.role !== "none" || state.waiting) {
       return this.#error(state, "already in room", { action });
     }
     const room = this.room(code);
@@ -442,10 +480,16 @@ export class RoomRegistry {
     }
     room.hostConnId = state.conn.id;
     room.hostAwaySince = undefined;
+    // A fresh token per reclaim: a copy of the old one is worth nothing.
+    room.hostToken = this.#generateToken();
     state.role = "host";
     state.room = room;
     this.#log({ event: "host reclaimed", room: code, conn: state.conn.id });
     this.#confirmRoom(state, room);
+    // Requests that came while the page was away wait for this one.
+    for (const request of room.rejoinRequests.values()) {
+      this.#askHostAbout(room, request.id);
+    }
     this.#scaleHostBudget(room);
     // A reclaiming page is a new page: even if its old socket was not yet
     // seen to drop, the players' peer connections went with it.
@@ -460,6 +504,7 @@ export class RoomRegistry {
       hostGraceMs: this.#limits.hostGraceMs,
       players: room.summaries(),
       started: room.started,
+      joiningOpen: room.joiningOpen,
     });
   }
 
@@ -480,28 +525,50 @@ export class RoomRegistry {
       if (msg.offer) this.#offerToHost(state.room, state.username, msg.offer);
       return;
     }
-    if (state.role !== "none") {
+    if (state.role !== "none" || state.waiting) {
       return this.#error(state, "already in room", { action });
     }
     const room = this.room(msg.room);
     if (!room) {
       return this.#error(state, "wrong room", { action, room: msg.room });
     }
-    const existing = room.seatOf(msg.username);
-    const tokenMatches = existing !== undefined &&
-      msg.reconnectToken !== undefined &&
-      timingSafeEqual(existing.token, msg.reconnectToken);
     state.requestedName = msg.username;
-    if (existing && (existing.connId === undefined || tokenMatches)) {
-      return this.#rejoin(state, room, existing, msg.offer);
+    const presented = msg.reconnectToken !== undefined;
+    const keepsToken = presented || msg.keepsToken === true;
+    const existing = room.seatOf(msg.username);
+    if (existing) {
+      // The holder of a seat's token always wins.
+      const used = presented
+        ? matchingToken(existing.tokens, msg.reconnectToken!)
+        : -1;
+      if (used >= 0) {
+        return this.#rejoin(state, room, existing, msg.offer, true, used);
+      }
+      if (!existing.keepsToken) {
+        // The seed's rule for a seat whose holder never kept a token: a
+        // free seat is taken back by name, a held one is somebody else's.
+        if (existing.connId === undefined) {
+          return this.#rejoin(state, room, existing, msg.offer, keepsToken);
+        }
+        if (!room.joiningOpen) {
+          return this.#error(state, "name taken", {
+            action,
+            username: existing.username,
+          });
+        }
+      } else if (
+        presented || existing.connId === undefined || !room.joiningOpen
+      ) {
+        // By name alone (or with a wrong or old token): the host decides.
+        return this.#askHost(state, room, existing, msg);
+      }
+      // Otherwise a second player with the same name: renamed below.
     }
-    if (room.started) {
-      return existing
-        ? this.#error(state, "name taken", {
-          action,
-          username: existing.username,
-        })
-        : this.#error(state, "no player", { action });
+    if (!room.joiningOpen) {
+      return this.#error(state, "no player", {
+        action,
+        closed: room.joining === false,
+      });
     }
     if (room.size >= this.#limits.maxPlayersPerRoom) {
       return this.#error(state, "room full", { action, count: room.size });
@@ -509,20 +576,150 @@ export class RoomRegistry {
     const username = existing ? room.freeName(msg.username) : msg.username;
     const seat: Seat = {
       username,
-      token: this.#generateToken(),
+      tokens: [this.#generateToken()],
       connId: state.conn.id,
       joinedAt: this.#now(),
+      keepsToken,
     };
     room.seat(seat);
     this.#seat(state, room, seat, username !== msg.username, false);
     if (msg.offer) this.#offerToHost(room, username, msg.offer);
   }
 
+  /** Parks a rejoin by name of a token-keeping seat until the host answers. */
+  #askHost(
+    state: ConnectionState,
+    room: Room,
+    seat: Seat,
+    join: JoinRequest,
+  ): void {
+    if (room.rejoinRequestFor(seat.username)) {
+      return this.#error(state, "not approved", {
+        action: "joinRoom",
+        username: seat.username,
+        why: "busy",
+      });
+    }
+    const id = `r${++this.#requestCount}`;
+    room.rejoinRequests.set(id, {
+      id,
+      username: seat.username,
+      connId: state.conn.id,
+      expiresAt: this.#now() + this.#limits.rejoinApprovalMs,
+      join: { room: join.room, username: join.username, offer: join.offer },
+    });
+    state.waiting = { room, requestId: id };
+    this.#log({
+      event: "rejoin requested",
+      room: room.code,
+      conn: state.conn.id,
+      username: seat.username,
+    });
+    state.conn.send({
+      type: "rejoinPending",
+      username: seat.username,
+      timeoutMs: this.#limits.rejoinApprovalMs,
+      message: "Waiting for the host to let you back in…",
+    });
+    this.#askHostAbout(room, id);
+  }
+
+  /** Shows the host a waiting request (again after a reclaim). */
+  #askHostAbout(room: Room, requestId: string): void {
+    const request = room.rejoinRequests.get(requestId);
+    if (!request) return;
+    room.sendHost({
+      type: "rejoinRequest",
+      clientUsername: request.username,
+      requestId,
+      timeoutMs: Math.max(0, request.expiresAt - this.#now()),
+    });
+  }
+
+  #approveRejoin(
+    state: ConnectionState,
+    requestId: string,
+    approve: boolean,
+  ): void {
+    const action = "approveRejoin";
+    const room = this.#hostRoom(state, action);
+    if (!room) return;
+    const request = room.rejoinRequests.get(requestId);
+    if (!request) return this.#error(state, "no request", { action });
+    const asker = this.#endRejoin(
+      { room, requestId },
+      approve ? "approved" : "refused",
+    );
+    if (!approve || !asker) return;
+    const seat = room.seatOf(request.username);
+    if (seat) {
+      this.#rejoin(asker, room, seat, request.join.offer, false);
+    } else {
+      // The seat went meanwhile (kicked, left, expired): an ordinary join.
+      this.#joinRoom(asker, { action: "joinRoom", ...request.join });
+    }
+  }
+
+  /**
+   * Ends a rejoin request: the host is told how; a refused or expired asker
+   * gets "not approved". Returns the asker, free to join again.
+   */
+  #endRejoin(
+    waiting: { room: Room; requestId: string },
+    outcome: RejoinOutcome,
+  ): ConnectionState | undefined {
+    const { room, requestId } = waiting;
+    const request = room.rejoinRequests.get(requestId);
+    if (!request) return undefined;
+    room.rejoinRequests.delete(requestId);
+    const asker = this.#stateOf(request.connId);
+    if (asker?.waiting?.requestId === requestId) asker.waiting = undefined;
+    this.#log({
+      event: "rejoin " + outcome,
+      room: room.code,
+      conn: request.connId,
+      username: request.username,
+    });
+    room.sendHost({
+      type: "rejoinClosed",
+      clientUsername: request.username,
+      requestId,
+      outcome,
+    });
+    if (asker && (outcome === "refused" || outcome === "expired")) {
+      this.#error(asker, "not approved", {
+        action: "joinRoom",
+        username: request.username,
+        why: outcome,
+      });
+    }
+    return asker;
+  }
+
+  #setJoining(state: ConnectionState, open: boolean): void {
+    const room = this.#hostRoom(state, "setJoining");
+    if (!room) return;
+    room.joining = open;
+    this.#log({
+      event: open ? "joining opened" : "joining closed",
+      room: room.code,
+    });
+    state.conn.send({ type: "joiningChanged", open });
+  }
+
+  /**
+   * Puts `state` in `seat`, closing whoever held it. A token presented
+   * (`usedToken`, its index) is spent: an old copy cannot be replayed. A
+   * seat taken without one (by name, or approved by the host) keeps its
+   * earlier tokens valid, so the phone that holds one still wins.
+   */
   #rejoin(
     state: ConnectionState,
     room: Room,
     seat: Seat,
     offer: SignalData | undefined,
+    keepsToken: boolean,
+    usedToken = -1,
   ): void {
     const previous = this.#stateOf(seat.connId);
     if (previous) {
@@ -530,8 +727,11 @@ export class RoomRegistry {
       previous.conn.close(CLOSE_REPLACED, "player reconnected elsewhere");
     }
     seat.connId = state.conn.id;
-    // A fresh token per connection: an old copy cannot be replayed later.
-    seat.token = this.#generateToken();
+    seat.awaySince = undefined;
+    if (keepsToken) seat.keepsToken = true;
+    if (usedToken >= 0) seat.tokens.splice(usedToken, 1);
+    seat.tokens.push(this.#generateToken());
+    if (seat.tokens.length > MAX_SEAT_TOKENS) seat.tokens.shift();
     this.metrics.reconnects++;
     this.#seat(state, room, seat, false, true);
     if (offer) this.#offerToHost(room, seat.username, offer);
@@ -560,7 +760,7 @@ export class RoomRegistry {
       username: seat.username,
       renamed,
       reconnected,
-      reconnectToken: seat.token,
+      reconnectToken: seat.tokens[seat.tokens.length - 1],
       vip: room.vip() === seat,
       started: room.started,
       hostPresent: room.hostPresent,
@@ -635,6 +835,10 @@ export class RoomRegistry {
   }
 
   #leaveRoom(state: ConnectionState): void {
+    if (state.waiting) {
+      this.#endRejoin(state.waiting, "cancelled");
+      return;
+    }
     const room = state.room;
     if (!room || state.role === "none") {
       return this.#error(state, "not in room", { action: "leaveRoom" });
@@ -659,6 +863,9 @@ export class RoomRegistry {
       reason: "kicked",
       message: "The host removed you from the game.",
     });
+    // Closed, not just detached: a kicked script cannot rejoin on the spot
+    // over the same socket.
+    target?.close(CLOSE_POLICY, "removed by the host");
   }
 
   // -------------------------------------------------------------------------
@@ -691,6 +898,13 @@ export class RoomRegistry {
     if (count > 0) this.#roomsByAddress.set(room.address, count);
     else this.#roomsByAddress.delete(room.address);
     room.broadcastPlayers({ type: "roomClosed", reason, message });
+    for (const request of room.rejoinRequests.values()) {
+      const asker = this.#stateOf(request.connId);
+      if (!asker) continue;
+      asker.waiting = undefined;
+      asker.conn.send({ type: "roomClosed", reason, message });
+    }
+    room.rejoinRequests.clear();
     for (const seat of room.seats()) {
       const conn = this.#stateOf(seat.connId);
       if (conn) this.#detach(conn);
@@ -792,6 +1006,18 @@ export class RoomRegistry {
     this.#log({ event: "error", conn: state.conn.id, detail: error.val });
     state.conn.send(msg);
   }
+}
+
+/**
+ * The index of `token` among `tokens`, or -1; every one is compared in
+ * full, so the time taken says nothing about which matched.
+ */
+function matchingToken(tokens: readonly string[], token: string): number {
+  let found = -1;
+  tokens.forEach((candidate, index) => {
+    if (timingSafeEqual(candidate, token)) found = index;
+  });
+  return found;
 }
 
 /** Compares two secrets in time independent of where they differ. */

@@ -152,6 +152,7 @@ Deno.test("RoomGame restores the saved round of a reclaimed room once per page l
     hostGraceMs: 1000,
     players: [{ clientUsername: "Ann", connected: true }],
     started: true,
+    joiningOpen: false,
   };
   assert.equal(second.room.serverMessage(confirm), "waiting for phones");
   const ids = second.room.game.state.players.map((p) => p.id);

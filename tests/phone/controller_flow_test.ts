@@ -20,6 +20,15 @@ Deno.test("stageEffect() keeps a joined phone on the controller while it reconne
   );
 });
 
+Deno.test("stageEffect() shows a phone waiting for the host's approval on the connect screen", () => {
+  const waiting = {
+    kind: "waitingHost",
+    message: "Waiting for the host to let you back in…",
+  } as const;
+  assert.equal(stageEffect(waiting, false).screen, "connect");
+  assert.equal(stageEffect(waiting, false).forget, false);
+});
+
 Deno.test("stageEffect() sends a refused phone back to the form with the reason, focusing the name when it was taken", () => {
   const taken = stageEffect(
     { kind: "refused", message: "That name is taken", code: "name taken" },

@@ -229,22 +229,28 @@ Deno.test("server serves pages, health and metrics over real HTTP", async () => 
 });
 
 /** The protocol states every bad input is sent in. */
-const STATES = ["fresh", "host", "player", "started player"] as const;
+const STATES = [
+  "fresh",
+  "host",
+  "player",
+  "started player",
+  "waiting",
+] as const;
 type State = typeof STATES[number];
 
 /**
- * What one state must answer: an error code, or "relayed" where the frame
- * is a player's legitimate relay to its own host (it must then arrive there,
- * and the sender must get no error).
+ * What one state must answer: an error code; "relayed" where the frame is a
+ * player's legitimate relay to its own host (it must then arrive there, and
+ * the sender must get no error); or `{ type }`, one reply of that type.
  */
-type Expect = string | "relayed";
+type Expect = string | "relayed" | { type: string };
 
 /** A malformed or out-of-place message and what each state must answer. */
 interface BadInput {
   name: string;
   frame: string | Uint8Array;
   /** One code for every state, or one per state. */
-  val: Expect | Record<State, Expect>;
+  val: string | Record<State, Expect>;
 }
 
 const long = (n: number) => "x".repeat(n);
@@ -255,14 +261,17 @@ const inRoom = (fresh: string): Record<State, Expect> => ({
   host: "already in room",
   player: "already in room",
   "started player": "already in room",
+  // Waiting for the host's approval: not in a room, not free either.
+  waiting: "already in room",
 });
 
 /** Expected for a host-only action. */
-const hostOnly = (host: string): Record<State, Expect> => ({
+const hostOnly = (host: Expect): Record<State, Expect> => ({
   fresh: "not in room",
   host,
   player: "not host",
   "started player": "not host",
+  waiting: "not in room",
 });
 
 /** Expected for a host-to-player signal or relay. */
@@ -271,6 +280,7 @@ const hostToPlayer = (host: string): Record<State, Expect> => ({
   host,
   player: "relayed",
   "started player": "relayed",
+  waiting: "not in room",
 });
 
 const BAD_INPUTS: BadInput[] = [
@@ -370,6 +380,42 @@ const BAD_INPUTS: BadInput[] = [
     val: "bad message",
   },
   {
+    name: "join with a text keepsToken",
+    frame:
+      '{"action":"joinRoom","room":"ABCD","username":"A","keepsToken":"yes"}',
+    val: "bad message",
+  },
+  {
+    name: "approveRejoin without approve",
+    frame: '{"action":"approveRejoin","requestId":"r1"}',
+    val: "bad message",
+  },
+  {
+    name: "approveRejoin with a numeric id",
+    frame: '{"action":"approveRejoin","requestId":1,"approve":true}',
+    val: "bad message",
+  },
+  {
+    name: "approveRejoin with an empty id",
+    frame: '{"action":"approveRejoin","requestId":"","approve":true}',
+    val: "bad message",
+  },
+  {
+    name: "approveRejoin with a path for an id",
+    frame: '{"action":"approveRejoin","requestId":"../r1","approve":false}',
+    val: "bad message",
+  },
+  {
+    name: "setJoining without open",
+    frame: '{"action":"setJoining"}',
+    val: "bad message",
+  },
+  {
+    name: "setJoining with text",
+    frame: '{"action":"setJoining","open":"true"}',
+    val: "bad message",
+  },
+  {
     name: "offerResponse with array response",
     frame: '{"action":"offerResponse","clientUsername":"Ann","response":[]}',
     val: "bad message",
@@ -435,6 +481,16 @@ const BAD_INPUTS: BadInput[] = [
     val: hostOnly("game started"),
   },
   {
+    name: "approveRejoin of no request",
+    frame: '{"action":"approveRejoin","requestId":"r999","approve":true}',
+    val: hostOnly("no request"),
+  },
+  {
+    name: "setJoining closed in a started room (no change)",
+    frame: '{"action":"setJoining","open":false}',
+    val: hostOnly({ type: "joiningChanged" }),
+  },
+  {
     name: "kick of nobody",
     frame: '{"action":"kickPlayer","clientUsername":"Ghost"}',
     val: hostOnly("no player"),
@@ -475,10 +531,19 @@ Deno.test(`server answers each of ${BAD_INPUTS.length} bad inputs in each of ${S
     const s = await openHost(server);
     const sue = await joinPlayer(server, s.room, "Sue");
     const sid = await joinPlayer(server, s.room, "Sid");
+    // Kim keeps her token and drops: "waiting" asks for her seat by name.
+    const kim = await joinPlayer(server, s.room, "Kim", { keepsToken: true });
     clients.push(s.host, sue.player, sid.player);
     s.host.send({ action: "startGame" });
     await sue.player.nextOfType("gameStarted");
     await sid.player.nextOfType("gameStarted");
+    await kim.player.close();
+    await s.host.next((m) => m.type === "playerLeft");
+    const waiting = await WsClient.connect(server.localUrl);
+    clients.push(waiting);
+    waiting.send({ action: "joinRoom", room: s.room, username: "Kim" });
+    await waiting.nextOfType("rejoinPending");
+    const kimRequest = await s.host.nextOfType("rejoinRequest");
     // Room B must not notice anything.
     const b = await openHost(server);
     const bob = await joinPlayer(server, b.room, "Bob");
@@ -491,18 +556,21 @@ Deno.test(`server answers each of ${BAD_INPUTS.length} bad inputs in each of ${S
       host: s.host,
       player: ann.player,
       "started player": sue.player,
+      waiting,
     };
     const hostOf: Record<State, WsClient | undefined> = {
       fresh: undefined,
       host: undefined,
       player: a.host,
       "started player": s.host,
+      waiting: undefined,
     };
     const nameOf: Record<State, string | undefined> = {
       fresh: undefined,
       host: undefined,
       player: "Ann",
       "started player": "Sue",
+      waiting: undefined,
     };
     const placeholders: Record<string, unknown> = {
       JOIN_STARTED_UNKNOWN: {
@@ -545,7 +613,13 @@ Deno.test(`server answers each of ${BAD_INPUTS.length} bad inputs in each of ${S
           throw new Error(`${label}: ${error.message}`);
         });
         const answers = client.received.splice(0);
-        if (want === "relayed") {
+        if (typeof want === "object") {
+          assert.deepEqual(
+            answers.map((m) => m.type),
+            [want.type],
+            `${label}: ${JSON.stringify(answers)}`,
+          );
+        } else if (want === "relayed") {
           assert.deepEqual(answers, [], `${label}: ${JSON.stringify(answers)}`);
           const host = hostOf[state]!;
           const relayed = await host.next((m) =>
@@ -592,6 +666,13 @@ Deno.test(`server answers each of ${BAD_INPUTS.length} bad inputs in each of ${S
     assert.equal(server.registry.hasRoom(a.room), true);
     assert.equal(server.registry.hasRoom(b.room), true);
     assert.equal(server.registry.hasRoom(s.room), true);
+    // Kim's request outlived every frame: approved now, "waiting" is Kim.
+    s.host.send({
+      action: "approveRejoin",
+      requestId: kimRequest.requestId,
+      approve: true,
+    });
+    assert.equal((await waiting.nextOfType("joined")).username, "Kim");
     // Every refusal was counted under its code, and only those.
     const metrics = await (await fetch(`${server.localUrl}/metrics`)).text();
     for (const [code, count] of counts) {

@@ -53,6 +53,8 @@ Deno.test("loadConfig() reads every setting from its environment variable", () =
     TURN_URLS: "turn:t.example:3478?transport=udp,turns:t.example:5349",
     TURN_SECRET: "s3cret",
     TURN_TTL_MS: "600000",
+    LOBBY_SEAT_GRACE_MS: "5000",
+    REJOIN_APPROVAL_MS: "2000",
     TLS_CERT: "cert.pem",
     TLS_KEY: "key.pem",
   }));
@@ -69,6 +71,8 @@ Deno.test("loadConfig() reads every setting from its environment variable", () =
     messageBurst: 7,
     heartbeatMs: 30_000,
     hostGraceMs: 1000,
+    lobbySeatGraceMs: 5000,
+    rejoinApprovalMs: 2000,
     sweepIntervalMs: 250,
     relayAfterMs: 0,
     stunUrls: ["stun:a.example:3478", "stun:b.example"],

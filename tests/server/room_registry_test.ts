@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import {
   CLOSE_GOING_AWAY,
+  CLOSE_POLICY,
   CLOSE_REPLACED,
   type Connection,
   type RegistryEvent,
@@ -79,6 +80,8 @@ const TEST_LIMITS: RegistryLimits = {
   maxMessagesPerSecond: 10_000,
   messageBurst: 10_000,
   hostGraceMs: 60_000,
+  lobbySeatGraceMs: 60_000,
+  rejoinApprovalMs: 30_000,
 };
 
 /** Codes handed out after a test's scripted ones: QAAA, QAAB, … */
@@ -272,6 +275,7 @@ Deno.test("RoomRegistry.createRoom answers confirmRoom with the code and a host 
     hostGraceMs: 60_000,
     players: [],
     started: false,
+    joiningOpen: true,
   }]);
   assert.deepEqual(t.registry.stats(), {
     rooms: 1,
@@ -409,7 +413,7 @@ Deno.test("RoomRegistry.closed() on the host tells players it is away and keeps 
   assert.equal(t.registry.hasRoom(host.room), true);
 });
 
-Deno.test("RoomRegistry.reclaimRoom with the right token gives the room back and players get hostBack", () => {
+Deno.test("RoomRegistry.reclaimRoom with the right token gives the room back with a new token and players get hostBack", () => {
   const { t, host, players } = roomWith(["Ann", "Bob"]);
   t.send(host.conn, { action: "startGame" });
   t.registry.closed(host.conn.id);
@@ -426,14 +430,17 @@ Deno.test("RoomRegistry.reclaimRoom with the right token gives the room back and
   assert.deepEqual(fresh.take(), [{
     type: "confirmRoom",
     room: host.room,
-    hostToken: host.hostToken,
+    // Host tokens rotate on each reclaim.
+    hostToken: "token0004",
     hostGraceMs: 60_000,
     players: [
       { clientUsername: "Ann", connected: true },
       { clientUsername: "Bob", connected: false },
     ],
     started: true,
+    joiningOpen: false,
   }]);
+  assert.notEqual(host.hostToken, "token0004");
   assert.deepEqual(players[0].conn.only(), { type: "hostBack" });
   // The new connection is the host now.
   t.send(fresh, {
@@ -920,7 +927,10 @@ Deno.test("RoomRegistry.joinRoom with the right token takes over a live player a
     username: "Ann",
     reconnectToken: token,
   });
-  assert.equal(replay.error().val, "name taken");
+  // Ann's seat now keeps a token: the old one only asks the host.
+  assert.equal(replay.only().type, "rejoinPending");
+  assert.equal(host.conn.only().type, "rejoinRequest");
+  assert.deepEqual(fresh.closes, []);
   // Ann's new connection still works.
   t.send(fresh, { action: "signal", data: CANDIDATE });
   assert.equal(host.conn.only().type, "signal");
@@ -1338,6 +1348,8 @@ Deno.test("RoomRegistry.kickPlayer removes the player and tells both sides", () 
   assert.equal(typeof closed.message, "string");
   assert.deepEqual(players[1].conn.sent, []);
   assert.equal(t.registry.stats().players, 1);
+  // Its socket is closed: a script cannot rejoin over it on the spot.
+  assert.deepEqual(players[0].conn.closes.map((c) => c.code), [CLOSE_POLICY]);
   // The kicked connection no longer speaks for the room.
   t.send(players[0].conn, { action: "signal", data: CANDIDATE });
   assert.equal(players[0].conn.error().val, "not in room");
@@ -1764,4 +1776,570 @@ Deno.test("RoomRegistry logs room and connection events without secrets", () => 
   assert.ok(!logged.includes(host.hostToken), "host token logged");
   assert.ok(!logged.includes(players[0].joined.reconnectToken as string));
   assert.ok(!logged.includes("v=0"), "SDP logged");
+});
+
+// ---------------------------------------------------------------------------
+// Seats: tokens, the host's approval, lobby expiry, joining open or closed
+// ---------------------------------------------------------------------------
+
+/** A room whose players keep their tokens (as our phone does). */
+function roomKeepingTokens(names: string[], options: SetupOptions = {}) {
+  const t = setup(options);
+  const host = t.host();
+  const players = names.map((name) =>
+    t.player(host.room, name, { keepsToken: true })
+  );
+  host.conn.take();
+  return { t, host, players };
+}
+
+Deno.test("RoomRegistry.joinRoom with a seat's token takes it back from whoever took it by name, and closes that socket", () => {
+  // A seed-style seat (no keepsToken) is taken back by name, as the seed did…
+  const { t, host, players } = roomWith(["Ann"]);
+  t.send(host.conn, { action: "startGame" });
+  const token = players[0].joined.reconnectToken as string;
+  t.registry.closed(players[0].conn.id);
+  const impostor = t.player(host.room, "Ann");
+  assert.equal(impostor.joined.reconnected, true);
+  host.conn.take();
+  // …but the phone that still holds Ann's token always wins.
+  const back = t.connect();
+  t.send(back, {
+    action: "joinRoom",
+    room: host.room,
+    username: "Ann",
+    reconnectToken: token,
+  });
+  const joined = back.only();
+  assert.equal(joined.type, "joined");
+  assert.equal(joined.reconnected, true);
+  assert.deepEqual(impostor.conn.closes.map((c) => c.code), [CLOSE_REPLACED]);
+  t.send(impostor.conn, { action: "signal", data: CANDIDATE });
+  assert.equal(impostor.conn.error().val, "not in room");
+  assert.deepEqual(host.conn.only(), {
+    type: "playerJoined",
+    clientUsername: "Ann",
+    reconnected: true,
+  });
+  // The spent token cannot be replayed; the seat now asks the host instead.
+  const replay = t.connect();
+  t.send(replay, {
+    action: "joinRoom",
+    room: host.room,
+    username: "Ann",
+    reconnectToken: token,
+  });
+  assert.equal(replay.only().type, "rejoinPending");
+  assert.deepEqual(back.closes, []);
+  assert.equal(t.registry.stats().players, 1);
+});
+
+Deno.test("RoomRegistry.joinRoom by name alone of a token-keeping seat waits for the host, and approveRejoin lets it in", () => {
+  const { t, host, players } = roomKeepingTokens(["Ann", "Bob"]);
+  t.send(host.conn, { action: "startGame" });
+  t.registry.closed(players[0].conn.id);
+  host.conn.take();
+
+  const asker = t.connect();
+  t.send(asker, {
+    action: "joinRoom",
+    room: host.room,
+    username: "ann",
+    offer: OFFER_2,
+  });
+  assert.deepEqual(asker.only(), {
+    type: "rejoinPending",
+    username: "Ann",
+    timeoutMs: 30_000,
+    message: "Waiting for the host to let you back in…",
+  });
+  assert.deepEqual(host.conn.only(), {
+    type: "rejoinRequest",
+    clientUsername: "Ann",
+    requestId: "r1",
+    timeoutMs: 30_000,
+  });
+  // Nothing is seated and no offer reaches the host while it waits.
+  assert.equal(t.registry.stats().players, 2);
+  assert.equal(t.metrics.reconnects, 0);
+  // A waiting socket is not in a room yet, nor free to do something else.
+  t.send(asker, { action: "signal", data: CANDIDATE });
+  assert.equal(asker.error().val, "not in room");
+  t.send(asker, { action: "createRoom" });
+  assert.equal(asker.error().val, "already in room");
+  t.send(asker, { action: "joinRoom", room: host.room, username: "Zed" });
+  assert.equal(asker.error().val, "already in room");
+  // A second asker for the same seat is refused while one waits.
+  const second = t.connect();
+  t.send(second, { action: "joinRoom", room: host.room, username: "Ann" });
+  const busy = second.error();
+  assert.equal(busy.val, "not approved");
+  assert.match(busy.message as string, /already asking/);
+  assert.deepEqual(host.conn.sent, []);
+
+  t.send(host.conn, {
+    action: "approveRejoin",
+    requestId: "r1",
+    approve: true,
+  });
+  assert.deepEqual(host.conn.take(), [
+    {
+      type: "rejoinClosed",
+      clientUsername: "Ann",
+      requestId: "r1",
+      outcome: "approved",
+    },
+    { type: "playerJoined", clientUsername: "Ann", reconnected: true },
+    { type: "offer", sdp: OFFER_2.sdp, clientUsername: "Ann" },
+  ]);
+  const joined = asker.only();
+  assert.equal(joined.type, "joined");
+  assert.equal(joined.username, "Ann");
+  assert.equal(joined.reconnected, true);
+  assert.equal(t.registry.stats().players, 2);
+  // The request is over: a second answer finds nothing.
+  t.send(host.conn, {
+    action: "approveRejoin",
+    requestId: "r1",
+    approve: true,
+  });
+  const over = host.conn.error();
+  assert.equal(over.val, "no request");
+  assert.equal(over.action, "approveRejoin");
+  // Ann's own token still wins over the seat the host gave away.
+  t.send(t.connect(), {
+    action: "joinRoom",
+    room: host.room,
+    username: "Ann",
+    reconnectToken: players[0].joined.reconnectToken,
+  });
+  assert.deepEqual(asker.closes.map((c) => c.code), [CLOSE_REPLACED]);
+});
+
+Deno.test("RoomRegistry.approveRejoin refusing answers not approved, keeps the seat, and the asker may ask again", () => {
+  const { t, host, players } = roomKeepingTokens(["Ann"]);
+  t.send(host.conn, { action: "startGame" });
+  players[0].conn.take();
+  const asker = t.connect();
+  t.send(asker, { action: "joinRoom", room: host.room, username: "Ann" });
+  assert.equal(asker.only().type, "rejoinPending");
+  const request = host.conn.only();
+  t.send(host.conn, {
+    action: "approveRejoin",
+    requestId: request.requestId,
+    approve: false,
+  });
+  assert.deepEqual(host.conn.only(), {
+    type: "rejoinClosed",
+    clientUsername: "Ann",
+    requestId: request.requestId,
+    outcome: "refused",
+  });
+  const refused = asker.error();
+  assert.equal(refused.val, "not approved");
+  assert.equal(refused.action, "joinRoom");
+  assert.match(refused.message as string, /did not let you back in as Ann/);
+  // Ann, connected all along, noticed nothing.
+  assert.deepEqual(players[0].conn.sent, []);
+  assert.deepEqual(players[0].conn.closes, []);
+  // The asker is free again: its next try is a new request.
+  t.send(asker, { action: "joinRoom", room: host.room, username: "Ann" });
+  assert.equal(asker.only().type, "rejoinPending");
+  assert.equal(host.conn.only().requestId, "r2");
+});
+
+Deno.test("RoomRegistry.sweep() refuses a rejoin request after rejoinApprovalMs, not before", () => {
+  const { t, host, players } = roomKeepingTokens(["Ann"]);
+  t.registry.closed(players[0].conn.id);
+  host.conn.take();
+  const asker = t.connect();
+  t.send(asker, { action: "joinRoom", room: host.room, username: "Ann" });
+  asker.take();
+  host.conn.take();
+  t.advance(29_999);
+  t.registry.sweep();
+  assert.deepEqual(asker.sent, []);
+  assert.deepEqual(host.conn.sent, []);
+  t.advance(1);
+  t.registry.sweep();
+  assert.deepEqual(host.conn.only(), {
+    type: "rejoinClosed",
+    clientUsername: "Ann",
+    requestId: "r1",
+    outcome: "expired",
+  });
+  const error = asker.error();
+  assert.equal(error.val, "not approved");
+  assert.match(error.message as string, /did not answer/);
+  t.send(host.conn, {
+    action: "approveRejoin",
+    requestId: "r1",
+    approve: true,
+  });
+  assert.equal(host.conn.error().val, "no request");
+});
+
+Deno.test("RoomRegistry cancels a rejoin request when the asker closes or sends leaveRoom", () => {
+  const { t, host, players } = roomKeepingTokens(["Ann", "Bob"]);
+  t.registry.closed(players[0].conn.id);
+  t.registry.closed(players[1].conn.id);
+  host.conn.take();
+  const first = t.connect();
+  t.send(first, { action: "joinRoom", room: host.room, username: "Ann" });
+  const second = t.connect();
+  t.send(second, { action: "joinRoom", room: host.room, username: "Bob" });
+  first.take();
+  second.take();
+  assert.deepEqual(host.conn.take().map((m) => m.requestId), ["r1", "r2"]);
+  t.registry.closed(first.id);
+  t.send(second, { action: "leaveRoom" });
+  assert.deepEqual(second.sent, []);
+  assert.deepEqual(host.conn.take(), [
+    {
+      type: "rejoinClosed",
+      clientUsername: "Ann",
+      requestId: "r1",
+      outcome: "cancelled",
+    },
+    {
+      type: "rejoinClosed",
+      clientUsername: "Bob",
+      requestId: "r2",
+      outcome: "cancelled",
+    },
+  ]);
+  // The one that left may join again; a second leave is "not in room".
+  t.send(second, { action: "leaveRoom" });
+  assert.equal(second.error().val, "not in room");
+});
+
+Deno.test("RoomRegistry shows a rejoin request that came while the host was away once it reclaims, with the time left", () => {
+  const { t, host, players } = roomKeepingTokens(["Ann"]);
+  t.registry.closed(players[0].conn.id);
+  t.registry.closed(host.conn.id);
+  const asker = t.connect();
+  t.send(asker, { action: "joinRoom", room: host.room, username: "Ann" });
+  assert.equal(asker.only().type, "rejoinPending");
+  t.advance(10_000);
+  const page = t.connect();
+  t.send(page, {
+    action: "reclaimRoom",
+    room: host.room,
+    hostToken: host.hostToken,
+  });
+  const [confirm, request] = page.take();
+  assert.equal(confirm.type, "confirmRoom");
+  assert.deepEqual(request, {
+    type: "rejoinRequest",
+    clientUsername: "Ann",
+    requestId: "r1",
+    timeoutMs: 20_000,
+  });
+  t.send(page, { action: "approveRejoin", requestId: "r1", approve: true });
+  assert.equal(asker.only().type, "joined");
+});
+
+Deno.test("RoomRegistry.joinRoom before startGame: a wrong token for a token-keeping seat asks the host, a name alone is a second player", () => {
+  const { t, host, players } = roomKeepingTokens(["Ann"]);
+  const wrong = t.connect();
+  t.send(wrong, {
+    action: "joinRoom",
+    room: host.room,
+    username: "Ann",
+    reconnectToken: "wrongwrongwrong",
+  });
+  assert.equal(wrong.only().type, "rejoinPending");
+  assert.equal(host.conn.only().type, "rejoinRequest");
+  // A friend also called Ann, while Ann is connected, is renamed as before.
+  const friend = t.player(host.room, "Ann");
+  assert.equal(friend.joined.username, "Ann 2");
+  assert.equal(friend.joined.renamed, true);
+  assert.deepEqual(players[0].conn.closes, []);
+  // Once Ann is away, her name alone asks the host.
+  t.registry.closed(players[0].conn.id);
+  host.conn.take();
+  const byName = t.connect();
+  t.send(byName, {
+    action: "joinRoom",
+    room: host.room,
+    username: "Ann",
+    keepsToken: true,
+  });
+  // Busy: the wrong-token request for Ann is still waiting.
+  assert.equal(byName.error().val, "not approved");
+  t.registry.closed(wrong.id);
+  t.send(byName, {
+    action: "joinRoom",
+    room: host.room,
+    username: "Ann",
+    keepsToken: true,
+  });
+  assert.equal(byName.only().type, "rejoinPending");
+});
+
+Deno.test("RoomRegistry.joinRoom: a seat whose holder once presented a token keeps tokens from then on", () => {
+  const { t, host, players } = roomWith(["Ann"]);
+  t.send(host.conn, { action: "startGame" });
+  const back = t.connect();
+  t.send(back, {
+    action: "joinRoom",
+    room: host.room,
+    username: "Ann",
+    reconnectToken: players[0].joined.reconnectToken,
+  });
+  assert.equal(back.only().type, "joined");
+  t.registry.closed(back.id);
+  host.conn.take();
+  const byName = t.connect();
+  t.send(byName, { action: "joinRoom", room: host.room, username: "Ann" });
+  assert.equal(byName.only().type, "rejoinPending");
+});
+
+Deno.test("RoomRegistry.approveRejoin for a seat that went meanwhile joins as a new player, or not after startGame", () => {
+  const { t, host, players } = roomKeepingTokens(["Ann", "Bob"]);
+  t.registry.closed(players[0].conn.id);
+  t.registry.closed(players[1].conn.id);
+  const annAsker = t.connect();
+  t.send(annAsker, { action: "joinRoom", room: host.room, username: "Ann" });
+  const bobAsker = t.connect();
+  t.send(bobAsker, { action: "joinRoom", room: host.room, username: "Bob" });
+  annAsker.take();
+  bobAsker.take();
+  t.send(host.conn, { action: "kickPlayer", clientUsername: "Ann" });
+  host.conn.take();
+  t.send(host.conn, {
+    action: "approveRejoin",
+    requestId: "r1",
+    approve: true,
+  });
+  const joined = annAsker.only();
+  assert.equal(joined.type, "joined");
+  assert.equal(joined.reconnected, false);
+  // After the start an unknown name is "no player", approved or not.
+  t.send(host.conn, { action: "kickPlayer", clientUsername: "Bob" });
+  t.send(host.conn, { action: "startGame" });
+  t.send(host.conn, {
+    action: "approveRejoin",
+    requestId: "r2",
+    approve: true,
+  });
+  assert.equal(bobAsker.error().val, "no player");
+});
+
+Deno.test("RoomRegistry.approveRejoin from a player or a stranger is refused", () => {
+  const { t, players } = roomKeepingTokens(["Ann"]);
+  const msg = { action: "approveRejoin", requestId: "r1", approve: true };
+  t.send(players[0].conn, msg);
+  assert.equal(players[0].conn.error().val, "not host");
+  const stranger = t.connect();
+  t.send(stranger, msg);
+  assert.equal(stranger.error().val, "not in room");
+});
+
+Deno.test("RoomRegistry.approveRejoin cannot answer another room's request", () => {
+  const t = setup();
+  const a = t.host();
+  const b = t.host();
+  const ann = t.player(a.room, "Ann", { keepsToken: true });
+  t.registry.closed(ann.conn.id);
+  const asker = t.connect();
+  t.send(asker, { action: "joinRoom", room: a.room, username: "Ann" });
+  asker.take();
+  t.send(b.conn, { action: "approveRejoin", requestId: "r1", approve: true });
+  assert.equal(b.conn.error().val, "no request");
+  assert.deepEqual(asker.sent, []);
+});
+
+Deno.test("RoomRegistry tells a waiting asker when the room closes", () => {
+  const { t, host, players } = roomKeepingTokens(["Ann"]);
+  t.registry.closed(players[0].conn.id);
+  const asker = t.connect();
+  t.send(asker, { action: "joinRoom", room: host.room, username: "Ann" });
+  asker.take();
+  t.send(host.conn, { action: "leaveRoom" });
+  const closed = asker.only();
+  assert.equal(closed.type, "roomClosed");
+  assert.equal(closed.reason, "host left");
+  // It is free again.
+  t.send(asker, { action: "createRoom" });
+  assert.equal(asker.only().type, "confirmRoom");
+});
+
+Deno.test("RoomRegistry.sweep() frees a disconnected lobby seat after lobbySeatGraceMs and tells the host it expired", () => {
+  const { t, host, players } = roomWith(["Ann", "Bob"], {
+    limits: { lobbySeatGraceMs: 5_000 },
+  });
+  t.registry.closed(players[0].conn.id);
+  host.conn.take();
+  t.advance(4_999);
+  t.registry.sweep();
+  assert.deepEqual(host.conn.sent, []);
+  assert.equal(t.registry.stats().players, 2);
+  t.advance(1);
+  t.registry.sweep();
+  assert.deepEqual(host.conn.only(), {
+    type: "playerLeft",
+    clientUsername: "Ann",
+    reason: "expired",
+  });
+  assert.equal(t.registry.stats().players, 1);
+  // The name is free: a new Ann is a new player, and Bob is the VIP now.
+  const ann = t.player(host.room, "Ann");
+  assert.equal(ann.joined.reconnected, false);
+  assert.equal(ann.joined.vip, false);
+});
+
+Deno.test("RoomRegistry.sweep() keeps a lobby seat whose player came back, and every seat once the game started", () => {
+  const { t, host, players } = roomWith(["Ann", "Bob"], {
+    limits: { lobbySeatGraceMs: 5_000 },
+  });
+  t.registry.closed(players[0].conn.id);
+  t.advance(4_000);
+  t.player(host.room, "Ann");
+  t.advance(4_000);
+  t.registry.closed(players[1].conn.id);
+  t.send(host.conn, { action: "startGame" });
+  t.advance(60_000);
+  host.conn.take();
+  t.registry.sweep();
+  assert.deepEqual(host.conn.sent, []);
+  assert.equal(t.registry.stats().players, 2);
+});
+
+Deno.test("RoomRegistry: twelve join-and-drop sockets no longer fill a lobby for good", () => {
+  const { t, host } = roomWith([], { limits: { lobbySeatGraceMs: 5_000 } });
+  for (let i = 0; i < 12; i++) {
+    const { conn } = t.player(host.room, `Drop${i}`);
+    t.registry.closed(conn.id);
+  }
+  const late = t.connect();
+  t.send(late, { action: "joinRoom", room: host.room, username: "Real" });
+  assert.equal(late.error().val, "room full");
+  t.advance(5_000);
+  t.registry.sweep();
+  assert.equal(t.registry.stats().players, 0);
+  const expired = host.conn.take().filter((m) => m.reason === "expired");
+  assert.equal(expired.length, 12);
+  assert.equal(t.player(host.room, "Real").joined.username, "Real");
+});
+
+Deno.test("RoomRegistry.kickPlayer in the lobby frees the seat for a new player with that name", () => {
+  const { t, host, players } = roomKeepingTokens(["Ann"]);
+  t.send(host.conn, { action: "kickPlayer", clientUsername: "Ann" });
+  assert.deepEqual(players[0].conn.closes.map((c) => c.code), [CLOSE_POLICY]);
+  // Its token is worth nothing now: the seat is gone.
+  const back = t.player(host.room, "Ann", {
+    reconnectToken: players[0].joined.reconnectToken,
+  });
+  assert.equal(back.joined.reconnected, false);
+  assert.notEqual(
+    back.joined.reconnectToken,
+    players[0].joined.reconnectToken,
+  );
+});
+
+Deno.test("RoomRegistry.reclaimRoom refuses the host token a reclaim replaced", () => {
+  const { t, host } = roomWith(["Ann"]);
+  t.registry.closed(host.conn.id);
+  const page = t.connect();
+  t.send(page, {
+    action: "reclaimRoom",
+    room: host.room,
+    hostToken: host.hostToken,
+  });
+  const confirm = page.only();
+  assert.equal(confirm.type, "confirmRoom");
+  assert.notEqual(confirm.hostToken, host.hostToken);
+  t.registry.closed(page.id);
+  const old = t.connect();
+  t.send(old, {
+    action: "reclaimRoom",
+    room: host.room,
+    hostToken: host.hostToken,
+  });
+  assert.equal(old.error().val, "bad token");
+  const fresh = t.connect();
+  t.send(fresh, {
+    action: "reclaimRoom",
+    room: host.room,
+    hostToken: confirm.hostToken,
+  });
+  assert.equal(fresh.only().type, "confirmRoom");
+});
+
+Deno.test("RoomRegistry.setJoining opens a started room to new names and the host learns of them through playerJoined", () => {
+  const { t, host, players } = roomWith(["Ann"]);
+  t.send(host.conn, { action: "startGame" });
+  t.send(host.conn, { action: "setJoining", open: true });
+  assert.deepEqual(host.conn.only(), { type: "joiningChanged", open: true });
+  const late = t.connect();
+  t.send(late, {
+    action: "joinRoom",
+    room: host.room,
+    username: "Late",
+    offer: OFFER,
+  });
+  const joined = late.only();
+  assert.equal(joined.type, "joined");
+  assert.equal(joined.started, true);
+  assert.equal(joined.reconnected, false);
+  assert.deepEqual(host.conn.take(), [
+    { type: "playerJoined", clientUsername: "Late", reconnected: false },
+    { type: "offer", sdp: OFFER.sdp, clientUsername: "Late" },
+  ]);
+  // A second Ann while Ann plays is renamed, as in the lobby.
+  assert.equal(t.player(host.room, "Ann").joined.username, "Ann 2");
+  assert.deepEqual(players[0].conn.closes, []);
+  // Closed again: the seed's meaning, unknown names are "no player".
+  t.send(host.conn, { action: "setJoining", open: false });
+  assert.deepEqual(host.conn.take().at(-1), {
+    type: "joiningChanged",
+    open: false,
+  });
+  const later = t.connect();
+  t.send(later, { action: "joinRoom", room: host.room, username: "Later" });
+  const refused = later.error();
+  assert.equal(refused.val, "no player");
+  assert.match(refused.message as string, /closed this game/);
+  assert.equal(t.registry.stats().players, 3);
+});
+
+Deno.test("RoomRegistry.setJoining false in the lobby refuses new names but lets players come back", () => {
+  const { t, host, players } = roomWith(["Ann"]);
+  t.send(host.conn, { action: "setJoining", open: false });
+  host.conn.take();
+  const stranger = t.connect();
+  t.send(stranger, { action: "joinRoom", room: host.room, username: "Zed" });
+  assert.equal(stranger.error().val, "no player");
+  t.registry.closed(players[0].conn.id);
+  assert.equal(t.player(host.room, "Ann").joined.reconnected, true);
+  // startGame does not undo the host's explicit choice, either way.
+  t.send(host.conn, { action: "setJoining", open: true });
+  t.send(host.conn, { action: "startGame" });
+  assert.equal(t.player(host.room, "Zed").joined.username, "Zed");
+});
+
+Deno.test("RoomRegistry.confirmRoom tells a reclaiming host whether joining is open", () => {
+  const { t, host } = roomWith([]);
+  t.send(host.conn, { action: "startGame" });
+  t.send(host.conn, { action: "setJoining", open: true });
+  t.registry.closed(host.conn.id);
+  const page = t.connect();
+  t.send(page, {
+    action: "reclaimRoom",
+    room: host.room,
+    hostToken: host.hostToken,
+  });
+  const confirm = page.only();
+  assert.equal(confirm.started, true);
+  assert.equal(confirm.joiningOpen, true);
+});
+
+Deno.test("RoomRegistry.setJoining from a player or a stranger is refused", () => {
+  const { t, players } = roomWith(["Ann"]);
+  t.send(players[0].conn, { action: "setJoining", open: true });
+  assert.equal(players[0].conn.error().val, "not host");
+  const stranger = t.connect();
+  t.send(stranger, { action: "setJoining", open: true });
+  assert.equal(stranger.error().val, "not in room");
 });

@@ -36,8 +36,20 @@ function roomWith(...conns: Connection[]) {
 Deno.test("Room.vip() is the earliest-joined seat still in the room", () => {
   const room = roomWith();
   assert.equal(room.vip(), undefined);
-  room.seat({ username: "Bob", token: "t", connId: "b", joinedAt: 20 });
-  room.seat({ username: "Ann", token: "t", connId: "a", joinedAt: 10 });
+  room.seat({
+    username: "Bob",
+    tokens: ["t"],
+    connId: "b",
+    joinedAt: 20,
+    keepsToken: false,
+  });
+  room.seat({
+    username: "Ann",
+    tokens: ["t"],
+    connId: "a",
+    joinedAt: 10,
+    keepsToken: false,
+  });
   assert.equal(room.vip()?.username, "Ann");
   room.unseat("ANN");
   assert.equal(room.vip()?.username, "Bob");
@@ -46,8 +58,13 @@ Deno.test("Room.vip() is the earliest-joined seat still in the room", () => {
 
 Deno.test("Room.seatOf() finds names in any case, and freeName() numbers a taken one", () => {
   const room = roomWith();
-  room.seat({ username: "Ann", token: "t", joinedAt: 1 });
-  room.seat({ username: "ann 2", token: "t", joinedAt: 2 });
+  room.seat({ username: "Ann", tokens: ["t"], joinedAt: 1, keepsToken: false });
+  room.seat({
+    username: "ann 2",
+    tokens: ["t"],
+    joinedAt: 2,
+    keepsToken: false,
+  });
   assert.equal(room.seatOf("aNN")?.username, "Ann");
   assert.equal(room.freeName("ANN"), "ANN 3");
   // Cut to fit 20 characters, never through a surrogate pair.
@@ -58,9 +75,26 @@ Deno.test("Room.broadcastPlayers() reaches connected seats only; sendHost() only
   const host = recorder("h");
   const ann = recorder("a");
   const room = roomWith(host.conn, ann.conn);
-  room.seat({ username: "Ann", token: "t", connId: "a", joinedAt: 1 });
-  room.seat({ username: "Gone", token: "t", joinedAt: 2 });
-  room.seat({ username: "Lost", token: "t", connId: "closed", joinedAt: 3 });
+  room.seat({
+    username: "Ann",
+    tokens: ["t"],
+    connId: "a",
+    joinedAt: 1,
+    keepsToken: false,
+  });
+  room.seat({
+    username: "Gone",
+    tokens: ["t"],
+    joinedAt: 2,
+    keepsToken: false,
+  });
+  room.seat({
+    username: "Lost",
+    tokens: ["t"],
+    connId: "closed",
+    joinedAt: 3,
+    keepsToken: false,
+  });
   room.broadcastPlayers({ type: "gameStarted" });
   assert.deepEqual(ann.sent, [{ type: "gameStarted" }]);
   room.sendHost({ type: "hostBack" });
@@ -95,7 +129,8 @@ Deno.test("ROOM_ERRORS words every code it holds, and each code is a protocol co
 });
 
 Deno.test("ServerMessageSchema accepts every message the registry sends in a whole game", () => {
-  const registry = new RoomRegistry({ limits: DEFAULTS, now: () => 1_000 });
+  let time = 1_000;
+  const registry = new RoomRegistry({ limits: DEFAULTS, now: () => time });
   const sent: ServerMessage[] = [];
   const open = (id: string) => {
     registry.open({ id, send: (m) => sent.push(m), close() {} }, "10.0.0.1");
@@ -127,6 +162,26 @@ Deno.test("ServerMessageSchema accepts every message the registry sends in a who
   open("h2");
   const token = (sent[0] as { hostToken: string }).hostToken;
   say("h2", { action: "reclaimRoom", room, hostToken: token });
+  // A token-keeping seat asked for by name: the host approves one request
+  // and lets another expire; a lobby seat expires in a second room.
+  say("h2", { action: "setJoining", open: true });
+  open("k");
+  say("k", { action: "joinRoom", room, username: "Kim", keepsToken: true });
+  registry.closed("k");
+  open("k2");
+  say("k2", { action: "joinRoom", room, username: "Kim" });
+  say("h2", { action: "approveRejoin", requestId: "r1", approve: true });
+  registry.closed("k2");
+  open("k3");
+  say("k3", { action: "joinRoom", room, username: "Kim" });
+  open("h3");
+  say("h3", { action: "createRoom" });
+  const lobby = (sent.at(-1) as { room: string }).room;
+  open("l");
+  say("l", { action: "joinRoom", room: lobby, username: "Lee" });
+  registry.closed("l");
+  time += DEFAULTS.rejoinApprovalMs + DEFAULTS.lobbySeatGraceMs;
+  registry.sweep();
   say("a2", { action: "leaveRoom" });
   say("c", "not json");
   registry.shutdown();
@@ -146,6 +201,10 @@ Deno.test("ServerMessageSchema accepts every message the registry sends in a who
       "roomClosed",
       "hostAway",
       "hostBack",
+      "rejoinRequest",
+      "rejoinPending",
+      "rejoinClosed",
+      "joiningChanged",
     ]
   ) {
     assert.ok(types.has(type as ServerMessage["type"]), `no ${type} sent`);

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { startTestServer } from "../_helpers/test_server.ts";
 import { HostBot, PlayerBot } from "../_helpers/webrtc_bots.ts";
+import { WsClient } from "../_helpers/ws_client.ts";
 
 /** Waits until `check` holds, polling. */
 async function until(check: () => boolean, timeoutMs = 3_000): Promise<void> {
@@ -71,11 +72,27 @@ Deno.test("host bot and 4 player bots connect peer-to-peer through the server an
       await host.ws.nextOfType("playerJoined"),
       { type: "playerJoined", clientUsername: "Cat", reconnected: true },
     );
-    // The old token died with the old connection.
-    await assert.rejects(
-      PlayerBot.join(server.localUrl, host.room, "Cat", token),
-      /join refused: .*"val":"name taken"/,
-    );
+    // The old token was spent: with it, Cat's seat (which now keeps its
+    // token) only asks the host, who refuses.
+    const replay = await WsClient.connect(server.localUrl);
+    try {
+      replay.send({
+        action: "joinRoom",
+        room: host.room,
+        username: "Cat",
+        reconnectToken: token,
+      });
+      await replay.nextOfType("rejoinPending");
+      const request = await host.ws.nextOfType("rejoinRequest");
+      host.ws.send({
+        action: "approveRejoin",
+        requestId: request.requestId,
+        approve: false,
+      });
+      assert.equal((await replay.nextOfType("error")).val, "not approved");
+    } finally {
+      await replay.close();
+    }
     await host.connected("Cat");
     back.send("back again");
     await until(() =>

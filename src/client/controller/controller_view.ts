@@ -143,7 +143,8 @@ export class ControllerView {
 
   /** Shows the connection progress for a stage. */
   showStage(stage: PhoneStage): void {
-    const step = stage.kind === "server" || stage.kind === "joining"
+    const step = stage.kind === "server" || stage.kind === "joining" ||
+        stage.kind === "waitingHost"
       ? 0
       : stage.kind === "peer"
       ? 1
@@ -476,6 +477,7 @@ export function stageText(stage: PhoneStage): string {
         ? "Connected!"
         : "Connected (through the server)";
     case "hostAway":
+    case "waitingHost":
     case "refused":
     case "unreachable":
     case "ended":

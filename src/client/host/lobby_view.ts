@@ -16,6 +16,9 @@ export type { LobbyRow };
 const CROWN_SVG =
   '<svg class="crown" viewBox="0 0 24 24" aria-hidden="true"><path d="M3 18h18l1.5-11-5.5 4.5L12 4l-5 7.5L1.5 7z" fill="currentColor"/></svg>';
 
+/** How long a "Remove Ann?" button waits for its second tap, in ms. */
+export const KICK_CONFIRM_MS = 5_000;
+
 /** How long an info banner stays up, in ms (errors stay until replaced). */
 export const BANNER_INFO_MS = 6_000;
 
@@ -51,7 +54,75 @@ export class LobbyView {
   #status = byId("welcome-status");
   #banner = byId("banner");
   #phase = byId("phase");
+  #requests = byId<HTMLUListElement>("rejoin-requests");
   #bannerTimer: ReturnType<typeof setTimeout> | undefined;
+  #rows: LobbyRow[] = [];
+  /** The player whose "Remove" was tapped once and waits for a second tap. */
+  #confirmKick: string | null = null;
+  #confirmTimer: ReturnType<typeof setTimeout> | undefined;
+  #onKick: (name: string) => void = () => {};
+  #onRejoinAnswer: (requestId: string, approve: boolean) => void = () => {};
+
+  /** Calls `handler` with a player's name once its removal is confirmed. */
+  onKick(handler: (name: string) => void): void {
+    this.#onKick = handler;
+  }
+
+  /** Calls `handler` when the host lets a player back in, or refuses. */
+  onRejoinAnswer(
+    handler: (requestId: string, approve: boolean) => void,
+  ): void {
+    this.#onRejoinAnswer = handler;
+  }
+
+  /**
+   * Asks the host whether `name`, back on another phone without its seat's
+   * token, may take the seat: "Let in" or "Refuse".
+   */
+  showRejoinRequest(requestId: string, name: string): void {
+    const known = [...this.#requests.children].some((item) =>
+      (item as HTMLElement).dataset.requestId === requestId
+    );
+    if (known) return;
+    const item = document.createElement("li");
+    item.className = "rejoin-request";
+    item.dataset.requestId = requestId;
+    item.dataset.name = name;
+    const text = document.createElement("p");
+    text.textContent =
+      `${name} wants to come back on another phone. Is it really them?`;
+    const buttons = document.createElement("div");
+    buttons.className = "buttons";
+    const answer = (approve: boolean, label: string, className: string) => {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = className;
+      button.textContent = label;
+      button.addEventListener("click", () => {
+        this.closeRejoinRequest(requestId);
+        this.#onRejoinAnswer(requestId, approve);
+      });
+      return button;
+    };
+    buttons.append(
+      answer(true, "Let them in", "rejoin-approve"),
+      answer(false, "Refuse", "rejoin-refuse"),
+    );
+    item.append(text, buttons);
+    this.#requests.append(item);
+  }
+
+  /** Removes a rejoin question (answered, expired or withdrawn). */
+  closeRejoinRequest(requestId: string): void {
+    for (const item of [...this.#requests.children]) {
+      if ((item as HTMLElement).dataset.requestId === requestId) item.remove();
+    }
+  }
+
+  /** Removes every rejoin question (the room is gone). */
+  clearRejoinRequests(): void {
+    this.#requests.replaceChildren();
+  }
 
   /** Calls `handler` when "Create game" is clicked. */
   onCreate(handler: () => void): void {
@@ -103,8 +174,26 @@ export class LobbyView {
     this.#start.disabled = playerCount === 0;
   }
 
-  /** Replaces the player list. */
+  /** A first tap asks "Remove Ann?"; a second one within a while removes. */
+  #kickTapped(name: string): void {
+    clearTimeout(this.#confirmTimer);
+    if (this.#confirmKick === name) {
+      this.#confirmKick = null;
+      this.renderPlayers(this.#rows);
+      this.#onKick(name);
+      return;
+    }
+    this.#confirmKick = name;
+    this.#confirmTimer = setTimeout(() => {
+      this.#confirmKick = null;
+      this.renderPlayers(this.#rows);
+    }, KICK_CONFIRM_MS);
+    this.renderPlayers(this.#rows);
+  }
+
+  /** Replaces the player list (each with a "Remove" button that confirms). */
   renderPlayers(rows: LobbyRow[]): void {
+    this.#rows = rows;
     this.#count.textContent = String(rows.length);
     this.#empty.hidden = rows.length > 0;
     const items = rows.map((row) => {
@@ -133,7 +222,17 @@ export class LobbyView {
       rtt.textContent = row.rttMs === null || row.state === "disconnected"
         ? ""
         : `${row.rttMs} ms`;
-      item.append(dot, name, state, rtt);
+      const kick = document.createElement("button");
+      kick.type = "button";
+      kick.className = "player-kick";
+      const confirming = this.#confirmKick === row.name;
+      kick.textContent = confirming ? `Remove ${row.name}?` : "Remove";
+      if (confirming) kick.dataset.confirm = "";
+      kick.title = confirming
+        ? `Tap again to remove ${row.name} from the game`
+        : `Remove ${row.name} from the game`;
+      kick.addEventListener("click", () => this.#kickTapped(row.name));
+      item.append(dot, name, state, rtt, kick);
       return item;
     });
     this.#players.replaceChildren(...items);

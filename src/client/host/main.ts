@@ -77,6 +77,7 @@ async function boot(): Promise<void> {
 
   hostSession.on("status", (status) => {
     if (status.kind === "lost" || status.kind === "idle") {
+      view.clearRejoinRequests();
       // The room is gone (or ended): so is its game.
       room.reset();
       if (hub) {
@@ -87,6 +88,11 @@ async function boot(): Promise<void> {
     onStatus(status, origin);
   });
   hostSession.on("message", (message) => {
+    if (message.type === "rejoinRequest") {
+      view.showRejoinRequest(message.requestId, message.clientUsername);
+    } else if (message.type === "rejoinClosed") {
+      view.closeRejoinRequest(message.requestId);
+    }
     if (room.serverMessage(message) === "waiting for phones") {
       view.showBanner(
         "info",
@@ -104,6 +110,12 @@ async function boot(): Promise<void> {
   });
   view.onStart(startGame);
   view.onEnd(endGame);
+  view.onKick((name) =>
+    hostSession.send({ action: "kickPlayer", clientUsername: name })
+  );
+  view.onRejoinAnswer((requestId, approve) =>
+    hostSession.send({ action: "approveRejoin", requestId, approve })
+  );
 
   const gameParent = document.getElementById("game");
   if (gameParent) startPizzaGame(gameParent, gameSource);

@@ -423,7 +423,7 @@ export class RoomRouter {
         started: room.started,
         seats: [...room.seats()].map((seat) => ({
           name: seat.username,
-          token: seat.token,
+          token: seat.tokens[seat.tokens.length - 1],
           joinedAt: seat.joinedAt,
         })),
       }, this.#now());
