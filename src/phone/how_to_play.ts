@@ -21,7 +21,7 @@ export const HOW_TO_STEPS: readonly HowToStep[] = [
   {
     title: "Walk",
     text:
-      "Drag anywhere in the big box below to walk. Push further to go faster.",
+      "Drag anywhere in the big dashed box to walk. Push further to go faster.",
   },
   {
     title: "Cook",
