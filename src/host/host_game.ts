@@ -162,6 +162,17 @@ export class HostGame {
     return this.#state;
   }
 
+  /**
+   * Whether a new phone may join now (late friends, GAME.md): in the lobby,
+   * at game over (it plays from the next round) and mid-round while drop-in
+   * is on; never with the game full. The host page tells the server so.
+   */
+  get joiningOpen(): boolean {
+    const state = this.#state;
+    if (state.players.length >= MAX_PLAYERS) return false;
+    return state.phase !== "playing" || state.dropIn;
+  }
+
   /** Whether an id belongs to a bot. */
   isBot(id: string): boolean {
     return id.startsWith(BOT_ID_PREFIX);
@@ -348,7 +359,9 @@ export class HostGame {
 
 /**
  * The engine's view as the wire protocol carries it: the protocol's fields
- * only, `outcome` omitted while there is none, its `reason` a sentence.
+ * only (actions with their ingredients and allergy reason, the allergy text,
+ * whether the player waits for the next round), `outcome` omitted while there
+ * is none, its `reason` a sentence, with its star grade and the team's stats.
  *
  * @example
  * ```ts
@@ -379,11 +392,32 @@ export function toWireView(view: EngineView): PlayerView {
       burned: item.burned,
     })),
     allergies: [...view.allergies],
-    actions: view.actions.map((a) => ({ id: a.id, label: a.label })),
+    allergyText: view.allergyText,
+    waiting: view.waiting,
+    actions: view.actions.map((a) => ({
+      id: a.id,
+      label: a.label,
+      ...(a.ingredients ? { ingredients: [...a.ingredients] } : {}),
+      ...(a.disabled ? { disabled: a.disabled } : {}),
+    })),
     inVehicle: view.inVehicle,
   };
   if (view.outcome) {
-    wire.outcome = { won: view.outcome.won, reason: view.outcome.text };
+    wire.outcome = {
+      won: view.outcome.won,
+      reason: view.outcome.text,
+      stars: view.outcome.stars,
+    };
+  }
+  if (view.team.length > 0) {
+    wire.team = view.team.map((row) => ({
+      name: row.name,
+      color: row.color,
+      deliveries: row.deliveries,
+      moneyEarned: row.moneyEarned,
+      walkedTiles: row.walkedTiles,
+      drivenTiles: row.drivenTiles,
+    }));
   }
   return wire;
 }

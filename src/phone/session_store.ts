@@ -3,7 +3,8 @@
  * and the current seat (room, final name, reconnect token) in
  * sessionStorage, so a reload or a restored tab rejoins as the same player.
  * A copy of each token is kept per room and name in localStorage, so typing
- * the same code and name in a new tab also takes the seat back.
+ * the same code and name in a new tab also takes the seat back. Whether the
+ * "how to play" card was seen is kept in localStorage too.
  *
  * @module
  */
@@ -14,6 +15,8 @@ export const NAME_KEY = "pizza-peers-name";
 export const SEAT_KEY = "pizza-peers-seat";
 /** localStorage key of the token backup per room and name. */
 export const TOKENS_KEY = "pizza-peers-tokens";
+/** localStorage key set once the "how to play" card was finished or skipped. */
+export const HOW_TO_KEY = "pizza-peers-how-to-seen";
 /** Token backups older than this are dropped, in ms. */
 export const TOKEN_MAX_AGE_MS = 6 * 60 * 60 * 1000;
 
@@ -46,6 +49,16 @@ export class SessionStore {
   /** Remembers the typed name. */
   set name(value: string) {
     safeSet(this.local, NAME_KEY, value);
+  }
+
+  /** Whether this phone finished or skipped the "how to play" card. */
+  get howToSeen(): boolean {
+    return safeGet(this.local, HOW_TO_KEY) === "1";
+  }
+
+  /** Remembers that the "how to play" card was finished or skipped. */
+  markHowToSeen(): void {
+    safeSet(this.local, HOW_TO_KEY, "1");
   }
 
   /** The seat this tab holds, or null. */

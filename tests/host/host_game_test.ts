@@ -3,8 +3,10 @@ import {
   BOT_ID_PREFIX,
   type FrameResult,
   HostGame,
+  toWireView,
 } from "../../src/host/host_game.ts";
 import { parseHostMessage } from "../../src/protocol/mod.ts";
+import { playerView } from "../../src/game/mod.ts";
 
 /** Frames of 50 ms until `until` holds or `maxMs` of game time pass. */
 function runUntil(
@@ -190,4 +192,114 @@ Deno.test("HostGame.start() and restart() refuse politely in the wrong phase", (
   assert.equal(game.state.players.length, 0);
   assert.equal(game.state.phase, "over");
   assert.equal(game.restart(), false, "nobody to play");
+});
+
+Deno.test("toWireView() keeps action icons, allergy reasons, allergy text and waiting", () => {
+  const game = new HostGame({ seed: 5 });
+  game.join("Ann");
+  const engine = playerView(game.state, "Ann");
+  assert.ok(engine);
+  const wire = toWireView({
+    ...engine,
+    allergies: ["cheese"],
+    allergyText: "Allergic to cheese, but you may carry mixed pizzas",
+    waiting: true,
+    actions: [
+      {
+        id: "buy",
+        label: "Buy cheese for 3",
+        ingredients: ["cheese"],
+        disabled: "You're allergic to cheese!",
+      },
+      { id: "discard:0", label: "Throw away dough", ingredients: ["dough"] },
+      { id: "start", label: "Start game" },
+    ],
+  });
+  const parsed = parseHostMessage(
+    JSON.parse(JSON.stringify({ t: "view", view: wire })),
+  );
+  assert.ok(parsed.ok && parsed.msg.t === "view");
+  const view = parsed.msg.view;
+  assert.deepEqual(view.actions, [
+    {
+      id: "buy",
+      label: "Buy cheese for 3",
+      ingredients: ["cheese"],
+      disabled: "You're allergic to cheese!",
+    },
+    { id: "discard:0", label: "Throw away dough", ingredients: ["dough"] },
+    { id: "start", label: "Start game" },
+  ]);
+  assert.equal(
+    view.allergyText,
+    "Allergic to cheese, but you may carry mixed pizzas",
+  );
+  assert.equal(view.waiting, true);
+  assert.equal(view.team, undefined, "no stats before game over");
+});
+
+Deno.test("HostGame at game over: the phone gets stars and the team's stats; a newcomer waits", () => {
+  const game = new HostGame({ seed: 5, roundLengthMs: 2_000 });
+  game.join("Ann");
+  game.start();
+  runUntil(game, () => game.state.phase === "over", 10_000);
+  assert.equal(game.state.phase, "over");
+  assert.equal(game.join("Cy"), "joined");
+  const r = game.frame(16);
+  const ann = viewsFor(r, "Ann")[0];
+  assert.ok(ann && ann.message.t === "view");
+  assert.ok(parseHostMessage(JSON.parse(JSON.stringify(ann.message))).ok);
+  const outcome = ann.message.view.outcome;
+  assert.ok(outcome);
+  assert.equal(outcome.won, false, "no delivery is no win");
+  assert.equal(outcome.stars, 0);
+  assert.deepEqual(
+    ann.message.view.team?.map((row) => [row.name, row.deliveries]),
+    [["Ann", 0], ["Cy", 0]],
+  );
+  const cy = viewsFor(r, "Cy")[0];
+  assert.ok(cy && cy.message.t === "view");
+  assert.equal(cy.message.view.waiting, true);
+  assert.ok(game.restart());
+  game.frame(16);
+  const again = playerView(game.state, "Cy");
+  assert.equal(again?.waiting, false, "plays from the next round");
+  assert.equal(again?.phase, "playing");
+});
+
+Deno.test("HostGame.join() takes a drop-in mid-round when drop-in is on (the default)", () => {
+  const game = new HostGame({ seed: 5 });
+  game.join("Ann");
+  game.start();
+  game.frame(16);
+  assert.equal(game.join("Dee"), "joined");
+  const r = game.frame(16);
+  const dee = viewsFor(r, "Dee")[0];
+  assert.ok(dee && dee.message.t === "view");
+  assert.equal(dee.message.view.phase, "playing");
+  assert.equal(dee.message.view.waiting, false);
+});
+
+Deno.test("HostGame.joiningOpen is open in the lobby and at game over, mid-round only with drop-in, never when full", () => {
+  const on = new HostGame({ seed: 5, roundLengthMs: 2_000 });
+  assert.equal(on.joiningOpen, true, "empty lobby");
+  on.join("Ann");
+  on.start();
+  on.frame(16);
+  assert.equal(on.joiningOpen, true, "drop-in on by default");
+  runUntil(on, () => on.state.phase === "over", 10_000);
+  assert.equal(on.joiningOpen, true, "game over");
+  const off = new HostGame({ seed: 5, dropIn: false, roundLengthMs: 2_000 });
+  off.join("Ann");
+  assert.equal(off.joiningOpen, true);
+  off.start();
+  off.frame(16);
+  assert.equal(off.joiningOpen, false, "drop-in off");
+  runUntil(off, () => off.state.phase === "over", 10_000);
+  assert.equal(off.joiningOpen, true, "game over opens it again");
+  const full = new HostGame({ seed: 5 });
+  full.join("Ann");
+  full.fillWithBots(12);
+  assert.equal(full.state.players.length, 12);
+  assert.equal(full.joiningOpen, false);
 });

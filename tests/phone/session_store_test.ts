@@ -51,3 +51,16 @@ Deno.test("SessionStore ignores corrupt entries", () => {
   const store = new SessionStore(new MemoryStorage(), session);
   assert.equal(store.seat, null);
 });
+
+Deno.test("SessionStore remembers that the how-to-play card was seen, across tabs", () => {
+  const local = new MemoryStorage();
+  const store = new SessionStore(local, new MemoryStorage());
+  assert.equal(store.howToSeen, false);
+  store.markHowToSeen();
+  assert.equal(store.howToSeen, true);
+  assert.equal(new SessionStore(local, new MemoryStorage()).howToSeen, true);
+  assert.equal(
+    new SessionStore(new MemoryStorage(), new MemoryStorage()).howToSeen,
+    false,
+  );
+});

@@ -9,6 +9,21 @@
 import type { FeedbackTone, PlayerView } from "../../protocol/mod.ts";
 import type { PhoneStage } from "../../phone/phone_session.ts";
 import type { Screen } from "../../phone/controller_flow.ts";
+import { HoldPress } from "../../phone/hold_press.ts";
+import { HOW_TO_STEPS, HowToCard } from "../../phone/how_to_play.ts";
+import {
+  ingredientIcon,
+  ingredientStripe,
+} from "../../phone/ingredient_look.ts";
+import {
+  buttonActions,
+  discardBySlot,
+  outcomeTitle,
+  phaseNote,
+  starGrade,
+  statsCells,
+  type ViewAction,
+} from "../../phone/view_words.ts";
 
 /** How long a feedback toast stays up, in ms. */
 export const TOAST_MS = 2_500;
@@ -66,6 +81,22 @@ export class ControllerView {
   #linkPill = byId("link-pill");
   #statusLine = byId("status-line");
   #hud = byId("hud");
+  #backpack = byId("backpack");
+  #allergyLine = byId("allergy-line");
+  #phaseNote = byId("phase-note");
+  #gameOver = byId("game-over");
+  #overTitle = byId("over-title");
+  #overStars = byId("over-stars");
+  #overReason = byId("over-reason");
+  #overTeam = byId("over-team");
+  #howTo = byId("how-to");
+  #howToCount = byId("how-to-count");
+  #howToTitle = byId("how-to-title");
+  #howToText = byId("how-to-text");
+  #howToNext = byId<HTMLButtonElement>("how-to-next");
+  #howToSkip = byId<HTMLButtonElement>("how-to-skip");
+  #howToCard = new HowToCard();
+  #onHowToDone: () => void = () => {};
   #actions = byId("actions");
   #toast = byId("toast");
   #endedText = byId("ended-text");
@@ -73,6 +104,17 @@ export class ControllerView {
   #buttons = new Map<string, HTMLButtonElement>();
   #actionsKey = "";
   #onAction: (id: string) => void = () => {};
+  #discards = new Map<number, ViewAction>();
+  #backpackKey = "";
+  #slots: Slot[];
+
+  /** Binds to the page and builds the three backpack slots. */
+  constructor() {
+    this.#slots = [0, 1, 2].map((index) => this.#makeSlot(index));
+    this.#backpack.replaceChildren(...this.#slots.map((slot) => slot.cell));
+    this.#howToNext.addEventListener("click", () => this.#howToStep(false));
+    this.#howToSkip.addEventListener("click", () => this.#howToStep(true));
+  }
 
   /** Shows one screen. */
   show(screen: Screen): void {
@@ -138,6 +180,7 @@ export class ControllerView {
   /** Renders a player view from the host. */
   renderView(view: PlayerView, onAction: (id: string) => void): void {
     this.showMe(view.name, view.vip, view.color);
+    this.#onAction = onAction;
     const hud: HTMLElement[] = [];
     if (view.phase !== "lobby") {
       hud.push(
@@ -145,52 +188,107 @@ export class ControllerView {
         stat("Time", formatTime(view.timeLeftMs), "time"),
         stat("Strikes", `${view.strikes}/3`, "strikes"),
       );
-    } else {
-      hud.push(
-        el(
-          "p",
-          "hud-note",
-          view.vip
-            ? "You are the VIP: start when everyone is in!"
-            : "Waiting for the VIP to start the game…",
-        ),
-      );
-    }
-    if (view.backpack.length > 0 || view.phase === "playing") {
-      const bag = el("div", "backpack");
-      bag.setAttribute("aria-label", "Backpack");
-      for (let slot = 0; slot < 3; slot++) {
-        const item = view.backpack[slot];
-        const cell = el(
-          "span",
-          "slot",
-          item ? item.ingredients.join(" + ") : "empty",
-        );
-        if (item?.baked) cell.dataset.baked = "true";
-        if (item?.burned) cell.dataset.burned = "true";
-        if (!item) cell.dataset.empty = "true";
-        bag.append(cell);
-      }
-      hud.push(bag);
-    }
-    if (view.allergies.length > 0) {
-      hud.push(
-        el("p", "allergies", `Allergic to: ${view.allergies.join(", ")}`),
-      );
-    }
-    if (view.outcome) {
-      hud.push(
-        el(
-          "p",
-          `outcome ${view.outcome.won ? "won" : "lost"}`,
-          view.outcome.reason,
-        ),
-      );
     }
     this.#hud.replaceChildren(...hud);
+    this.#renderBackpack(view);
+    const allergy = view.allergyText ||
+      (view.allergies.length > 0
+        ? `Allergic to: ${view.allergies.join(", ")}`
+        : "");
+    setText(this.#allergyLine, allergy);
+    setText(this.#phaseNote, phaseNote(view));
+    this.#renderOutcome(view);
+    this.#renderActions(buttonActions(view.actions));
+    this.#discards = discardBySlot(view.actions);
+  }
 
-    this.#onAction = onAction;
-    this.#renderActions(view.actions);
+  /** Shows or hides the "how to play" card; `onDone` runs when finished or skipped. */
+  showHowTo(visible: boolean, onDone: () => void): void {
+    this.#onHowToDone = onDone;
+    if (visible && this.#howToCard.done) return;
+    this.#howTo.hidden = !visible;
+    if (visible) this.#drawHowTo();
+  }
+
+  #drawHowTo(): void {
+    const card = this.#howToCard;
+    this.#howToCount.textContent = `${card.index + 1} / ${HOW_TO_STEPS.length}`;
+    this.#howToTitle.textContent = card.step.title;
+    this.#howToText.textContent = card.step.text;
+    this.#howToNext.textContent = card.last ? "Got it!" : "Next";
+    this.#howToSkip.hidden = card.last;
+  }
+
+  #howToStep(skip: boolean): void {
+    if (skip) this.#howToCard.skip();
+    else this.#howToCard.next();
+    if (!this.#howToCard.done) {
+      this.#drawHowTo();
+      return;
+    }
+    this.#howTo.hidden = true;
+    this.#onHowToDone();
+  }
+
+  #renderBackpack(view: PlayerView): void {
+    const shown = view.backpack.length > 0 || view.phase === "playing" ||
+      view.phase === "paused";
+    this.#backpack.hidden = !shown;
+    // Heat is left out: a cooling item must not cancel a hold under way.
+    const key = JSON.stringify(
+      view.backpack.map((item) => [item.ingredients, item.baked, item.burned]),
+    );
+    if (key === this.#backpackKey) return;
+    this.#backpackKey = key;
+    this.#slots.forEach((slot, index) => {
+      const item = view.backpack[index];
+      const label = item
+        ? `${item.baked ? "baked " : ""}${item.burned ? "burned " : ""}${
+          item.ingredients.join(" + ")
+        }`
+        : "empty";
+      slot.cell.dataset.empty = String(!item);
+      slot.cell.dataset.baked = String(!!item?.baked);
+      slot.cell.dataset.burned = String(!!item?.burned);
+      slot.icons.innerHTML = item
+        ? item.ingredients.map(ingredientIcon).join("")
+        : "";
+      slot.label.textContent = item ? item.ingredients.join(" + ") : "empty";
+      slot.cell.setAttribute(
+        "aria-label",
+        item ? `${label}: hold to throw away` : "empty slot",
+      );
+      slot.discard.hidden = !item;
+      slot.discard.setAttribute("aria-label", `Throw away ${label}`);
+      slot.cell.style.setProperty(
+        "--ing",
+        item ? ingredientStripe(item.ingredients) : "transparent",
+      );
+      slot.hold.up();
+      slot.cell.style.setProperty("--hold", "0");
+    });
+  }
+
+  #renderOutcome(view: PlayerView): void {
+    const outcome = view.phase === "over" ? view.outcome : undefined;
+    this.#gameOver.hidden = !outcome;
+    if (!outcome) return;
+    this.#gameOver.dataset.won = String(outcome.won);
+    this.#overTitle.textContent = outcomeTitle(outcome);
+    const grade = starGrade(outcome.stars);
+    this.#overStars.textContent = grade.stars;
+    this.#overStars.setAttribute("aria-label", grade.words);
+    this.#overReason.textContent = outcome.reason;
+    const rows = (view.team ?? []).map((row) => {
+      const tr = el("tr", "");
+      const name = el("td", "team-name");
+      const dot = el("span", "team-dot");
+      dot.style.background = row.color;
+      name.append(dot, document.createTextNode(row.name));
+      tr.append(name, ...statsCells(row).map((cell) => el("td", "", cell)));
+      return tr;
+    });
+    this.#overTeam.replaceChildren(...rows);
   }
 
   /**
@@ -209,14 +307,15 @@ export class ControllerView {
         created.dataset.action = action.id;
         created.addEventListener("click", () => {
           const id = created.dataset.action;
-          if (id) this.#onAction(id);
+          if (!id) return;
+          const reason = created.dataset.reason;
+          if (reason) this.toast(reason, "bad");
+          else this.#onAction(id);
         });
         this.#buttons.set(action.id, created);
         button = created;
       }
-      if (button.textContent !== action.label) {
-        button.textContent = action.label;
-      }
+      drawAction(button, action);
       return button;
     });
     const ids = new Set(actions.map((action) => action.id));
@@ -231,6 +330,58 @@ export class ControllerView {
       this.#actions.replaceChildren(...buttons);
     }
     this.#actions.hidden = buttons.length === 0;
+  }
+
+  #makeSlot(index: number): Slot {
+    const cell = el("div", "slot");
+    cell.tabIndex = 0;
+    cell.dataset.slot = String(index);
+    const icons = el("span", "slot-icons");
+    const label = el("span", "slot-label");
+    const discard = el("button", "slot-discard", "✕");
+    discard.type = "button";
+    discard.dataset.slot = String(index);
+    cell.append(icons, label, discard);
+    const slot: Slot = { cell, icons, label, discard, hold: new HoldPress() };
+    const fire = () => {
+      const action = this.#discards.get(index);
+      if (action) this.#onAction(action.id);
+    };
+    discard.addEventListener("click", (event) => {
+      event.stopPropagation();
+      fire();
+    });
+    discard.addEventListener("pointerdown", (event) => event.stopPropagation());
+    let frame = 0;
+    const draw = () => {
+      const now = performance.now();
+      cell.style.setProperty("--hold", slot.hold.progress(now).toFixed(3));
+      if (slot.hold.tick(now)) {
+        cell.dataset.holding = "false";
+        fire();
+        return;
+      }
+      if (slot.hold.holding) frame = requestAnimationFrame(draw);
+    };
+    const release = () => {
+      cancelAnimationFrame(frame);
+      slot.hold.up();
+      cell.dataset.holding = "false";
+      cell.style.setProperty("--hold", "0");
+    };
+    cell.addEventListener("pointerdown", (event) => {
+      if (!this.#discards.has(index)) return;
+      event.preventDefault();
+      slot.hold.down(performance.now());
+      cell.dataset.holding = "true";
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(draw);
+    });
+    for (const type of ["pointerup", "pointercancel", "pointerleave"]) {
+      cell.addEventListener(type, release);
+    }
+    cell.addEventListener("contextmenu", (event) => event.preventDefault());
+    return slot;
   }
 
   /** Shows a short message over the controller. */
@@ -249,6 +400,52 @@ export class ControllerView {
     this.#endedText.textContent = message;
     this.show("ended");
   }
+}
+
+/** One backpack slot's elements and its hold-to-throw-away press. */
+interface Slot {
+  cell: HTMLElement;
+  icons: HTMLElement;
+  label: HTMLElement;
+  discard: HTMLButtonElement;
+  hold: HoldPress;
+}
+
+/** Draws one action button: ingredient icons and colour, label, allergy reason. */
+function drawAction(button: HTMLButtonElement, action: ViewAction): void {
+  const key = JSON.stringify(action);
+  if (button.dataset.key === key) return;
+  button.dataset.key = key;
+  const ingredients = action.ingredients ?? [];
+  const parts: HTMLElement[] = [];
+  if (ingredients.length > 0) {
+    const icons = el("span", "action-icons");
+    icons.innerHTML = ingredients.map(ingredientIcon).join("");
+    parts.push(icons);
+  }
+  const words = el("span", "action-words");
+  words.append(el("span", "action-label", action.label));
+  if (action.disabled) {
+    words.append(el("span", "action-reason", action.disabled));
+  }
+  parts.push(words);
+  button.replaceChildren(...parts);
+  button.style.setProperty(
+    "--ing",
+    ingredients.length > 0 ? ingredientStripe(ingredients) : "transparent",
+  );
+  if (action.disabled) {
+    button.dataset.reason = action.disabled;
+    button.setAttribute("aria-disabled", "true");
+  } else {
+    delete button.dataset.reason;
+    button.removeAttribute("aria-disabled");
+  }
+}
+
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+  element.hidden = text === "";
 }
 
 function stat(label: string, value: string, name: string): HTMLElement {

@@ -46,8 +46,12 @@ export function bindJoystick(
     knob.style.transform =
       `translate(calc(-50% + ${dx}px), calc(-50% + ${dy}px))`;
   };
+  // The zone is hidden (0 x 0) until the controller shows: the ring is
+  // placed again whenever the zone's size changes, so it sits centred from
+  // the first frame the zone is drawn, not in a corner until a touch.
   const rest = () => {
-    const rect = zone.getBoundingClientRect();
+    const rect = inner(zone);
+    if (rect.width === 0 || rect.height === 0) return;
     radius = stickRadius(rect);
     place(rect.width / 2, rect.height / 2);
     moveKnob(0, 0);
@@ -55,7 +59,7 @@ export function bindJoystick(
   };
 
   const update = (event: PointerEvent) => {
-    const rect = zone.getBoundingClientRect();
+    const rect = inner(zone);
     let dx = event.clientX - rect.left - centre.x;
     let dy = event.clientY - rect.top - centre.y;
     const stick = stickVector(dx, dy, radius);
@@ -77,7 +81,7 @@ export function bindJoystick(
     } catch {
       // Synthetic pointers cannot always be captured.
     }
-    const rect = zone.getBoundingClientRect();
+    const rect = inner(zone);
     radius = stickRadius(rect);
     centre = {
       x: clamp(event.clientX - rect.left, radius, rect.width - radius),
@@ -104,8 +108,13 @@ export function bindJoystick(
   zone.addEventListener("pointerup", up);
   zone.addEventListener("pointercancel", up);
   addEventListener("resize", rest);
+  const sized = new ResizeObserver(() => {
+    if (pointerId === null) rest();
+  });
+  sized.observe(zone);
   rest();
   return () => {
+    sized.disconnect();
     zone.removeEventListener("pointerdown", down);
     zone.removeEventListener("pointermove", move);
     zone.removeEventListener("pointerup", up);
@@ -114,7 +123,29 @@ export function bindJoystick(
   };
 }
 
-function stickRadius(rect: DOMRect): number {
+/** A rectangle in viewport px. */
+interface Box {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The zone's padding box in viewport px: what absolutely placed children are
+ * positioned against (the border is not part of it).
+ */
+function inner(zone: HTMLElement): Box {
+  const rect = zone.getBoundingClientRect();
+  return {
+    left: rect.left + zone.clientLeft,
+    top: rect.top + zone.clientTop,
+    width: zone.clientWidth,
+    height: zone.clientHeight,
+  };
+}
+
+function stickRadius(rect: Box): number {
   const side = Math.min(rect.width, rect.height);
   return clamp(
     side * STICK_RADIUS_FRACTION,

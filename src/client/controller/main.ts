@@ -20,6 +20,7 @@ import {
   toggleFullscreen,
   vibrate,
 } from "./device_features.ts";
+import { showHowTo } from "../../phone/how_to_play.ts";
 import { InputThrottle } from "../../phone/input_throttle.ts";
 import { checkRoomCode } from "../../phone/join_validation.ts";
 import {
@@ -110,6 +111,10 @@ async function start(
       case "view":
         lastView = message.view;
         view.renderView(message.view, (id) => session?.send({ t: "act", id }));
+        view.showHowTo(
+          showHowTo(message.view, store.howToSeen),
+          () => store.markHowToSeen(),
+        );
         return;
       case "feedback":
         view.toast(message.text, message.tone);

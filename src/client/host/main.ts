@@ -159,6 +159,7 @@ function onStatus(status: HostStatus, origin: string): void {
       view.showWelcome("Creating your room…", true);
       return;
     case "open": {
+      joiningSent = null;
       const link = joinUrl(origin, status.room);
       view.showRoom(status.room, link, qrSvg(link));
       view.clearBanner();
@@ -199,6 +200,21 @@ function newGame(): HostGame {
   });
 }
 
+/** What the server was last told about joining; null: not since the room opened. */
+let joiningSent: boolean | null = null;
+
+/**
+ * Late friends: once the round is on, the server hears whether new names may
+ * join (`HostGame.joiningOpen`: game over, or mid-round with drop-in on).
+ */
+function syncJoining(): void {
+  if (session?.status.kind !== "open" || !room.started) return;
+  const open = room.game.joiningOpen;
+  if (open !== joiningSent && session.send({ action: "setJoining", open })) {
+    joiningSent = open;
+  }
+}
+
 /** The host's start (key, click, the VIP's phone goes through the game). */
 function startGame(): void {
   if (room.start() === "no players") {
@@ -210,7 +226,11 @@ const gameSource: GameSource = {
   get game() {
     return room.game;
   },
-  frame: (dtMs) => room.frame(dtMs),
+  frame: (dtMs) => {
+    const result = room.frame(dtMs);
+    syncJoining();
+    return result;
+  },
   link: (id) => room.link(id),
   joinInfo: () => room.joinInfo,
   start: startGame,

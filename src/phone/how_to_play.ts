@@ -1,0 +1,111 @@
+/**
+ * The three-step "how to play" card a new player sees before their first
+ * round: what each step says, when the card shows, and where it is. Whether
+ * it was seen lives in `SessionStore` (localStorage), so it shows once per
+ * phone unless skipped again.
+ *
+ * @module
+ */
+import type { PlayerView } from "../protocol/mod.ts";
+
+/** One step of the card. */
+export interface HowToStep {
+  /** Short title. */
+  title: string;
+  /** One or two sentences. */
+  text: string;
+}
+
+/** The steps, in order. */
+export const HOW_TO_STEPS: readonly HowToStep[] = [
+  {
+    title: "Walk",
+    text:
+      "Drag anywhere in the big dashed box to walk. Push further to go faster.",
+  },
+  {
+    title: "Cook",
+    text:
+      "Buy ingredients at the stores, put them together on a kitchen table, bake them in an oven when the order says so.",
+  },
+  {
+    title: "Deliver",
+    text:
+      "Take orders at the houses and bring the exact pizza before the hourglass runs out. Hold an item in your backpack to throw it away.",
+  },
+];
+
+/**
+ * Whether the card shows for a view: not seen yet, and before this player's
+ * first round (the lobby, or waiting at game over to play the next one).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { showHowTo } from "./how_to_play.ts";
+ * assert.equal(showHowTo({ phase: "lobby" }, false), true);
+ * assert.equal(showHowTo({ phase: "lobby" }, true), false);
+ * assert.equal(showHowTo({ phase: "playing" }, false), false);
+ * assert.equal(showHowTo({ phase: "over", waiting: true }, false), true);
+ * ```
+ */
+export function showHowTo(
+  view: Pick<PlayerView, "phase" | "waiting">,
+  seen: boolean,
+): boolean {
+  if (seen) return false;
+  return view.phase === "lobby" || (view.phase === "over" && !!view.waiting);
+}
+
+/**
+ * Where the card is: the step shown, and whether it is done (finished or
+ * skipped).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { HowToCard } from "./how_to_play.ts";
+ * const card = new HowToCard();
+ * assert.equal(card.step.title, "Walk");
+ * card.next();
+ * card.next();
+ * assert.equal(card.last, true);
+ * card.next();
+ * assert.equal(card.done, true);
+ * ```
+ */
+export class HowToCard {
+  #index = 0;
+  #done = false;
+
+  /** Index of the step shown, 0-based. */
+  get index(): number {
+    return this.#index;
+  }
+
+  /** The step shown. */
+  get step(): HowToStep {
+    return HOW_TO_STEPS[this.#index];
+  }
+
+  /** Whether the step shown is the last one ("Got it" instead of "Next"). */
+  get last(): boolean {
+    return this.#index === HOW_TO_STEPS.length - 1;
+  }
+
+  /** Whether the card was finished or skipped. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Next step; past the last one the card is done. */
+  next(): void {
+    if (this.last) this.#done = true;
+    else this.#index++;
+  }
+
+  /** Skips the rest. */
+  skip(): void {
+    this.#done = true;
+  }
+}

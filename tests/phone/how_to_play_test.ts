@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import {
+  HOW_TO_STEPS,
+  HowToCard,
+  showHowTo,
+} from "../../src/phone/how_to_play.ts";
+
+Deno.test("showHowTo() shows the card before a player's first round only, until seen", () => {
+  assert.equal(showHowTo({ phase: "lobby" }, false), true);
+  assert.equal(showHowTo({ phase: "over", waiting: true }, false), true);
+  assert.equal(showHowTo({ phase: "over", waiting: false }, false), false);
+  assert.equal(showHowTo({ phase: "playing" }, false), false);
+  assert.equal(showHowTo({ phase: "paused" }, false), false);
+  for (const phase of ["lobby", "playing", "paused", "over"] as const) {
+    assert.equal(showHowTo({ phase, waiting: true }, true), false, phase);
+  }
+});
+
+Deno.test("HowToCard walks three steps, then is done; skip ends it at once", () => {
+  assert.equal(HOW_TO_STEPS.length, 3);
+  const card = new HowToCard();
+  const titles = [];
+  while (!card.done) {
+    titles.push(card.step.title);
+    card.next();
+  }
+  assert.deepEqual(titles, HOW_TO_STEPS.map((s) => s.title));
+  assert.equal(card.index, 2);
+  const skipped = new HowToCard();
+  skipped.skip();
+  assert.equal(skipped.done, true);
+  assert.equal(skipped.index, 0);
+});

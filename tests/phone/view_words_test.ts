@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import {
+  buttonActions,
+  discardBySlot,
+  outcomeTitle,
+  phaseNote,
+  starGrade,
+  statsCells,
+} from "../../src/phone/view_words.ts";
+import {
+  ingredientColour,
+  ingredientIcon,
+  ingredientStripe,
+  UNKNOWN_INGREDIENT_COLOUR,
+} from "../../src/phone/ingredient_look.ts";
+import { INGREDIENTS } from "../../src/game/mod.ts";
+
+Deno.test("phaseNote() tells a late friend at game over that they play from the next round", () => {
+  assert.match(
+    phaseNote({ phase: "over", vip: false, waiting: true }),
+    /next round/,
+  );
+  assert.doesNotMatch(
+    phaseNote({ phase: "over", vip: false, waiting: false }),
+    /next round/,
+  );
+  assert.match(phaseNote({ phase: "lobby", vip: true }), /VIP/);
+  assert.match(
+    phaseNote({ phase: "lobby", vip: false }),
+    /Waiting for the VIP/,
+  );
+  assert.equal(phaseNote({ phase: "playing", vip: true }), "");
+});
+
+Deno.test("outcomeTitle() and starGrade() say win or lose and the grade", () => {
+  assert.equal(outcomeTitle({ won: false, reason: "3 strikes" }), "Game over");
+  assert.equal(outcomeTitle({ won: true, reason: "" }), "You win!");
+  assert.deepEqual(starGrade(0), { stars: "☆☆☆", words: "0 of 3 stars" });
+  assert.deepEqual(starGrade(1), { stars: "★☆☆", words: "1 of 3 star" });
+  assert.deepEqual(starGrade(3), { stars: "★★★", words: "3 of 3 stars" });
+  assert.deepEqual(
+    starGrade(undefined),
+    starGrade(0),
+    "an old host sends none",
+  );
+  assert.deepEqual(starGrade(9), starGrade(3));
+});
+
+Deno.test("statsCells() counts pizzas, coins and the distance walked and driven", () => {
+  assert.deepEqual(
+    statsCells({
+      name: "Bo",
+      color: "#123456",
+      deliveries: 0,
+      moneyEarned: 0,
+      walkedTiles: 1,
+      drivenTiles: 0,
+    }),
+    ["0 pizzas", "0 coins", "1 tile"],
+  );
+});
+
+Deno.test("discardBySlot() binds throw-away actions to slots; buttonActions() leaves them out", () => {
+  const actions = [
+    { id: "drop:0", label: "Put down dough" },
+    { id: "discard:0", label: "Throw away dough" },
+    { id: "discard:2", label: "Throw away cheese" },
+    { id: "discard:x", label: "nonsense" },
+    { id: "enter_vehicle", label: "Get in the car" },
+  ];
+  const bySlot = discardBySlot(actions);
+  assert.deepEqual([...bySlot.keys()], [0, 2]);
+  assert.deepEqual(buttonActions(actions).map((a) => a.id), [
+    "drop:0",
+    "enter_vehicle",
+  ]);
+});
+
+Deno.test("ingredientColour() and ingredientIcon() cover every engine ingredient with its own colour", () => {
+  const colours = INGREDIENTS.map(ingredientColour);
+  assert.equal(new Set(colours).size, INGREDIENTS.length);
+  assert.ok(!colours.includes(UNKNOWN_INGREDIENT_COLOUR));
+  for (const name of INGREDIENTS) {
+    assert.match(
+      ingredientIcon(name),
+      /^<svg class="ing" viewBox="0 0 24 24" aria-hidden="true">.+<\/svg>$/,
+    );
+  }
+  assert.equal(ingredientColour("toString"), UNKNOWN_INGREDIENT_COLOUR);
+  assert.match(ingredientIcon("caviar"), /<circle/);
+  assert.equal(
+    ingredientStripe(["dough", "tomato"]),
+    "linear-gradient(90deg, #f3d9a4 0.0% 50.0%, #e63946 50.0% 100.0%)",
+  );
+});
