@@ -33,6 +33,8 @@ export interface OrderRow {
   takenBy: string | null;
   /** Names and colours of the players whose allergies let them carry the pizza. */
   carriers: Array<{ name: string; color: string }>;
+  /** Whether every player may carry it (then the list says "anyone"). */
+  anyone: boolean;
 }
 
 /**
@@ -43,12 +45,19 @@ export interface OrderRow {
 export function orderRows(state: GameState): OrderRow[] {
   if (state.phase === "lobby") return [];
   const n = state.players.length;
-  return state.orders.map((order) => {
+  return state.orders.map((order): OrderRow => {
     const msLeft = Math.max(0, order.deadlineMs - state.clockMs);
     const taken = order.stage === "waiting";
     const takenBy = order.takenBy === null
       ? null
       : state.players.find((p) => p.id === order.takenBy)?.name ?? null;
+    const carriers = taken
+      ? state.players
+        .filter((p) =>
+          blockingIngredient(p.allergyMask, order.mask, n) === null
+        )
+        .map((p) => ({ name: p.name, color: p.color }))
+      : [];
     return {
       id: order.id,
       houseId: order.houseId,
@@ -58,11 +67,8 @@ export function orderRows(state: GameState): OrderRow[] {
       secondsLeft: Math.ceil(msLeft / 1000),
       hurry: msLeft <= order.warningMs,
       takenBy,
-      carriers: taken
-        ? state.players
-          .filter((p) => blockingIngredient(p.allergyMask, order.mask, n) === null)
-          .map((p) => ({ name: p.name, color: p.color }))
-        : [],
+      carriers,
+      anyone: taken && carriers.length === n,
     };
   });
 }

@@ -49,6 +49,14 @@ Deno.test("orderRows() lists a taken order's ingredients, baking, time left, tak
   assert.equal(row.hurry, true);
   assert.equal(row.takenBy, "Bo");
   assert.deepEqual(row.carriers.map((c) => c.name), ["Bo", "Di"]);
+  assert.equal(row.anyone, false);
+});
+
+Deno.test("orderRows() says anyone may carry an order nobody is allergic to", () => {
+  const state = round([order({ mask: 0b00001 })], [0b00100, 0b00010, 0, 0]);
+  const [row] = orderRows({ ...state, clockMs: 0 });
+  assert.equal(row.anyone, true);
+  assert.equal(row.carriers.length, 4);
 });
 
 Deno.test("orderRows() hides what an order still at the door wants", () => {

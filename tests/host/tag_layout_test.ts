@@ -44,7 +44,10 @@ Deno.test("placeTags() keeps tags that do not touch where they are", () => {
 });
 
 Deno.test("placeTags() stacks eight players standing on one spot", () => {
-  const tags = Array.from({ length: 8 }, () => ({ x: 64, y: 200, w: 80, h: 24 }));
+  const tags = Array.from(
+    { length: 8 },
+    () => ({ x: 64, y: 200, w: 80, h: 24 }),
+  );
   const ys = placeTags(tags).sort((a, b) => b - a);
   assert.deepEqual(ys, [200, 174, 148, 122, 96, 70, 44, 18]);
 });
