@@ -38,12 +38,12 @@ export interface OrderRow {
 }
 
 /**
- * Rows of the open orders (empty in the lobby). The ingredients of an order
+ * Rows of the open orders (empty outside a round). The ingredients of an order
  * still "ordering" are hidden, as on its house: the house tells them when
  * taken (on Amateur orders are taken at once).
  */
 export function orderRows(state: GameState): OrderRow[] {
-  if (state.phase === "lobby") return [];
+  if (state.phase !== "playing") return [];
   const n = state.players.length;
   return state.orders.map((order): OrderRow => {
     const msLeft = Math.max(0, order.deadlineMs - state.clockMs);

@@ -72,7 +72,8 @@ Deno.test("orderRows() hides what an order still at the door wants", () => {
   assert.equal(row.hurry, false);
 });
 
-Deno.test("orderRows() is empty in the lobby", () => {
+Deno.test("orderRows() is empty in the lobby and at game over", () => {
   const state = round([order({})], [0, 0, 0, 0]);
   assert.deepEqual(orderRows({ ...state, phase: "lobby" }), []);
+  assert.deepEqual(orderRows({ ...state, phase: "over" }), []);
 });

@@ -303,7 +303,8 @@ export class HudScene extends Phaser.Scene {
           row[0].setText(p.name).setColor(p.color);
           row[1].setText(String(p.deliveries));
           row[2].setText(`${p.moneyEarned} coins`);
-          row[3].setText(`${p.walkedTiles + p.drivenTiles} tiles`);
+          const tiles = p.walkedTiles + p.drivenTiles;
+          row[3].setText(`${tiles} tile${tiles === 1 ? "" : "s"}`);
         });
       }
     }

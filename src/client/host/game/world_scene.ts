@@ -162,6 +162,8 @@ export class WorldScene extends Phaser.Scene {
   #floats: Phaser.GameObjects.Text[] = [];
   #ground: Phaser.Textures.CanvasTexture | null = null;
   #lastEvents: GameEvent[] = [];
+  /** Top of each player's name tag (and carried items) this frame, by id. */
+  #tagTops = new Map<string, number>();
 
   /** @param source the page's game; @param sound the sound board. */
   constructor(source: GameSource, sound: SoundBoard) {
@@ -501,6 +503,7 @@ export class WorldScene extends Phaser.Scene {
       sprite.body.setPosition(p.x, p.y + 10 - bob).setDepth(p.y);
       const labelY = tagY[index];
       const bagY = labelY - sprite.label.height - 17 * BIG;
+      this.#tagTops.set(p.id, labelY - boxes[index].h);
       const labelKey = `${p.name}|${p.color}`;
       if (sprite.labelKey !== labelKey) {
         sprite.labelKey = labelKey;
@@ -543,6 +546,7 @@ export class WorldScene extends Phaser.Scene {
       sprite.offline.destroy();
       for (const img of sprite.bag) img.destroy();
       this.#players.delete(id);
+      this.#tagTops.delete(id);
     }
   }
 
@@ -762,7 +766,8 @@ export class WorldScene extends Phaser.Scene {
     if (event.type === "feedback") {
       const p = state.players.find((q) => q.id === event.playerId);
       if (p && (event.tone !== "info" || state.phase !== "lobby")) {
-        this.#float(p.x, p.y - 70, event.text, TONE_COLORS[event.tone], 18);
+        const top = this.#tagTops.get(p.id) ?? p.y - 70;
+        this.#float(p.x, top - 4, event.text, TONE_COLORS[event.tone], 26);
       }
       return;
     }
