@@ -34,6 +34,11 @@ const SIZES = [
 
 /** Shoots the host page at every size (waiting for frames after each resize). */
 async function shootAll(page: Page, name: string): Promise<void> {
+  // Phaser boots after the page's handles exist: wait for its steps.
+  await waitFor(
+    "the game scenes to run",
+    async () => (await gameSnapshot(page)).fps > 0,
+  );
   for (const size of SIZES) {
     await page.setViewport(size);
     await framesPass(page, 6);

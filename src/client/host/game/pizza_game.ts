@@ -68,7 +68,11 @@ export function startPizzaGame(
   });
   const onKey = (event: KeyboardEvent): void => {
     if (event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.target instanceof HTMLInputElement) return;
+    // Typing goes to text fields; a ticked checkbox (drop-in) keeps the keys.
+    if (
+      event.target instanceof HTMLInputElement &&
+      event.target.type !== "checkbox"
+    ) return;
     sound.unlock();
     try {
       if (START_GAME_KEYS.has(event.key)) {
