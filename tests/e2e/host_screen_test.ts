@@ -39,6 +39,11 @@ async function shootAll(page: Page, name: string): Promise<void> {
     "the game scenes to run",
     async () => (await gameSnapshot(page)).fps > 0,
   );
+  await waitFor(
+    "the canvas to fill the middle",
+    () =>
+      page.$eval("#game canvas", (c) => c.getBoundingClientRect().width > 400),
+  );
   for (const size of SIZES) {
     await page.setViewport(size);
     await framesPass(page, 6);

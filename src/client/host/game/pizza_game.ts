@@ -85,6 +85,12 @@ export function startPizzaGame(
       console.error("Host key failed:", error);
     }
   };
+  // The parent is hidden until the room opens: fit the canvas again whenever
+  // its box changes size (shown, window resized), not only on window resize.
+  const fit = new ResizeObserver(() => {
+    if (phaser.scale.getParentBounds()) phaser.scale.refresh();
+  });
+  fit.observe(parent);
   const onPointer = (): void => sound.unlock();
   addEventListener("keydown", onKey);
   addEventListener("pointerdown", onPointer);
@@ -135,6 +141,7 @@ export function startPizzaGame(
       closed = true;
       removeEventListener("keydown", onKey);
       removeEventListener("pointerdown", onPointer);
+      fit.disconnect();
       sound.close();
       phaser.destroy(true);
     },
