@@ -148,8 +148,10 @@ Deno.test({
         async () =>
           !(await shown(host, "#join")) && await shown(host, "#join-closed"),
       );
+      assert.equal((await gameSnapshot(host)).joiningOpen, false);
       await host.click("#drop-in");
       await waitFor("the join link to come back", () => shown(host, "#join"));
+      assert.equal((await gameSnapshot(host)).joiningOpen, true);
 
       await waitFor(
         "game over",

@@ -110,6 +110,7 @@ export function startPizzaGame(
             ? { won: s.outcome.won, text: s.outcome.text }
             : null,
           muted: sound.muted,
+          joiningOpen: source.joiningOpen(),
           fps,
           players: s.players.map((p) => ({
             id: p.id,
