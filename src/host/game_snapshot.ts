@@ -57,6 +57,8 @@ export interface GameSnapshot {
   fps: number;
   /** Players in join order. */
   players: GamePlayerSnapshot[];
+  /** Whether a phone may join now (lobby, game over, or mid-round with drop-in). */
+  joiningOpen: boolean;
   /** Open orders, oldest first. */
   orders: Array<
     { houseId: number; stage: "ordering" | "waiting"; mask: number }

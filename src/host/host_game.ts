@@ -25,6 +25,7 @@ import {
   reconnectPlayer,
   restartGame,
   setDifficulty,
+  setDropIn,
   startGame,
 } from "../game/mod.ts";
 import { step } from "../game/mod.ts";
@@ -269,6 +270,15 @@ export class HostGame {
     const ok = this.#apply(restartGame(this.#state));
     if (ok) this.#setBots(this.#bots);
     return ok;
+  }
+
+  /**
+   * Lets friends drop in mid-round, or not (the host's toggle); joining in
+   * the lobby and at game over stays open either way.
+   */
+  setDropIn(on: boolean): boolean {
+    if (this.#state.dropIn === on) return true;
+    return this.#apply(setDropIn(this.#state, on));
   }
 
   /** Sets the difficulty (lobby or game over); false when refused. */

@@ -55,6 +55,10 @@ export class LobbyView {
   #banner = byId("banner");
   #phase = byId("phase");
   #requests = byId<HTMLUListElement>("rejoin-requests");
+  #join = byId("join");
+  #joinClosed = byId("join-closed");
+  #dropIn = byId<HTMLInputElement>("drop-in");
+  #endDialog = byId<HTMLDialogElement>("end-dialog");
   #bannerTimer: ReturnType<typeof setTimeout> | undefined;
   #rows: LobbyRow[] = [];
   /** The player whose "Remove" was tapped once and waits for a second tap. */
@@ -134,9 +138,35 @@ export class LobbyView {
     this.#start.addEventListener("click", handler);
   }
 
-  /** Calls `handler` when "End game" is clicked. */
+  /**
+   * Calls `handler` when "End game" is clicked AND confirmed in the page's
+   * dialog ("Keep playing", Escape or a click outside cancels).
+   */
   onEnd(handler: () => void): void {
-    this.#end.addEventListener("click", handler);
+    this.#end.addEventListener("click", () => this.#endDialog.showModal());
+    this.#endDialog.addEventListener("click", (event) => {
+      // a click on the backdrop lands on the dialog itself
+      if (event.target === this.#endDialog) this.#endDialog.close("cancel");
+    });
+    this.#endDialog.addEventListener("close", () => {
+      if (this.#endDialog.returnValue === "end") handler();
+      this.#endDialog.returnValue = "";
+    });
+  }
+
+  /** Calls `handler` with the new value when "Let friends drop in" is flipped. */
+  onDropIn(handler: (on: boolean) => void): void {
+    this.#dropIn.addEventListener(
+      "change",
+      () => handler(this.#dropIn.checked),
+    );
+  }
+
+  /** Shows the QR code and link only while joining is open; ticks the drop-in box. */
+  setJoining(open: boolean, dropIn: boolean): void {
+    this.#join.hidden = !open;
+    this.#joinClosed.hidden = open;
+    this.#dropIn.checked = dropIn;
   }
 
   /** Shows the start screen with an optional status line. */

@@ -24,6 +24,9 @@ import { PeerHub } from "../../host/peer_hub.ts";
 import { phaseLine } from "../../host/phase_line.ts";
 import { RoomGame } from "../../host/room_game.ts";
 import { qrSvg } from "./qr_code.ts";
+import { JoiningPolicy } from "../../host/joining_policy.ts";
+import { orderRows } from "../../host/order_rows.ts";
+import { OrderListView } from "./order_list_view.ts";
 import "../shared/build_flags.ts";
 
 /** Query parameter: round length in seconds (e.g. `?round=30` for tests). */
@@ -32,6 +35,19 @@ export const ROUND_PARAM = "round";
 export const SEED_PARAM = "seed";
 
 const view = new LobbyView();
+const orderList = new OrderListView();
+/**
+ * Whether friends may join now (lobby, game over, mid-round with drop-in).
+ * The page shows the QR code only while open; the signaling action and the
+ * engine's drop-in setting follow `joining.onChange` (see src/host/joining_policy.ts).
+ */
+const joining = new JoiningPolicy();
+joining.onChange(({ open, dropIn }) => {
+  view.setJoining(open, dropIn);
+  // The engine follows the toggle; the next frame tells the server.
+  room.game.setDropIn(dropIn);
+});
+view.onDropIn((on) => joining.setDropIn(on));
 const params = new URLSearchParams(location.search);
 const room = new RoomGame({
   newGame,
@@ -191,6 +207,7 @@ function newGame(): HostGame {
   const round = Number(params.get(ROUND_PARAM));
   const seed = Number(params.get(SEED_PARAM));
   return new HostGame({
+    dropIn: joining.dropIn,
     seed: Number.isSafeInteger(seed) && seed > 0
       ? seed
       : Math.floor(Math.random() * 2 ** 31),
@@ -229,6 +246,9 @@ const gameSource: GameSource = {
   frame: (dtMs) => {
     const result = room.frame(dtMs);
     syncJoining();
+    const state = room.game.state;
+    joining.setPhase(state.phase);
+    orderList.render(orderRows(state));
     return result;
   },
   link: (id) => room.link(id),
@@ -236,6 +256,7 @@ const gameSource: GameSource = {
   start: startGame,
   restart: () => room.restart(),
   fillBots: () => room.fillBots(),
+  joiningOpen: () => joining.open,
 };
 
 function endGame(): void {

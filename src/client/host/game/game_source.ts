@@ -26,4 +26,6 @@ export interface GameSource {
   restart(): void;
   /** Adds bots for a solo try (lobby only). */
   fillBots(): void;
+  /** Whether a phone may join now (the join URL shows only then). */
+  joiningOpen(): boolean;
 }

@@ -10,6 +10,7 @@ import * as Phaser from "phaser";
 import {
   type GameState,
   hud,
+  MAX_PLAYERS,
   WORLD_HEIGHT_PX,
   WORLD_WIDTH_PX,
 } from "../../../game/mod.ts";
@@ -25,6 +26,10 @@ const HURRY_SECONDS = 30;
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 const PANEL_COLOR = 0x1b1033;
 const ACCENT = "#ffb703";
+/** Rows of the game-over stats table (the player cap). */
+const MAX_STAT_ROWS = MAX_PLAYERS;
+/** Height of one stats row, px. */
+const STAT_ROW_PX = 30;
 
 type Text = Phaser.GameObjects.Text;
 
@@ -48,6 +53,8 @@ export class HudScene extends Phaser.Scene {
   #overTitle!: Text;
   #overReason!: Text;
   #overStats!: Text;
+  #overStars!: Phaser.GameObjects.Graphics;
+  #overRows: Text[][] = [];
   #dim!: Phaser.GameObjects.Rectangle;
   #keys = new Map<string, string>();
 
@@ -156,18 +163,44 @@ export class HudScene extends Phaser.Scene {
     this.#pauseText = this.#text(0, 30, "", 24);
     this.#pause.add([pauseTitle, this.#pauseText]);
 
-    this.#over = this.#panel(W / 2, top + WORLD_HEIGHT_PX / 2, 900, 300);
-    this.#overTitle = this.#text(0, -90, "", 72);
-    this.#overReason = this.#text(0, -10, "", 28);
-    this.#overStats = this.#text(0, 45, "", 24, "#b3a8d6");
-    const again = this.#text(
-      0,
-      105,
-      "Press R (or the VIP's phone) to play again",
-      26,
-      ACCENT,
+    this.#over = this.#panel(W / 2, top + WORLD_HEIGHT_PX / 2, 1040, 820);
+    this.#overTitle = this.#text(0, -345, "", 72);
+    this.#overReason = this.#text(0, -280, "", 30);
+    this.#overStars = this.add.graphics();
+    this.#overStats = this.#text(0, -160, "", 26, "#b3a8d6");
+    const head = this.#statsRow(-112, "#b3a8d6", 22);
+    head[0].setText("PLAYER");
+    head[1].setText("DELIVERED");
+    head[2].setText("EARNED");
+    head[3].setText("DISTANCE");
+    this.#overRows = Array.from(
+      { length: MAX_STAT_ROWS },
+      (_, i) => this.#statsRow(-74 + i * STAT_ROW_PX, "#ffffff", 26),
     );
-    this.#over.add([this.#overTitle, this.#overReason, this.#overStats, again]);
+    const again = this.#button(
+      0,
+      352,
+      "Play again  (R)",
+      () => this.#source.restart(),
+      360,
+    );
+    const hint = this.#text(
+      0,
+      300,
+      "or the VIP's phone. New town, same team; friends can join now.",
+      20,
+      "#b3a8d6",
+    );
+    this.#over.add([
+      this.#overTitle,
+      this.#overReason,
+      this.#overStars,
+      this.#overStats,
+      ...head,
+      ...this.#overRows.flat(),
+      hint,
+      again,
+    ]);
     for (const panel of [this.#lobby, this.#pause, this.#over]) {
       panel.setVisible(false);
     }
@@ -200,10 +233,13 @@ export class HudScene extends Phaser.Scene {
     this.#set(this.#delivered, "delivered", String(h.delivered));
     this.#set(this.#difficulty, "difficulty", h.difficultyName);
     const join = this.#source.joinInfo();
+    // The join URL shows only while joining is open (the room code always).
     this.#set(
       this.#url,
       "url",
-      join ? join.url.replace(/^https?:\/\//, "") : "",
+      join && this.#source.joiningOpen()
+        ? join.url.replace(/^https?:\/\//, "")
+        : "",
     );
     this.#set(this.#code, "code", join ? `ROOM ${join.room}` : "");
     const strikesKey = `${h.strikes}/${h.maxStrikes}`;
@@ -251,6 +287,26 @@ export class HudScene extends Phaser.Scene {
         "overStats",
         `Pizzas delivered: ${state.delivered}   •   Money: ${state.money}   •   Strikes: ${state.strikes}`,
       );
+      const starsKey = String(o.stars);
+      if (this.#keys.get("overStars") !== starsKey) {
+        this.#keys.set("overStars", starsKey);
+        this.#drawStars(o.stars);
+      }
+      const team = hud(state).team;
+      const teamKey = JSON.stringify(team);
+      if (this.#keys.get("overTeam") !== teamKey) {
+        this.#keys.set("overTeam", teamKey);
+        this.#overRows.forEach((row, i) => {
+          const p = team[i];
+          for (const cell of row) cell.setVisible(p !== undefined);
+          if (!p) return;
+          row[0].setText(p.name).setColor(p.color);
+          row[1].setText(String(p.deliveries));
+          row[2].setText(`${p.moneyEarned} coins`);
+          const tiles = p.walkedTiles + p.drivenTiles;
+          row[3].setText(`${tiles} tile${tiles === 1 ? "" : "s"}`);
+        });
+      }
     }
   }
 
@@ -282,6 +338,37 @@ export class HudScene extends Phaser.Scene {
     }).setOrigin(0.5, 0.5);
   }
 
+  /** Four cells of the game-over stats table at row y. */
+  #statsRow(y: number, color: string, size: number): Text[] {
+    return [
+      this.#text(-440, y, "", size, color).setOrigin(0, 0.5),
+      this.#text(60, y, "", size, color),
+      this.#text(240, y, "", size, color),
+      this.#text(410, y, "", size, color),
+    ];
+  }
+
+  /** The star grade: `stars` of 3 filled. */
+  #drawStars(stars: number): void {
+    const g = this.#overStars;
+    g.clear();
+    for (let i = 0; i < 3; i++) {
+      const cx = (i - 1) * 90;
+      const cy = -212;
+      const points: Phaser.Math.Vector2[] = [];
+      for (let k = 0; k < 10; k++) {
+        const r = k % 2 === 0 ? 38 : 16;
+        const a = -Math.PI / 2 + (k * Math.PI) / 5;
+        points.push(
+          new Phaser.Math.Vector2(cx + Math.cos(a) * r, cy + Math.sin(a) * r),
+        );
+      }
+      const on = i < stars;
+      g.fillStyle(on ? 0xffd23f : 0x2a2150, 1).fillPoints(points, true);
+      g.lineStyle(4, on ? 0xc77d00 : 0x4b4175, 1).strokePoints(points, true);
+    }
+  }
+
   #panel(
     x: number,
     y: number,
@@ -306,8 +393,8 @@ export class HudScene extends Phaser.Scene {
     y: number,
     label: string,
     onClick: () => void,
+    w = 150,
   ): Phaser.GameObjects.Container {
-    const w = 150;
     const h = 52;
     const g = this.add.graphics();
     g.fillStyle(0xc77d00, 1).fillRoundedRect(-w / 2, -h / 2 + 5, w, h, 14);

@@ -68,7 +68,11 @@ export function startPizzaGame(
   });
   const onKey = (event: KeyboardEvent): void => {
     if (event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.target instanceof HTMLInputElement) return;
+    // Typing goes to text fields; a ticked checkbox (drop-in) keeps the keys.
+    if (
+      event.target instanceof HTMLInputElement &&
+      event.target.type !== "checkbox"
+    ) return;
     sound.unlock();
     try {
       if (START_GAME_KEYS.has(event.key)) {
@@ -81,6 +85,12 @@ export function startPizzaGame(
       console.error("Host key failed:", error);
     }
   };
+  // The parent is hidden until the room opens: fit the canvas again whenever
+  // its box changes size (shown, window resized), not only on window resize.
+  const fit = new ResizeObserver(() => {
+    if (phaser.scale.getParentBounds()) phaser.scale.refresh();
+  });
+  fit.observe(parent);
   const onPointer = (): void => sound.unlock();
   addEventListener("keydown", onKey);
   addEventListener("pointerdown", onPointer);
@@ -100,6 +110,7 @@ export function startPizzaGame(
             ? { won: s.outcome.won, text: s.outcome.text }
             : null,
           muted: sound.muted,
+          joiningOpen: source.joiningOpen(),
           fps,
           players: s.players.map((p) => ({
             id: p.id,
@@ -131,6 +142,7 @@ export function startPizzaGame(
       closed = true;
       removeEventListener("keydown", onKey);
       removeEventListener("pointerdown", onPointer);
+      fit.disconnect();
       sound.close();
       phaser.destroy(true);
     },

@@ -27,12 +27,12 @@ import {
   CAR_COLORS,
   CAR_SIZE,
   CHARACTER_SIZE,
-  drawBubble,
   drawCar,
   drawCharacter,
   drawGround,
   drawHourglass,
   drawHouse,
+  drawIngredient,
   drawItem,
   drawOven,
   drawStore,
@@ -46,6 +46,7 @@ import {
 } from "./art.ts";
 import type { GameSource, LinkKind } from "./game_source.ts";
 import type { SoundBoard } from "./sound_board.ts";
+import { placeTags } from "../../../host/tag_layout.ts";
 
 /** Key of this scene. */
 export const WORLD_SCENE_KEY = "world";
@@ -65,10 +66,27 @@ const BOB_PX = 2.5;
 const BOB_PER_MS = 0.02;
 /** Radius of item icons on tables and ovens, px. */
 const ITEM_RADIUS_PX = 11;
-/** Two players closer than this (px, across and up/down) have their names staggered. */
-const CROWD_X_PX = 80;
-/** See {@link CROWD_X_PX}. */
-const CROWD_Y_PX = 28;
+/**
+ * Players, name tags, carried items and bubbles are drawn this much larger
+ * than the town's tiles, so they read from a sofa 3 m from a TV.
+ */
+const BIG = 1.5;
+/** Size of one ingredient cell inside an order bubble, px (before {@link BIG}). */
+const BUBBLE_CELL_PX = 30;
+/** Height of an order bubble's box and tail, px (before {@link BIG}). */
+const BUBBLE_BOX_PX = 38;
+const BUBBLE_TAIL_PX = 10;
+/** Confetti pieces per delivery. */
+const CONFETTI_PIECES = 36;
+/** Confetti colours. */
+const CONFETTI_COLORS = [
+  0xffb703,
+  0xfb5607,
+  0x38d97a,
+  0x3d7dd8,
+  0xff5a5f,
+  0xffffff,
+];
 /** Connection dot colours. */
 const LINK_COLORS: Record<LinkKind, number> = {
   p2p: 0x38d97a,
@@ -120,12 +138,13 @@ interface StationSprite {
 
 interface BubbleSprite {
   bubble: Phaser.GameObjects.Image;
-  icon: Phaser.GameObjects.Image;
-  bang: Phaser.GameObjects.Text;
   glass: Phaser.GameObjects.Image;
   bar: Phaser.GameObjects.Graphics;
   key: string;
   barKey: string;
+  /** Bottom (tail tip) of the bubble, world px. */
+  x: number;
+  y: number;
 }
 
 /** Draws the engine state; steps the game through its {@link GameSource}. */
@@ -143,6 +162,8 @@ export class WorldScene extends Phaser.Scene {
   #floats: Phaser.GameObjects.Text[] = [];
   #ground: Phaser.Textures.CanvasTexture | null = null;
   #lastEvents: GameEvent[] = [];
+  /** Top of each player's name tag (and carried items) this frame, by id. */
+  #tagTops = new Map<string, number>();
 
   /** @param source the page's game; @param sound the sound board. */
   constructor(source: GameSource, sound: SoundBoard) {
@@ -243,8 +264,6 @@ export class WorldScene extends Phaser.Scene {
     this.#stations = [];
     for (const b of this.#bubbles.values()) {
       b.bubble.destroy();
-      b.icon.destroy();
-      b.bang.destroy();
       b.glass.destroy();
       b.bar.destroy();
     }
@@ -448,6 +467,22 @@ export class WorldScene extends Phaser.Scene {
   #syncPlayers(state: GameState, time: number): void {
     const seen = new Set<string>();
     const players = state.players;
+    // Name tags (with the carried items above them) never overlap: wanted
+    // spot over each head, then moved up where two would touch.
+    const boxes = players.map((p) => {
+      const sprite = this.#players.get(p.id);
+      const labelW = sprite ? sprite.label.width + 22 : 90;
+      const bagW = p.backpack.length * 30 * BIG;
+      const h = (sprite ? sprite.label.height : 34) +
+        (p.backpack.length > 0 ? 34 * BIG : 0);
+      return {
+        x: p.x,
+        y: p.y - (p.vehicleId !== null ? 30 : 56),
+        w: Math.max(labelW, bagW),
+        h,
+      };
+    });
+    const tagY = placeTags(boxes);
     players.forEach((p, index) => {
       seen.add(p.id);
       const sprite = this.#players.get(p.id) ?? this.#makePlayer(p.id);
@@ -466,22 +501,17 @@ export class WorldScene extends Phaser.Scene {
       const driving = p.vehicleId !== null;
       sprite.body.setVisible(!driving);
       sprite.body.setPosition(p.x, p.y + 10 - bob).setDepth(p.y);
-      // Side by side, every other name goes under the feet so both stay readable.
-      const crowded = index % 2 === 1 &&
-        players.some((q) =>
-          q !== p && Math.abs(q.x - p.x) < CROWD_X_PX &&
-          Math.abs(q.y - p.y) < CROWD_Y_PX
-        );
-      const labelY = crowded ? p.y + 34 : p.y - (driving ? 22 : 38);
-      const bagY = (crowded ? p.y - 38 : labelY) - 26;
+      const labelY = tagY[index];
+      const bagY = labelY - sprite.label.height - 17 * BIG;
+      this.#tagTops.set(p.id, labelY - boxes[index].h);
       const labelKey = `${p.name}|${p.color}`;
       if (sprite.labelKey !== labelKey) {
         sprite.labelKey = labelKey;
         sprite.label.setText(p.name).setBackgroundColor(darken(p.color));
       }
-      sprite.label.setPosition(p.x + 7, labelY);
+      sprite.label.setPosition(p.x + 9, labelY);
       sprite.dot.setPosition(
-        p.x - sprite.label.width / 2 - 1,
+        p.x + 9 - sprite.label.width / 2 - 1,
         labelY - sprite.label.height / 2,
       );
       const link = p.connected ? this.#source.link(p.id) : "disconnected";
@@ -491,7 +521,7 @@ export class WorldScene extends Phaser.Scene {
       }
       const alpha = p.connected ? 1 : OFFLINE_ALPHA;
       sprite.body.setAlpha(alpha);
-      sprite.offline.setVisible(!p.connected).setPosition(p.x, p.y - 4);
+      sprite.offline.setVisible(!p.connected).setPosition(p.x, p.y - 30);
       const bagKey = p.backpack.map((item) => this.#itemTexture(item)).join(
         ",",
       );
@@ -505,7 +535,7 @@ export class WorldScene extends Phaser.Scene {
       }
       const n = p.backpack.length;
       sprite.bag.forEach((img, i) =>
-        img.setPosition(p.x + (i - (n - 1) / 2) * 20, bagY)
+        img.setPosition(p.x + (i - (n - 1) / 2) * 30 * BIG, bagY)
       );
     });
     for (const [id, sprite] of this.#players) {
@@ -516,33 +546,38 @@ export class WorldScene extends Phaser.Scene {
       sprite.offline.destroy();
       for (const img of sprite.bag) img.destroy();
       this.#players.delete(id);
+      this.#tagTops.delete(id);
     }
   }
 
   #makePlayer(id: string): PlayerSprite {
-    const body = this.add.image(0, 0, "__DEFAULT").setOrigin(0.5, 1);
+    const body = this.add.image(0, 0, "__DEFAULT").setOrigin(0.5, 1)
+      .setScale(BIG);
     const label = this.add.text(0, 0, "", {
       fontFamily: FONT,
-      fontSize: "17px",
+      fontSize: `${Math.round(17 * BIG)}px`,
       fontStyle: "bold",
       color: "#ffffff",
       padding: { x: 6, y: 2 },
     }).setOrigin(0.5, 1).setDepth(LABEL_DEPTH);
-    const dot = this.add.circle(0, 0, 6, LINK_COLORS.connecting).setStrokeStyle(
-      2,
-      0x1b1033,
-    )
+    const dot = this.add.circle(0, 0, 6 * BIG, LINK_COLORS.connecting)
+      .setStrokeStyle(
+        3,
+        0x1b1033,
+      )
       .setDepth(LABEL_DEPTH + 1);
     const offline = this.add.text(0, 0, "OFFLINE", {
       fontFamily: FONT,
-      fontSize: "13px",
+      fontSize: `${Math.round(13 * BIG)}px`,
       fontStyle: "bold",
       color: "#ffffff",
       backgroundColor: "#d62839",
       padding: { x: 4, y: 1 },
     }).setOrigin(0.5, 0.5).setDepth(LABEL_DEPTH + 2).setVisible(false);
     const bag = [0, 1, 2].map(() =>
-      this.add.image(0, 0, "__DEFAULT").setScale(0.8).setDepth(LABEL_DEPTH)
+      this.add.image(0, 0, "__DEFAULT").setScale(0.8 * BIG).setDepth(
+        LABEL_DEPTH,
+      )
         .setVisible(false)
     );
     const sprite: PlayerSprite = {
@@ -568,7 +603,9 @@ export class WorldScene extends Phaser.Scene {
       active.add(status.houseId);
       const house = state.town.houses[status.houseId];
       const x = (house.rect.tx + house.rect.w / 2) * T;
-      const y = house.rect.ty * T - LIFT_PX + 2;
+      // Never under the HUD: a top-row house's bubble comes down onto its roof.
+      const tallest = (BUBBLE_BOX_PX + BUBBLE_TAIL_PX + 6) * BIG;
+      const y = Math.max(house.rect.ty * T - LIFT_PX + 2, tallest + 14);
       const sprite = this.#bubbles.get(status.houseId) ??
         this.#makeBubble(x, y);
       this.#bubbles.set(status.houseId, sprite);
@@ -588,15 +625,15 @@ export class WorldScene extends Phaser.Scene {
         sprite.barKey = barKey;
         const g = sprite.bar;
         g.clear();
-        const w = 44;
+        const w = 44 * BIG;
         const left = 1 - status.progress;
         g.fillStyle(0x1b1033, 0.9);
-        g.fillRoundedRect(x - w / 2 - 2, y - 2, w + 4, 9, 4);
+        g.fillRoundedRect(x - w / 2 - 3, y - 2, w + 6, 12, 5);
         g.fillStyle(
           left > 0.5 ? 0x38d97a : left > 0.25 ? 0xffb703 : 0xff5a5f,
           1,
         );
-        g.fillRoundedRect(x - w / 2, y, Math.max(2, w * left), 5, 2);
+        g.fillRoundedRect(x - w / 2, y + 1, Math.max(2, w * left), 6, 3);
       }
     }
     for (const [id, sprite] of this.#bubbles) {
@@ -604,8 +641,6 @@ export class WorldScene extends Phaser.Scene {
       sprite.bubble.setVisible(on);
       sprite.bar.setVisible(on);
       if (!on) {
-        sprite.icon.setVisible(false);
-        sprite.bang.setVisible(false);
         sprite.glass.setVisible(false);
         sprite.key = "";
       }
@@ -613,50 +648,95 @@ export class WorldScene extends Phaser.Scene {
   }
 
   #makeBubble(x: number, y: number): BubbleSprite {
-    const white = this.#texture(
-      "bubble-white",
-      56,
-      58,
-      (ctx) => drawBubble(ctx, "#ffffff"),
+    const glassKey = this.#texture(
+      "hourglass-big",
+      Math.round(20 * BIG),
+      Math.round(26 * BIG),
+      (ctx) => {
+        ctx.scale(BIG, BIG);
+        drawHourglass(ctx);
+      },
     );
-    this.#texture("bubble-gold", 56, 58, (ctx) => drawBubble(ctx, "#ffe08a"));
-    const glassKey = this.#texture("hourglass", 20, 26, drawHourglass);
-    const bubble = this.add.image(x, y - 4, white).setOrigin(0.5, 1).setDepth(
-      LABEL_DEPTH - 10,
-    );
-    const icon = this.add.image(x, y - 30, "__DEFAULT").setDepth(
-      LABEL_DEPTH - 9,
-    ).setScale(1.15);
-    const bang = this.add.text(x, y - 31, "!", {
-      fontFamily: FONT,
-      fontSize: "34px",
-      fontStyle: "900",
-      color: "#e63946",
-    }).setOrigin(0.5, 0.5).setDepth(LABEL_DEPTH - 9);
-    const glass = this.add.image(x + 26, y - 44, glassKey).setDepth(
-      LABEL_DEPTH - 8,
-    );
+    const bubble = this.add.image(x, y - 4, "__DEFAULT").setOrigin(0.5, 1)
+      .setDepth(LABEL_DEPTH - 10);
+    const glass = this.add.image(x, y, glassKey).setDepth(LABEL_DEPTH - 8)
+      .setVisible(false);
     const bar = this.add.graphics().setDepth(LABEL_DEPTH - 9);
-    return { bubble, icon, bang, glass, bar, key: "", barKey: "" };
+    return { bubble, glass, bar, key: "", barKey: "", x, y };
   }
 
   #paintBubble(sprite: BubbleSprite, status: HouseStatus): void {
     const ordering = status.stage === "ordering";
-    sprite.bubble.setTexture(
-      status.needsBaking && !ordering ? "bubble-gold" : "bubble-white",
+    const cells = ordering
+      ? []
+      : status.wanted.map((name) => INGREDIENTS.indexOf(name));
+    const key = this.#orderBubbleTexture(
+      cells,
+      status.needsBaking && !ordering,
     );
-    sprite.bang.setVisible(ordering);
-    sprite.icon.setVisible(!ordering);
-    if (!ordering) {
-      const mask = status.wanted.reduce(
-        (m, name) => m | (1 << INGREDIENTS.indexOf(name)),
-        0,
-      );
-      sprite.icon.setTexture(
-        this.#maskTexture(mask, status.needsBaking ? "baked" : "raw"),
-      );
-    }
-    sprite.glass.setVisible(status.hourglass);
+    sprite.bubble.setTexture(key);
+    const w = sprite.bubble.width;
+    sprite.glass.setVisible(status.hourglass).setPosition(
+      sprite.x + w / 2 - 2,
+      sprite.y - 4 - sprite.bubble.height + 8,
+    );
+  }
+
+  /**
+   * One texture per order look: the bubble with every wanted ingredient as
+   * its own icon inside it (a "!" while the order waits to be taken), gold
+   * when it must be baked. Drawn whole, at the big size.
+   */
+  #orderBubbleTexture(cells: number[], baked: boolean): string {
+    const n = Math.max(1, cells.length);
+    const boxW = n * BUBBLE_CELL_PX + 12;
+    const w = Math.round((boxW + 8) * BIG);
+    const h = Math.round((BUBBLE_BOX_PX + BUBBLE_TAIL_PX + 6) * BIG);
+    return this.#texture(
+      `order-${cells.join("")}-${baked ? "b" : "r"}`,
+      w,
+      h,
+      (ctx) => {
+        ctx.scale(BIG, BIG);
+        const fill = baked ? "#ffe08a" : "#ffffff";
+        const bx = 3;
+        const by = 2;
+        const cx = bx + boxW / 2;
+        ctx.fillStyle = "rgba(0,0,0,0.25)";
+        ctx.beginPath();
+        ctx.roundRect(bx + 2, by + 4, boxW, BUBBLE_BOX_PX, 12);
+        ctx.fill();
+        ctx.fillStyle = fill;
+        ctx.strokeStyle = "#1b1033";
+        ctx.lineWidth = 3;
+        ctx.beginPath();
+        ctx.roundRect(bx, by, boxW, BUBBLE_BOX_PX, 12);
+        ctx.moveTo(cx - 7, by + BUBBLE_BOX_PX);
+        ctx.lineTo(cx, by + BUBBLE_BOX_PX + BUBBLE_TAIL_PX);
+        ctx.lineTo(cx + 7, by + BUBBLE_BOX_PX);
+        ctx.fill();
+        ctx.stroke();
+        ctx.fillRect(cx - 6, by + BUBBLE_BOX_PX - 3, 12, 4);
+        const mid = by + BUBBLE_BOX_PX / 2;
+        if (cells.length === 0) {
+          ctx.fillStyle = "#e63946";
+          ctx.font = `900 30px ${FONT}`;
+          ctx.textAlign = "center";
+          ctx.textBaseline = "middle";
+          ctx.fillText("!", cx, mid + 1);
+          return;
+        }
+        cells.forEach((index, i) => {
+          drawIngredient(
+            ctx,
+            index,
+            bx + 6 + (i + 0.5) * BUBBLE_CELL_PX,
+            mid,
+            BUBBLE_CELL_PX * 0.4,
+          );
+        });
+      },
+    );
   }
 
   #seeThrough(state: GameState): void {
@@ -686,11 +766,13 @@ export class WorldScene extends Phaser.Scene {
     if (event.type === "feedback") {
       const p = state.players.find((q) => q.id === event.playerId);
       if (p && (event.tone !== "info" || state.phase !== "lobby")) {
-        this.#float(p.x, p.y - 70, event.text, TONE_COLORS[event.tone], 18);
+        const top = this.#tagTops.get(p.id) ?? p.y - 70;
+        this.#float(p.x, top - 4, event.text, TONE_COLORS[event.tone], 26);
       }
       return;
     }
     this.#sound.play(event.name);
+    if (event.name === "delivered") this.#confetti(event.x, event.y - 30);
     // "delivered" already floats as the deliverer's feedback
     if (
       event.name === "order_failed" || event.name === "baked" ||
@@ -698,6 +780,42 @@ export class WorldScene extends Phaser.Scene {
     ) {
       const color = event.name === "baked" ? "#7dffb0" : "#ff7a7f";
       if (event.text) this.#float(event.x, event.y - 40, event.text, color, 24);
+    }
+  }
+
+  /** A burst of confetti at (x, y): every delivery is a small party. */
+  #confetti(x: number, y: number): void {
+    for (let i = 0; i < CONFETTI_PIECES; i++) {
+      const color = CONFETTI_COLORS[i % CONFETTI_COLORS.length];
+      const piece = this.add.rectangle(x, y, 7 * BIG, 11 * BIG, color)
+        .setDepth(LABEL_DEPTH + 4).setAngle(Math.random() * 360);
+      const angle = -Math.PI / 2 + (Math.random() - 0.5) * Math.PI * 1.1;
+      const reach = 60 + Math.random() * 110;
+      const tx = x + Math.cos(angle) * reach;
+      const peak = y + Math.sin(angle) * reach;
+      this.tweens.add({
+        targets: piece,
+        x: tx,
+        angle: piece.angle + (Math.random() - 0.5) * 720,
+        duration: 1_300 + Math.random() * 500,
+        ease: "Cubic.easeOut",
+      });
+      this.tweens.add({
+        targets: piece,
+        y: { from: y, to: peak },
+        duration: 450,
+        ease: "Quad.easeOut",
+        onComplete: () => {
+          this.tweens.add({
+            targets: piece,
+            y: peak + 90 + Math.random() * 60,
+            alpha: 0,
+            duration: 1_000,
+            ease: "Quad.easeIn",
+            onComplete: () => piece.destroy(),
+          });
+        },
+      });
     }
   }
 

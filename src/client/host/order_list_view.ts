@@ -1,0 +1,122 @@
+/**
+ * The host page's order list beside the town: one card per open order with
+ * the pizza as separate ingredient icons (drawn with the game's art), a
+ * "baked" mark, the seconds left, who took it and who may carry it. Redraws
+ * only when the rows change. Each card carries `data-` attributes (order id,
+ * stage, ingredients) that the browser tests read.
+ *
+ * @module
+ */
+/// <reference lib="dom" />
+import { type Ingredient, INGREDIENTS } from "../../game/mod.ts";
+import type { OrderRow } from "../../host/order_rows.ts";
+import { drawIngredient } from "./game/art.ts";
+
+/** Size of the icon canvases, px (drawn once, scaled by CSS). */
+const ICON_PX = 96;
+
+function byId<T extends HTMLElement>(id: string): T {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`Host page is missing #${id}`);
+  return element as T;
+}
+
+/** Draws the order rows into `#orders`. */
+export class OrderListView {
+  #list = byId<HTMLOListElement>("orders");
+  #empty = byId("orders-empty");
+  #count = byId("order-count");
+  #icons = new Map<Ingredient, string>();
+  #key = "";
+
+  /** Shows `rows` (does nothing when they are the same as last time). */
+  render(rows: readonly OrderRow[]): void {
+    const key = JSON.stringify(rows);
+    if (key === this.#key) return;
+    this.#key = key;
+    this.#count.textContent = String(rows.length);
+    this.#empty.hidden = rows.length > 0;
+    this.#list.replaceChildren(...rows.map((row) => this.#card(row)));
+  }
+
+  #card(row: OrderRow): HTMLLIElement {
+    const card = document.createElement("li");
+    card.className = "order";
+    card.dataset.orderId = String(row.id);
+    card.dataset.stage = row.stage;
+    card.dataset.ingredients = row.ingredients.join(" ");
+    card.dataset.hurry = String(row.hurry);
+    const top = document.createElement("div");
+    top.className = "order-top";
+    if (row.stage === "ordering") {
+      const ask = document.createElement("span");
+      ask.className = "order-ask";
+      ask.textContent = "Ordering! Go take it";
+      top.append(ask);
+    } else {
+      const icons = document.createElement("span");
+      icons.className = "order-icons";
+      for (const name of row.ingredients) {
+        const img = document.createElement("img");
+        img.className = "order-icon";
+        img.src = this.#icon(name);
+        img.alt = name;
+        img.title = name;
+        img.dataset.ingredient = name;
+        icons.append(img);
+      }
+      top.append(icons);
+      if (row.needsBaking) {
+        const baked = document.createElement("span");
+        baked.className = "order-baked";
+        baked.textContent = "baked";
+        top.append(baked);
+      }
+    }
+    const time = document.createElement("span");
+    time.className = "order-time";
+    const s = row.secondsLeft;
+    time.textContent = `${Math.floor(s / 60)}:${
+      String(s % 60).padStart(2, "0")
+    }`;
+    top.append(time);
+    card.append(top);
+    if (row.stage === "waiting") {
+      const who = document.createElement("div");
+      who.className = "order-who";
+      who.append(row.takenBy ? `${row.takenBy} took it · ` : "");
+      who.append(row.anyone ? "anyone may carry" : "carry:");
+      if (row.carriers.length === 0) who.append(" nobody");
+      for (const carrier of row.anyone ? [] : row.carriers) {
+        const tag = document.createElement("span");
+        tag.className = "order-carrier";
+        tag.style.setProperty("--c", carrier.color);
+        tag.textContent = carrier.name;
+        who.append(tag);
+      }
+      card.append(who);
+    }
+    return card;
+  }
+
+  #icon(name: Ingredient): string {
+    const known = this.#icons.get(name);
+    if (known) return known;
+    const canvas = document.createElement("canvas");
+    canvas.width = ICON_PX;
+    canvas.height = ICON_PX;
+    const ctx = canvas.getContext("2d");
+    if (ctx) {
+      drawIngredient(
+        ctx,
+        INGREDIENTS.indexOf(name),
+        ICON_PX / 2,
+        ICON_PX / 2,
+        ICON_PX * 0.42,
+      );
+    }
+    const url = canvas.toDataURL();
+    this.#icons.set(name, url);
+    return url;
+  }
+}
