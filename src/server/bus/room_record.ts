@@ -107,6 +107,7 @@ export async function tokenMatchesHash(
  *
  * @param room The room as its owner holds it.
  * @param now The time written into the record, in ms.
+ * @param hash Hashes a token (a caller may cache hashes). @default hashToken
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -123,11 +124,12 @@ export async function tokenMatchesHash(
 export async function buildRoomRecord(
   room: RoomSnapshot,
   now: number,
+  hash: (token: string) => string | Promise<string> = hashToken,
 ): Promise<RoomRecord> {
   const seats = await Promise.all(
     room.seats.map(async (seat) => ({
       name: seat.name,
-      tokenHash: await hashToken(seat.token),
+      tokenHash: await hash(seat.token),
       joinedAt: seat.joinedAt,
     })),
   );
@@ -136,7 +138,7 @@ export async function buildRoomRecord(
     version: ROOM_RECORD_VERSION,
     code: room.code,
     owner: room.owner,
-    hostTokenHash: await hashToken(room.hostToken),
+    hostTokenHash: await hash(room.hostToken),
     started: room.started,
     seats,
     updatedAt: now,

@@ -14,7 +14,7 @@ import { roomError } from "../room_errors.ts";
 import { isBlockedCode, randomRoomCode } from "../room_codes.ts";
 import { BusLink } from "./bus_link.ts";
 import { adoptRoom } from "./room_adoption.ts";
-import { buildRoomRecord } from "./room_record.ts";
+import { buildRoomRecord, hashToken } from "./room_record.ts";
 import { BusDownError, type BusFigures, type RoomBus } from "./room_bus.ts";
 
 /** WebSocket close code "service restart": the client reconnects. */
@@ -22,6 +22,9 @@ export const CLOSE_SERVICE_RESTART = 1012;
 
 /** How many codes to try before giving up on a claim. */
 const CLAIM_ATTEMPTS = 20;
+
+/** Token hashes kept for record saves before the cache is emptied. */
+const HASH_CACHE_SIZE = 4_096;
 
 /** Something worth a log line. */
 export interface RouterEvent {
@@ -50,6 +53,12 @@ export interface RoomRouterOptions {
    * records worth saving. @default true
    */
   shared?: boolean;
+  /**
+   * How long changes to a room gather before its record is written, in ms
+   * (a burst of joins costs one write; a record is at most this much plus
+   * one write behind). 0: at the end of the current task. @default 20
+   */
+  recordDelayMs?: number;
   /** Current time in ms. @default Date.now */
   now?: () => number;
   /** Receives events worth logging. @default ignore */
@@ -96,6 +105,10 @@ export class RoomRouter {
   /** Rooms whose record must be saved at the next flush. */
   readonly #dirty = new Set<string>();
   #flushing: Promise<void> | undefined;
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #recordDelayMs: number;
+  /** Token → SHA-256 hex, so a save hashes only new tokens. */
+  readonly #hashes = new Map<string, string>();
   /** The code the registry takes for the room being created now. */
   #presetCode: string | undefined;
   #closed = false;
@@ -108,6 +121,7 @@ export class RoomRouter {
     this.#log = options.log ?? (() => {});
     this.#recordTtlMs = options.hostGraceMs + options.codeTtlMs;
     this.#shared = options.shared ?? true;
+    this.#recordDelayMs = options.recordDelayMs ?? 20;
     this.#link = new BusLink({
       bus: this.#bus,
       registry: this.#registry,
@@ -177,7 +191,7 @@ export class RoomRouter {
     }
     if (!this.#shared) return;
     this.#dirty.add(code);
-    this.#flushing ??= Promise.resolve().then(() => this.#flush());
+    this.#scheduleFlush();
   }
 
   /**
@@ -237,6 +251,11 @@ export class RoomRouter {
    */
   async close(): Promise<void> {
     if (this.#closed) return;
+    if (this.#flushTimer !== undefined) {
+      clearTimeout(this.#flushTimer);
+      this.#flushTimer = undefined;
+      this.#flushing ??= this.#flush();
+    }
     await this.#flushing;
     this.#closed = true;
     await Promise.allSettled([...this.#pending.values()]);
@@ -401,6 +420,22 @@ export class RoomRouter {
     return this.#addresses.get(connId) ?? "unknown";
   }
 
+  /**
+   * One flush at a time: changes made while records are being written are
+   * written right after, in one write per room however many they were.
+   */
+  #scheduleFlush(): void {
+    if (this.#flushing !== undefined || this.#flushTimer !== undefined) return;
+    if (this.#recordDelayMs <= 0) {
+      this.#flushing = Promise.resolve().then(() => this.#flush());
+      return;
+    }
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = undefined;
+      this.#flushing ??= this.#flush();
+    }, this.#recordDelayMs);
+  }
+
   async #flush(): Promise<void> {
     // Let the registry finish the change in progress.
     await Promise.resolve();
@@ -412,21 +447,36 @@ export class RoomRouter {
     this.#flushing = undefined;
   }
 
+  /** A token's hash, from the cache when this router hashed it before. */
+  #hash = (token: string): string | Promise<string> => {
+    const known = this.#hashes.get(token);
+    if (known !== undefined) return known;
+    return hashToken(token).then((hash) => {
+      if (this.#hashes.size >= HASH_CACHE_SIZE) this.#hashes.clear();
+      this.#hashes.set(token, hash);
+      return hash;
+    });
+  };
+
   async #save(code: string): Promise<void> {
     const room = this.#registry.room(code);
     if (!room || !this.#bus.ownedCodes().has(code)) return;
     try {
-      const record = await buildRoomRecord({
-        code,
-        owner: this.#bus.instanceId,
-        hostToken: room.hostToken,
-        started: room.started,
-        seats: [...room.seats()].map((seat) => ({
-          name: seat.username,
-          token: seat.tokens[seat.tokens.length - 1],
-          joinedAt: seat.joinedAt,
-        })),
-      }, this.#now());
+      const record = await buildRoomRecord(
+        {
+          code,
+          owner: this.#bus.instanceId,
+          hostToken: room.hostToken,
+          started: room.started,
+          seats: [...room.seats()].map((seat) => ({
+            name: seat.username,
+            token: seat.tokens[seat.tokens.length - 1],
+            joinedAt: seat.joinedAt,
+          })),
+        },
+        this.#now(),
+        this.#hash,
+      );
       await this.#bus.records.save(record, this.#recordTtlMs);
     } catch (error) {
       this.#log({ event: "record not saved", room: code, detail: `${error}` });
