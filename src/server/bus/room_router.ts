@@ -14,7 +14,7 @@ import { roomError } from "../room_errors.ts";
 import { isBlockedCode, randomRoomCode } from "../room_codes.ts";
 import { BusLink } from "./bus_link.ts";
 import { adoptRoom } from "./room_adoption.ts";
-import { buildRoomRecord, hashToken } from "./room_record.ts";
+import { buildRoomRecord, hashTokenNow } from "./room_record.ts";
 import { BusDownError, type BusFigures, type RoomBus } from "./room_bus.ts";
 
 /** WebSocket close code "service restart": the client reconnects. */
@@ -448,14 +448,14 @@ export class RoomRouter {
   }
 
   /** A token's hash, from the cache when this router hashed it before. */
-  #hash = (token: string): string | Promise<string> => {
-    const known = this.#hashes.get(token);
-    if (known !== undefined) return known;
-    return hashToken(token).then((hash) => {
+  #hash = (token: string): string => {
+    let hash = this.#hashes.get(token);
+    if (hash === undefined) {
+      hash = hashTokenNow(token);
       if (this.#hashes.size >= HASH_CACHE_SIZE) this.#hashes.clear();
       this.#hashes.set(token, hash);
-      return hash;
-    });
+    }
+    return hash;
   };
 
   async #save(code: string): Promise<void> {
