@@ -23,6 +23,13 @@ export const CLOSE_SERVICE_RESTART = 1012;
 /** How many codes to try before giving up on a claim. */
 const CLAIM_ATTEMPTS = 20;
 
+/**
+ * How long a room's owner, read from the directory for a join, is reused
+ * for the next joins to that room, in ms (dropped at once when the owner is
+ * found dead).
+ */
+const OWNER_CACHE_MS = 2_000;
+
 /** Token hashes kept for record saves before the cache is emptied. */
 const HASH_CACHE_SIZE = 4_096;
 
@@ -107,6 +114,8 @@ export class RoomRouter {
   #flushing: Promise<void> | undefined;
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #recordDelayMs: number;
+  /** Room code → another instance that owned it lately, and when read. */
+  readonly #owners = new Map<string, { owner: string; readAt: number }>();
   /** Token → SHA-256 hex, so a save hashes only new tokens. */
   readonly #hashes = new Map<string, string>();
   /** The code the registry takes for the room being created now. */
@@ -209,6 +218,7 @@ export class RoomRouter {
         continue;
       }
       if (alive) continue;
+      this.#forgetOwner(instance);
       this.#log({ event: "instance gone", detail: instance });
       this.#link.deliver({ kind: "bye", from: instance });
     }
@@ -220,6 +230,7 @@ export class RoomRouter {
         continue;
       }
       if (alive) continue;
+      this.#forgetOwner(owner);
       for (const connId of conns) {
         this.#log({ event: "owner gone", conn: connId, detail: owner });
         this.#forwardedRoom.delete(connId);
@@ -344,7 +355,9 @@ export class RoomRouter {
     const code = request.room;
     let owner: string | undefined;
     try {
-      owner = await this.#bus.ownerOf(code);
+      owner = request.action === "joinRoom"
+        ? await this.#ownerForJoin(code)
+        : await this.#bus.ownerOf(code);
       if (request.action === "reclaimRoom" && owner !== this.#bus.instanceId) {
         const adopted = await adoptRoom(this.#bus, code, request.hostToken);
         if (adopted.ok) {
@@ -393,6 +406,30 @@ export class RoomRouter {
     }
     this.#forwardedRoom.set(connId, code);
     await this.#link.forward(connId, owner, this.#address(connId), raw);
+  }
+
+  /**
+   * A room's owner for a join: another instance read lately, else the
+   * directory's answer (kept when it is another instance).
+   */
+  async #ownerForJoin(code: string): Promise<string | undefined> {
+    const now = this.#now();
+    const cached = this.#owners.get(code);
+    if (cached && now - cached.readAt < OWNER_CACHE_MS) return cached.owner;
+    const owner = await this.#bus.ownerOf(code);
+    if (owner === undefined || owner === this.#bus.instanceId) {
+      this.#owners.delete(code);
+    } else {
+      if (this.#owners.size >= 10_000) this.#owners.clear();
+      this.#owners.set(code, { owner, readAt: now });
+    }
+    return owner;
+  }
+
+  #forgetOwner(instance: string): void {
+    for (const [code, cached] of this.#owners) {
+      if (cached.owner === instance) this.#owners.delete(code);
+    }
   }
 
   /** Whether a room record waits for its host (its owner is gone). */
