@@ -252,3 +252,34 @@ Deno.test("RoomRouter writes a room's record once for a burst of joins, naming e
     await other.close();
   }
 });
+
+Deno.test("RoomRouter reads a room's owner once for two joins in a row on another instance", async () => {
+  const { a, b } = await twoInstances();
+  const bus = b.router.bus;
+  const ownerOf = bus.ownerOf.bind(bus);
+  const asked: string[] = [];
+  bus.ownerOf = (code) => {
+    asked.push(code);
+    return ownerOf(code);
+  };
+  try {
+    await withClients(async (connect) => {
+      const host = await connect(a);
+      host.send({ action: "createRoom" });
+      const room = String((await host.nextOfType("confirmRoom")).room);
+      for (const username of ["Ann", "Bo"]) {
+        const player = await connect(b);
+        player.send({ action: "joinRoom", room, username });
+        assert.equal((await player.nextOfType("joined")).room, room);
+        assert.equal(
+          (await host.nextOfType("playerJoined")).clientUsername,
+          username,
+        );
+      }
+      assert.deepEqual(asked, [room]);
+    });
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
