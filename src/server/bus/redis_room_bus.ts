@@ -143,6 +143,9 @@ class RedisStore implements BusStore {
       ...common,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
+      // Commands issued in the same tick (a join's counters, record and
+      // publish) go to Redis in one write.
+      enableAutoPipelining: true,
     });
     // The subscriber queues its SUBSCRIBE until connected and subscribes
     // again after each reconnect (ioredis' autoResubscribe).

@@ -14,7 +14,7 @@ import { roomError } from "../room_errors.ts";
 import { isBlockedCode, randomRoomCode } from "../room_codes.ts";
 import { BusLink } from "./bus_link.ts";
 import { adoptRoom } from "./room_adoption.ts";
-import { buildRoomRecord } from "./room_record.ts";
+import { buildRoomRecord, hashTokenNow } from "./room_record.ts";
 import { BusDownError, type BusFigures, type RoomBus } from "./room_bus.ts";
 
 /** WebSocket close code "service restart": the client reconnects. */
@@ -22,6 +22,16 @@ export const CLOSE_SERVICE_RESTART = 1012;
 
 /** How many codes to try before giving up on a claim. */
 const CLAIM_ATTEMPTS = 20;
+
+/**
+ * How long a room's owner, read from the directory for a join, is reused
+ * for the next joins to that room, in ms (dropped at once when the owner is
+ * found dead).
+ */
+const OWNER_CACHE_MS = 2_000;
+
+/** Token hashes kept for record saves before the cache is emptied. */
+const HASH_CACHE_SIZE = 4_096;
 
 /** Something worth a log line. */
 export interface RouterEvent {
@@ -50,6 +60,12 @@ export interface RoomRouterOptions {
    * records worth saving. @default true
    */
   shared?: boolean;
+  /**
+   * How long changes to a room gather before its record is written, in ms
+   * (a burst of joins costs one write; a record is at most this much plus
+   * one write behind). 0: at the end of the current task. @default 20
+   */
+  recordDelayMs?: number;
   /** Current time in ms. @default Date.now */
   now?: () => number;
   /** Receives events worth logging. @default ignore */
@@ -96,6 +112,12 @@ export class RoomRouter {
   /** Rooms whose record must be saved at the next flush. */
   readonly #dirty = new Set<string>();
   #flushing: Promise<void> | undefined;
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #recordDelayMs: number;
+  /** Room code → another instance that owned it lately, and when read. */
+  readonly #owners = new Map<string, { owner: string; readAt: number }>();
+  /** Token → SHA-256 hex, so a save hashes only new tokens. */
+  readonly #hashes = new Map<string, string>();
   /** The code the registry takes for the room being created now. */
   #presetCode: string | undefined;
   #closed = false;
@@ -108,6 +130,7 @@ export class RoomRouter {
     this.#log = options.log ?? (() => {});
     this.#recordTtlMs = options.hostGraceMs + options.codeTtlMs;
     this.#shared = options.shared ?? true;
+    this.#recordDelayMs = options.recordDelayMs ?? 20;
     this.#link = new BusLink({
       bus: this.#bus,
       registry: this.#registry,
@@ -177,7 +200,7 @@ export class RoomRouter {
     }
     if (!this.#shared) return;
     this.#dirty.add(code);
-    this.#flushing ??= Promise.resolve().then(() => this.#flush());
+    this.#scheduleFlush();
   }
 
   /**
@@ -195,6 +218,7 @@ export class RoomRouter {
         continue;
       }
       if (alive) continue;
+      this.#forgetOwner(instance);
       this.#log({ event: "instance gone", detail: instance });
       this.#link.deliver({ kind: "bye", from: instance });
     }
@@ -206,6 +230,7 @@ export class RoomRouter {
         continue;
       }
       if (alive) continue;
+      this.#forgetOwner(owner);
       for (const connId of conns) {
         this.#log({ event: "owner gone", conn: connId, detail: owner });
         this.#forwardedRoom.delete(connId);
@@ -237,6 +262,11 @@ export class RoomRouter {
    */
   async close(): Promise<void> {
     if (this.#closed) return;
+    if (this.#flushTimer !== undefined) {
+      clearTimeout(this.#flushTimer);
+      this.#flushTimer = undefined;
+      this.#flushing ??= this.#flush();
+    }
     await this.#flushing;
     this.#closed = true;
     await Promise.allSettled([...this.#pending.values()]);
@@ -325,7 +355,9 @@ export class RoomRouter {
     const code = request.room;
     let owner: string | undefined;
     try {
-      owner = await this.#bus.ownerOf(code);
+      owner = request.action === "joinRoom"
+        ? await this.#ownerForJoin(code)
+        : await this.#bus.ownerOf(code);
       if (request.action === "reclaimRoom" && owner !== this.#bus.instanceId) {
         const adopted = await adoptRoom(this.#bus, code, request.hostToken);
         if (adopted.ok) {
@@ -376,6 +408,30 @@ export class RoomRouter {
     await this.#link.forward(connId, owner, this.#address(connId), raw);
   }
 
+  /**
+   * A room's owner for a join: another instance read lately, else the
+   * directory's answer (kept when it is another instance).
+   */
+  async #ownerForJoin(code: string): Promise<string | undefined> {
+    const now = this.#now();
+    const cached = this.#owners.get(code);
+    if (cached && now - cached.readAt < OWNER_CACHE_MS) return cached.owner;
+    const owner = await this.#bus.ownerOf(code);
+    if (owner === undefined || owner === this.#bus.instanceId) {
+      this.#owners.delete(code);
+    } else {
+      if (this.#owners.size >= 10_000) this.#owners.clear();
+      this.#owners.set(code, { owner, readAt: now });
+    }
+    return owner;
+  }
+
+  #forgetOwner(instance: string): void {
+    for (const [code, cached] of this.#owners) {
+      if (cached.owner === instance) this.#owners.delete(code);
+    }
+  }
+
   /** Whether a room record waits for its host (its owner is gone). */
   async #waitsForHost(code: string): Promise<boolean> {
     if (!this.#shared) return false;
@@ -401,6 +457,22 @@ export class RoomRouter {
     return this.#addresses.get(connId) ?? "unknown";
   }
 
+  /**
+   * One flush at a time: changes made while records are being written are
+   * written right after, in one write per room however many they were.
+   */
+  #scheduleFlush(): void {
+    if (this.#flushing !== undefined || this.#flushTimer !== undefined) return;
+    if (this.#recordDelayMs <= 0) {
+      this.#flushing = Promise.resolve().then(() => this.#flush());
+      return;
+    }
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = undefined;
+      this.#flushing ??= this.#flush();
+    }, this.#recordDelayMs);
+  }
+
   async #flush(): Promise<void> {
     // Let the registry finish the change in progress.
     await Promise.resolve();
@@ -412,21 +484,36 @@ export class RoomRouter {
     this.#flushing = undefined;
   }
 
+  /** A token's hash, from the cache when this router hashed it before. */
+  #hash = (token: string): string => {
+    let hash = this.#hashes.get(token);
+    if (hash === undefined) {
+      hash = hashTokenNow(token);
+      if (this.#hashes.size >= HASH_CACHE_SIZE) this.#hashes.clear();
+      this.#hashes.set(token, hash);
+    }
+    return hash;
+  };
+
   async #save(code: string): Promise<void> {
     const room = this.#registry.room(code);
     if (!room || !this.#bus.ownedCodes().has(code)) return;
     try {
-      const record = await buildRoomRecord({
-        code,
-        owner: this.#bus.instanceId,
-        hostToken: room.hostToken,
-        started: room.started,
-        seats: [...room.seats()].map((seat) => ({
-          name: seat.username,
-          token: seat.tokens[seat.tokens.length - 1],
-          joinedAt: seat.joinedAt,
-        })),
-      }, this.#now());
+      const record = await buildRoomRecord(
+        {
+          code,
+          owner: this.#bus.instanceId,
+          hostToken: room.hostToken,
+          started: room.started,
+          seats: [...room.seats()].map((seat) => ({
+            name: seat.username,
+            token: seat.tokens[seat.tokens.length - 1],
+            joinedAt: seat.joinedAt,
+          })),
+        },
+        this.#now(),
+        this.#hash,
+      );
       await this.#bus.records.save(record, this.#recordTtlMs);
     } catch (error) {
       this.#log({ event: "record not saved", room: code, detail: `${error}` });

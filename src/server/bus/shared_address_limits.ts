@@ -21,12 +21,21 @@ import type { SharedCounters } from "./room_bus.ts";
 /** How long a shared connection count lives without a new connection, in ms. */
 const CONNECTION_COUNT_TTL_MS = 120_000;
 
+/**
+ * How often a join reads an address's shared failure count, at most, in ms:
+ * a burst of joins from one address costs one read, and failures seen
+ * through this instance update the count at once anyway.
+ */
+const FAILURE_REFRESH_MS = 1_000;
+
 interface Shared {
   connections: number;
   failures: number;
   /** When `failures` went over the budget, in ms. */
   overSince: number;
   touchedAt: number;
+  /** When the failure count was last asked for, in ms. */
+  refreshedAt: number;
 }
 
 /**
@@ -111,10 +120,13 @@ export class SharedAddressLimits implements AddressLimits {
       return { ok: false, reason: "blocked", retryMs: blockedUntil - now };
     }
     // Refresh the shared view for the next join from this address.
-    this.#background(
-      this.#counters.get(`fail:${key}`),
-      (count) => this.#setFailures(key, count, now),
-    );
+    if (!shared || now - shared.refreshedAt >= FAILURE_REFRESH_MS) {
+      this.#entry(key).refreshedAt = now;
+      this.#background(
+        this.#counters.get(`fail:${key}`),
+        (count) => this.#setFailures(key, count, now),
+      );
+    }
     return this.#local.allowJoin(address, now);
   }
 
@@ -163,7 +175,13 @@ export class SharedAddressLimits implements AddressLimits {
     if (!entry) {
       // Bounded: forget every address once the map grows large.
       if (this.#shared.size >= 10_000) this.#shared.clear();
-      entry = { connections: 0, failures: 0, overSince: 0, touchedAt: 0 };
+      entry = {
+        connections: 0,
+        failures: 0,
+        overSince: 0,
+        touchedAt: 0,
+        refreshedAt: -Infinity,
+      };
       this.#shared.set(key, entry);
     }
     return entry;

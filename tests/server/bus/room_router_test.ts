@@ -12,7 +12,13 @@ import {
   MemoryBusHub,
   MemoryRoomBus,
 } from "../../../src/server/bus/memory_room_bus.ts";
-import { roomRequest } from "../../../src/server/bus/room_router.ts";
+import {
+  roomRequest,
+  RoomRouter,
+} from "../../../src/server/bus/room_router.ts";
+import { RoomRegistry } from "../../../src/server/room_registry.ts";
+import type { Connection } from "../../../src/server/room.ts";
+import type { ServerMessage } from "../../../src/protocol/mod.ts";
 import { WsClient } from "../../_helpers/ws_client.ts";
 import { waitUntil } from "../../_helpers/server_process.ts";
 
@@ -175,6 +181,102 @@ Deno.test("RoomRouter adopts a stopped instance's room when its host reclaims on
       const joined = await annBack.nextOfType("joined");
       assert.equal(joined.reconnected, true);
       assert.equal(joined.vip, true);
+    });
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+/** A socket as the registry sees it: keeps what it was sent. */
+class Socket implements Connection {
+  readonly sent: ServerMessage[] = [];
+  constructor(readonly id: string) {}
+  send(msg: ServerMessage): void {
+    this.sent.push(msg);
+  }
+  close(): void {}
+}
+
+Deno.test("RoomRouter writes a room's record once for a burst of joins, naming every seat, and writes what is pending when it closes", async () => {
+  const hub = new MemoryBusHub();
+  const bus = new MemoryRoomBus({ hub, instanceId: "a", keepAliveMs: 0 });
+  const other = new MemoryRoomBus({ hub, instanceId: "b", keepAliveMs: 0 });
+  const late: { router?: RoomRouter } = {};
+  const registry = new RoomRegistry({
+    limits: config,
+    log: (event) => late.router?.observe(event),
+    generateCode: () => late.router!.generateCode(),
+  });
+  const router = late.router = new RoomRouter({
+    registry,
+    bus,
+    hostGraceMs: 60_000,
+    codeTtlMs: 15_000,
+    recordDelayMs: 60_000,
+  });
+  const store = bus.records;
+  const save = store.save.bind(store);
+  const written: string[][] = [];
+  store.save = (record, ttlMs) => {
+    written.push(record.seats.map((seat) => seat.name));
+    return save(record, ttlMs);
+  };
+  await router.start();
+  await other.start(() => {});
+  try {
+    const host = new Socket("host");
+    router.open(host, "10.0.0.1");
+    router.receive("host", JSON.stringify({ action: "createRoom" }));
+    const room = await waitUntil("the room", () => {
+      const confirm = host.sent.find((m) => m.type === "confirmRoom");
+      return confirm && "room" in confirm ? String(confirm.room) : undefined;
+    });
+    const names = ["Ann", "Bo", "Cy", "Di", "Ed", "Flo"];
+    for (const [i, name] of names.entries()) {
+      const player = new Socket(`p${i}`);
+      router.open(player, `10.0.1.${i}`);
+      router.receive(
+        player.id,
+        JSON.stringify({ action: "joinRoom", room, username: name }),
+      );
+      assert.ok(player.sent.some((m) => m.type === "joined"), name);
+    }
+    assert.equal(written.length, 0);
+    await router.close();
+    assert.equal(written.length, 1);
+    const record = await other.records.load(room);
+    assert.deepEqual(record?.seats.map((s) => s.name), names);
+  } finally {
+    await router.close();
+    await other.close();
+  }
+});
+
+Deno.test("RoomRouter reads a room's owner once for two joins in a row on another instance", async () => {
+  const { a, b } = await twoInstances();
+  const bus = b.router.bus;
+  const ownerOf = bus.ownerOf.bind(bus);
+  const asked: string[] = [];
+  bus.ownerOf = (code) => {
+    asked.push(code);
+    return ownerOf(code);
+  };
+  try {
+    await withClients(async (connect) => {
+      const host = await connect(a);
+      host.send({ action: "createRoom" });
+      const room = String((await host.nextOfType("confirmRoom")).room);
+      for (const username of ["Ann", "Bo"]) {
+        const player = await connect(b);
+        player.send({ action: "joinRoom", room, username });
+        assert.equal((await player.nextOfType("joined")).room, room);
+        assert.equal(
+          (await host.nextOfType("playerJoined")).clientUsername,
+          username,
+        );
+      }
+      assert.deepEqual(asked, [room]);
     });
   } finally {
     await a.close();
