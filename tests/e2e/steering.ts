@@ -18,6 +18,8 @@ const TILE = 32;
 const STICK_REACH_PX = 110;
 /** Steering loop period, ms. */
 const STEER_TICK_MS = 60;
+/** On the goal tile, this long without getting closer to its centre is there. */
+const ON_TILE_STALL_MS = 1_500;
 
 /** Reads the host game's state (`window.pizzaGame`). */
 export function gameSnapshot(page: Page): Promise<GameSnapshot> {
@@ -101,10 +103,15 @@ async function steerOnce(
     return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
   });
   await phone.touchscreen.touchStart(centre.x, centre.y);
+  let last = "";
+  let bestOff = Infinity;
+  let bestAt = Date.now();
   try {
     while (true) {
       if (Date.now() > deadline) {
-        throw new Error(`${id} did not reach ${JSON.stringify(goals)}`);
+        throw new Error(
+          `${id} did not reach ${JSON.stringify(goals)} (last seen ${last})`,
+        );
       }
       const snap = await gameSnapshot(host);
       if (snap.phase !== "playing") {
@@ -115,6 +122,8 @@ async function steerOnce(
       const tx = Math.floor(p.x / TILE);
       const ty = Math.floor(p.y / TILE);
       const here = field[ty * W + tx];
+      last = `at (${Math.round(p.x)}, ${Math.round(p.y)}), tile ${tx},${ty}, ` +
+        `${here} steps away`;
       const cx = (tx + 0.5) * TILE;
       const cy = (ty + 0.5) * TILE;
       let vx: number;
@@ -125,6 +134,12 @@ async function steerOnce(
         vy = cy - p.y;
         const off = Math.hypot(vx, vy);
         if (off < 7) return;
+        // On the goal tile but held off its centre (another player, a wall
+        // corner): the tile is what counts, once she stops getting closer.
+        if (off < bestOff - 0.5) {
+          bestOff = off;
+          bestAt = Date.now();
+        } else if (Date.now() - bestAt > ON_TILE_STALL_MS) return;
         strength = Math.min(1, Math.max(0.3, off / 24));
       } else {
         const next = [[0, -1], [1, 0], [0, 1], [-1, 0]].find(([dx, dy]) => {
