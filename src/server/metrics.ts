@@ -4,6 +4,11 @@
  * @module
  */
 import type { ErrorCode } from "../protocol/mod.ts";
+import {
+  instanceLabel,
+  type MetricKind,
+  PrometheusText,
+} from "./prometheus_text.ts";
 
 /** The room bus's figures, per instance (see `bus/room_router.ts`). */
 export interface BusFigures {
@@ -81,16 +86,8 @@ export class Metrics {
 
   /** The Prometheus text exposition of every counter and gauge. */
   render(gauges: GaugeSnapshot): string {
-    const lines: string[] = [];
-    const metric = (
-      name: string,
-      kind: "gauge" | "counter",
-      help: string,
-      value: number,
-    ) => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${kind}`);
-      lines.push(`${name} ${value}`);
-    };
+    const text = new PrometheusText();
+    const metric = text.metric.bind(text);
     metric("pizza_rooms", "gauge", "Rooms open now.", gauges.rooms);
     metric(
       "pizza_connections",
@@ -132,16 +129,13 @@ export class Metrics {
     );
     const bus = gauges.bus;
     if (bus) {
-      const label = `{instance="${bus.instanceId.replace(/["\\\n]/g, "_")}"}`;
+      const label = instanceLabel(bus.instanceId);
       const busMetric = (
         name: string,
-        kind: "gauge" | "counter",
+        kind: MetricKind,
         help: string,
         value: number,
-      ) => {
-        lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${kind}`);
-        lines.push(`${name}${label} ${value}`);
-      };
+      ) => text.metric(name, kind, help, value, label);
       busMetric(
         "pizza_bus_up",
         "gauge",
@@ -197,13 +191,13 @@ export class Metrics {
         bus.remoteSockets,
       );
     }
-    lines.push(
+    text.raw(
       "# HELP pizza_errors_total Errors sent to clients, by code.",
       "# TYPE pizza_errors_total counter",
     );
     for (const [code, count] of [...this.#errors].sort()) {
-      lines.push(`pizza_errors_total{code="${code}"} ${count}`);
+      text.raw(`pizza_errors_total{code="${code}"} ${count}`);
     }
-    return lines.join("\n") + "\n";
+    return text.render();
   }
 }

@@ -5,6 +5,11 @@
  * @module
  */
 import type { BusFigures, BusHealth } from "./room_bus.ts";
+import {
+  instanceLabel,
+  type MetricKind,
+  PrometheusText,
+} from "../prometheus_text.ts";
 
 /**
  * Renders the bus's health and figures, labelled with the instance id.
@@ -31,21 +36,14 @@ export function renderBusMetrics(
   figures: BusFigures,
   health: BusHealth,
 ): string {
-  const label = `{instance="${instanceId.replace(/["\\\n]/g, "_")}"}`;
-  const lines: string[] = [];
+  const label = instanceLabel(instanceId);
+  const text = new PrometheusText();
   const metric = (
     name: string,
-    kind: "gauge" | "counter",
+    kind: MetricKind,
     help: string,
     value: number,
-  ) => {
-    if (!Number.isFinite(value)) return;
-    lines.push(
-      `# HELP ${name} ${help}`,
-      `# TYPE ${name} ${kind}`,
-      `${name}${label} ${value}`,
-    );
-  };
+  ) => text.metric(name, kind, help, value, label);
   metric(
     "pizza_bus_up",
     "gauge",
@@ -82,5 +80,5 @@ export function renderBusMetrics(
     "Room codes this instance owns.",
     figures.roomsOwned,
   );
-  return lines.join("\n") + "\n";
+  return text.render();
 }
