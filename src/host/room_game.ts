@@ -38,8 +38,8 @@ export interface LobbyRow {
   color: string;
   /** Shows a crown. */
   vip: boolean;
-  /** Connection state pill. */
-  state: PlayerConnectionState;
+  /** Connection state pill ("bot" for a bot: nothing to remove or reach). */
+  state: LinkKind;
   /** Round-trip time in ms, or null. */
   rttMs: number | null;
 }
@@ -304,21 +304,19 @@ export class RoomGame {
     return this.links?.player(id)?.state ?? "connecting";
   }
 
-  /** Lobby rows: the phones' players (bots show on the map only). */
+  /** Lobby rows: every player, phones with their connection, then bots. */
   rows(): LobbyRow[] {
     const state = this.#game.state;
-    return state.players.filter((p) => !this.#game.isBot(p.id)).map(
-      (player) => {
-        const peer = this.links?.player(player.id);
-        return {
-          name: player.name,
-          color: player.color,
-          vip: player.id === state.vipId,
-          state: peer?.state ?? "connecting",
-          rttMs: peer?.rttMs ?? null,
-        };
-      },
-    );
+    return state.players.map((player) => {
+      const peer = this.links?.player(player.id);
+      return {
+        name: player.name,
+        color: player.color,
+        vip: player.id === state.vipId,
+        state: this.link(player.id),
+        rttMs: peer?.rttMs ?? null,
+      };
+    });
   }
 
   #changed(): void {

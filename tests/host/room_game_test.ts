@@ -98,7 +98,13 @@ Deno.test("RoomGame.fillBots() adds 4 bots per press", () => {
   room.fillBots();
   assert.equal(room.game.state.players.length, 9);
   assert.equal(room.link(room.game.botIds[0]), "bot");
-  assert.deepEqual(room.rows().map((r) => r.name), ["Ann"], "bots not listed");
+  const rows = room.rows();
+  assert.equal(rows.length, 9, "bots listed too");
+  assert.equal(rows[0].name, "Ann");
+  assert.deepEqual(
+    new Set(rows.slice(1).map((r) => r.state)),
+    new Set(["bot"]),
+  );
 });
 
 Deno.test("RoomGame.playerChanged() attaches a player while its link is up and detaches it when it drops", () => {

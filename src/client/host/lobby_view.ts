@@ -6,9 +6,8 @@
  * @module
  */
 /// <reference lib="dom" />
-import type { PlayerConnectionState } from "../../host/peer_hub.ts";
 import type { PhaseLine } from "../../host/phase_line.ts";
-import type { LobbyRow } from "../../host/room_game.ts";
+import type { LinkKind, LobbyRow } from "../../host/room_game.ts";
 
 export type { LobbyRow };
 
@@ -25,7 +24,8 @@ export const BANNER_INFO_MS = 6_000;
 /** Banner style: `error` stays up, `warn` and `info` fade. */
 export type BannerKind = "error" | "warn" | "info";
 
-const STATE_LABELS: Record<PlayerConnectionState, string> = {
+const STATE_LABELS: Record<LinkKind, string> = {
+  bot: "Bot",
   connecting: "Connecting…",
   p2p: "P2P",
   relayed: "Relayed",
@@ -262,7 +262,9 @@ export class LobbyView {
         ? `Tap again to remove ${row.name} from the game`
         : `Remove ${row.name} from the game`;
       kick.addEventListener("click", () => this.#kickTapped(row.name));
-      item.append(dot, name, state, rtt, kick);
+      // Bots leave with the room; only phones can be removed.
+      if (row.state === "bot") item.append(dot, name, state, rtt);
+      else item.append(dot, name, state, rtt, kick);
       return item;
     });
     this.#players.replaceChildren(...items);

@@ -187,7 +187,7 @@ export class HudScene extends Phaser.Scene {
     const hint = this.#text(
       0,
       300,
-      "or the VIP's phone. New town, same team; friends can join now.",
+      "R or the VIP's phone: new town, same team; friends can join now.",
       20,
       "#b3a8d6",
     );
