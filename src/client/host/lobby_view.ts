@@ -236,13 +236,16 @@ export class LobbyView {
       dot.style.background = row.color;
       const name = document.createElement("span");
       name.className = "player-name";
-      name.textContent = row.name;
+      const text = document.createElement("span");
+      text.className = "player-name-text";
+      text.textContent = row.name;
+      name.append(text);
       if (row.vip) {
         const crown = document.createElement("span");
         crown.className = "player-vip";
         crown.title = "VIP: can start the game from their phone";
         crown.innerHTML = `${CROWN_SVG}VIP`;
-        name.append(" ", crown);
+        name.append(crown);
       }
       const state = document.createElement("span");
       state.className = `player-state state-${row.state}`;

@@ -106,6 +106,17 @@ const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
 const T = TILE_SIZE_PX;
 
+/** Two tags this close (px) count as one stack for floating messages. */
+const STACK_GAP_PX = 8;
+
+/** Where a player's name tag (with its carried items) was drawn. */
+interface TagArea {
+  x: number;
+  top: number;
+  bottom: number;
+  w: number;
+}
+
 interface Occluder {
   image: Phaser.GameObjects.Image;
   left: number;
@@ -163,7 +174,7 @@ export class WorldScene extends Phaser.Scene {
   #ground: Phaser.Textures.CanvasTexture | null = null;
   #lastEvents: GameEvent[] = [];
   /** Top of each player's name tag (and carried items) this frame, by id. */
-  #tagTops = new Map<string, number>();
+  #tagTops = new Map<string, TagArea>();
 
   /** @param source the page's game; @param sound the sound board. */
   constructor(source: GameSource, sound: SoundBoard) {
@@ -468,7 +479,7 @@ export class WorldScene extends Phaser.Scene {
     const seen = new Set<string>();
     const players = state.players;
     // Name tags (with the carried items above them) never overlap: wanted
-    // spot over each head, then moved up where two would touch.
+    // spot over each head, a grid over a bunch, moved up where two touch.
     const boxes = players.map((p) => {
       const sprite = this.#players.get(p.id);
       const labelW = sprite ? sprite.label.width + 22 : 90;
@@ -482,7 +493,7 @@ export class WorldScene extends Phaser.Scene {
         h,
       };
     });
-    const tagY = placeTags(boxes);
+    const tags = placeTags(boxes);
     players.forEach((p, index) => {
       seen.add(p.id);
       const sprite = this.#players.get(p.id) ?? this.#makePlayer(p.id);
@@ -501,17 +512,22 @@ export class WorldScene extends Phaser.Scene {
       const driving = p.vehicleId !== null;
       sprite.body.setVisible(!driving);
       sprite.body.setPosition(p.x, p.y + 10 - bob).setDepth(p.y);
-      const labelY = tagY[index];
+      const { x: tagX, y: labelY } = tags[index];
       const bagY = labelY - sprite.label.height - 17 * BIG;
-      this.#tagTops.set(p.id, labelY - boxes[index].h);
+      this.#tagTops.set(p.id, {
+        x: tagX,
+        top: labelY - boxes[index].h,
+        bottom: labelY,
+        w: boxes[index].w,
+      });
       const labelKey = `${p.name}|${p.color}`;
       if (sprite.labelKey !== labelKey) {
         sprite.labelKey = labelKey;
         sprite.label.setText(p.name).setBackgroundColor(darken(p.color));
       }
-      sprite.label.setPosition(p.x + 9, labelY);
+      sprite.label.setPosition(tagX + 9, labelY);
       sprite.dot.setPosition(
-        p.x + 9 - sprite.label.width / 2 - 1,
+        tagX + 9 - sprite.label.width / 2 - 1,
         labelY - sprite.label.height / 2,
       );
       const link = p.connected ? this.#source.link(p.id) : "disconnected";
@@ -535,7 +551,7 @@ export class WorldScene extends Phaser.Scene {
       }
       const n = p.backpack.length;
       sprite.bag.forEach((img, i) =>
-        img.setPosition(p.x + (i - (n - 1) / 2) * 30 * BIG, bagY)
+        img.setPosition(tagX + (i - (n - 1) / 2) * 30 * BIG, bagY)
       );
     });
     for (const [id, sprite] of this.#players) {
@@ -766,8 +782,14 @@ export class WorldScene extends Phaser.Scene {
     if (event.type === "feedback") {
       const p = state.players.find((q) => q.id === event.playerId);
       if (p && (event.tone !== "info" || state.phase !== "lobby")) {
-        const top = this.#tagTops.get(p.id) ?? p.y - 70;
-        this.#float(p.x, top - 4, event.text, TONE_COLORS[event.tone], 26);
+        const tag = this.#tagTops.get(p.id);
+        this.#float(
+          tag?.x ?? p.x,
+          tag ? this.#clearAbove(tag) - 4 : p.y - 74,
+          event.text,
+          TONE_COLORS[event.tone],
+          26,
+        );
       }
       return;
     }
@@ -781,6 +803,25 @@ export class WorldScene extends Phaser.Scene {
       const color = event.name === "baked" ? "#7dffb0" : "#ff7a7f";
       if (event.text) this.#float(event.x, event.y - 40, event.text, color, 24);
     }
+  }
+
+  /**
+   * The top of the stack of name tags standing over `tag` (itself included),
+   * so that a message floats up from above them all, not across them.
+   */
+  #clearAbove(tag: TagArea): number {
+    let top = tag.top;
+    for (let moved = true; moved;) {
+      moved = false;
+      for (const other of this.#tagTops.values()) {
+        const above = other.top < top && other.bottom >= top - STACK_GAP_PX;
+        if (above && Math.abs(other.x - tag.x) * 2 < other.w + tag.w) {
+          top = other.top;
+          moved = true;
+        }
+      }
+    }
+    return top;
   }
 
   /** A burst of confetti at (x, y): every delivery is a small party. */
