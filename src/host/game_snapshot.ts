@@ -41,6 +41,8 @@ export interface GameSnapshot {
   paused: boolean;
   /** Seed of the current town. */
   seed: number;
+  /** Difficulty level (0 Amateur … 3 Master Chef). */
+  difficulty: number;
   /** Round time left, ms. */
   timeLeftMs: number;
   /** Team money. */

@@ -13,6 +13,7 @@ import type {
   PhoneMessage,
   ServerMessage,
 } from "../protocol/mod.ts";
+import { DIFFICULTY_NAMES } from "../game/mod.ts";
 import { DEFAULT_BOT_FILL, type FrameResult, HostGame } from "./host_game.ts";
 import type { HostStatus } from "./host_session.ts";
 import type { HubPlayer, PlayerConnectionState } from "./peer_hub.ts";
@@ -258,6 +259,20 @@ export class RoomGame {
   /** Host restart; no-op unless the round is over. */
   restart(): void {
     if (this.#game.state.phase === "over") this.#game.restart();
+  }
+
+  /**
+   * The host's difficulty key: the next level, after Master Chef Amateur
+   * again (lobby and game over only, like the VIP's choice on a phone).
+   *
+   * @returns the level now set, or null when the round is on
+   */
+  nextDifficulty(): number | null {
+    const state = this.#game.state;
+    const next = (state.difficulty + 1) % DIFFICULTY_NAMES.length;
+    if (!this.#game.setDifficulty(next)) return null;
+    this.#changed();
+    return next;
   }
 
   /** Each press adds 4 bots (the game caps the total). */

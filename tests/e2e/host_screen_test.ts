@@ -161,8 +161,15 @@ Deno.test({
       assert.equal(await shown(host, "#join"), true);
       await shootAll(host, "over");
 
-      // R: a new town, the same 8 players, a new round.
-      const { seed } = await gameSnapshot(host);
+      // D at game over: Cook (combined pizzas). R: a new town, the same 8
+      // players, a new round at Cook.
+      const { seed, difficulty } = await gameSnapshot(host);
+      assert.equal(difficulty, 0);
+      await host.keyboard.press("d");
+      await waitFor(
+        "Cook",
+        async () => (await gameSnapshot(host)).difficulty === 1,
+      );
       await host.keyboard.press("r");
       const again = await waitFor("the next round", async () => {
         const s = await gameSnapshot(host);
@@ -170,6 +177,25 @@ Deno.test({
       });
       assert.notEqual(again.seed, seed);
       assert.equal(again.players.length, 8);
+
+      // A combined pizza in the order list: one icon per ingredient.
+      const combined = await waitFor(
+        "a combined pizza in the list",
+        () =>
+          host.$$eval(
+            "#orders .order[data-stage=waiting]",
+            (cards) =>
+              cards.map((c) => ({
+                ingredients: (c as HTMLElement).dataset.ingredients ?? "",
+                icons: [...c.querySelectorAll("img.order-icon")].length,
+              })).find((c) => c.icons >= 3),
+          ),
+      );
+      assert.equal(combined.icons, combined.ingredients.split(" ").length);
+      await framesPass(host, 6);
+      await host.setViewport(SIZES[1]);
+      await framesPass(host, 6);
+      await screenshot(host, "host-cook-1920x1080");
       assert.deepEqual(errors, []);
     } finally {
       await chromium.close();

@@ -90,6 +90,23 @@ Deno.test("RoomGame.frame() sends the outbox to the phones and tells the server 
   assert.equal(room.started, true);
 });
 
+Deno.test("RoomGame.nextDifficulty() steps through the levels in the lobby and at game over, never mid-round", () => {
+  const { room } = setup();
+  room.playerJoined("Ann");
+  assert.equal(room.game.state.difficulty, 0);
+  assert.deepEqual(
+    [1, 2, 3, 4].map(() => room.nextDifficulty()),
+    [1, 2, 3, 0],
+    "after Master Chef comes Amateur again",
+  );
+  room.nextDifficulty();
+  assert.equal(room.game.state.difficulty, 1);
+  assert.equal(room.start(), "started");
+  room.frame(16);
+  assert.equal(room.nextDifficulty(), null, "refused mid-round");
+  assert.equal(room.game.state.difficulty, 1);
+});
+
 Deno.test("RoomGame.fillBots() adds 4 bots per press", () => {
   const { room } = setup();
   room.playerJoined("Ann");

@@ -255,6 +255,7 @@ const gameSource: GameSource = {
   joinInfo: () => room.joinInfo,
   start: startGame,
   restart: () => room.restart(),
+  nextDifficulty: () => void room.nextDifficulty(),
   fillBots: () => room.fillBots(),
   joiningOpen: () => joining.open,
 };

@@ -24,6 +24,8 @@ export interface GameSource {
   start(): void;
   /** Host restart; no-op unless the round is over. */
   restart(): void;
+  /** The next difficulty (lobby and game over only). */
+  nextDifficulty(): void;
   /** Adds bots for a solo try (lobby only). */
   fillBots(): void;
   /** Whether a phone may join now (the join URL shows only then). */

@@ -140,7 +140,7 @@ export class HudScene extends Phaser.Scene {
     const keys = this.#text(
       0,
       46,
-      "Enter: start   •   B: fill with bots   •   M: mute",
+      "Enter: start   •   B: fill with bots   •   D: difficulty   •   M: mute",
       20,
       "#b3a8d6",
     );
@@ -187,7 +187,7 @@ export class HudScene extends Phaser.Scene {
     const hint = this.#text(
       0,
       300,
-      "R or the VIP's phone: new town, same team; friends can join now.",
+      "R or the VIP's phone: new town, same team.  D: difficulty.  Friends can join now.",
       20,
       "#b3a8d6",
     );

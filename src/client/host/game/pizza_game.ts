@@ -26,6 +26,8 @@ export const START_GAME_KEYS: ReadonlySet<string> = new Set([
 export const RESTART_KEYS: ReadonlySet<string> = new Set(["r", "R"]);
 /** Keys that add bots in the lobby. */
 export const BOT_KEYS: ReadonlySet<string> = new Set(["b", "B"]);
+/** Keys that pick the next difficulty (lobby and game over). */
+export const DIFFICULTY_KEYS: ReadonlySet<string> = new Set(["d", "D"]);
 /** Keys that flip mute. */
 export const MUTE_KEYS: ReadonlySet<string> = new Set(["m", "M"]);
 
@@ -80,6 +82,7 @@ export function startPizzaGame(
         source.start();
       } else if (RESTART_KEYS.has(event.key)) source.restart();
       else if (BOT_KEYS.has(event.key)) source.fillBots();
+      else if (DIFFICULTY_KEYS.has(event.key)) source.nextDifficulty();
       else if (MUTE_KEYS.has(event.key)) hudScene.toggleMute();
     } catch (error) {
       console.error("Host key failed:", error);
@@ -102,6 +105,7 @@ export function startPizzaGame(
           phase: s.phase,
           paused: s.paused,
           seed: s.town.seed,
+          difficulty: s.difficulty,
           timeLeftMs: s.timeLeftMs,
           money: s.money,
           strikes: s.strikes,
