@@ -11,16 +11,8 @@
 import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
 import { generateTown, INGREDIENTS, type TilePos } from "../../src/game/mod.ts";
-import { ignoreBrowserTests, launchChromium } from "./chromium.ts";
-import {
-  framesPass,
-  joinPhones,
-  openHost,
-  type Phone,
-  screenshot,
-  waitFor,
-  waitReady,
-} from "./pages.ts";
+import { ignoreBrowserTests } from "./chromium.ts";
+import { framesPass, screenshot, waitFor, waitReady } from "./pages.ts";
 import {
   gameSnapshot,
   phoneView,
@@ -30,7 +22,7 @@ import {
   waitAction,
   walkFrom as walkIn,
 } from "./steering.ts";
-import { startTestServer } from "./test_server.ts";
+import { withParty } from "./party.ts";
 
 /** Round length for the test, in seconds (`?round=`). */
 const ROUND_S = 28;
@@ -54,188 +46,172 @@ Deno.test({
     "Pizza Peers: two phones play a round through the real UI to game over, one reloading mid-game",
   ignore: ignoreBrowserTests(),
   async fn() {
-    const server = await startTestServer();
-    const chromium = await launchChromium();
-    const phones: Phone[] = [];
-    try {
-      const base = `http://127.0.0.1:${server.port}`;
-      const errors: string[] = [];
-      const { page: host, room } = await openHost(chromium.browser, base, {
-        query: `?round=${ROUND_S}&seed=${SEED}`,
-        errors,
-      });
-
-      const [ann, bob] = await joinPhones(
-        chromium.browser,
-        base,
-        room,
-        ["Ann", "Bob"],
-        phones,
-      );
-      await waitFor("both players on the host map", async () => {
-        const snap = await gameSnapshot(host);
-        return snap.players.length === 2 &&
-          snap.players.every((p) => p.link === "p2p" || p.link === "relayed");
-      });
-      const lobby = await gameSnapshot(host);
-      assert.equal(lobby.phase, "lobby");
-      assert.deepEqual(lobby.players.map((p) => [p.id, p.vip]), [
-        ["Ann", true],
-        ["Bob", false],
-      ]);
-      await framesPass(host, 5);
-      await screenshot(host, "game-host-lobby");
-
-      // The VIP starts the game from the phone.
-      await waitAction(ann, "start");
-      await tapAction(ann, "start");
-      await waitFor(
-        "the round to start",
-        async () => (await gameSnapshot(host)).phase === "playing",
-      );
-      await waitFor(
-        "the phones to show the round",
-        async () =>
-          (await phoneView(ann))?.phase === "playing" &&
-          (await phoneView(bob))?.phase === "playing",
-      );
-
-      // Ann: nearest store, buy, then a kitchen table, put it down.
-      const annRun = async () => {
-        const me = (await gameSnapshot(host)).players.find((p) =>
-          p.id === "Ann"
-        )!;
-        const store = [...town.stores].sort((a, b) =>
-          walkFrom(me.x, me.y, [a.door]) - walkFrom(me.x, me.y, [b.door])
-        )[0];
-        await steer(ann, host, "Ann", [store.door]);
-        await waitAction(ann, "buy");
-        await screenshot(ann, "game-phone-store");
-        await tapAction(ann, "buy");
-        await waitFor("Ann's purchase", async () =>
-          (await phoneView(ann))?.backpack.length === 1);
-        const at = (await gameSnapshot(host)).players.find((p) =>
-          p.id === "Ann"
-        )!;
-        const table = town.stations.filter((s) =>
-          s.kind === "table"
-        ).sort((a, b) =>
-          walkFrom(at.x, at.y, stationAccess(a.id)) -
-          walkFrom(at.x, at.y, stationAccess(b.id))
-        )[0];
-        await steer(ann, host, "Ann", stationAccess(table.id));
-        await waitAction(ann, "drop:0");
-        await screenshot(ann, "game-phone-table");
-        await tapAction(ann, "drop:0");
-        await waitAction(ann, "pickup");
-      };
-
-      // Bob: an open order, the nearest store selling what it wants, buy, deliver.
-      const bobRun = async () => {
-        const snap = await waitFor("an order", async () => {
-          const s = await gameSnapshot(host);
-          return s.orders.some((o) =>
-            o.stage === "waiting"
-          ) && s;
+    await withParty(
+      { query: `?round=${ROUND_S}&seed=${SEED}`, names: ["Ann", "Bob"] },
+      async ({ host, phones: [ann, bob], errors }) => {
+        await waitFor("both players on the host map", async () => {
+          const snap = await gameSnapshot(host);
+          return snap.players.length === 2 &&
+            snap.players.every((p) => p.link === "p2p" || p.link === "relayed");
         });
-        const me = snap.players.find((p) => p.id === "Bob")!;
-        const order = snap.orders.filter((o) =>
-          o.stage === "waiting"
-        ).sort((a, b) =>
-          walkFrom(me.x, me.y, [town.houses[a.houseId].door]) -
-          walkFrom(me.x, me.y, [town.houses[b.houseId].door])
-        )[0];
-        const ingredient = INGREDIENTS.findIndex((_, i) =>
-          order.mask === 1 << i
+        const lobby = await gameSnapshot(host);
+        assert.equal(lobby.phase, "lobby");
+        assert.deepEqual(lobby.players.map((p) => [p.id, p.vip]), [
+          ["Ann", true],
+          ["Bob", false],
+        ]);
+        await framesPass(host, 5);
+        await screenshot(host, "game-host-lobby");
+
+        // The VIP starts the game from the phone.
+        await waitAction(ann, "start");
+        await tapAction(ann, "start");
+        await waitFor(
+          "the round to start",
+          async () => (await gameSnapshot(host)).phase === "playing",
         );
-        const store = town.stores.filter((s) =>
-          s.ingredientIndex === ingredient
-        ).sort((a, b) =>
-          walkFrom(me.x, me.y, [a.door]) - walkFrom(me.x, me.y, [b.door])
-        )[0];
-        await steer(bob, host, "Bob", [store.door]);
-        await waitAction(bob, "buy");
-        await tapAction(bob, "buy");
-        await waitFor("Bob's purchase", async () =>
-          (await phoneView(bob))?.backpack.length === 1);
-        await steer(bob, host, "Bob", [town.houses[order.houseId].door]);
-        const deliver = await waitAction(bob, "deliver");
-        assert.match(deliver.label, new RegExp(INGREDIENTS[ingredient]));
-        await screenshot(bob, "game-phone-house");
-        await tapAction(bob, "deliver");
-        await waitFor("the delivery", async () =>
-          (await gameSnapshot(host)).delivered >= 1);
-      };
-      await Promise.all([annRun(), bobRun()]);
-      const mid = await gameSnapshot(host);
-      assert.equal(mid.phase, "playing");
-      assert.ok(mid.delivered >= 1);
-      await screenshot(host, "game-host-mid");
+        await waitFor(
+          "the phones to show the round",
+          async () =>
+            (await phoneView(ann))?.phase === "playing" &&
+            (await phoneView(bob))?.phase === "playing",
+        );
 
-      // Bob's phone reloads: the round pauses, then Bob is back as Bob.
-      const before = (await gameSnapshot(host)).players.find((p) =>
-        p.id === "Bob"
-      )!;
-      await bob.reload();
-      const paused = await waitFor("the pause", async () => {
-        const s = await gameSnapshot(host);
-        return s.paused && s;
-      });
-      assert.equal(
-        paused.players.find((p) =>
-          p.id === "Bob"
-        )?.connected,
-        false,
-      );
-      await screenshot(host, "game-host-paused");
-      await waitReady(bob);
-      const back = await waitFor("Bob back in the game", async () => {
-        const s = await gameSnapshot(host);
-        return !s.paused && s.players.find((p) =>
-          p.id === "Bob"
-        )?.connected && s;
-      });
-      assert.equal(back.players.length, 2);
-      const bobAgain = back.players.find((p) =>
-        p.id === "Bob"
-      )!;
-      assert.equal(bobAgain.backpack, before.backpack);
-      assert.equal(bobAgain.allergyMask, before.allergyMask);
-      assert.equal(bobAgain.vip, false);
-      await waitFor(
-        "Bob's phone to show the game again",
-        async () => (await phoneView(bob))?.phase === "playing",
-      );
+        // Ann: nearest store, buy, then a kitchen table, put it down.
+        const annRun = async () => {
+          const me = (await gameSnapshot(host)).players.find((p) =>
+            p.id === "Ann"
+          )!;
+          const store = [...town.stores].sort((a, b) =>
+            walkFrom(me.x, me.y, [a.door]) - walkFrom(me.x, me.y, [b.door])
+          )[0];
+          await steer(ann, host, "Ann", [store.door]);
+          await waitAction(ann, "buy");
+          await screenshot(ann, "game-phone-store");
+          await tapAction(ann, "buy");
+          await waitFor("Ann's purchase", async () =>
+            (await phoneView(ann))?.backpack.length === 1);
+          const at = (await gameSnapshot(host)).players.find((p) =>
+            p.id === "Ann"
+          )!;
+          const table = town.stations.filter((s) =>
+            s.kind === "table"
+          ).sort((a, b) =>
+            walkFrom(at.x, at.y, stationAccess(a.id)) -
+            walkFrom(at.x, at.y, stationAccess(b.id))
+          )[0];
+          await steer(ann, host, "Ann", stationAccess(table.id));
+          await waitAction(ann, "drop:0");
+          await screenshot(ann, "game-phone-table");
+          await tapAction(ann, "drop:0");
+          await waitAction(ann, "pickup");
+        };
 
-      // The round runs out: a win, on the host and on both phones.
-      const over = await waitFor("game over", async () => {
-        const s = await gameSnapshot(host);
-        return s.phase === "over" && s;
-      }, ROUND_S * 1000);
-      assert.equal(over.outcome?.won, true);
-      for (const page of [ann, bob]) {
-        const view = await waitFor("the phone's game over", async () => {
-          const v = await phoneView(page);
-          return v?.phase === "over" && v;
+        // Bob: an open order, the nearest store selling what it wants, buy, deliver.
+        const bobRun = async () => {
+          const snap = await waitFor("an order", async () => {
+            const s = await gameSnapshot(host);
+            return s.orders.some((o) =>
+              o.stage === "waiting"
+            ) && s;
+          });
+          const me = snap.players.find((p) => p.id === "Bob")!;
+          const order = snap.orders.filter((o) =>
+            o.stage === "waiting"
+          ).sort((a, b) =>
+            walkFrom(me.x, me.y, [town.houses[a.houseId].door]) -
+            walkFrom(me.x, me.y, [town.houses[b.houseId].door])
+          )[0];
+          const ingredient = INGREDIENTS.findIndex((_, i) =>
+            order.mask === 1 << i
+          );
+          const store =
+            town.stores.filter((s) => s.ingredientIndex === ingredient).sort((
+              a,
+              b,
+            ) =>
+              walkFrom(me.x, me.y, [a.door]) - walkFrom(me.x, me.y, [b.door])
+            )[0];
+          await steer(bob, host, "Bob", [store.door]);
+          await waitAction(bob, "buy");
+          await tapAction(bob, "buy");
+          await waitFor("Bob's purchase", async () =>
+            (await phoneView(bob))?.backpack.length === 1);
+          await steer(bob, host, "Bob", [town.houses[order.houseId].door]);
+          const deliver = await waitAction(bob, "deliver");
+          assert.match(deliver.label, new RegExp(INGREDIENTS[ingredient]));
+          await screenshot(bob, "game-phone-house");
+          await tapAction(bob, "deliver");
+          await waitFor("the delivery", async () =>
+            (await gameSnapshot(host)).delivered >= 1);
+        };
+        await Promise.all([annRun(), bobRun()]);
+        const mid = await gameSnapshot(host);
+        assert.equal(mid.phase, "playing");
+        assert.ok(mid.delivered >= 1);
+        await screenshot(host, "game-host-mid");
+
+        // Bob's phone reloads: the round pauses, then Bob is back as Bob.
+        const before = (await gameSnapshot(host)).players.find((p) =>
+          p.id === "Bob"
+        )!;
+        await bob.reload();
+        const paused = await waitFor("the pause", async () => {
+          const s = await gameSnapshot(host);
+          return s.paused && s;
         });
-        assert.equal(view.outcome?.won, true);
-      }
-      await framesPass(host, 5);
-      await screenshot(host, "game-host-over");
-      await screenshot(ann, "game-phone-over");
+        assert.equal(
+          paused.players.find((p) =>
+            p.id === "Bob"
+          )?.connected,
+          false,
+        );
+        await screenshot(host, "game-host-paused");
+        await waitReady(bob);
+        const back = await waitFor("Bob back in the game", async () => {
+          const s = await gameSnapshot(host);
+          return !s.paused && s.players.find((p) =>
+            p.id === "Bob"
+          )?.connected && s;
+        });
+        assert.equal(back.players.length, 2);
+        const bobAgain = back.players.find((p) =>
+          p.id === "Bob"
+        )!;
+        assert.equal(bobAgain.backpack, before.backpack);
+        assert.equal(bobAgain.allergyMask, before.allergyMask);
+        assert.equal(bobAgain.vip, false);
+        await waitFor(
+          "Bob's phone to show the game again",
+          async () => (await phoneView(bob))?.phase === "playing",
+        );
 
-      // The host's restart key works after game over.
-      await host.keyboard.press("r");
-      await waitFor(
-        "the restart",
-        async () => (await gameSnapshot(host)).phase === "playing",
-      );
-      assert.ok(over.fps > 0);
-      assert.deepEqual(errors, []);
-    } finally {
-      for (const phone of phones) await phone.context.close().catch(() => {});
-      await chromium.close();
-      await server.close();
-    }
+        // The round runs out: a win, on the host and on both phones.
+        const over = await waitFor("game over", async () => {
+          const s = await gameSnapshot(host);
+          return s.phase === "over" && s;
+        }, ROUND_S * 1000);
+        assert.equal(over.outcome?.won, true);
+        for (const page of [ann, bob]) {
+          const view = await waitFor("the phone's game over", async () => {
+            const v = await phoneView(page);
+            return v?.phase === "over" && v;
+          });
+          assert.equal(view.outcome?.won, true);
+        }
+        await framesPass(host, 5);
+        await screenshot(host, "game-host-over");
+        await screenshot(ann, "game-phone-over");
+
+        // The host's restart key works after game over.
+        await host.keyboard.press("r");
+        await waitFor(
+          "the restart",
+          async () => (await gameSnapshot(host)).phase === "playing",
+        );
+        assert.ok(over.fps > 0);
+        assert.deepEqual(errors, []);
+      },
+    );
   },
 });

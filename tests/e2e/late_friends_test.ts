@@ -10,14 +10,11 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
-import { ignoreBrowserTests, launchChromium } from "./chromium.ts";
+import { ignoreBrowserTests } from "./chromium.ts";
 import {
   framesPass,
   holdStick,
   hostSnapshot,
-  joinPhones,
-  openHost,
-  type Phone,
   PHONE_LANDSCAPE,
   PHONE_PORTRAIT,
   releaseStick,
@@ -25,7 +22,7 @@ import {
   waitFor,
 } from "./pages.ts";
 import { gameSnapshot, phoneView, tapAction, waitAction } from "./steering.ts";
-import { startTestServer } from "./test_server.ts";
+import { withParty } from "./party.ts";
 
 /** Round length, s: short, so the first round ends soon. */
 const ROUND_S = 25;
@@ -49,115 +46,92 @@ Deno.test({
     "Late friends: a phone joins at game over and plays the next round; another drops in mid-round",
   ignore: ignoreBrowserTests(),
   async fn() {
-    const server = await startTestServer();
-    const chromium = await launchChromium();
-    const phones: Phone[] = [];
-    try {
-      const base = `http://127.0.0.1:${server.port}`;
-      const errors: string[] = [];
-      const { page: host, room } = await openHost(chromium.browser, base, {
-        query: `?round=${ROUND_S}&seed=7`,
-        errors,
-      });
-      const [ann, bob] = await joinPhones(
-        chromium.browser,
-        base,
-        room,
-        ["Ann", "Bob"],
-        phones,
-      );
-      await waitAction(ann, "start");
-      await tapAction(ann, "start");
-      await waitFor(
-        "the first round",
-        async () => (await gameSnapshot(host)).phase === "playing",
-      );
-      await waitFor(
-        "the server to know the round started",
-        async () => (await hostSnapshot(host)).started,
-      );
+    await withParty(
+      { query: `?round=${ROUND_S}&seed=7`, names: ["Ann", "Bob"] },
+      async ({ host, phones: [ann, bob], errors, join }) => {
+        await waitAction(ann, "start");
+        await tapAction(ann, "start");
+        await waitFor(
+          "the first round",
+          async () => (await gameSnapshot(host)).phase === "playing",
+        );
+        await waitFor(
+          "the server to know the round started",
+          async () => (await hostSnapshot(host)).started,
+        );
 
-      // Game over: win or lose with the reason, stars and the team on the phone.
-      await waitFor(
-        "game over",
-        async () => (await gameSnapshot(host)).phase === "over",
-        (ROUND_S + 60) * 1000,
-      );
-      const over = await waitFor("Ann's game over", async () => {
-        const v = await phoneView(ann);
-        return v?.phase === "over" && v;
-      });
-      assert.equal(over.outcome?.won, false, "no delivery is not a win");
-      assert.equal(over.outcome?.stars, 0);
-      assert.deepEqual(over.team?.map((row) => row.name), ["Ann", "Bob"]);
-      await ann.waitForSelector("#game-over", { visible: true });
-      assert.equal(
-        await ann.$eval("#over-title", (e) => e.textContent),
-        "Game over",
-      );
-      assert.equal(await ann.$eval("#over-stars", (e) => e.textContent), "☆☆☆");
-      assert.equal(await ann.$$eval("#over-team tr", (rows) => rows.length), 2);
-      await screenshot(ann, "phone-over");
-      await ann.setViewport(PHONE_LANDSCAPE);
-      await framesPass(ann, 3);
-      await screenshot(ann, "phone-over-landscape");
-      await ann.setViewport(PHONE_PORTRAIT);
+        // Game over: win or lose with the reason, stars and the team on the phone.
+        await waitFor(
+          "game over",
+          async () => (await gameSnapshot(host)).phase === "over",
+          (ROUND_S + 60) * 1000,
+        );
+        const over = await waitFor("Ann's game over", async () => {
+          const v = await phoneView(ann);
+          return v?.phase === "over" && v;
+        });
+        assert.equal(over.outcome?.won, false, "no delivery is not a win");
+        assert.equal(over.outcome?.stars, 0);
+        assert.deepEqual(over.team?.map((row) => row.name), ["Ann", "Bob"]);
+        await ann.waitForSelector("#game-over", { visible: true });
+        assert.equal(
+          await ann.$eval("#over-title", (e) => e.textContent),
+          "Game over",
+        );
+        assert.equal(
+          await ann.$eval("#over-stars", (e) => e.textContent),
+          "☆☆☆",
+        );
+        assert.equal(
+          await ann.$$eval("#over-team tr", (rows) => rows.length),
+          2,
+        );
+        await screenshot(ann, "phone-over");
+        await ann.setViewport(PHONE_LANDSCAPE);
+        await framesPass(ann, 3);
+        await screenshot(ann, "phone-over-landscape");
+        await ann.setViewport(PHONE_PORTRAIT);
 
-      // A third phone joins at game over: it waits for the next round.
-      const [cy] = await joinPhones(
-        chromium.browser,
-        base,
-        room,
-        ["Cy"],
-        phones,
-      );
-      const waiting = await waitFor("Cy's waiting view", async () => {
-        const v = await phoneView(cy);
-        return v?.phase === "over" && v;
-      });
-      assert.equal(waiting.waiting, true);
-      assert.match(
-        await cy.$eval("#phase-note", (e) => e.textContent ?? ""),
-        /play from the next round/,
-      );
-      await screenshot(cy, "phone-waiting");
-      await waitFor(
-        "Cy on Ann's game-over list",
-        async () =>
-          (await phoneView(ann))?.team?.some((row) => row.name === "Cy"),
-      );
-      await screenshot(ann, "phone-over-with-late-friend");
+        // A third phone joins at game over: it waits for the next round.
+        const [cy] = await join(["Cy"]);
+        const waiting = await waitFor("Cy's waiting view", async () => {
+          const v = await phoneView(cy);
+          return v?.phase === "over" && v;
+        });
+        assert.equal(waiting.waiting, true);
+        assert.match(
+          await cy.$eval("#phase-note", (e) => e.textContent ?? ""),
+          /play from the next round/,
+        );
+        await screenshot(cy, "phone-waiting");
+        await waitFor(
+          "Cy on Ann's game-over list",
+          async () =>
+            (await phoneView(ann))?.team?.some((row) => row.name === "Cy"),
+        );
+        await screenshot(ann, "phone-over-with-late-friend");
 
-      // The VIP plays again: Cy plays this round.
-      await tapAction(ann, "restart");
-      await waitFor("Cy's next round", async () => {
-        const v = await phoneView(cy);
-        return v?.phase === "playing" && v.waiting === false;
-      });
-      await walksOnHost(cy, host, "Cy");
+        // The VIP plays again: Cy plays this round.
+        await tapAction(ann, "restart");
+        await waitFor("Cy's next round", async () => {
+          const v = await phoneView(cy);
+          return v?.phase === "playing" && v.waiting === false;
+        });
+        await walksOnHost(cy, host, "Cy");
 
-      // A fourth phone drops in mid-round and plays at once.
-      const [dee] = await joinPhones(
-        chromium.browser,
-        base,
-        room,
-        ["Dee"],
-        phones,
-      );
-      await waitFor(
-        "Dee's round",
-        async () => (await phoneView(dee))?.phase === "playing",
-      );
-      assert.equal((await gameSnapshot(host)).phase, "playing");
-      await walksOnHost(dee, host, "Dee");
-      const names = (await gameSnapshot(host)).players.map((p) => p.id);
-      assert.deepEqual(names, ["Ann", "Bob", "Cy", "Dee"]);
-      assert.ok(bob);
-      assert.deepEqual(errors, []);
-    } finally {
-      for (const phone of phones) await phone.context.close().catch(() => {});
-      await chromium.close();
-      await server.close();
-    }
+        // A fourth phone drops in mid-round and plays at once.
+        const [dee] = await join(["Dee"]);
+        await waitFor(
+          "Dee's round",
+          async () => (await phoneView(dee))?.phase === "playing",
+        );
+        assert.equal((await gameSnapshot(host)).phase, "playing");
+        await walksOnHost(dee, host, "Dee");
+        const names = (await gameSnapshot(host)).players.map((p) => p.id);
+        assert.deepEqual(names, ["Ann", "Bob", "Cy", "Dee"]);
+        assert.ok(bob);
+        assert.deepEqual(errors, []);
+      },
+    );
   },
 });
