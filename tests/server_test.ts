@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { WsClient } from "./_helpers/ws_client.ts";
+import { type ChildServer, spawnChildServer } from "./server/_child_server.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const PERMISSIONS = [
@@ -13,73 +14,36 @@ const PERMISSIONS = [
   "--allow-sys=networkInterfaces",
 ];
 
-/** Starts server.ts on a free port and waits for its "running" lines. */
-async function spawnServer(env: Record<string, string> = {}) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, "server.ts"],
-    cwd: ROOT,
-    env: {
-      PORT: "0",
-      BIND_ADDRESS: "127.0.0.1",
-      STATIC_DIR: "tests/fixtures/static",
-      ...env,
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let output = "";
-  let port = 0;
-  const deadline = Date.now() + 20_000;
-  while (!port && Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    output += value;
-    port = Number(
-      output.match(/On this computer: https?:\/\/localhost:(\d+)\//)?.[1] ?? 0,
-    );
-  }
-  assert.ok(port > 0, `server did not start: ${output}`);
-  const rest = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return output;
-      output += value;
-    }
-  })();
-  const stderr = new Response(child.stderr).text();
-  return { child, port, output: () => rest, stderr };
+/** Starts server.ts as `deno task serve` would, on a free port. */
+function spawnServer(env: Record<string, string> = {}): Promise<ChildServer> {
+  return spawnChildServer({ env, permissions: PERMISSIONS });
 }
 
 Deno.test("server.ts stops cleanly on SIGTERM: players are told and sockets get a close frame", async () => {
-  const { child, port, output, stderr } = await spawnServer();
-  const url = `http://127.0.0.1:${port}`;
-  const host = await WsClient.connect(url);
-  const player = await WsClient.connect(url);
+  const server = await spawnServer();
+  const host = await WsClient.connect(server.url);
+  const player = await WsClient.connect(server.url);
   try {
     host.send({ action: "createRoom" });
     const room = String((await host.nextOfType("confirmRoom")).room);
     player.send({ action: "joinRoom", room, username: "Ann" });
     await player.nextOfType("joined");
 
-    child.kill("SIGTERM");
+    const stopped = server.stop("SIGTERM");
     const closed = await player.nextOfType("roomClosed");
     assert.equal(closed.reason, "server shutdown");
     assert.equal((await player.closed).code, 1001);
     assert.equal((await host.closed).code, 1001);
-    const status = await child.status;
-    assert.equal(status.code, 0);
-    const log = await output();
-    assert.match(log, /room created/);
-    assert.match(log, /player joined/);
-    assert.match(log, /SIGTERM/);
-    assert.equal(await stderr, "");
+    const { code, stdout, stderr } = await stopped;
+    assert.equal(code, 0);
+    assert.match(stdout, /room created/);
+    assert.match(stdout, /player joined/);
+    assert.match(stdout, /SIGTERM/);
+    assert.equal(stderr, "");
   } finally {
     await host.close();
     await player.close();
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already exited */ }
+    await server.stop("SIGKILL");
   }
 });
 
@@ -148,7 +112,7 @@ Deno.test("server.ts serves HTTPS with TLS_CERT and TLS_KEY", async () => {
       }).output();
       assert.ok(result.success, `openssl ${args[0]} failed`);
     }
-    const { child, port } = await spawnServer({
+    const server = await spawnServer({
       TLS_CERT: `${dir}/cert.pem`,
       TLS_KEY: `${dir}/key.pem`,
     });
@@ -156,17 +120,14 @@ Deno.test("server.ts serves HTTPS with TLS_CERT and TLS_KEY", async () => {
       caCerts: [await Deno.readTextFile(`${dir}/ca.pem`)],
     });
     try {
-      const response = await fetch(`https://127.0.0.1:${port}/healthz`, {
+      const response = await fetch(`https://127.0.0.1:${server.port}/healthz`, {
         client,
       });
       assert.equal(response.status, 200);
       assert.equal((await response.json()).ok, true);
     } finally {
       client.close();
-      child.kill("SIGTERM");
-      assert.equal((await child.status).code, 0);
-      await child.stdout.cancel().catch(() => {});
-      await child.stderr.cancel().catch(() => {});
+      assert.equal((await server.stop()).code, 0);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -186,19 +147,18 @@ Deno.test("server.ts refuses a bad setting at start with a message naming it", a
 });
 
 Deno.test("server.ts runs without built pages and says how to build them", async () => {
-  const { child, port, stderr } = await spawnServer({
+  const server = await spawnServer({
     STATIC_DIR: "test-output/no-such-folder",
   });
   try {
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    const health = await fetch(`${server.url}/healthz`);
     assert.equal((await health.json()).ok, true);
-    const page = await fetch(`http://127.0.0.1:${port}/`);
+    const page = await fetch(`${server.url}/`);
     assert.equal(page.status, 404);
     await page.body?.cancel();
   } finally {
-    child.kill("SIGTERM");
-    assert.equal((await child.status).code, 0);
-    assert.match(await stderr, /deno task build/);
-    await child.stdout.cancel().catch(() => {});
+    const { code, stderr } = await server.stop();
+    assert.equal(code, 0);
+    assert.match(stderr, /deno task build/);
   }
 });

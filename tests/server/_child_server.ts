@@ -1,6 +1,7 @@
 /**
- * Starts `server.ts` as a child process (optionally under a shell `ulimit`)
- * and reads its port from the "running" lines.
+ * Starts `server.ts` as a child process, as a user or a test needs it (its
+ * permissions, environment, optionally under a shell `ulimit`), and reads its
+ * port from the "running" lines.
  *
  * @module
  */
@@ -16,22 +17,32 @@ export interface ChildServer {
   url: string;
   /** Everything it printed on stdout so far. */
   stdout(): string;
-  /** Stops it with SIGTERM; resolves with its stdout and stderr. */
-  stop(): Promise<{ stdout: string; stderr: string; code: number }>;
+  /**
+   * Sends `signal` (SIGTERM unless said) at once; resolves when the process
+   * has exited, with its exit code and everything it printed.
+   */
+  stop(
+    signal?: Deno.Signal,
+  ): Promise<{ stdout: string; stderr: string; code: number }>;
 }
 
-/**
- * Spawns `deno run --allow-all server.ts` on a free port.
- *
- * @param env Extra environment variables.
- * @param ulimit When set, `ulimit` arguments for the child (e.g. `-n 256`).
- */
+/** How to start the child. */
+export interface ChildServerOptions {
+  /** Extra environment variables (PORT=0, BIND_ADDRESS and a fixture STATIC_DIR are set). */
+  env?: Record<string, string>;
+  /** `deno run` permission flags; all permissions unless given. */
+  permissions?: readonly string[];
+  /** When set, `ulimit` arguments for the child (e.g. `-n 256`). */
+  ulimit?: string;
+}
+
+/** Spawns `deno run <permissions> server.ts` on a free port. */
 export async function spawnChildServer(
-  env: Record<string, string> = {},
-  ulimit?: string,
+  options: ChildServerOptions = {},
 ): Promise<ChildServer> {
+  const { env = {}, permissions = ["--allow-all"], ulimit } = options;
   const deno = Deno.execPath();
-  const serverArgs = ["run", "--allow-all", "server.ts"];
+  const serverArgs = ["run", ...permissions, "server.ts"];
   const [program, args] = ulimit === undefined ? [deno, serverArgs] : [
     "bash",
     ["-c", `ulimit ${ulimit} && exec "$0" "$@"`, deno, ...serverArgs],
@@ -78,9 +89,9 @@ export async function spawnChildServer(
     port,
     url: `http://127.0.0.1:${port}`,
     stdout: () => output,
-    async stop() {
+    async stop(signal: Deno.Signal = "SIGTERM") {
       try {
-        child.kill("SIGTERM");
+        child.kill(signal);
       } catch {
         // Already gone.
       }

@@ -21,7 +21,7 @@ async function eventually<T>(fn: () => Promise<T>, ms: number): Promise<T> {
 }
 
 Deno.test("server.ts under ulimit -n 256 survives a flood of 400 idle connections and serves again", async () => {
-  const server = await spawnChildServer({}, "-n 256");
+  const server = await spawnChildServer({ ulimit: "-n 256" });
   // A game in progress before the flood.
   const before = await WsClient.connect(server.url);
   before.send({ action: "createRoom" });
@@ -76,7 +76,7 @@ Deno.test("server.ts under ulimit -n 256 survives a flood of 400 idle connection
 Deno.test("server.ts runs at the hard open-file limit when started with a low soft one", async () => {
   // Deno itself raises the soft limit to the hard one at start; prlimit is
   // the server's fallback where that did not happen.
-  const server = await spawnChildServer({}, "-S -n 256");
+  const server = await spawnChildServer({ ulimit: "-S -n 256" });
   const { stdout } = await server.stop();
   const hard = Number(
     new TextDecoder().decode(
