@@ -1,6 +1,6 @@
 /**
  * End-to-end seats in Chromium: the host removes a player from the lobby
- * (a "Remove" button that asks twice), and lets a player back in who comes
+ * (its ✕ button asks "Remove Bob?" before it removes), and lets a player back in who comes
  * back by name on another phone (the phone says it waits for the host).
  */
 import assert from "node:assert/strict";

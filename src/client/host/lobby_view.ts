@@ -63,6 +63,8 @@ export class LobbyView {
   #rows: LobbyRow[] = [];
   /** The player whose "Remove" was tapped once and waits for a second tap. */
   #confirmKick: string | null = null;
+  /** What the list shows, but for round-trip times (updated in place). */
+  #shownKey = "";
   #confirmTimer: ReturnType<typeof setTimeout> | undefined;
   #onKick: (name: string) => void = () => {};
   #onRejoinAnswer: (requestId: string, approve: boolean) => void = () => {};
@@ -224,6 +226,22 @@ export class LobbyView {
   /** Replaces the player list (each with a "Remove" button that confirms). */
   renderPlayers(rows: LobbyRow[]): void {
     this.#rows = rows;
+    // Rebuild only when something shown changed: a row replaced between a
+    // pointer's press and release would lose the host's click.
+    const key = JSON.stringify([
+      this.#confirmKick,
+      rows.map((r) => [r.name, r.color, r.vip, r.state]),
+    ]);
+    if (key === this.#shownKey) {
+      for (const row of rows) {
+        const rtt = [...this.#players.children].find((item) =>
+          (item as HTMLElement).dataset.name === row.name
+        )?.querySelector(".player-rtt");
+        if (rtt) rtt.textContent = rttText(row);
+      }
+      return;
+    }
+    this.#shownKey = key;
     this.#count.textContent = String(rows.length);
     this.#empty.hidden = rows.length > 0;
     const items = rows.map((row) => {
@@ -244,7 +262,9 @@ export class LobbyView {
         const crown = document.createElement("span");
         crown.className = "player-vip";
         crown.title = "VIP: can start the game from their phone";
-        crown.innerHTML = `${CROWN_SVG}VIP`;
+        crown.setAttribute("role", "img");
+        crown.setAttribute("aria-label", "VIP");
+        crown.innerHTML = CROWN_SVG;
         name.append(crown);
       }
       const state = document.createElement("span");
@@ -252,14 +272,18 @@ export class LobbyView {
       state.textContent = STATE_LABELS[row.state];
       const rtt = document.createElement("span");
       rtt.className = "player-rtt";
-      rtt.textContent = row.rttMs === null || row.state === "disconnected"
-        ? ""
-        : `${row.rttMs} ms`;
+      rtt.textContent = rttText(row);
       const kick = document.createElement("button");
       kick.type = "button";
       kick.className = "player-kick";
       const confirming = this.#confirmKick === row.name;
-      kick.textContent = confirming ? `Remove ${row.name}?` : "Remove";
+      // A small ✕ keeps the name readable; the confirming tap spells it out
+      // on a line of its own.
+      kick.textContent = confirming ? `Remove ${row.name}?` : "✕";
+      kick.setAttribute(
+        "aria-label",
+        confirming ? `Remove ${row.name}?` : `Remove ${row.name}`,
+      );
       if (confirming) kick.dataset.confirm = "";
       kick.title = confirming
         ? `Tap again to remove ${row.name} from the game`
@@ -289,4 +313,11 @@ export class LobbyView {
     clearTimeout(this.#bannerTimer);
     this.#banner.hidden = true;
   }
+}
+
+/** A row's round-trip time as shown ("" when unknown or away). */
+function rttText(row: LobbyRow): string {
+  return row.rttMs === null || row.state === "disconnected"
+    ? ""
+    : `${row.rttMs} ms`;
 }
