@@ -10,6 +10,8 @@
  * deno run --allow-all bench/join_ab.ts --variant nolog=/tmp/ab/nolog
  * # every Deno server with extra flags (e.g. a CPU profile each, into a folder):
  * deno run --allow-all bench/join_ab.ts --flags=--cpu-prof,--cpu-prof-dir=/tmp/prof
+ * # memory per idle player instead (1,000 and 10,000 players, slower):
+ * deno run --allow-all bench/join_ab.ts --memory --rounds 1
  * ```
  *
  * Prints each round's server CPU per join (µs), the load average around
@@ -27,6 +29,7 @@ import {
   type SystemSpec,
 } from "./lib/systems.ts";
 import type { JoinCostResult } from "./workers/join_cost.ts";
+import type { IdleMemoryResult } from "./workers/idle_memory.ts";
 
 /** Median of a non-empty list. */
 function median(values: readonly number[]): number {
@@ -40,22 +43,10 @@ async function loadAverage(): Promise<string> {
   return text.split(" ").slice(0, 3).join(" ");
 }
 
-async function joinCost(
-  server: RunningServer,
-  rooms: number,
-  warmup: number,
-): Promise<JoinCostResult> {
+/** Runs a worker against one server and parses the JSON line it prints last. */
+async function runWorker<T>(script: string, args: string[]): Promise<T> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "bench/workers/join_cost.ts",
-      `--system=${server.spec.id}`,
-      `--url=${server.wsUrl}`,
-      `--pid=${server.pid}`,
-      `--rooms=${rooms}`,
-      `--warmup-rooms=${warmup}`,
-    ],
+    args: ["run", "--allow-all", `bench/workers/${script}`, ...args],
     cwd: REPO_ROOT,
     env: { NO_COLOR: "1" },
     stdin: "null",
@@ -66,14 +57,41 @@ async function joinCost(
     -1,
   );
   try {
-    return JSON.parse(last ?? "") as JoinCostResult;
+    return JSON.parse(last ?? "") as T;
   } catch {
     throw new Error(
-      `join_cost.ts failed: ${
+      `${script} failed: ${
         new TextDecoder().decode(output.stderr).slice(0, 1_000)
       }`,
     );
   }
+}
+
+/** KB per idle player at 1,000 and 10,000 players, as one figure list. */
+async function idleMemory(server: RunningServer): Promise<number[]> {
+  const result = await runWorker<IdleMemoryResult>("idle_memory.ts", [
+    `--system=${server.spec.id}`,
+    `--url=${server.wsUrl}`,
+    `--pid=${server.pid}`,
+  ]);
+  if (result.failures) {
+    console.error(`${server.spec.label}: ${result.failures} failures`);
+  }
+  return result.steps.map((step) => step.bytesPerPlayer / 1024);
+}
+
+function joinCost(
+  server: RunningServer,
+  rooms: number,
+  warmup: number,
+): Promise<JoinCostResult> {
+  return runWorker<JoinCostResult>("join_cost.ts", [
+    `--system=${server.spec.id}`,
+    `--url=${server.wsUrl}`,
+    `--pid=${server.pid}`,
+    `--rooms=${rooms}`,
+    `--warmup-rooms=${warmup}`,
+  ]);
 }
 
 /** Ours from another folder (a copy holding server.ts), run from there. */
@@ -92,6 +110,46 @@ function variantSpec(label: string, dir: string, flags: string[]): SystemSpec {
   };
 }
 
+/**
+ * Memory per idle player (`workers/idle_memory.ts`, 1,000 then 10,000
+ * players), each system on a fresh server, interleaved like the join
+ * measure.
+ */
+async function compareMemory(
+  specs: readonly SystemSpec[],
+  rounds: number,
+): Promise<void> {
+  const bare = specs[0];
+  for (let round = 0; round < rounds; round++) {
+    const order = specs.map((_, i) => specs[(i + round) % specs.length]);
+    const before = await loadAverage();
+    const kb = new Map<string, number[]>();
+    for (const spec of order) {
+      const server = await startSystem(spec);
+      try {
+        kb.set(spec.label, await idleMemory(server));
+      } finally {
+        await server.stop();
+      }
+    }
+    const floor = kb.get(bare.label)!;
+    console.log(
+      `round ${
+        round + 1
+      }/${rounds} (load ${before} → ${await loadAverage()}), ` +
+        "KB per idle player at 1,000 / 10,000: " +
+        order.map((s) => {
+          const figures = kb.get(s.label)!;
+          return `${s.label} ${
+            figures.map((f, i) =>
+              `${f.toFixed(1)} (${(f / floor[i]).toFixed(2)} ×)`
+            ).join(" / ")
+          }`;
+        }).join(", "),
+    );
+  }
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
@@ -102,8 +160,10 @@ if (import.meta.main) {
       variant: { type: "string", multiple: true, default: [] },
       flags: { type: "string", default: "" },
       "no-ours": { type: "boolean", default: false },
+      memory: { type: "boolean", default: false },
     },
   });
+
   const flags = values.flags.split(",").filter((f) => f !== "");
   const bareSpec = SYSTEMS.find((s) => s.id === "bare")!;
   const bare: SystemSpec = {
@@ -119,6 +179,10 @@ if (import.meta.main) {
     }),
   ];
   const rounds = Number(values.rounds);
+  if (values.memory) {
+    await compareMemory(specs, rounds);
+    Deno.exit(0);
+  }
   const cpu = new Map<string, number[]>(specs.map((s) => [s.label, []]));
   const ratios = new Map<string, number[]>(specs.map((s) => [s.label, []]));
   const loads: string[] = [];
