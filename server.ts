@@ -27,7 +27,7 @@ const maxConnections = connectionBudget(config.maxConnections, files.after);
 const env = (name: string) => Deno.env.get(name);
 const timings = busTimingsFromEnv(env);
 const shared = Boolean(env(REDIS_URL_SETTING)?.trim());
-const bus = roomBusFromEnv(env, timings);
+const bus = await roomBusFromEnv(env, timings);
 const server = await startServer(config, {
   bus,
   sharedBus: shared,

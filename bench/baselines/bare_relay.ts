@@ -163,4 +163,6 @@ if (import.meta.main) {
   const port = Number(Deno.env.get("PORT") ?? DEFAULT_PORT);
   const server = startBareRelay(port);
   console.log(`bare relay listening on http://127.0.0.1:${server.addr.port}/`);
+  // Exit on SIGTERM as ours does (so `--cpu-prof` writes its profile).
+  Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
 }

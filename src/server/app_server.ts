@@ -30,7 +30,11 @@ export interface StartOptions {
   maxConnections?: number;
   /** Called once listening, with the port actually bound. */
   onListen?: (address: { hostname: string; port: number }) => void;
-  /** Origins phones on the LAN can open. @default [] */
+  /**
+   * Origins phones on the LAN can open (read at most every
+   * {@link LAN_ORIGINS_CACHE_MS}: listing interfaces is a system call).
+   * @default []
+   */
   lanOrigins?: (port: number) => readonly string[];
   /**
    * The room bus (not started: the server starts and closes it).
@@ -101,16 +105,21 @@ export async function startServer(
   const httpLog = (event: HttpEvent) => limiter.add(event);
   const bus = options.bus ?? new MemoryRoomBus({ keepAliveMs: 0 });
   const shared = options.sharedBus ?? options.bus !== undefined;
+  // An in-memory bus no other instance can reach (the default without
+  // REDIS_URL): every room is here, so sockets talk to the registry
+  // directly, with no routing, code claims or records (the hot path of a
+  // join stays at the floor). The router still runs the bus.
+  const direct = !shared && bus instanceof MemoryRoomBus && bus.solitary;
   // The registry reaches the router (claimed codes, change events) through
   // this, as the router is made after it.
   const late: { router?: RoomRouter } = {};
   const registry = new RoomRegistry({
     limits: config,
-    log: (event) => {
+    log: direct ? registryLog : (event) => {
       registryLog(event);
       late.router?.observe(event);
     },
-    generateCode: () => late.router!.generateCode(),
+    generateCode: direct ? undefined : () => late.router!.generateCode(),
   });
   const router = late.router = new RoomRouter({
     registry,
@@ -136,12 +145,16 @@ export async function startServer(
   const handler = createHandler({
     config,
     registry,
-    signaling: router,
+    signaling: direct ? registry : router,
     cluster: shared
       ? { health: () => bus.health(), figures: () => router.figures() }
       : undefined,
     staticRoot,
-    lanOrigins: () => lanOrigins(boundPort),
+    lanOrigins: cachedFor(
+      () => lanOrigins(boundPort),
+      LAN_ORIGINS_CACHE_MS,
+      () => performance.now(),
+    ),
     limits: addressLimits,
     log: httpLog,
     maxConnections: options.maxConnections,
@@ -201,6 +214,43 @@ export async function startServer(
       })();
       return closing;
     },
+  };
+}
+
+/** How long the LAN origins, once read, are reused, in ms. */
+export const LAN_ORIGINS_CACHE_MS = 5_000;
+
+/**
+ * `read`, with its answer reused for `ms` after each call that reads.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cachedFor } from "./app_server.ts";
+ * let reads = 0;
+ * let now = 0;
+ * const get = cachedFor(() => ++reads, 1_000, () => now);
+ * assert.equal(get(), 1);
+ * now = 999;
+ * assert.equal(get(), 1);
+ * now = 1_000;
+ * assert.equal(get(), 2);
+ * ```
+ */
+export function cachedFor<T>(
+  read: () => T,
+  ms: number,
+  now: () => number,
+): () => T {
+  let value: T;
+  let readAt = -Infinity;
+  return () => {
+    const time = now();
+    if (time - readAt >= ms) {
+      value = read();
+      readAt = time;
+    }
+    return value;
   };
 }
 

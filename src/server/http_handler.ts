@@ -167,7 +167,7 @@ export function createHandler(
       !originAllowed(
         origin,
         request.headers.get("host"),
-        lanOrigins(),
+        lanOrigins,
         config.allowedOrigins,
       )
     ) {

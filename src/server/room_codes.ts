@@ -139,9 +139,23 @@ export function randomRoomCode(): string {
  * ```
  */
 export function randomToken(): string {
-  const bytes = new Uint8Array(TOKEN_LENGTH);
-  crypto.getRandomValues(bytes);
+  if (tokenPoolAt + TOKEN_LENGTH > tokenPool.length) {
+    // One system call for many tokens (a join mints one); each byte is
+    // handed out once.
+    crypto.getRandomValues(tokenPool);
+    tokenPoolAt = 0;
+  }
   let token = "";
-  for (const byte of bytes) token += TOKEN_ALPHABET[byte & 63];
+  const end = tokenPoolAt + TOKEN_LENGTH;
+  for (let i = tokenPoolAt; i < end; i++) {
+    token += TOKEN_ALPHABET[tokenPool[i] & 63];
+  }
+  tokenPool.fill(0, tokenPoolAt, end);
+  tokenPoolAt = end;
   return token;
 }
+
+/** Random bytes for the next tokens, read {@link TOKEN_LENGTH} at a time. */
+const tokenPool = new Uint8Array(TOKEN_LENGTH * 128);
+/** The first unused byte of {@link tokenPool}. */
+let tokenPoolAt = tokenPool.length;

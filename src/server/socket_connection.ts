@@ -227,16 +227,18 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
     const socket = this.#socket;
     if (this.#gone || socket.readyState !== WebSocket.OPEN) return;
     const guards = this.#guards;
-    this.#track();
-    if (socket.bufferedAmount > guards.maxBufferedBytes) {
-      return this.#dropSlow(`${socket.bufferedAmount} bytes queued`);
+    // One read of what is queued serves the tally and both checks.
+    const queued = socket.bufferedAmount;
+    this.#count(queued);
+    if (queued > guards.maxBufferedBytes) {
+      return this.#dropSlow(`${queued} bytes queued`);
     }
     if (
       guards.queued.total > guards.maxQueuedBytesTotal &&
-      socket.bufferedAmount > guards.maxBufferedBytes / 16
+      queued > guards.maxBufferedBytes / 16
     ) {
       return this.#dropSlow(
-        `${socket.bufferedAmount} bytes queued, ${guards.queued.total} on the server`,
+        `${queued} bytes queued, ${guards.queued.total} on the server`,
       );
     }
     this.#observe(msg);
@@ -269,9 +271,13 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
 
   #track(): void {
     const socket = this.#socket;
-    const amount = socket.readyState === WebSocket.OPEN
-      ? socket.bufferedAmount
-      : 0;
+    this.#count(
+      socket.readyState === WebSocket.OPEN ? socket.bufferedAmount : 0,
+    );
+  }
+
+  /** Puts this socket's queued bytes, now `amount`, in the shared tally. */
+  #count(amount: number): void {
     this.#guards.queued.total += amount - this.#counted;
     this.#counted = amount;
   }

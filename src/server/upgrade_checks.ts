@@ -56,7 +56,8 @@ export function checkHandshake(headers: Headers): UpgradeRefusal | undefined {
 /**
  * Whether a page from `origin` may open the socket: no Origin (not a
  * browser page), the server's own origin (same host as `Host`), a LAN
- * origin, or one listed in `ALLOWED_ORIGINS`.
+ * origin, or one listed in `ALLOWED_ORIGINS`. `lanOrigins` may be a
+ * function: it is then called only when the cheaper checks did not decide.
  *
  * @example
  * ```ts
@@ -70,7 +71,7 @@ export function checkHandshake(headers: Headers): UpgradeRefusal | undefined {
 export function originAllowed(
   origin: string | null,
   host: string | null,
-  lanOrigins: readonly string[],
+  lanOrigins: readonly string[] | (() => readonly string[]),
   allowedOrigins: readonly string[],
 ): boolean {
   if (origin === null) return true;
@@ -83,5 +84,8 @@ export function originAllowed(
     list.some((entry) =>
       entry.trim().toLowerCase().replace(/\/$/, "") === wanted
     );
-  return listed(lanOrigins) || listed(allowedOrigins);
+  // The LAN list last: reading it may ask the system (a browser page on the
+  // server's own address, the common case, never gets here).
+  return listed(allowedOrigins) ||
+    listed(typeof lanOrigins === "function" ? lanOrigins() : lanOrigins);
 }

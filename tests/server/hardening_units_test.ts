@@ -56,6 +56,29 @@ Deno.test("originAllowed() accepts own, LAN and listed origins, ignoring case an
   );
 });
 
+Deno.test("originAllowed() reads a lazy LAN list only when no cheaper check decides", () => {
+  let reads = 0;
+  const lan = () => {
+    reads++;
+    return ["http://192.168.1.7:8888"];
+  };
+  // No Origin (not a browser page), the server's own origin, a listed one:
+  // decided without the LAN list (listing interfaces is a system call).
+  assert.equal(originAllowed(null, "x", lan, []), true);
+  assert.equal(
+    originAllowed("http://localhost:8888", "localhost:8888", lan, []),
+    true,
+  );
+  assert.equal(
+    originAllowed("https://a.example", "x", lan, ["https://a.example"]),
+    true,
+  );
+  assert.equal(reads, 0);
+  assert.equal(originAllowed("http://192.168.1.7:8888", "x", lan, []), true);
+  assert.equal(originAllowed("https://evil.example", "x", lan, []), false);
+  assert.equal(reads, 2);
+});
+
 Deno.test("checkHandshake() wants a 16-byte base64 key and version 13", () => {
   const h = (key?: string, version = "13") =>
     new Headers({

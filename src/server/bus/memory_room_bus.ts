@@ -139,9 +139,16 @@ export interface MemoryRoomBusOptions extends RoomBusOptions {
  * ```
  */
 export class MemoryRoomBus extends BaseRoomBus {
+  /**
+   * Whether this bus has a hub of its own (none was given): no other
+   * instance can reach it, so a server on it needs no routing at all.
+   */
+  readonly solitary: boolean;
+
   constructor(options: MemoryRoomBusOptions = {}) {
     const hub = options.hub ?? new MemoryBusHub(options.now);
     super(new MemoryStore(hub), options);
+    this.solitary = options.hub === undefined;
     const unwatch = hub.watch((reachable) => {
       if (this.closed) return unwatch();
       if (reachable) this.recovered();

@@ -5,31 +5,33 @@
  * @module
  */
 import { MemoryRoomBus } from "./memory_room_bus.ts";
-import { RedisRoomBus } from "./redis_room_bus.ts";
 import type { RoomBus, RoomBusOptions } from "./room_bus.ts";
 
 /** The environment variable naming the shared Redis. */
 export const REDIS_URL_SETTING = "REDIS_URL";
 
 /**
- * Makes the bus this process should use (not started yet).
+ * Makes the bus this process should use (not started yet). The Redis bus
+ * and its client (ioredis, through Node compatibility) are loaded only when
+ * `REDIS_URL` is set: merely loading them made every in-memory join cost
+ * more (bench/README.md, "In-memory join, issue 10 round 3").
  *
  * @param getEnv Reads one environment variable (e.g. `(n) => Deno.env.get(n)`).
  * @param options Shared bus options.
- * @throws RangeError when `REDIS_URL` is set but is not a redis:// or rediss:// URL.
+ * @throws RangeError (the promise rejects) when `REDIS_URL` is set but is not a redis:// or rediss:// URL.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { roomBusFromEnv } from "./room_bus_from_env.ts";
  * import { MemoryRoomBus } from "./memory_room_bus.ts";
- * assert.ok(roomBusFromEnv(() => undefined) instanceof MemoryRoomBus);
- * assert.throws(() => roomBusFromEnv(() => "http://x"), RangeError);
+ * assert.ok((await roomBusFromEnv(() => undefined)) instanceof MemoryRoomBus);
+ * await assert.rejects(roomBusFromEnv(() => "http://x"), RangeError);
  * ```
  */
-export function roomBusFromEnv(
+export async function roomBusFromEnv(
   getEnv: (name: string) => string | undefined,
   options: RoomBusOptions = {},
-): RoomBus {
+): Promise<RoomBus> {
   const url = getEnv(REDIS_URL_SETTING)?.trim();
   if (!url) return new MemoryRoomBus(options);
   let parsed: URL;
@@ -45,6 +47,7 @@ export function roomBusFromEnv(
       `Cannot use ${REDIS_URL_SETTING}: it must be a redis:// or rediss:// URL: current scheme is ${parsed.protocol}`,
     );
   }
+  const { RedisRoomBus } = await import("./redis_room_bus.ts");
   return new RedisRoomBus({ ...options, url });
 }
 

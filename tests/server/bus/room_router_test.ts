@@ -283,3 +283,43 @@ Deno.test("RoomRouter reads a room's owner once for two joins in a row on anothe
     await b.close();
   }
 });
+
+Deno.test("startServer() on a solitary memory bus hands sockets to the registry directly; on a shared hub it routes and claims codes", async () => {
+  // Solitary (the default without REDIS_URL): no other instance can reach
+  // the bus, so a join does no routing work and no code is claimed there.
+  const solitaryBus = new MemoryRoomBus({ keepAliveMs: 0 });
+  const solitary = await startServer(config, {
+    bus: solitaryBus,
+    sharedBus: false,
+  });
+  const hub = new MemoryBusHub();
+  const sharedBus = new MemoryRoomBus({ hub, instanceId: "a", keepAliveMs: 0 });
+  const shared = await startServer(config, { bus: sharedBus });
+  try {
+    assert.equal(solitaryBus.solitary, true);
+    assert.equal(sharedBus.solitary, false);
+    await withClients(async (connect) => {
+      for (
+        const [server, bus] of [[solitary, solitaryBus], [
+          shared,
+          sharedBus,
+        ]] as const
+      ) {
+        const host = await connect(server);
+        host.send({ action: "createRoom" });
+        const room = String((await host.nextOfType("confirmRoom")).room);
+        const player = await connect(server);
+        player.send({ action: "joinRoom", room, username: "Ann" });
+        assert.equal((await player.nextOfType("joined")).room, room);
+        assert.equal(
+          (await host.nextOfType("playerJoined")).clientUsername,
+          "Ann",
+        );
+        assert.equal(bus.ownedCodes().has(room), bus === sharedBus);
+      }
+    });
+  } finally {
+    await solitary.close();
+    await shared.close();
+  }
+});
