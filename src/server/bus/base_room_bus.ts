@@ -5,11 +5,8 @@
  *
  * @module
  */
-import {
-  decodeEnvelope,
-  encodeEnvelope,
-  type WireEnvelope,
-} from "./envelope.ts";
+import { setImmediate } from "node:timers";
+import { decodeBatch, encodeBatch, type WireEnvelope } from "./envelope.ts";
 import {
   BUS_DEFAULTS,
   BusDownError,
@@ -70,8 +67,11 @@ export interface BusStore {
     codes: ReadonlyMap<string, StoredRecord | undefined>,
     ttlMs: number,
   ): Promise<string[]>;
-  /** PUBLISH. */
-  publish(channel: string, text: string): Promise<void>;
+  /**
+   * PUBLISHes each text to its channel, in order, in one write where the
+   * store can. Throws when any of them could not be sent.
+   */
+  publish(messages: readonly PublishedText[]): Promise<void>;
   /** Stores a record's text. */
   saveRecord(code: string, text: string, ttlMs: number): Promise<void>;
   /** Reads a record's text. */
@@ -86,6 +86,20 @@ export interface BusStore {
   count(key: string): Promise<number>;
   /** Disconnects. */
   disconnect(): Promise<void>;
+}
+
+/** One text for one channel. */
+export interface PublishedText {
+  /** The channel. */
+  channel: string;
+  /** The text (one envelope or a batch). */
+  text: string;
+}
+
+/** Envelopes waiting for the next flush, for one instance. */
+interface Outgoing {
+  envelopes: WireEnvelope[];
+  sent: PromiseWithResolvers<boolean>;
 }
 
 /** A room bus over a {@link BusStore}. */
@@ -109,7 +123,16 @@ export abstract class BaseRoomBus implements RoomBus {
   /** Before `start()` finishes, health is not known yet: calls may try. */
   #started = false;
   #health: BusHealth;
-  #figures = { messagesIn: 0, messagesOut: 0, messagesRefused: 0, rtt: NaN };
+  /** Envelopes published in this turn of the event loop, per instance. */
+  #outbox = new Map<string, Outgoing>();
+  #figures = {
+    messagesIn: 0,
+    messagesOut: 0,
+    messagesRefused: 0,
+    publishesIn: 0,
+    publishesOut: 0,
+    rtt: NaN,
+  };
 
   constructor(store: BusStore, options: RoomBusOptions) {
     const {
@@ -234,20 +257,49 @@ export abstract class BaseRoomBus implements RoomBus {
     return lost;
   }
 
-  async publish(instanceId: string, envelope: WireEnvelope): Promise<boolean> {
-    if (this.#closed || !this.#health.up) return false;
-    try {
-      await this.#store.publish(
-        this.channelOf(instanceId),
-        encodeEnvelope(envelope),
-      );
-      this.#figures.messagesOut++;
-      return true;
-    } catch (error) {
-      this.markDown(error);
-      return false;
+  publish(instanceId: string, envelope: WireEnvelope): Promise<boolean> {
+    if (this.#closed || !this.#health.up) return Promise.resolve(false);
+    let outgoing = this.#outbox.get(instanceId);
+    if (outgoing === undefined) {
+      if (this.#outbox.size === 0) setImmediate(this.#flushOutbox);
+      outgoing = { envelopes: [], sent: Promise.withResolvers<boolean>() };
+      this.#outbox.set(instanceId, outgoing);
     }
+    outgoing.envelopes.push(envelope);
+    return outgoing.sent.promise;
   }
+
+  /**
+   * Sends what this turn of the event loop published: per instance, its
+   * envelopes in order, in as few texts as the size limit allows; all of
+   * them in one store call (one write to Redis).
+   */
+  readonly #flushOutbox = async (): Promise<void> => {
+    const outbox = this.#outbox;
+    if (outbox.size === 0) return;
+    this.#outbox = new Map();
+    const messages: PublishedText[] = [];
+    let envelopes = 0;
+    for (const [instanceId, outgoing] of outbox) {
+      const channel = this.channelOf(instanceId);
+      for (const text of encodeBatch(outgoing.envelopes)) {
+        messages.push({ channel, text });
+      }
+      envelopes += outgoing.envelopes.length;
+    }
+    let sent = false;
+    if (!this.#closed && this.#health.up) {
+      try {
+        await this.#store.publish(messages);
+        this.#figures.messagesOut += envelopes;
+        this.#figures.publishesOut += messages.length;
+        sent = true;
+      } catch (error) {
+        this.markDown(error);
+      }
+    }
+    for (const outgoing of outbox.values()) outgoing.sent.resolve(sent);
+  };
 
   async measureRoundTrip(timeoutMs = 5_000): Promise<number> {
     const id = this.#nextPing++;
@@ -288,12 +340,17 @@ export abstract class BaseRoomBus implements RoomBus {
       messagesIn: this.#figures.messagesIn,
       messagesOut: this.#figures.messagesOut,
       messagesRefused: this.#figures.messagesRefused,
+      publishesIn: this.#figures.publishesIn,
+      publishesOut: this.#figures.publishesOut,
       roundTripMs: this.#figures.rtt,
       roomsOwned: this.#owned.size,
     };
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
+    // What was published before close() still leaves.
+    await this.#flushOutbox();
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
@@ -382,29 +439,28 @@ export abstract class BaseRoomBus implements RoomBus {
   }
 
   #arrive(text: string): void {
-    const decoded = decodeEnvelope(text, this.#maxMessageBytes);
-    if (!decoded.ok) {
-      this.#figures.messagesRefused++;
-      return;
-    }
-    const envelope = decoded.envelope;
-    this.#figures.messagesIn++;
-    if (envelope.kind === "ping") {
-      if (envelope.from === this.instanceId) {
-        this.#pings.get(envelope.id)?.(performance.now());
-        return;
+    const batch = decodeBatch(text, this.#maxMessageBytes);
+    this.#figures.publishesIn++;
+    this.#figures.messagesRefused += batch.refused.length;
+    for (const envelope of batch.envelopes) {
+      this.#figures.messagesIn++;
+      if (envelope.kind === "ping") {
+        if (envelope.from === this.instanceId) {
+          this.#pings.get(envelope.id)?.(performance.now());
+          continue;
+        }
+        void this.publish(envelope.from, {
+          kind: "pong",
+          from: this.instanceId,
+          id: envelope.id,
+        });
+        continue;
       }
-      void this.publish(envelope.from, {
-        kind: "pong",
-        from: this.instanceId,
-        id: envelope.id,
-      });
-      return;
+      if (envelope.kind === "pong") {
+        this.#pings.get(envelope.id)?.(performance.now());
+        continue;
+      }
+      this.#handler(envelope);
     }
-    if (envelope.kind === "pong") {
-      this.#pings.get(envelope.id)?.(performance.now());
-      return;
-    }
-    this.#handler(envelope);
   }
 }

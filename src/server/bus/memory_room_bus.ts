@@ -8,6 +8,7 @@
 import {
   BaseRoomBus,
   type BusStore,
+  type PublishedText,
   type StoredRecord,
 } from "./base_room_bus.ts";
 import type { RoomBusOptions } from "./room_bus.ts";
@@ -241,8 +242,12 @@ class MemoryStore implements BusStore {
     });
   }
 
-  publish(channel: string, text: string): Promise<void> {
-    return this.#run(() => this.#hub.publish(channel, text));
+  publish(messages: readonly PublishedText[]): Promise<void> {
+    return this.#run(() => {
+      for (const { channel, text } of messages) {
+        this.#hub.publish(channel, text);
+      }
+    });
   }
 
   saveRecord(code: string, text: string, ttlMs: number): Promise<void> {

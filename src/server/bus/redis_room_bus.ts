@@ -16,6 +16,7 @@ import { Redis } from "ioredis";
 import {
   BaseRoomBus,
   type BusStore,
+  type PublishedText,
   type StoredRecord,
 } from "./base_room_bus.ts";
 import type { RoomBusOptions } from "./room_bus.ts";
@@ -266,8 +267,16 @@ class RedisStore implements BusStore {
     return lost;
   }
 
-  async publish(channel: string, text: string): Promise<void> {
-    await this.#commands.publish(channel, text);
+  async publish(messages: readonly PublishedText[]): Promise<void> {
+    if (messages.length === 1) {
+      await this.#commands.publish(messages[0].channel, messages[0].text);
+      return;
+    }
+    // One pipeline: one write, and the texts reach Redis in this order.
+    const pipeline = this.#commands.pipeline();
+    for (const { channel, text } of messages) pipeline.publish(channel, text);
+    const results = (await pipeline.exec()) ?? [];
+    for (const [error] of results) if (error) throw error;
   }
 
   async saveRecord(code: string, text: string, ttlMs: number): Promise<void> {
