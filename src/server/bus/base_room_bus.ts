@@ -78,10 +78,11 @@ export interface BusStore {
   loadRecord(code: string): Promise<string | undefined>;
   /** Deletes a record. */
   removeRecord(code: string): Promise<void>;
-  /** INCR + PEXPIRE. */
-  increment(key: string, ttlMs: number): Promise<number>;
-  /** DECR, deleting at 0 or below. */
-  decrement(key: string): Promise<number>;
+  /**
+   * INCRBY `delta`, deleting the key at 0 or below (and answering 0); when
+   * `ttlMs` > 0, the key's expiry is set again.
+   */
+  add(key: string, delta: number, ttlMs: number): Promise<number>;
   /** GET as a number. */
   count(key: string): Promise<number>;
   /** Disconnects. */
@@ -100,6 +101,13 @@ export interface PublishedText {
 interface Outgoing {
   envelopes: WireEnvelope[];
   sent: PromiseWithResolvers<boolean>;
+}
+
+/** Changes of one sign to one counter, merged into one store call. */
+interface CountRun {
+  delta: number;
+  ttlMs: number;
+  done: PromiseWithResolvers<number>;
 }
 
 /** A room bus over a {@link BusStore}. */
@@ -125,6 +133,8 @@ export abstract class BaseRoomBus implements RoomBus {
   #health: BusHealth;
   /** Envelopes published in this turn of the event loop, per instance. */
   #outbox = new Map<string, Outgoing>();
+  /** Counter changes of this turn of the event loop, per key, in order. */
+  #counts = new Map<string, CountRun[]>();
   #figures = {
     messagesIn: 0,
     messagesOut: 0,
@@ -160,8 +170,8 @@ export abstract class BaseRoomBus implements RoomBus {
     this.#store = store;
     this.#health = { up: false, since: now() };
     this.counters = {
-      increment: (key, ttlMs) => this.#guard(() => store.increment(key, ttlMs)),
-      decrement: (key) => this.#guard(() => store.decrement(key)),
+      increment: (key, ttlMs) => this.#count(key, 1, ttlMs),
+      decrement: (key) => this.#count(key, -1, 0),
       get: (key) => this.#guard(() => store.count(key)),
     };
     this.records = {
@@ -236,6 +246,10 @@ export abstract class BaseRoomBus implements RoomBus {
 
   instanceAlive(instanceId: string): Promise<boolean> {
     return this.#guard(() => this.#store.alive(instanceId));
+  }
+
+  owns(code: string): boolean {
+    return this.#owned.has(code);
   }
 
   ownedCodes(): ReadonlySet<string> {
@@ -437,6 +451,54 @@ export abstract class BaseRoomBus implements RoomBus {
       );
     }
   }
+
+  /**
+   * Adds `delta` to a shared counter. Changes to one counter in one turn of
+   * the event loop are merged (each run of one sign into one store call, in
+   * order, so "never below 0" holds as if they were made one by one); each
+   * caller gets the count after its run.
+   */
+  #count(key: string, delta: number, ttlMs: number): Promise<number> {
+    if (this.#closed) {
+      return Promise.reject(new BusDownError("the bus is closed"));
+    }
+    if (!this.#health.up && this.#started) {
+      return Promise.reject(new BusDownError(this.#health.lastError));
+    }
+    if (this.#counts.size === 0) setImmediate(this.#flushCounts);
+    let runs = this.#counts.get(key);
+    if (runs === undefined) this.#counts.set(key, runs = []);
+    const last = runs.at(-1);
+    if (last !== undefined && Math.sign(last.delta) === Math.sign(delta)) {
+      last.delta += delta;
+      last.ttlMs = Math.max(last.ttlMs, ttlMs);
+      return last.done.promise;
+    }
+    const run = { delta, ttlMs, done: Promise.withResolvers<number>() };
+    runs.push(run);
+    return run.done.promise;
+  }
+
+  readonly #flushCounts = (): void => {
+    const counts = this.#counts;
+    this.#counts = new Map();
+    for (const [key, runs] of counts) {
+      // One key's runs go in order; different keys at once (one write).
+      void (async () => {
+        for (const run of runs) {
+          try {
+            run.done.resolve(
+              await this.#guard(() =>
+                this.#store.add(key, run.delta, run.ttlMs)
+              ),
+            );
+          } catch (error) {
+            run.done.reject(error);
+          }
+        }
+      })();
+    }
+  };
 
   #arrive(text: string): void {
     const batch = decodeBatch(text, this.#maxMessageBytes);

@@ -262,24 +262,16 @@ class MemoryStore implements BusStore {
     return this.#run(() => this.#hub.delete(`room:${code}`));
   }
 
-  increment(key: string, ttlMs: number): Promise<number> {
+  add(key: string, delta: number, ttlMs: number): Promise<number> {
     return this.#run(() => {
-      const next = Number(this.#hub.get(`count:${key}`) ?? 0) + 1;
-      this.#hub.set(`count:${key}`, String(next), ttlMs);
-      return next;
-    });
-  }
-
-  decrement(key: string): Promise<number> {
-    return this.#run(() => {
-      const current = this.#hub.get(`count:${key}`);
-      const next = Number(current ?? 0) - 1;
+      const next = Number(this.#hub.get(`count:${key}`) ?? 0) + delta;
       if (next <= 0) {
         this.#hub.delete(`count:${key}`);
         return 0;
       }
+      if (ttlMs > 0) this.#hub.set(`count:${key}`, String(next), ttlMs);
       // Keeps the expiry the last increment set.
-      this.#hub.update(`count:${key}`, String(next));
+      else this.#hub.update(`count:${key}`, String(next));
       return next;
     });
   }

@@ -71,14 +71,11 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4]) end
 return 1`;
 
-const INCREMENT_SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return n`;
-
-const DECREMENT_SCRIPT = `
-local n = redis.call('DECR', KEYS[1])
+/** KEYS: counter. ARGV: delta, ttl (0: keep the expiry). */
+const ADD_SCRIPT = `
+local n = redis.call('INCRBY', KEYS[1], ARGV[1])
 if n <= 0 then redis.call('DEL', KEYS[1]) return 0 end
+if tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return n`;
 
 /**
@@ -291,20 +288,15 @@ class RedisStore implements BusStore {
     await this.#commands.del(this.#key("room", code));
   }
 
-  async increment(key: string, ttlMs: number): Promise<number> {
+  async add(key: string, delta: number, ttlMs: number): Promise<number> {
     return Number(
       await this.#commands.eval(
-        INCREMENT_SCRIPT,
+        ADD_SCRIPT,
         1,
         this.#key("count", key),
+        delta,
         ttlMs,
       ),
-    );
-  }
-
-  async decrement(key: string): Promise<number> {
-    return Number(
-      await this.#commands.eval(DECREMENT_SCRIPT, 1, this.#key("count", key)),
     );
   }
 

@@ -170,6 +170,9 @@ export interface RoomBus {
   /** Codes this instance owns now. */
   ownedCodes(): ReadonlySet<string>;
 
+  /** Whether this instance owns a code now (cheaper than `ownedCodes()`). */
+  owns(code: string): boolean;
+
   /**
    * Refreshes this instance's codes, records and liveness now (the timer
    * calls it every `keepAliveMs`). After the store lost its data (a restart),

@@ -113,6 +113,8 @@ export function roomBusContract(
       assert.equal(await b.ownerOf("PZZA"), "i0");
       assert.equal(await b.ownerOf("NONE"), undefined);
       assert.deepEqual([...a.ownedCodes()], ["PZZA"]);
+      assert.equal(a.owns("PZZA"), true);
+      assert.equal(b.owns("PZZA"), false);
       assert.equal(a.figures().roomsOwned, 1);
       await b.releaseCode("PZZA"); // not b's: no effect
       assert.equal(await a.ownerOf("PZZA"), "i0");
@@ -351,6 +353,37 @@ export function roomBusContract(
       assert.equal(await b.counters.decrement("rooms:10.0.0.1"), 0);
       assert.equal(await b.counters.decrement("rooms:10.0.0.1"), 0);
       assert.equal(await a.counters.get("rooms:10.0.0.1"), 0);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  test("counter changes made in one turn merge into one change per run, in order, never below 0", async (world) => {
+    const { buses: [a, b] } = await startBuses(world, 2);
+    try {
+      // Five opens at once: one store call, every caller sees the total.
+      const opened = await Promise.all(
+        [1, 2, 3, 4, 5].map(() => a.counters.increment("conn:x", 60_000)),
+      );
+      assert.deepEqual(opened, [5, 5, 5, 5, 5]);
+      assert.equal(await b.counters.get("conn:x"), 5);
+      // Closes then opens in one turn: two runs, in that order.
+      const mixed = await Promise.all([
+        a.counters.decrement("conn:x"),
+        a.counters.decrement("conn:x"),
+        a.counters.increment("conn:x", 60_000),
+        a.counters.decrement("conn:y"),
+      ]);
+      assert.deepEqual(mixed, [3, 3, 4, 0]);
+      // Below 0 is clamped per run, as one by one: 4 - 6 = 0, then + 1.
+      const clamped = await Promise.all([
+        ...Array.from({ length: 6 }, () => a.counters.decrement("conn:x")),
+        a.counters.increment("conn:x", 60_000),
+      ]);
+      assert.deepEqual(clamped, [0, 0, 0, 0, 0, 0, 1]);
+      assert.equal(await b.counters.get("conn:x"), 1);
+      assert.equal(await b.counters.get("conn:y"), 0);
     } finally {
       await a.close();
       await b.close();
