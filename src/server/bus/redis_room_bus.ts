@@ -20,6 +20,7 @@ import {
   type StoredRecord,
 } from "./base_room_bus.ts";
 import type { RoomBusOptions } from "./room_bus.ts";
+import { RespPublisher } from "./resp_publisher.ts";
 
 /** Options for {@link RedisRoomBus}. */
 export interface RedisRoomBusOptions extends RoomBusOptions {
@@ -117,6 +118,8 @@ interface HealthHooks {
 class RedisStore implements BusStore {
   readonly #commands: Redis;
   readonly #subscriber: Redis;
+  /** PUBLISHes on a bare socket (the hot path). */
+  readonly #publisher: RespPublisher;
   readonly #prefix: string;
   readonly #hooks: HealthHooks;
   #closing = false;
@@ -135,6 +138,10 @@ class RedisStore implements BusStore {
     };
     this.#prefix = prefix;
     this.#hooks = hooks;
+    this.#publisher = new RespPublisher({
+      url: options.url,
+      timeoutMs: commandTimeoutMs,
+    });
     // No offline queue: while Redis is away a command fails at once instead
     // of waiting, so a new room is refused rather than left hanging.
     this.#commands = new Redis(options.url, {
@@ -265,15 +272,7 @@ class RedisStore implements BusStore {
   }
 
   async publish(messages: readonly PublishedText[]): Promise<void> {
-    if (messages.length === 1) {
-      await this.#commands.publish(messages[0].channel, messages[0].text);
-      return;
-    }
-    // One pipeline: one write, and the texts reach Redis in this order.
-    const pipeline = this.#commands.pipeline();
-    for (const { channel, text } of messages) pipeline.publish(channel, text);
-    const results = (await pipeline.exec()) ?? [];
-    for (const [error] of results) if (error) throw error;
+    await this.#publisher.publish(messages);
   }
 
   async saveRecord(code: string, text: string, ttlMs: number): Promise<void> {
@@ -306,6 +305,7 @@ class RedisStore implements BusStore {
 
   async disconnect(): Promise<void> {
     this.#closing = true;
+    await this.#publisher.close();
     await Promise.all(
       [this.#commands, this.#subscriber].map(async (client) => {
         if (client.status === "ready") {
