@@ -8,7 +8,8 @@
  * - `room:<CODE>` = the room record (hashes, never tokens), `PX` grace;
  * - `alive:<id>` = "1", `PX codeTtlMs`: the instance is alive;
  * - `count:<key>` = shared counters (INCR with expiry).
- * Channel `inst:<id>` carries envelopes to one instance (relayed, not stored).
+ * Channel `inst:<id>` carries envelopes to one instance (relayed, not stored),
+ * published in batches on a bare socket of their own (`resp_publisher.ts`).
  *
  * @module
  */
@@ -114,7 +115,10 @@ interface HealthHooks {
   down(error: unknown): void;
 }
 
-/** {@link BusStore} over two ioredis connections (commands, subscriber). */
+/**
+ * {@link BusStore} over two ioredis connections (commands, subscriber) and a
+ * bare publishing socket.
+ */
 class RedisStore implements BusStore {
   readonly #commands: Redis;
   readonly #subscriber: Redis;
