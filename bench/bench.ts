@@ -15,6 +15,9 @@
  *   `bench/results/smoke.md`. `deno task test` runs it so the bench cannot rot.
  * - `--runs N`: interleaved runs (default 5; memory in the first 3 only).
  * - `--out PATH`: where to write the markdown.
+ * - `--only bus`: the join measure alone, ours in memory then on the Redis
+ *   bus (1 and 3 instances) in each run; prints each run and the medians
+ *   (for A/B work on the bus; writes no report).
  *
  * @module
  */
@@ -953,6 +956,79 @@ function notesFor(
   return notes;
 }
 
+/**
+ * `--only bus`: per run, ours' join cost in memory, then on the Redis bus
+ * (1 instance, then every join crossing instances); prints each run and
+ * the median and range of each figure, and of the ratios within a run.
+ */
+async function busOnly(plan: BenchPlan): Promise<string> {
+  if (!redisServerAvailable()) return "no redis-server: nothing to measure";
+  const errors: string[] = [];
+  const redis = await startTestRedis();
+  const lines = [
+    "| run | load | in memory µs | 1 instance µs | 3 instances µs | 3 inst. / memory | p50 memory ms | p50 3 inst. ms | +ms |",
+    "| --: | ---- | -----------: | ------------: | -------------: | ---------------: | ------------: | -------------: | --: |",
+  ];
+  const ratios: number[] = [];
+  const added: number[] = [];
+  try {
+    for (let run = 0; run < plan.runs; run++) {
+      const load = await loadAverage();
+      const ours = SYSTEMS[0];
+      const join = await measure(
+        "join cost",
+        ours,
+        errors,
+        undefined,
+        (s) =>
+          runWorker<JoinCostResult>(
+            "join_cost.ts",
+            joinArgs(plan, ours, s, [s]),
+          ),
+      );
+      const bus1 = await measureCluster(plan, redis, 1, errors);
+      const cluster = await measureCluster(
+        plan,
+        redis,
+        plan.clusterInstances,
+        errors,
+      );
+      const ratio = (cluster?.cpuUsPerJoin ?? NaN) /
+        (join?.cpuUsPerJoin ?? NaN);
+      const plus = (cluster?.p50Ms ?? NaN) - (join?.p50Ms ?? NaN);
+      ratios.push(ratio);
+      added.push(plus);
+      const f = (n: number | undefined, digits = 0) =>
+        formatNumber(n ?? NaN, digits);
+      lines.push(
+        `| ${run + 1} | ${load} | ${f(join?.cpuUsPerJoin)} | ${
+          f(bus1?.cpuUsPerJoin)
+        } | ${f(cluster?.cpuUsPerJoin)} | ${f(ratio, 2)} | ${
+          f(join?.p50Ms, 1)
+        } | ${f(cluster?.p50Ms, 1)} | ${f(plus, 1)} |`,
+      );
+      console.error(lines.at(-1));
+    }
+  } finally {
+    await redis.close();
+  }
+  const range = (values: number[], digits: number) => {
+    const ok = values.filter(Number.isFinite);
+    return `${formatNumber(median(ok), digits)} (${
+      formatNumber(Math.min(...ok), digits)
+    } to ${formatNumber(Math.max(...ok), digits)})`;
+  };
+  lines.push(
+    "",
+    `3 instances / in memory, per run: median ${range(ratios, 2)}; ` +
+      `target ≤ ${CLUSTER_CPU_TARGET}.`,
+    `Added join p50, per run: median ${range(added, 1)} ms; ` +
+      `target ≤ ${CLUSTER_P50_ADDED_TARGET_MS} ms.`,
+    ...errors.map((error) => `Failure: ${error}`),
+  );
+  return lines.join("\n");
+}
+
 /** Runs the benchmark; returns the markdown report. */
 async function main(): Promise<string> {
   const { values } = parseArgs({
@@ -961,6 +1037,7 @@ async function main(): Promise<string> {
       smoke: { type: "boolean", default: false },
       runs: { type: "string" },
       out: { type: "string" },
+      only: { type: "string" },
     },
   });
   const base = values.smoke ? SMOKE_PLAN : FULL_PLAN;
@@ -970,6 +1047,14 @@ async function main(): Promise<string> {
     runs: runsWanted,
     memoryRuns: Math.min(base.memoryRuns, runsWanted),
   };
+  if (values.only !== undefined) {
+    if (values.only !== "bus") {
+      throw new Error(
+        `Unknown --only ${values.only}: "bus" is the one known measure`,
+      );
+    }
+    return await busOnly(plan);
+  }
   const out = values.out ??
     `${REPO_ROOT}bench/results/${values.smoke ? "smoke" : "latest"}.md`;
   const started = performance.now();

@@ -5,11 +5,8 @@
  *
  * @module
  */
-import {
-  decodeEnvelope,
-  encodeEnvelope,
-  type WireEnvelope,
-} from "./envelope.ts";
+import { setImmediate } from "node:timers";
+import { decodeBatch, encodeBatch, type WireEnvelope } from "./envelope.ts";
 import {
   BUS_DEFAULTS,
   BusDownError,
@@ -70,22 +67,47 @@ export interface BusStore {
     codes: ReadonlyMap<string, StoredRecord | undefined>,
     ttlMs: number,
   ): Promise<string[]>;
-  /** PUBLISH. */
-  publish(channel: string, text: string): Promise<void>;
+  /**
+   * PUBLISHes each text to its channel, in order, in one write where the
+   * store can. Throws when any of them could not be sent.
+   */
+  publish(messages: readonly PublishedText[]): Promise<void>;
   /** Stores a record's text. */
   saveRecord(code: string, text: string, ttlMs: number): Promise<void>;
   /** Reads a record's text. */
   loadRecord(code: string): Promise<string | undefined>;
   /** Deletes a record. */
   removeRecord(code: string): Promise<void>;
-  /** INCR + PEXPIRE. */
-  increment(key: string, ttlMs: number): Promise<number>;
-  /** DECR, deleting at 0 or below. */
-  decrement(key: string): Promise<number>;
+  /**
+   * INCRBY `delta`, deleting the key at 0 or below (and answering 0); when
+   * `ttlMs` > 0, the key's expiry is set again.
+   */
+  add(key: string, delta: number, ttlMs: number): Promise<number>;
   /** GET as a number. */
   count(key: string): Promise<number>;
   /** Disconnects. */
   disconnect(): Promise<void>;
+}
+
+/** One text for one channel. */
+export interface PublishedText {
+  /** The channel. */
+  channel: string;
+  /** The text (one envelope or a batch). */
+  text: string;
+}
+
+/** Envelopes waiting for the next flush, for one instance. */
+interface Outgoing {
+  envelopes: WireEnvelope[];
+  sent: PromiseWithResolvers<boolean>;
+}
+
+/** Changes of one sign to one counter, merged into one store call. */
+interface CountRun {
+  delta: number;
+  ttlMs: number;
+  done: PromiseWithResolvers<number>;
 }
 
 /** A room bus over a {@link BusStore}. */
@@ -109,7 +131,18 @@ export abstract class BaseRoomBus implements RoomBus {
   /** Before `start()` finishes, health is not known yet: calls may try. */
   #started = false;
   #health: BusHealth;
-  #figures = { messagesIn: 0, messagesOut: 0, messagesRefused: 0, rtt: NaN };
+  /** Envelopes published in this turn of the event loop, per instance. */
+  #outbox = new Map<string, Outgoing>();
+  /** Counter changes of this turn of the event loop, per key, in order. */
+  #counts = new Map<string, CountRun[]>();
+  #figures = {
+    messagesIn: 0,
+    messagesOut: 0,
+    messagesRefused: 0,
+    publishesIn: 0,
+    publishesOut: 0,
+    rtt: NaN,
+  };
 
   constructor(store: BusStore, options: RoomBusOptions) {
     const {
@@ -137,8 +170,8 @@ export abstract class BaseRoomBus implements RoomBus {
     this.#store = store;
     this.#health = { up: false, since: now() };
     this.counters = {
-      increment: (key, ttlMs) => this.#guard(() => store.increment(key, ttlMs)),
-      decrement: (key) => this.#guard(() => store.decrement(key)),
+      increment: (key, ttlMs) => this.#count(key, 1, ttlMs),
+      decrement: (key) => this.#count(key, -1, 0),
       get: (key) => this.#guard(() => store.count(key)),
     };
     this.records = {
@@ -215,6 +248,10 @@ export abstract class BaseRoomBus implements RoomBus {
     return this.#guard(() => this.#store.alive(instanceId));
   }
 
+  owns(code: string): boolean {
+    return this.#owned.has(code);
+  }
+
   ownedCodes(): ReadonlySet<string> {
     return new Set(this.#owned.keys());
   }
@@ -234,20 +271,49 @@ export abstract class BaseRoomBus implements RoomBus {
     return lost;
   }
 
-  async publish(instanceId: string, envelope: WireEnvelope): Promise<boolean> {
-    if (this.#closed || !this.#health.up) return false;
-    try {
-      await this.#store.publish(
-        this.channelOf(instanceId),
-        encodeEnvelope(envelope),
-      );
-      this.#figures.messagesOut++;
-      return true;
-    } catch (error) {
-      this.markDown(error);
-      return false;
+  publish(instanceId: string, envelope: WireEnvelope): Promise<boolean> {
+    if (this.#closed || !this.#health.up) return Promise.resolve(false);
+    let outgoing = this.#outbox.get(instanceId);
+    if (outgoing === undefined) {
+      if (this.#outbox.size === 0) setImmediate(this.#flushOutbox);
+      outgoing = { envelopes: [], sent: Promise.withResolvers<boolean>() };
+      this.#outbox.set(instanceId, outgoing);
     }
+    outgoing.envelopes.push(envelope);
+    return outgoing.sent.promise;
   }
+
+  /**
+   * Sends what this turn of the event loop published: per instance, its
+   * envelopes in order, in as few texts as the size limit allows; all of
+   * them in one store call (one write to Redis).
+   */
+  readonly #flushOutbox = async (): Promise<void> => {
+    const outbox = this.#outbox;
+    if (outbox.size === 0) return;
+    this.#outbox = new Map();
+    const messages: PublishedText[] = [];
+    let envelopes = 0;
+    for (const [instanceId, outgoing] of outbox) {
+      const channel = this.channelOf(instanceId);
+      for (const text of encodeBatch(outgoing.envelopes)) {
+        messages.push({ channel, text });
+      }
+      envelopes += outgoing.envelopes.length;
+    }
+    let sent = false;
+    if (!this.#closed && this.#health.up) {
+      try {
+        await this.#store.publish(messages);
+        this.#figures.messagesOut += envelopes;
+        this.#figures.publishesOut += messages.length;
+        sent = true;
+      } catch (error) {
+        this.markDown(error);
+      }
+    }
+    for (const outgoing of outbox.values()) outgoing.sent.resolve(sent);
+  };
 
   async measureRoundTrip(timeoutMs = 5_000): Promise<number> {
     const id = this.#nextPing++;
@@ -288,12 +354,17 @@ export abstract class BaseRoomBus implements RoomBus {
       messagesIn: this.#figures.messagesIn,
       messagesOut: this.#figures.messagesOut,
       messagesRefused: this.#figures.messagesRefused,
+      publishesIn: this.#figures.publishesIn,
+      publishesOut: this.#figures.publishesOut,
       roundTripMs: this.#figures.rtt,
       roomsOwned: this.#owned.size,
     };
   }
 
   async close(): Promise<void> {
+    if (this.#closed) return;
+    // What was published before close() still leaves.
+    await this.#flushOutbox();
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
@@ -381,30 +452,77 @@ export abstract class BaseRoomBus implements RoomBus {
     }
   }
 
+  /**
+   * Adds `delta` to a shared counter. Changes to one counter in one turn of
+   * the event loop are merged (each run of one sign into one store call, in
+   * order, so "never below 0" holds as if they were made one by one); each
+   * caller gets the count after its run.
+   */
+  #count(key: string, delta: number, ttlMs: number): Promise<number> {
+    if (this.#closed) {
+      return Promise.reject(new BusDownError("the bus is closed"));
+    }
+    if (!this.#health.up && this.#started) {
+      return Promise.reject(new BusDownError(this.#health.lastError));
+    }
+    if (this.#counts.size === 0) setImmediate(this.#flushCounts);
+    let runs = this.#counts.get(key);
+    if (runs === undefined) this.#counts.set(key, runs = []);
+    const last = runs.at(-1);
+    if (last !== undefined && Math.sign(last.delta) === Math.sign(delta)) {
+      last.delta += delta;
+      last.ttlMs = Math.max(last.ttlMs, ttlMs);
+      return last.done.promise;
+    }
+    const run = { delta, ttlMs, done: Promise.withResolvers<number>() };
+    runs.push(run);
+    return run.done.promise;
+  }
+
+  readonly #flushCounts = (): void => {
+    const counts = this.#counts;
+    this.#counts = new Map();
+    for (const [key, runs] of counts) {
+      // One key's runs go in order; different keys at once (one write).
+      void (async () => {
+        for (const run of runs) {
+          try {
+            run.done.resolve(
+              await this.#guard(() =>
+                this.#store.add(key, run.delta, run.ttlMs)
+              ),
+            );
+          } catch (error) {
+            run.done.reject(error);
+          }
+        }
+      })();
+    }
+  };
+
   #arrive(text: string): void {
-    const decoded = decodeEnvelope(text, this.#maxMessageBytes);
-    if (!decoded.ok) {
-      this.#figures.messagesRefused++;
-      return;
-    }
-    const envelope = decoded.envelope;
-    this.#figures.messagesIn++;
-    if (envelope.kind === "ping") {
-      if (envelope.from === this.instanceId) {
-        this.#pings.get(envelope.id)?.(performance.now());
-        return;
+    const batch = decodeBatch(text, this.#maxMessageBytes);
+    this.#figures.publishesIn++;
+    this.#figures.messagesRefused += batch.refused.length;
+    for (const envelope of batch.envelopes) {
+      this.#figures.messagesIn++;
+      if (envelope.kind === "ping") {
+        if (envelope.from === this.instanceId) {
+          this.#pings.get(envelope.id)?.(performance.now());
+          continue;
+        }
+        void this.publish(envelope.from, {
+          kind: "pong",
+          from: this.instanceId,
+          id: envelope.id,
+        });
+        continue;
       }
-      void this.publish(envelope.from, {
-        kind: "pong",
-        from: this.instanceId,
-        id: envelope.id,
-      });
-      return;
+      if (envelope.kind === "pong") {
+        this.#pings.get(envelope.id)?.(performance.now());
+        continue;
+      }
+      this.#handler(envelope);
     }
-    if (envelope.kind === "pong") {
-      this.#pings.get(envelope.id)?.(performance.now());
-      return;
-    }
-    this.#handler(envelope);
   }
 }

@@ -24,7 +24,7 @@ import {
  * import { renderBusMetrics } from "./bus_metrics.ts";
  * const text = renderBusMetrics("i-1", {
  *   messagesIn: 3, messagesOut: 4, messagesRefused: 0,
- *   roundTripMs: NaN, roomsOwned: 2,
+ *   publishesIn: 2, publishesOut: 3, roundTripMs: NaN, roomsOwned: 2,
  * }, { up: true, since: 0 });
  * assert.match(text, /^pizza_bus_up\{instance="i-1"\} 1$/m);
  * assert.match(text, /^pizza_rooms_owned_here\{instance="i-1"\} 2$/m);
@@ -61,6 +61,18 @@ export function renderBusMetrics(
     "counter",
     "Envelopes published to other instances.",
     figures.messagesOut,
+  );
+  metric(
+    "pizza_bus_publishes_in_total",
+    "counter",
+    "Texts received on this instance's channel (one envelope or a batch).",
+    figures.publishesIn,
+  );
+  metric(
+    "pizza_bus_publishes_out_total",
+    "counter",
+    "Texts published (PUBLISH commands); envelopes go in batches.",
+    figures.publishesOut,
   );
   metric(
     "pizza_bus_messages_refused_total",

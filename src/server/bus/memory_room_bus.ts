@@ -8,6 +8,7 @@
 import {
   BaseRoomBus,
   type BusStore,
+  type PublishedText,
   type StoredRecord,
 } from "./base_room_bus.ts";
 import type { RoomBusOptions } from "./room_bus.ts";
@@ -248,8 +249,12 @@ class MemoryStore implements BusStore {
     });
   }
 
-  publish(channel: string, text: string): Promise<void> {
-    return this.#run(() => this.#hub.publish(channel, text));
+  publish(messages: readonly PublishedText[]): Promise<void> {
+    return this.#run(() => {
+      for (const { channel, text } of messages) {
+        this.#hub.publish(channel, text);
+      }
+    });
   }
 
   saveRecord(code: string, text: string, ttlMs: number): Promise<void> {
@@ -264,24 +269,16 @@ class MemoryStore implements BusStore {
     return this.#run(() => this.#hub.delete(`room:${code}`));
   }
 
-  increment(key: string, ttlMs: number): Promise<number> {
+  add(key: string, delta: number, ttlMs: number): Promise<number> {
     return this.#run(() => {
-      const next = Number(this.#hub.get(`count:${key}`) ?? 0) + 1;
-      this.#hub.set(`count:${key}`, String(next), ttlMs);
-      return next;
-    });
-  }
-
-  decrement(key: string): Promise<number> {
-    return this.#run(() => {
-      const current = this.#hub.get(`count:${key}`);
-      const next = Number(current ?? 0) - 1;
+      const next = Number(this.#hub.get(`count:${key}`) ?? 0) + delta;
       if (next <= 0) {
         this.#hub.delete(`count:${key}`);
         return 0;
       }
+      if (ttlMs > 0) this.#hub.set(`count:${key}`, String(next), ttlMs);
       // Keeps the expiry the last increment set.
-      this.#hub.update(`count:${key}`, String(next));
+      else this.#hub.update(`count:${key}`, String(next));
       return next;
     });
   }

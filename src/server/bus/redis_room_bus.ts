@@ -8,7 +8,8 @@
  * - `room:<CODE>` = the room record (hashes, never tokens), `PX` grace;
  * - `alive:<id>` = "1", `PX codeTtlMs`: the instance is alive;
  * - `count:<key>` = shared counters (INCR with expiry).
- * Channel `inst:<id>` carries envelopes to one instance (relayed, not stored).
+ * Channel `inst:<id>` carries envelopes to one instance (relayed, not stored),
+ * published in batches on a bare socket of their own (`resp_publisher.ts`).
  *
  * @module
  */
@@ -16,9 +17,11 @@ import { Redis } from "ioredis";
 import {
   BaseRoomBus,
   type BusStore,
+  type PublishedText,
   type StoredRecord,
 } from "./base_room_bus.ts";
 import type { RoomBusOptions } from "./room_bus.ts";
+import { RespPublisher } from "./resp_publisher.ts";
 
 /** Options for {@link RedisRoomBus}. */
 export interface RedisRoomBusOptions extends RoomBusOptions {
@@ -70,14 +73,11 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4]) end
 return 1`;
 
-const INCREMENT_SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[1])
-return n`;
-
-const DECREMENT_SCRIPT = `
-local n = redis.call('DECR', KEYS[1])
+/** KEYS: counter. ARGV: delta, ttl (0: keep the expiry). */
+const ADD_SCRIPT = `
+local n = redis.call('INCRBY', KEYS[1], ARGV[1])
 if n <= 0 then redis.call('DEL', KEYS[1]) return 0 end
+if tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return n`;
 
 /**
@@ -115,10 +115,15 @@ interface HealthHooks {
   down(error: unknown): void;
 }
 
-/** {@link BusStore} over two ioredis connections (commands, subscriber). */
+/**
+ * {@link BusStore} over two ioredis connections (commands, subscriber) and a
+ * bare publishing socket.
+ */
 class RedisStore implements BusStore {
   readonly #commands: Redis;
   readonly #subscriber: Redis;
+  /** PUBLISHes on a bare socket (the hot path). */
+  readonly #publisher: RespPublisher;
   readonly #prefix: string;
   readonly #hooks: HealthHooks;
   #closing = false;
@@ -137,6 +142,10 @@ class RedisStore implements BusStore {
     };
     this.#prefix = prefix;
     this.#hooks = hooks;
+    this.#publisher = new RespPublisher({
+      url: options.url,
+      timeoutMs: commandTimeoutMs,
+    });
     // No offline queue: while Redis is away a command fails at once instead
     // of waiting, so a new room is refused rather than left hanging.
     this.#commands = new Redis(options.url, {
@@ -266,8 +275,8 @@ class RedisStore implements BusStore {
     return lost;
   }
 
-  async publish(channel: string, text: string): Promise<void> {
-    await this.#commands.publish(channel, text);
+  async publish(messages: readonly PublishedText[]): Promise<void> {
+    await this.#publisher.publish(messages);
   }
 
   async saveRecord(code: string, text: string, ttlMs: number): Promise<void> {
@@ -282,20 +291,15 @@ class RedisStore implements BusStore {
     await this.#commands.del(this.#key("room", code));
   }
 
-  async increment(key: string, ttlMs: number): Promise<number> {
+  async add(key: string, delta: number, ttlMs: number): Promise<number> {
     return Number(
       await this.#commands.eval(
-        INCREMENT_SCRIPT,
+        ADD_SCRIPT,
         1,
         this.#key("count", key),
+        delta,
         ttlMs,
       ),
-    );
-  }
-
-  async decrement(key: string): Promise<number> {
-    return Number(
-      await this.#commands.eval(DECREMENT_SCRIPT, 1, this.#key("count", key)),
     );
   }
 
@@ -305,6 +309,7 @@ class RedisStore implements BusStore {
 
   async disconnect(): Promise<void> {
     this.#closing = true;
+    await this.#publisher.close();
     await Promise.all(
       [this.#commands, this.#subscriber].map(async (client) => {
         if (client.status === "ready") {

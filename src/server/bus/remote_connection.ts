@@ -47,7 +47,7 @@ export function proxyId(instanceId: string, connId: string): string {
  * conn.send({ type: "gameStarted" });
  * assert.equal(conn.id, "edge:c7");
  * assert.deepEqual(sent[0], ["edge",
- *   { kind: "send", from: "owner", conn: "c7", raw: '{"type":"gameStarted"}' }]);
+ *   { kind: "send", from: "owner", conn: "c7", msg: { type: "gameStarted" } }]);
  * ```
  */
 export class RemoteConnection implements BusConnection {

@@ -49,10 +49,17 @@ export interface BusHealth {
 export interface BusFigures {
   /** Envelopes received on this instance's channel and accepted. */
   messagesIn: number;
-  /** Envelopes published by this instance. */
+  /** Envelopes published by this instance (several may share a PUBLISH). */
   messagesOut: number;
   /** Envelopes received and refused by their checks. */
   messagesRefused: number;
+  /**
+   * Texts received on this instance's channel (each one envelope or a batch
+   * of them).
+   */
+  publishesIn: number;
+  /** Texts published (PUBLISH commands): envelopes go in batches. */
+  publishesOut: number;
   /** Last measured round trip through the bus, in ms (NaN before any). */
   roundTripMs: number;
   /** Codes this instance owns now. */
@@ -163,6 +170,9 @@ export interface RoomBus {
   /** Codes this instance owns now. */
   ownedCodes(): ReadonlySet<string>;
 
+  /** Whether this instance owns a code now (cheaper than `ownedCodes()`). */
+  owns(code: string): boolean;
+
   /**
    * Refreshes this instance's codes, records and liveness now (the timer
    * calls it every `keepAliveMs`). After the store lost its data (a restart),
@@ -173,7 +183,11 @@ export interface RoomBus {
 
   /**
    * Publishes an envelope to an instance's channel (relayed, never stored).
-   * @returns false when the store is unreachable (the envelope is dropped).
+   * Envelopes published in one turn of the event loop leave together when
+   * it ends: per instance in one text (several when over the size limit),
+   * in publish order, all in one write to the store.
+   * @returns false when the store is unreachable (the envelope is dropped,
+   * and so are the others sent with it).
    */
   publish(instanceId: string, envelope: WireEnvelope): Promise<boolean>;
 

@@ -497,7 +497,7 @@ export class RoomRouter {
 
   async #save(code: string): Promise<void> {
     const room = this.#registry.room(code);
-    if (!room || !this.#bus.ownedCodes().has(code)) return;
+    if (!room || !this.#bus.owns(code)) return;
     try {
       const record = await buildRoomRecord(
         {

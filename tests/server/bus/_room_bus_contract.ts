@@ -113,6 +113,8 @@ export function roomBusContract(
       assert.equal(await b.ownerOf("PZZA"), "i0");
       assert.equal(await b.ownerOf("NONE"), undefined);
       assert.deepEqual([...a.ownedCodes()], ["PZZA"]);
+      assert.equal(a.owns("PZZA"), true);
+      assert.equal(b.owns("PZZA"), false);
       assert.equal(a.figures().roomsOwned, 1);
       await b.releaseCode("PZZA"); // not b's: no effect
       assert.equal(await a.ownerOf("PZZA"), "i0");
@@ -220,12 +222,13 @@ export function roomBusContract(
       });
       await inB.waitFor((e) => e.kind === "send");
       const [frame, send] = inB.envelopes;
-      assert.equal(frame.kind, "frame");
-      // Parsed on arrival by the protocol module: the code is upper-cased.
-      assert.deepEqual(frame.kind === "frame" && frame.msg, {
-        action: "joinRoom",
-        room: "ABCD",
-        username: "Ann",
+      // The frame's text as it came (the owner's registry parses it); the
+      // server message as an object.
+      assert.deepEqual(frame, {
+        kind: "frame",
+        from: "i0",
+        conn: "c1",
+        raw: '{"action":"joinRoom","room":"abcd","username":"Ann"}',
       });
       assert.deepEqual(send.kind === "send" && send.msg, {
         type: "gameStarted",
@@ -233,10 +236,75 @@ export function roomBusContract(
       assert.equal(inC.envelopes.length, 0);
       assert.equal(a.figures().messagesOut, 2);
       assert.equal(b.figures().messagesIn, 2);
+      assert.equal(a.figures().publishesOut, 2);
     } finally {
       await a.close();
       await b.close();
       await c.close();
+    }
+  });
+
+  test("publish() sends what one turn published in one text per instance, in publish order", async (world) => {
+    const { buses: [a, b, c], inboxes: [, inB, inC] } = await startBuses(
+      world,
+      3,
+    );
+    try {
+      const sent = [];
+      for (let i = 0; i < 5; i++) {
+        sent.push(a.publish("i1", { kind: "gone", from: "i0", conn: `b${i}` }));
+        sent.push(a.publish("i2", { kind: "gone", from: "i0", conn: `c${i}` }));
+      }
+      assert.deepEqual(await Promise.all(sent), Array(10).fill(true));
+      await inB.waitFor((e) => e.kind === "gone" && e.conn === "b4");
+      await inC.waitFor((e) => e.kind === "gone" && e.conn === "c4");
+      const conns = (inbox: Inbox) =>
+        inbox.envelopes.map((e) => e.kind === "gone" && e.conn);
+      assert.deepEqual(conns(inB), ["b0", "b1", "b2", "b3", "b4"]);
+      assert.deepEqual(conns(inC), ["c0", "c1", "c2", "c3", "c4"]);
+      // Envelopes and texts are counted apart.
+      assert.equal(a.figures().messagesOut, 10);
+      assert.equal(a.figures().publishesOut, 2);
+      assert.equal(b.figures().messagesIn, 5);
+      assert.equal(b.figures().publishesIn, 1);
+      // The next turn makes a new batch, after the first.
+      assert.equal(
+        await a.publish("i1", { kind: "gone", from: "i0", conn: "b5" }),
+        true,
+      );
+      await inB.waitFor((e) => e.kind === "gone" && e.conn === "b5");
+      assert.deepEqual(conns(inB).at(-1), "b5");
+      assert.equal(a.figures().publishesOut, 3);
+    } finally {
+      await a.close();
+      await b.close();
+      await c.close();
+    }
+  });
+
+  test("publish() splits a batch over the size limit into several texts, order kept", async (world) => {
+    const { buses: [a, b], inboxes: [, inB] } = await startBuses(world, 2);
+    try {
+      const raws = Array.from(
+        { length: 7 },
+        (_, i) =>
+          JSON.stringify({ action: "relay", n: i, data: "z".repeat(30_000) }),
+      );
+      const sent = raws.map((raw) =>
+        a.publish("i1", { kind: "frame", from: "i0", conn: "c1", raw })
+      );
+      assert.deepEqual(await Promise.all(sent), Array(7).fill(true));
+      await inB.waitFor((e) => e.kind === "frame" && e.raw === raws[6]);
+      assert.deepEqual(
+        inB.envelopes.map((e) => e.kind === "frame" && e.raw),
+        raws,
+      );
+      assert.ok(a.figures().publishesOut >= 3);
+      assert.equal(b.figures().publishesIn, a.figures().publishesOut);
+      assert.equal(b.figures().messagesRefused, 0);
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 
@@ -247,12 +315,17 @@ export function roomBusContract(
       await world.injectRaw("i0", '{"kind":"frame","from":"x","conn":"c"}');
       await world.injectRaw(
         "i0",
-        '{"kind":"frame","from":"x","conn":"c","raw":"{\\"action\\":\\"fly\\"}"}',
+        '{"kind":"send","from":"x","conn":"c","msg":"gameStarted"}',
       );
-      await world.injectRaw("i0", '{"kind":"gone","from":"x","conn":"c"}');
+      await world.injectRaw(
+        "i0",
+        '[{"kind":"bye","from":"x y"},{"kind":"gone","from":"x","conn":"c"}]',
+      );
       await inA.waitFor((e) => e.kind === "gone");
       assert.deepEqual(inA.envelopes, [{ kind: "gone", from: "x", conn: "c" }]);
-      assert.equal(a.figures().messagesRefused, 3);
+      assert.equal(a.figures().messagesRefused, 4);
+      assert.equal(a.figures().messagesIn, 1);
+      assert.equal(a.figures().publishesIn, 4);
     } finally {
       await a.close();
     }
@@ -286,6 +359,37 @@ export function roomBusContract(
     }
   });
 
+  test("counter changes made in one turn merge into one change per run, in order, never below 0", async (world) => {
+    const { buses: [a, b] } = await startBuses(world, 2);
+    try {
+      // Five opens at once: one store call, every caller sees the total.
+      const opened = await Promise.all(
+        [1, 2, 3, 4, 5].map(() => a.counters.increment("conn:x", 60_000)),
+      );
+      assert.deepEqual(opened, [5, 5, 5, 5, 5]);
+      assert.equal(await b.counters.get("conn:x"), 5);
+      // Closes then opens in one turn: two runs, in that order.
+      const mixed = await Promise.all([
+        a.counters.decrement("conn:x"),
+        a.counters.decrement("conn:x"),
+        a.counters.increment("conn:x", 60_000),
+        a.counters.decrement("conn:y"),
+      ]);
+      assert.deepEqual(mixed, [3, 3, 4, 0]);
+      // Below 0 is clamped per run, as one by one: 4 - 6 = 0, then + 1.
+      const clamped = await Promise.all([
+        ...Array.from({ length: 6 }, () => a.counters.decrement("conn:x")),
+        a.counters.increment("conn:x", 60_000),
+      ]);
+      assert.deepEqual(clamped, [0, 0, 0, 0, 0, 0, 1]);
+      assert.equal(await b.counters.get("conn:x"), 1);
+      assert.equal(await b.counters.get("conn:y"), 0);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   test("refresh() claims owned codes and their records again after the store lost its data", async (world) => {
     const { buses: [a, b] } = await startBuses(world, 2);
     try {
@@ -312,6 +416,19 @@ export function roomBusContract(
       await a.close();
       await b.close();
     }
+  });
+
+  test("close() still sends what was published before it; after it, publish() returns false", async (world) => {
+    const { buses: [a, b], inboxes: [, inB] } = await startBuses(world, 2);
+    const last = a.publish("i1", { kind: "bye", from: "i0" });
+    await a.close();
+    assert.equal(await last, true);
+    await inB.waitFor((e) => e.kind === "bye");
+    await b.close();
+    assert.equal(
+      await a.publish("i1", { kind: "bye", from: "i0" }),
+      false,
+    );
   });
 
   test("operations after close() fail with BusDownError and publish() returns false", async (world) => {
