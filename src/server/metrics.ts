@@ -22,6 +22,10 @@ export interface BusFigures {
   messagesOut: number;
   /** Envelopes refused by their checks. */
   messagesRefused: number;
+  /** Texts received on this instance's channel (an envelope or a batch). */
+  publishesIn: number;
+  /** Texts published (PUBLISH commands; envelopes go in batches). */
+  publishesOut: number;
   /** Last bus round trip, in ms (NaN before any). */
   roundTripMs: number;
   /** Room codes this instance owns. */
@@ -159,6 +163,18 @@ export class Metrics {
         "counter",
         "Bus envelopes refused by their checks.",
         bus.messagesRefused,
+      );
+      busMetric(
+        "pizza_bus_publishes_in_total",
+        "counter",
+        "Texts received on this instance's channel (one envelope or a batch).",
+        bus.publishesIn,
+      );
+      busMetric(
+        "pizza_bus_publishes_out_total",
+        "counter",
+        "Texts published (PUBLISH commands); envelopes go in batches.",
+        bus.publishesOut,
       );
       busMetric(
         "pizza_bus_round_trip_ms",

@@ -122,3 +122,42 @@ Deno.test("Metrics instances do not share counts", () => {
   assert.equal(b.joins, 0);
   assert.equal(b.errorCount("room full"), 0);
 });
+
+Deno.test("Metrics.render() writes every room-bus figure under the instance label when a bus runs", () => {
+  const bus = {
+    instanceId: "i-7",
+    busUp: true,
+    messagesIn: 40,
+    messagesOut: 41,
+    messagesRefused: 2,
+    publishesIn: 9,
+    publishesOut: 10,
+    roundTripMs: 1.5,
+    roomsOwned: 3,
+    roomsElsewhere: 4,
+    socketsForwarded: 5,
+    remoteSockets: 6,
+  };
+  const { samples, types } = parseExposition(
+    new Metrics().render({ ...GAUGES, bus }),
+  );
+  const at = (name: string) => samples.get(`${name}{instance="i-7"}`);
+  assert.equal(at("pizza_bus_up"), 1);
+  assert.equal(at("pizza_bus_messages_in_total"), 40);
+  assert.equal(at("pizza_bus_messages_out_total"), 41);
+  assert.equal(at("pizza_bus_messages_refused_total"), 2);
+  assert.equal(at("pizza_bus_publishes_in_total"), 9);
+  assert.equal(at("pizza_bus_publishes_out_total"), 10);
+  assert.equal(at("pizza_bus_round_trip_ms"), 1.5);
+  assert.equal(at("pizza_bus_rooms_owned"), 3);
+  assert.equal(at("pizza_bus_rooms_elsewhere"), 4);
+  assert.equal(at("pizza_bus_sockets_forwarded"), 5);
+  assert.equal(at("pizza_bus_remote_sockets"), 6);
+  assert.equal(types.get("pizza_bus_publishes_out_total"), "counter");
+  assert.equal(types.get("pizza_bus_round_trip_ms"), "gauge");
+  const without = parseExposition(new Metrics().render(GAUGES));
+  assert.ok(
+    ![...without.samples.keys()].some((k) => k.startsWith("pizza_bus_")),
+    "no bus lines without a bus",
+  );
+});
