@@ -39,6 +39,12 @@ export interface Seat {
    * stay valid.
    */
   tokens: string[];
+  /**
+   * In a room adopted from another instance's record: SHA-256 digests
+   * (`tokenDigest`) of the tokens that instance handed out. A token matching
+   * one takes the seat back like a token, once; then they are dropped.
+   */
+  tokenHashes?: string[];
   /** The connection in this seat now; `undefined` while it is away. */
   connId?: string;
   /** When the seat was taken, in ms (the earliest is the VIP). */

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import { ROOM_CODE_LENGTH } from "../protocol/mod.ts";
 
 const CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -159,3 +160,22 @@ export function randomToken(): string {
 const tokenPool = new Uint8Array(TOKEN_LENGTH * 128);
 /** The first unused byte of {@link tokenPool}. */
 let tokenPoolAt = tokenPool.length;
+
+/**
+ * SHA-256 of a token, as lower-case hex: what a shared room record keeps
+ * instead of the token. Tokens carry ~143 random bits, so a plain hash
+ * cannot be reversed by guessing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tokenDigest } from "./room_codes.ts";
+ * assert.equal(
+ *   tokenDigest("abc"),
+ *   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+ * );
+ * ```
+ */
+export function tokenDigest(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}

@@ -26,7 +26,12 @@ import {
 import { TokenBucket } from "./rate_limiter.ts";
 import type { RejoinOutcome } from "../protocol/signaling.ts";
 import { type Connection, type JoinRequest, Room, type Seat } from "./room.ts";
-import { isBlockedCode, randomRoomCode, randomToken } from "./room_codes.ts";
+import {
+  isBlockedCode,
+  randomRoomCode,
+  randomToken,
+  tokenDigest,
+} from "./room_codes.ts";
 import {
   type ErrorContext,
   roomError,
@@ -337,9 +342,12 @@ export class RoomRegistry {
 
   /**
    * Rebuilds a room another instance owned (its owner died; the shared
-   * store kept its record): same code, seats by name, all disconnected, the
+   * store kept its record): same code, same seats, all disconnected, the
    * host away until it reclaims with `hostToken` (already checked against
-   * the record by the caller). Hook for the room bus (`room_adoption.ts`).
+   * the record by the caller). A seat comes back with the token its phone
+   * holds (checked against the record's digest); one whose holder kept its
+   * token is never taken back by name alone. Hook for the room bus
+   * (`room_adoption.ts`).
    * @returns false when a room with that code is open here already.
    */
   restoreRoom(init: {
@@ -347,7 +355,12 @@ export class RoomRegistry {
     hostToken: string;
     started: boolean;
     address: string;
-    seats: readonly { name: string; joinedAt: number }[];
+    seats: readonly {
+      name: string;
+      joinedAt: number;
+      tokenHash: string;
+      keepsToken?: boolean;
+    }[];
   }): boolean {
     const code = init.code.toUpperCase();
     if (this.#rooms.has(code)) return false;
@@ -362,13 +375,14 @@ export class RoomRegistry {
     room.hostAwaySince = this.#now();
     room.started = init.started;
     for (const seat of init.seats) {
-      // The record holds only hashes: phones come back by name, as the
-      // seed's did (the seat does not keep a token until one is presented).
+      // The record holds only digests: the phone's token is checked against
+      // its seat's digest when it comes back.
       room.seat({
         username: seat.name,
-        tokens: [this.#generateToken()],
+        tokens: [],
+        tokenHashes: [seat.tokenHash],
         joinedAt: seat.joinedAt,
-        keepsToken: false,
+        keepsToken: seat.keepsToken === true,
       });
     }
     this.#rooms.set(code, room);
@@ -556,6 +570,17 @@ export class RoomRegistry {
         : -1;
       if (used >= 0) {
         return this.#rejoin(state, room, existing, msg.offer, true, used);
+      }
+      if (
+        presented && existing.tokenHashes &&
+        matchingToken(
+            existing.tokenHashes,
+            tokenDigest(msg.reconnectToken!),
+          ) >= 0
+      ) {
+        // A token the room's previous instance handed out: spent now.
+        existing.tokenHashes = undefined;
+        return this.#rejoin(state, room, existing, msg.offer, true);
       }
       if (!existing.keepsToken) {
         // The seed's rule for a seat whose holder never kept a token: a

@@ -13,6 +13,7 @@ import {
   RoomRegistry,
 } from "../../src/server/room_registry.ts";
 import { DEFAULTS } from "../../src/server/config.ts";
+import { tokenDigest } from "../../src/server/room_codes.ts";
 import { Metrics } from "../../src/server/metrics.ts";
 import type { ServerMessage } from "../../src/protocol/mod.ts";
 
@@ -2342,4 +2343,105 @@ Deno.test("RoomRegistry.setJoining from a player or a stranger is refused", () =
   const stranger = t.connect();
   t.send(stranger, { action: "setJoining", open: true });
   assert.equal(stranger.error().val, "not in room");
+});
+
+// ---------------------------------------------------------------------------
+// restoreRoom (a room adopted from another instance's record)
+// ---------------------------------------------------------------------------
+
+/** A room restored from a record: Ann kept her token, Bob (a seed client) did not. */
+function adoptedRoom() {
+  const t = setup();
+  assert.equal(
+    t.registry.restoreRoom({
+      code: "WXYZ",
+      hostToken: "host-secret-0001",
+      started: true,
+      address: "10.0.0.1",
+      seats: [
+        {
+          name: "Ann",
+          joinedAt: 1,
+          tokenHash: tokenDigest("ann-secret-0001"),
+          keepsToken: true,
+        },
+        { name: "Bob", joinedAt: 2, tokenHash: tokenDigest("bob-secret-01") },
+      ],
+    }),
+    true,
+  );
+  const host = t.connect();
+  t.send(host, {
+    action: "reclaimRoom",
+    room: "WXYZ",
+    hostToken: "host-secret-0001",
+  });
+  assert.equal(host.only().type, "confirmRoom");
+  return { t, host };
+}
+
+Deno.test("RoomRegistry.restoreRoom() seats come back with the token the phone holds, checked against the record's digest, once", () => {
+  const { t, host } = adoptedRoom();
+  const ann = t.connect();
+  t.send(ann, {
+    action: "joinRoom",
+    room: "WXYZ",
+    username: "Ann",
+    reconnectToken: "ann-secret-0001",
+  });
+  const joined = ann.only();
+  assert.equal(joined.type, "joined", s(joined));
+  assert.equal(joined.reconnected, true);
+  assert.equal(joined.username, "Ann");
+  assert.notEqual(joined.reconnectToken, "ann-secret-0001", "a fresh token");
+  host.take();
+  // The digest's token is spent: a copy of it only asks the host.
+  const replay = t.connect();
+  t.send(replay, {
+    action: "joinRoom",
+    room: "WXYZ",
+    username: "Ann",
+    reconnectToken: "ann-secret-0001",
+  });
+  assert.equal(replay.only().type, "rejoinPending");
+  assert.equal(host.only().type, "rejoinRequest");
+});
+
+Deno.test("RoomRegistry.restoreRoom() never gives a token-keeping seat away by name or to a wrong token", () => {
+  const { t, host } = adoptedRoom();
+  for (const extra of [{}, { reconnectToken: "ann-secret-0002" }]) {
+    const thief = t.connect();
+    t.send(thief, {
+      action: "joinRoom",
+      room: "WXYZ",
+      username: "Ann",
+      ...extra,
+    });
+    assert.equal(thief.only().type, "rejoinPending", s(extra));
+    assert.equal(host.only().type, "rejoinRequest");
+    t.registry.closed(thief.id);
+    host.take();
+  }
+  assert.equal(t.registry.room("WXYZ")?.seatOf("Ann")?.connId, undefined);
+});
+
+Deno.test("RoomRegistry.restoreRoom() keeps the seed's rule for a seat that never kept a token, and its record then holds the new token", () => {
+  const { t } = adoptedRoom();
+  const bob = t.connect();
+  t.send(bob, { action: "joinRoom", room: "WXYZ", username: "Bob" });
+  const joined = bob.only();
+  assert.equal(joined.type, "joined", s(joined));
+  assert.equal(joined.reconnected, true);
+  const seat = t.registry.room("WXYZ")!.seatOf("Bob")!;
+  assert.deepEqual(seat.tokens, [joined.reconnectToken]);
+  // The phone that held the record's token still wins the seat back.
+  const old = t.connect();
+  t.send(old, {
+    action: "joinRoom",
+    room: "WXYZ",
+    username: "Bob",
+    reconnectToken: "bob-secret-01",
+  });
+  assert.equal(old.only().type, "joined");
+  assert.equal(bob.closes.length, 1);
 });

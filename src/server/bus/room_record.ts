@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { tokenDigest } from "../room_codes.ts";
 import * as v from "valibot";
 import { RoomCodeSchema } from "../../protocol/mod.ts";
 
@@ -22,6 +22,11 @@ const SeatRecordSchema = v.object({
   name: NameSchema,
   /** SHA-256 (hex) of the seat's current reconnect token. */
   tokenHash: HashSchema,
+  /**
+   * Whether the seat's holder keeps its token: it is then taken back only
+   * with that token or with the host's approval, on any instance.
+   */
+  keepsToken: v.optional(v.boolean()),
   /** When the player first joined, in ms (orders seats; earliest is VIP). */
   joinedAt: TimeSchema,
 });
@@ -56,8 +61,15 @@ export interface RoomSnapshot {
   hostToken: string;
   /** Whether the game started. */
   started: boolean;
-  /** Seats with their current reconnect tokens (hashed into the record). */
-  seats: readonly { name: string; token: string; joinedAt: number }[];
+  /**
+   * Seats with their current reconnect tokens (hashed into the record), or
+   * with the digest kept from an earlier record when the seat's phone has not
+   * come back since the room was adopted.
+   */
+  seats: readonly (
+    & { name: string; joinedAt: number; keepsToken?: boolean }
+    & ({ token: string } | { tokenHash: string })
+  )[];
 }
 
 /**
@@ -93,7 +105,7 @@ export function hashToken(token: string): Promise<string> {
  * ```
  */
 export function hashTokenNow(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  return tokenDigest(token);
 }
 
 /**
@@ -138,10 +150,11 @@ export async function buildRoomRecord(
   hash: (token: string) => string | Promise<string> = hashToken,
 ): Promise<RoomRecord> {
   const seats = await Promise.all(
-    room.seats.map(async (seat) => ({
+    room.seats.map(async (seat): Promise<SeatRecord> => ({
       name: seat.name,
-      tokenHash: await hash(seat.token),
+      tokenHash: "tokenHash" in seat ? seat.tokenHash : await hash(seat.token),
       joinedAt: seat.joinedAt,
+      ...(seat.keepsToken ? { keepsToken: true } : {}),
     })),
   );
   seats.sort((a, b) => a.joinedAt - b.joinedAt);

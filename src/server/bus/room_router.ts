@@ -507,8 +507,13 @@ export class RoomRouter {
           started: room.started,
           seats: [...room.seats()].map((seat) => ({
             name: seat.username,
-            token: seat.tokens[seat.tokens.length - 1],
+            // The newest token; an adopted seat whose phone has not come
+            // back yet keeps the digest of the record it came from.
+            ...(seat.tokens.length > 0 || !seat.tokenHashes
+              ? { token: seat.tokens[seat.tokens.length - 1] }
+              : { tokenHash: seat.tokenHashes[seat.tokenHashes.length - 1] }),
             joinedAt: seat.joinedAt,
+            keepsToken: seat.keepsToken,
           })),
         },
         this.#now(),

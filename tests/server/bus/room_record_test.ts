@@ -66,3 +66,26 @@ Deno.test("decodeRoomRecord() reads back what was stored and refuses anything el
     undefined,
   );
 });
+
+Deno.test("buildRoomRecord() keeps whether a seat keeps its token, and a digest carried over from an adopted room's record", async () => {
+  const record = await buildRoomRecord({
+    code: "ABCD",
+    owner: "i-2",
+    hostToken: "host-secret-token",
+    started: true,
+    seats: [
+      { name: "Ann", token: "ann-secret-token", joinedAt: 1, keepsToken: true },
+      { name: "Bob", tokenHash: "ab".repeat(32), joinedAt: 2 },
+    ],
+  }, 9);
+  assert.deepEqual(record.seats, [
+    {
+      name: "Ann",
+      tokenHash: await hashToken("ann-secret-token"),
+      joinedAt: 1,
+      keepsToken: true,
+    },
+    { name: "Bob", tokenHash: "ab".repeat(32), joinedAt: 2 },
+  ]);
+  assert.deepEqual(decodeRoomRecord(encodeRoomRecord(record)), record);
+});
