@@ -47,6 +47,8 @@ const HARD_PICKUP_HEAT = 0.92;
 const PICKUP_HEAT = BAKED_HEAT + 0.01;
 /** Money a team keeps before building a pizza ahead, coins. */
 const PREP_RESERVE = 20;
+/** A delivery this close to its deadline goes before work in the kitchen, ms. */
+const URGENT_DELIVERY_MS = 30_000;
 /** Take an unclaimed order when its take deadline is this close, ms. */
 const RESCUE_TAKE_MS = 25_000;
 
@@ -72,6 +74,21 @@ export interface BotMemory {
   buying: number | null;
   /** Unclaimed order the bot is on its way to take, or null. */
   rescuing: number | null;
+  /**
+   * More orders the bot leads while its own pizza bakes: pizzas built ahead
+   * that only it (or busy teammates) may carry, each to its own oven.
+   */
+  side?: Job[];
+}
+
+/** Every order a bot leads: its job first, then its side jobs. */
+function jobsOf(bot: BotMemory): Job[] {
+  return bot.job ? [bot.job, ...(bot.side ?? [])] : [...(bot.side ?? [])];
+}
+
+/** Ids of the orders the team's bots lead. */
+function ledOrders(team: Work): Set<number> {
+  return new Set(team.bots.flatMap((b) => jobsOf(b).map((j) => j.orderId)));
 }
 
 /**
@@ -116,9 +133,12 @@ function forgetStale(team: Work, state: GameState): void {
   const open = new Set(state.orders.map((o) => o.id));
   for (const bot of team.bots) {
     if (bot.job && !open.has(bot.job.orderId)) bot.job = null;
+    bot.side = (bot.side ?? []).filter((j) => open.has(j.orderId));
+    // The next side job becomes the job once the job is done.
+    if (!bot.job && bot.side.length > 0) bot.job = bot.side.shift() ?? null;
     if (bot.errand && !open.has(bot.errand.orderId)) bot.errand = null;
   }
-  const led = new Set(team.bots.flatMap((b) => b.job ? [b.job.orderId] : []));
+  const led = ledOrders(team);
   team.preps = team.preps.filter((p) => {
     const order = orderOf(state, p.orderId);
     const item = state.stations[p.tableId]?.item;
@@ -159,10 +179,13 @@ function junkSlot(
   const order = bot.job ? orderOf(state, bot.job.orderId) : undefined;
   const onTable = tableItemMask(state, bot.job);
   const kept = new Set<number>();
+  const pizzas = new Set(
+    jobsOf(bot).flatMap((j) => orderOf(state, j.orderId)?.mask ?? []),
+  );
   for (let slot = 0; slot < player.backpack.length; slot++) {
     const item = player.backpack[slot];
-    let useful = false;
-    if (order && !item.burned) {
+    let useful = !item.burned && !isSingle(item) && pizzas.has(item.mask);
+    if (!useful && order && !item.burned) {
       if (item.mask === order.mask) useful = true;
       else if (
         isSingle(item) && (item.mask & order.mask) !== 0 &&
@@ -253,12 +276,17 @@ function choosePlan(
   bot.buying = null;
   if (!bot.job && !bot.errand) claimOrder(team, state, bot, player);
   // Waiting for an oven to bake: use the time unless the pizza could burn.
+  const hard = coolingAndBurning(state.difficulty);
   let wait: BotPlan | null = null;
   if (bot.job) {
-    const plan = planJob(team, state, bot, player, bot.job);
-    const baking = plan?.action === null && bot.job.ovenId !== null &&
-      plan.target?.kind === "station" && plan.target.id === bot.job.ovenId;
-    if (plan && (!baking || coolingAndBurning(state.difficulty))) return plan;
+    let plan = jobPlan(team, state, bot, player);
+    if (plan && (!isBaking(state, plan) || hard)) return plan;
+    // Meanwhile carry a pizza built ahead that only this bot is free to
+    // carry to another oven: a teammate's busy lead would come too late.
+    if (!hard && claimSide(team, state, bot, player)) {
+      plan = jobPlan(team, state, bot, player);
+      if (plan && !isBaking(state, plan)) return plan;
+    }
     wait = plan;
   }
   // Free, or waiting on something: save an order nobody took, else fetch an
@@ -284,6 +312,104 @@ function choosePlan(
   return wait ?? waitAtJob(state, bot);
 }
 
+/** Whether a plan only waits at an oven for a pizza to bake. */
+function isBaking(state: GameState, plan: BotPlan): boolean {
+  return plan.action === null && plan.target?.kind === "station" &&
+    state.stations[plan.target.id]?.kind === "oven";
+}
+
+/** How soon a lead should do a step: lower first. */
+function urgency(state: GameState, plan: BotPlan, order: Order): number {
+  const left = order.deadlineMs - state.clockMs;
+  if (plan.action === "deliver") {
+    return (left < URGENT_DELIVERY_MS ? 0 : 2) + left / 1e9;
+  }
+  if (plan.target?.kind === "station") return 1;
+  return 3 + left / 1e9;
+}
+
+/**
+ * The next step over every order a bot leads: an urgent delivery, else work
+ * in the kitchen (ovens and tables are near each other), else deliveries by
+ * deadline, else the rest; waiting at an oven only when nothing else can be
+ * done.
+ */
+function jobPlan(
+  team: Work,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): BotPlan | null {
+  let best: BotPlan | null = null;
+  let bestRank = Infinity;
+  let buying: number | null = null;
+  let wait: BotPlan | null = null;
+  for (const job of jobsOf(bot)) {
+    const order = orderOf(state, job.orderId);
+    bot.buying = null;
+    const plan = planJob(team, state, bot, player, job);
+    if (!plan || !order) continue;
+    if (plan.action === null) {
+      wait ??= plan;
+      continue;
+    }
+    const rank = urgency(state, plan, order);
+    if (rank < bestRank) {
+      best = plan;
+      bestRank = rank;
+      buying = bot.buying;
+    }
+  }
+  bot.buying = best ? buying : null;
+  return best ?? wait;
+}
+
+/**
+ * Takes a pizza built ahead, complete on its table, as a side job: for an
+ * order no bot leads, that this bot may carry and no free teammate may, with
+ * a free oven and room in the backpack. Returns whether one was taken.
+ */
+function claimSide(
+  team: Work,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): boolean {
+  const jobs = jobsOf(bot);
+  const masks = jobs.map((j) => orderOf(state, j.orderId)?.mask ?? -1);
+  const loose = player.backpack.filter((i) => !masks.includes(i.mask)).length;
+  if (jobs.length + loose >= BACKPACK_SLOTS) return false;
+  const led = ledOrders(team);
+  const freeLeads = team.bots.flatMap((b) => {
+    if (b === bot || b.job) return [];
+    const p = findPlayer(state, b.playerId);
+    return p && p.vehicleId === null ? [p] : [];
+  });
+  const prep = team.preps
+    .filter((p) => {
+      const o = orderOf(state, p.orderId);
+      return o !== undefined && !led.has(o.id) &&
+        state.stations[p.tableId].item?.mask === o.mask &&
+        canLead(state, player, o) &&
+        !freeLeads.some((f) => canLead(state, f, o));
+    })
+    .sort((a, b) =>
+      (orderOf(state, a.orderId)?.deadlineMs ?? 0) -
+      (orderOf(state, b.orderId)?.deadlineMs ?? 0)
+    )[0];
+  if (!prep) return false;
+  const job: Job = {
+    orderId: prep.orderId,
+    tableId: prep.tableId,
+    ovenId: null,
+  };
+  const oven = chooseOven(team, state, job, player);
+  if (oven === null || state.stations[oven].item) return false;
+  bot.side = [...(bot.side ?? []), job];
+  team.preps = team.preps.filter((p) => p !== prep);
+  return true;
+}
+
 function canLead(state: GameState, player: Player, order: Order): boolean {
   return allergyBlock(player, order.mask, state.players.length) === null;
 }
@@ -294,9 +420,7 @@ function claimOrder(
   bot: BotMemory,
   player: Player,
 ): void {
-  const claimed = new Set(
-    team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
-  );
+  const claimed = ledOrders(team);
   // Orders whose ingredients this bot may buy itself first, then the nearest
   // deadline: a lead who must wait for every ingredient wastes its time.
   const prepOf = (o: Order) => team.preps.find((p) => p.orderId === o.id);
@@ -307,6 +431,9 @@ function claimOrder(
       : o.mask;
   };
   const cannotBuy = (o: Order) => unbuyable(state, player, left(o));
+  // Orders few players may carry first: the others can go to teammates.
+  const carriers = (o: Order) =>
+    state.players.filter((p) => canLead(state, p, o)).length;
   const others = team.bots.flatMap((b) => {
     if (b === bot || b.job) return [];
     const p = findPlayer(state, b.playerId);
@@ -321,8 +448,8 @@ function claimOrder(
       )
     )
     .sort((a, b) =>
-      cannotBuy(a) - cannotBuy(b) || a.deadlineMs - b.deadlineMs ||
-      a.id - b.id
+      cannotBuy(a) - cannotBuy(b) || carriers(a) - carriers(b) ||
+      a.deadlineMs - b.deadlineMs || a.id - b.id
     );
   if (free.length === 0) return;
   // A bot that would depend on teammates' errands helps them first.
@@ -348,7 +475,7 @@ function startPrep(
   player: Player,
 ): boolean {
   const busy = new Set([
-    ...team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
+    ...ledOrders(team),
     ...team.preps.map((p) => p.orderId),
   ]);
   const order = state.orders
@@ -497,7 +624,9 @@ function chooseTable(
 ): number | null {
   const taken = new Set([
     ...team.bots.flatMap((b) =>
-      b !== bot && b.job?.tableId != null ? [b.job.tableId] : []
+      jobsOf(b).flatMap((j) =>
+        j.tableId !== null && (b !== bot || j !== bot.job) ? [j.tableId] : []
+      )
     ),
     ...team.preps.map((p) => p.tableId),
   ]);
@@ -518,12 +647,12 @@ function chooseTable(
 function chooseOven(
   team: Work,
   state: GameState,
-  bot: BotMemory,
+  job: Job,
   player: Player,
 ): number | null {
   const taken = new Set(
     team.bots.flatMap((b) =>
-      b !== bot && b.job?.ovenId != null ? [b.job.ovenId] : []
+      jobsOf(b).flatMap((j) => j.ovenId !== null && j !== job ? [j.ovenId] : [])
     ),
   );
   const ovens = state.town.stations.filter((s) => s.kind === "oven").map((s) =>
@@ -560,6 +689,13 @@ function planJob(
     return doorPlan(house.door, houseTarget, "take_order");
   }
   if (player.backpack.some((item) => matchesOrder(item, order))) {
+    // A side job's pizza like this one may be ready in this job's oven:
+    // take it first, so that both go out on one trip.
+    const inOven = job.ovenId === null ? null : state.stations[job.ovenId].item;
+    if (
+      inOven?.mask === m && !inOven.burned && inOven.heat >= PICKUP_HEAT &&
+      freeSlots(player) > 0 && !coolingAndBurning(state.difficulty)
+    ) return stationPlan(state, job.ovenId as number, "pickup");
     return doorPlan(house.door, houseTarget, "deliver");
   }
   if (order.needsBaking) {
@@ -578,7 +714,7 @@ function planJob(
     }
     const slot = player.backpack.findIndex((i) => i.mask === m && !i.burned);
     if (slot >= 0) {
-      job.ovenId = chooseOven(team, state, bot, player);
+      job.ovenId = chooseOven(team, state, job, player);
       if (job.ovenId === null) return null;
       const inOven = state.stations[job.ovenId].item;
       if (inOven) {
@@ -739,9 +875,7 @@ function rescueOrder(
   player: Player,
   withinMs: number,
 ): BotPlan | null {
-  const claimed = new Set(
-    team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
-  );
+  const claimed = ledOrders(team);
   const rescuers = new Set(
     team.bots.flatMap((b) =>
       b !== bot && b.rescuing !== null ? [b.rescuing] : []
