@@ -21,7 +21,13 @@
  * @module
  */
 
-import { BACKPACK_SLOTS, BAKED_HEAT } from "../game/constants.ts";
+import {
+  BACKPACK_SLOTS,
+  BAKED_HEAT,
+  OVEN_HEAT_PER_S,
+  TILE_SIZE_PX,
+  WALK_SPEED_PX_PER_S,
+} from "../game/constants.ts";
 import { type Target } from "../game/actions.ts";
 import { coolingAndBurning } from "../game/difficulty.ts";
 import {
@@ -49,6 +55,12 @@ const PICKUP_HEAT = BAKED_HEAT + 0.01;
 const PREP_RESERVE = 20;
 /** A delivery this close to its deadline goes before work in the kitchen, ms. */
 const URGENT_DELIVERY_MS = 30_000;
+/** A lead leaves its baking pizza for other work only with this much to spare, ms. */
+const LEAVE_OVEN_SLACK_MS = 30_000;
+/** Walking estimates are multiplied by this (detours, giving way). */
+const WALK_MARGIN = 1.4;
+/** Take an unclaimed order at the latest this long before the walk there would end, ms. */
+const RESCUE_MARGIN_MS = 12_000;
 /** Take an unclaimed order when its take deadline is this close, ms. */
 const RESCUE_TAKE_MS = 25_000;
 
@@ -287,6 +299,10 @@ function choosePlan(
       plan = jobPlan(team, state, bot, player);
       if (plan && !isBaking(state, plan)) return plan;
     }
+    // Too close to a deadline to leave the oven for other work.
+    if (plan && bakingSlackMs(team, state, bot) < LEAVE_OVEN_SLACK_MS) {
+      return plan;
+    }
     wait = plan;
   }
   // Free, or waiting on something: save an order nobody took, else fetch an
@@ -310,6 +326,40 @@ function choosePlan(
     if (plan) return plan;
   }
   return wait ?? waitAtJob(state, bot);
+}
+
+/** Walking time over `tiles` tiles, with room for detours and waits, ms. */
+function walkMs(tiles: number): number {
+  return tiles * TILE_SIZE_PX / WALK_SPEED_PX_PER_S * 1000 * WALK_MARGIN;
+}
+
+/**
+ * The least time to spare over the bot's pizzas baking in their ovens: the
+ * deadline less the baking left and the walk from the oven to the door, ms.
+ */
+function bakingSlackMs(team: Work, state: GameState, bot: BotMemory): number {
+  let least = Infinity;
+  for (const job of jobsOf(bot)) {
+    const order = orderOf(state, job.orderId);
+    if (!order || job.ovenId === null) continue;
+    const item = state.stations[job.ovenId].item;
+    if (!item || item.mask !== order.mask) continue;
+    const bakeMs = Math.max(0, PICKUP_HEAT - item.heat) / OVEN_HEAT_PER_S *
+      1000;
+    const tile = stationAccessTiles(state.town, job.ovenId)[0];
+    const door = state.town.houses[order.houseId].door;
+    const d = tile
+      ? distanceAt(
+        distanceField(team.cache, state.town, [door]),
+        (tile.tx + 0.5) * TILE_SIZE_PX,
+        (tile.ty + 0.5) * TILE_SIZE_PX,
+      )
+      : 0;
+    const slack = order.deadlineMs - state.clockMs - bakeMs -
+      walkMs(Math.max(0, d));
+    least = Math.min(least, slack);
+  }
+  return least;
 }
 
 /** Whether a plan only waits at an oven for a pizza to bake. */
@@ -876,6 +926,21 @@ function rescueOrder(
   withinMs: number,
 ): BotPlan | null {
   const claimed = ledOrders(team);
+  // An order whose lead would reach the door too late is anyone's to take.
+  for (const b of team.bots) {
+    const o = b.job ? orderOf(state, b.job.orderId) : undefined;
+    const lead = findPlayer(state, b.playerId);
+    if (!o || !lead || o.stage !== "ordering" || b === bot) continue;
+    const door = state.town.houses[o.houseId].door;
+    const d = distanceAt(
+      distanceField(team.cache, state.town, [door]),
+      lead.x,
+      lead.y,
+    );
+    if (d < 0 || walkMs(d) + RESCUE_MARGIN_MS > o.deadlineMs - state.clockMs) {
+      claimed.delete(o.id);
+    }
+  }
   const rescuers = new Set(
     team.bots.flatMap((b) =>
       b !== bot && b.rescuing !== null ? [b.rescuing] : []
@@ -892,13 +957,14 @@ function rescueOrder(
       continue;
     }
     if (bot.rescuing !== null && bot.rescuing !== o.id) continue;
-    if (o.deadlineMs - state.clockMs > withinMs) continue;
     const house = state.town.houses[o.houseId];
     const d = distanceAt(
       distanceField(team.cache, state.town, [house.door]),
       player.x,
       player.y,
     );
+    const left = o.deadlineMs - state.clockMs;
+    if (left > withinMs && left > walkMs(d) + RESCUE_MARGIN_MS) continue;
     if (d >= 0 && d < bestD) {
       bestD = d;
       best = doorPlan(
@@ -975,7 +1041,16 @@ export function planTeam(
       });
       continue;
     }
-    plans.set(bot.playerId, choosePlan(team, state, bot, player));
+    const plan = choosePlan(team, state, bot, player);
+    plans.set(bot.playerId, plan);
+    // A rescue given up for other work leaves the order to the others.
+    const rescued = bot.rescuing === null
+      ? undefined
+      : orderOf(state, bot.rescuing);
+    if (
+      rescued && !(plan?.action === "take_order" &&
+        plan.target?.kind === "house" && plan.target.id === rescued.houseId)
+    ) bot.rescuing = null;
   }
   return { memory: { bots: team.bots, preps: team.preps }, plans };
 }
