@@ -148,10 +148,15 @@ async function main(): Promise<void> {
     const n = (left.get(cellOf(g)) ?? 1) - 1;
     left.set(cellOf(g), n);
     if (n === 0) {
+      const lost = games.flatMap((h, k) =>
+        h.level === g.level && h.players === g.players && !outcomes[k]?.won
+          ? [h.seed]
+          : []
+      ).sort((a, b) => a - b);
       console.error(
         `${DIFFICULTY_NAMES[g.level]} x${g.players}: ${
           cellText(g.level, g.players)
-        }`,
+        }${lost.length > 0 ? `; lost seeds ${lost.join(", ")}` : ""}`,
       );
     }
   });
