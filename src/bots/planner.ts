@@ -13,7 +13,12 @@
  * still needs hands the order to a free teammate who can; bots with nothing
  * to lead build pizzas ahead on free tables for orders whose possible leads
  * are busy; a lead waiting for its oven takes orders, fetches or builds
- * ahead meanwhile (not on Master Chef, where pizzas burn).
+ * ahead meanwhile (not on Master Chef, where pizzas burn), unless its
+ * deadline is near. Orders few players may carry are led first, and a lead
+ * waiting for its oven carries pizzas built ahead that only it is free to
+ * carry to other ovens (side jobs), so that a team whose allergies leave one
+ * carrier for many orders bakes them side by side. An order nobody takes is
+ * taken in time for the walk to its door.
  *
  * Pure: {@link planTeam} copies the memory it is given and returns the new
  * one; the path cache is only a memo of distance fields.
