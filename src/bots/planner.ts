@@ -41,7 +41,7 @@ import {
   INGREDIENTS,
   type Item,
 } from "../game/items.ts";
-import { matchesOrder } from "../game/orders.ts";
+import { deliveryTimeMs, matchesOrder } from "../game/orders.ts";
 import {
   distanceAt,
   distanceField,
@@ -58,6 +58,8 @@ const HARD_PICKUP_HEAT = 0.92;
 const PICKUP_HEAT = BAKED_HEAT + 0.01;
 /** Money a team keeps before building a pizza ahead, coins. */
 const PREP_RESERVE = 20;
+/** An order this close to being due is led before any other, ms. */
+const URGENT_LEAD_MS = 70_000;
 /** A delivery this close to its deadline goes before work in the kitchen, ms. */
 const URGENT_DELIVERY_MS = 30_000;
 /** A lead leaves its baking pizza for other work only with this much to spare, ms. */
@@ -143,6 +145,16 @@ interface HelpRequest {
   orderId: number;
   ingredient: number;
   tableId: number;
+}
+
+/**
+ * When an order must be delivered at the latest: its deadline, or for an
+ * order not taken yet, its take deadline and the time it then gets, ms.
+ */
+function dueMs(order: Order): number {
+  return order.stage === "waiting"
+    ? order.deadlineMs
+    : order.deadlineMs + deliveryTimeMs(order.mask, order.needsBaking);
 }
 
 /** Drops jobs and errands whose order is gone. */
@@ -486,9 +498,11 @@ function claimOrder(
       : o.mask;
   };
   const cannotBuy = (o: Order) => unbuyable(state, player, left(o));
-  // Orders few players may carry first: the others can go to teammates.
+  // Orders few players may carry first: the others can go to teammates;
+  // but an order near its deadline goes first whoever may carry it.
   const carriers = (o: Order) =>
     state.players.filter((p) => canLead(state, p, o)).length;
+  const urgent = (o: Order) => dueMs(o) - state.clockMs < URGENT_LEAD_MS;
   const others = team.bots.flatMap((b) => {
     if (b === bot || b.job) return [];
     const p = findPlayer(state, b.playerId);
@@ -503,8 +517,10 @@ function claimOrder(
       )
     )
     .sort((a, b) =>
+      Number(urgent(b)) - Number(urgent(a)) ||
+      (urgent(a) ? dueMs(a) - dueMs(b) : 0) ||
       cannotBuy(a) - cannotBuy(b) || carriers(a) - carriers(b) ||
-      a.deadlineMs - b.deadlineMs || a.id - b.id
+      dueMs(a) - dueMs(b) || a.id - b.id
     );
   if (free.length === 0) return;
   // A bot that would depend on teammates' errands helps them first.
