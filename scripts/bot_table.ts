@@ -116,9 +116,11 @@ async function main(): Promise<void> {
   });
   const sizes = values.sizes.split(",").map(Number);
 
+  // The hardest and longest cells first: their news comes early, and the
+  // workers finish together.
   const games: Game[] = [];
-  for (const level of levels) {
-    for (const players of sizes) {
+  for (const level of [...levels].reverse()) {
+    for (const players of [...sizes].sort((a, b) => b - a)) {
       for (let seed = first; seed < first + seeds; seed++) {
         games.push({ seed, players, level });
       }
