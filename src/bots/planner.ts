@@ -932,7 +932,9 @@ function planErrand(
   const tableMask = state.stations[request.tableId].item?.mask ?? 0;
   const ok = tableMask === 0 || (tableMask & DOUGH_MASK) !== 0 ||
     bit === DOUGH_MASK;
-  return stationPlan(state, request.tableId, ok ? `drop:${slot}` : null);
+  // Until the dough is there, wait wherever the bot is: a crowd waiting at
+  // the table's few access tiles jams the kitchen.
+  return ok ? stationPlan(state, request.tableId, `drop:${slot}`) : null;
 }
 
 /**
