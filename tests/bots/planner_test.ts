@@ -200,3 +200,36 @@ Deno.test("planTeam() keeps a lead at its oven when its deadline leaves no time 
   assert.equal(pressed.plans.get("p0")?.action, null);
   assert.equal(pressed.plans.get("p0")?.target?.kind, "station");
 });
+
+Deno.test("planTeam() has a bot bringing a topping wait where it is until the table has dough", () => {
+  const DOUGH = 0b00001, TOMATO = 0b00010, CHEESE = 0b00100, SPICE = 0b01000;
+  let tableId = -1;
+  const setUp = (onTable: number) =>
+    edit(started({ players: 4, difficulty: COOK, seed: 5 }), (s) => {
+      tableId = s.town.stations.find((x) => x.kind === "table")?.id ?? -1;
+      s.players.forEach((p) => p.allergyMask = 0b10000);
+      s.players[1].allergyMask = TOMATO;
+      s.players[1].backpack = [{ mask: CHEESE, heat: 0, burned: false }];
+      s.orders = [order(1, 0, DOUGH | CHEESE | SPICE)];
+      s.stations[tableId].item = { mask: onTable, heat: 0, burned: false };
+      s.money = 100;
+    });
+  const memory = () => {
+    const m = { bots: ["p0", "p1", "p2", "p3"].map(botMemory) };
+    m.bots[0].job = { orderId: 1, tableId, ovenId: null };
+    m.bots[1].errand = { orderId: 1, ingredient: 2 };
+    return m;
+  };
+  const waiting = setUp(SPICE);
+  const r = planTeam(waiting, memory(), createPathCache());
+  assert.equal(r.memory.bots[1].errand?.ingredient, 2);
+  assert.equal(r.plans.get("p1"), null);
+  // Once the dough is on the table, the cheese goes on.
+  const ready = setUp(DOUGH | SPICE);
+  const go = planTeam(ready, memory(), createPathCache());
+  assert.equal(go.plans.get("p1")?.action, "drop:0");
+  assert.deepEqual(go.plans.get("p1")?.target, {
+    kind: "station",
+    id: tableId,
+  });
+});
