@@ -21,7 +21,7 @@
  */
 
 import { contextActions, type Target, targetOf } from "../game/actions.ts";
-import { PLAYER_RADIUS_PX } from "../game/constants.ts";
+import { PLAYER_RADIUS_PX, TILE_SIZE_PX } from "../game/constants.ts";
 import { tileCenterPx, tileIndex, tileOfPx } from "../game/tiles.ts";
 import type { GameState, Player, PlayerCommand } from "../game/types.ts";
 import {
@@ -48,6 +48,8 @@ export const GIVE_WAY_MS = 1_000;
 export const DETOUR_SLACK_TILES = 8;
 /** Farthest a bot looks for a tile to step aside to, in tiles. */
 const ASIDE_SEARCH_TILES = 12;
+/** Gap between two bodies below which they touch, px. */
+const CONTACT_PX = 6;
 /** Distance to a tile centre below which a bot counts as on it, px. */
 const CENTRE_PX = 3;
 
@@ -119,6 +121,8 @@ interface Claims {
   order: Map<string, Map<number, number>>;
   /** Tiles a higher-ranked body overlaps: never walked through. */
   solid: Set<number>;
+  /** Centres of the higher-ranked bodies, px. */
+  bodies: { x: number; y: number }[];
 }
 
 function addClaim(
@@ -177,6 +181,7 @@ export function actTeam(
     routes: new Set(),
     order: new Map(),
     solid: new Set(),
+    bodies: [],
   };
   for (const p of state.players) {
     if (botIds.has(p.id) || p.vehicleId !== null) continue;
@@ -271,6 +276,7 @@ function isWaiting(
 /** Marks the tiles a player's body overlaps as not to be walked through. */
 function addBody(claims: Claims, p: Player): void {
   const r = PLAYER_RADIUS_PX;
+  claims.bodies.push({ x: p.x, y: p.y });
   for (const [dx, dy] of [[-r, -r], [r, -r], [-r, r], [r, r]]) {
     const key = tileKeyOfPx(p.x + dx, p.y + dy);
     if (key >= 0) claims.solid.add(key);
@@ -428,7 +434,7 @@ function stepAside(
   const still: PlayerCommand[] = player.stickX !== 0 || player.stickY !== 0
     ? [move(id, 0, 0)]
     : [];
-  const aside = asideRoute(state, here, claims);
+  const aside = asideRoute(state, player, here, claims);
   if (aside.length <= 1) {
     const centre = tileCenterPx(tileOfKey(here).tx, tileOfKey(here).ty);
     const off = Math.hypot(centre.x - player.x, centre.y - player.y);
@@ -462,23 +468,41 @@ function stepAside(
  */
 function asideRoute(
   state: GameState,
+  player: Player,
   here: number,
   claims: Claims,
 ): number[] {
   if (!claims.routes.has(here) && !claims.near.has(here)) return [here];
-  // Retreating along a higher-ranked route is fine; walking into a body is not.
-  const { dist, parent } = searchAvoiding(state.town, [here], claims.solid);
+  // Retreating along a higher-ranked route is fine; walking into a body is
+  // not, nor past one that touches us in a one-tile passage.
+  const blocked = new Set(claims.solid);
+  for (const b of claims.bodies) {
+    const dx = b.x - player.x;
+    const dy = b.y - player.y;
+    if (Math.hypot(dx, dy) > 2 * PLAYER_RADIUS_PX + CONTACT_PX) continue;
+    const t = tileOfKey(here);
+    const key = Math.abs(dx) >= Math.abs(dy)
+      ? tileKeyOf(t.tx + Math.sign(dx), t.ty)
+      : tileKeyOf(t.tx, t.ty + Math.sign(dy));
+    if (key >= 0) blocked.add(key);
+  }
+  const { dist, parent } = searchAvoiding(state.town, [here], blocked);
   let best = -1;
   for (let key = 0; key < dist.length; key++) {
     const d = dist[key];
     if (d <= 0 || d > ASIDE_SEARCH_TILES) continue;
-    if (claims.routes.has(key) || claims.solid.has(key)) continue;
+    if (claims.routes.has(key) || blocked.has(key)) continue;
     if (best < 0 || d < dist[best]) best = key;
   }
   if (best < 0) return [];
   const path: number[] = [];
   for (let at = best; at >= 0; at = parent[at]) path.push(at);
   return path.reverse();
+}
+
+/** Index of tile (tx, ty), or -1 outside the town. */
+function tileKeyOf(tx: number, ty: number): number {
+  return tileKeyOfPx((tx + 0.5) * TILE_SIZE_PX, (ty + 0.5) * TILE_SIZE_PX);
 }
 
 function progressOf(

@@ -13,7 +13,12 @@
  * still needs hands the order to a free teammate who can; bots with nothing
  * to lead build pizzas ahead on free tables for orders whose possible leads
  * are busy; a lead waiting for its oven takes orders, fetches or builds
- * ahead meanwhile (not on Master Chef, where pizzas burn).
+ * ahead meanwhile (not on Master Chef, where pizzas burn), unless its
+ * deadline is near. Orders few players may carry are led first, and a lead
+ * waiting for its oven carries pizzas built ahead that only it is free to
+ * carry to other ovens (side jobs), so that a team whose allergies leave one
+ * carrier for many orders bakes them side by side. An order nobody takes is
+ * taken in time for the walk to its door.
  *
  * Pure: {@link planTeam} copies the memory it is given and returns the new
  * one; the path cache is only a memo of distance fields.
@@ -21,7 +26,13 @@
  * @module
  */
 
-import { BACKPACK_SLOTS, BAKED_HEAT } from "../game/constants.ts";
+import {
+  BACKPACK_SLOTS,
+  BAKED_HEAT,
+  OVEN_HEAT_PER_S,
+  TILE_SIZE_PX,
+  WALK_SPEED_PX_PER_S,
+} from "../game/constants.ts";
 import { type Target } from "../game/actions.ts";
 import { coolingAndBurning } from "../game/difficulty.ts";
 import {
@@ -30,7 +41,7 @@ import {
   INGREDIENTS,
   type Item,
 } from "../game/items.ts";
-import { matchesOrder } from "../game/orders.ts";
+import { deliveryTimeMs, matchesOrder } from "../game/orders.ts";
 import {
   distanceAt,
   distanceField,
@@ -47,6 +58,16 @@ const HARD_PICKUP_HEAT = 0.92;
 const PICKUP_HEAT = BAKED_HEAT + 0.01;
 /** Money a team keeps before building a pizza ahead, coins. */
 const PREP_RESERVE = 20;
+/** An order this close to being due is led before any other, ms. */
+const URGENT_LEAD_MS = 70_000;
+/** A delivery this close to its deadline goes before work in the kitchen, ms. */
+const URGENT_DELIVERY_MS = 30_000;
+/** A lead leaves its baking pizza for other work only with this much to spare, ms. */
+const LEAVE_OVEN_SLACK_MS = 30_000;
+/** Walking estimates are multiplied by this (detours, giving way). */
+const WALK_MARGIN = 1.4;
+/** Take an unclaimed order at the latest this long before the walk there would end, ms. */
+const RESCUE_MARGIN_MS = 12_000;
 /** Take an unclaimed order when its take deadline is this close, ms. */
 const RESCUE_TAKE_MS = 25_000;
 
@@ -72,6 +93,21 @@ export interface BotMemory {
   buying: number | null;
   /** Unclaimed order the bot is on its way to take, or null. */
   rescuing: number | null;
+  /**
+   * More orders the bot leads while its own pizza bakes: pizzas built ahead
+   * that only it (or busy teammates) may carry, each to its own oven.
+   */
+  side?: Job[];
+}
+
+/** Every order a bot leads: its job first, then its side jobs. */
+function jobsOf(bot: BotMemory): Job[] {
+  return bot.job ? [bot.job, ...(bot.side ?? [])] : [...(bot.side ?? [])];
+}
+
+/** Ids of the orders the team's bots lead. */
+function ledOrders(team: Work): Set<number> {
+  return new Set(team.bots.flatMap((b) => jobsOf(b).map((j) => j.orderId)));
 }
 
 /**
@@ -111,14 +147,27 @@ interface HelpRequest {
   tableId: number;
 }
 
+/**
+ * When an order must be delivered at the latest: its deadline, or for an
+ * order not taken yet, its take deadline and the time it then gets, ms.
+ */
+function dueMs(order: Order): number {
+  return order.stage === "waiting"
+    ? order.deadlineMs
+    : order.deadlineMs + deliveryTimeMs(order.mask, order.needsBaking);
+}
+
 /** Drops jobs and errands whose order is gone. */
 function forgetStale(team: Work, state: GameState): void {
   const open = new Set(state.orders.map((o) => o.id));
   for (const bot of team.bots) {
     if (bot.job && !open.has(bot.job.orderId)) bot.job = null;
+    bot.side = (bot.side ?? []).filter((j) => open.has(j.orderId));
+    // The next side job becomes the job once the job is done.
+    if (!bot.job && bot.side.length > 0) bot.job = bot.side.shift() ?? null;
     if (bot.errand && !open.has(bot.errand.orderId)) bot.errand = null;
   }
-  const led = new Set(team.bots.flatMap((b) => b.job ? [b.job.orderId] : []));
+  const led = ledOrders(team);
   team.preps = team.preps.filter((p) => {
     const order = orderOf(state, p.orderId);
     const item = state.stations[p.tableId]?.item;
@@ -159,10 +208,13 @@ function junkSlot(
   const order = bot.job ? orderOf(state, bot.job.orderId) : undefined;
   const onTable = tableItemMask(state, bot.job);
   const kept = new Set<number>();
+  const pizzas = new Set(
+    jobsOf(bot).flatMap((j) => orderOf(state, j.orderId)?.mask ?? []),
+  );
   for (let slot = 0; slot < player.backpack.length; slot++) {
     const item = player.backpack[slot];
-    let useful = false;
-    if (order && !item.burned) {
+    let useful = !item.burned && !isSingle(item) && pizzas.has(item.mask);
+    if (!useful && order && !item.burned) {
       if (item.mask === order.mask) useful = true;
       else if (
         isSingle(item) && (item.mask & order.mask) !== 0 &&
@@ -253,12 +305,21 @@ function choosePlan(
   bot.buying = null;
   if (!bot.job && !bot.errand) claimOrder(team, state, bot, player);
   // Waiting for an oven to bake: use the time unless the pizza could burn.
+  const hard = coolingAndBurning(state.difficulty);
   let wait: BotPlan | null = null;
   if (bot.job) {
-    const plan = planJob(team, state, bot, player, bot.job);
-    const baking = plan?.action === null && bot.job.ovenId !== null &&
-      plan.target?.kind === "station" && plan.target.id === bot.job.ovenId;
-    if (plan && (!baking || coolingAndBurning(state.difficulty))) return plan;
+    let plan = jobPlan(team, state, bot, player);
+    if (plan && (!isBaking(state, plan) || hard)) return plan;
+    // Meanwhile carry a pizza built ahead that only this bot is free to
+    // carry to another oven: a teammate's busy lead would come too late.
+    if (!hard && claimSide(team, state, bot, player)) {
+      plan = jobPlan(team, state, bot, player);
+      if (plan && !isBaking(state, plan)) return plan;
+    }
+    // Too close to a deadline to leave the oven for other work.
+    if (plan && bakingSlackMs(team, state, bot) < LEAVE_OVEN_SLACK_MS) {
+      return plan;
+    }
     wait = plan;
   }
   // Free, or waiting on something: save an order nobody took, else fetch an
@@ -284,6 +345,138 @@ function choosePlan(
   return wait ?? waitAtJob(state, bot);
 }
 
+/** Walking time over `tiles` tiles, with room for detours and waits, ms. */
+function walkMs(tiles: number): number {
+  return tiles * TILE_SIZE_PX / WALK_SPEED_PX_PER_S * 1000 * WALK_MARGIN;
+}
+
+/**
+ * The least time to spare over the bot's pizzas baking in their ovens: the
+ * deadline less the baking left and the walk from the oven to the door, ms.
+ */
+function bakingSlackMs(team: Work, state: GameState, bot: BotMemory): number {
+  let least = Infinity;
+  for (const job of jobsOf(bot)) {
+    const order = orderOf(state, job.orderId);
+    if (!order || job.ovenId === null) continue;
+    const item = state.stations[job.ovenId].item;
+    if (!item || item.mask !== order.mask) continue;
+    const bakeMs = Math.max(0, PICKUP_HEAT - item.heat) / OVEN_HEAT_PER_S *
+      1000;
+    const tile = stationAccessTiles(state.town, job.ovenId)[0];
+    const door = state.town.houses[order.houseId].door;
+    const d = tile
+      ? distanceAt(
+        distanceField(team.cache, state.town, [door]),
+        (tile.tx + 0.5) * TILE_SIZE_PX,
+        (tile.ty + 0.5) * TILE_SIZE_PX,
+      )
+      : 0;
+    const slack = order.deadlineMs - state.clockMs - bakeMs -
+      walkMs(Math.max(0, d));
+    least = Math.min(least, slack);
+  }
+  return least;
+}
+
+/** Whether a plan only waits at an oven for a pizza to bake. */
+function isBaking(state: GameState, plan: BotPlan): boolean {
+  return plan.action === null && plan.target?.kind === "station" &&
+    state.stations[plan.target.id]?.kind === "oven";
+}
+
+/** How soon a lead should do a step: lower first. */
+function urgency(state: GameState, plan: BotPlan, order: Order): number {
+  const left = order.deadlineMs - state.clockMs;
+  if (plan.action === "deliver") {
+    return (left < URGENT_DELIVERY_MS ? 0 : 2) + left / 1e9;
+  }
+  if (plan.target?.kind === "station") return 1;
+  return 3 + left / 1e9;
+}
+
+/**
+ * The next step over every order a bot leads: an urgent delivery, else work
+ * in the kitchen (ovens and tables are near each other), else deliveries by
+ * deadline, else the rest; waiting at an oven only when nothing else can be
+ * done.
+ */
+function jobPlan(
+  team: Work,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): BotPlan | null {
+  let best: BotPlan | null = null;
+  let bestRank = Infinity;
+  let buying: number | null = null;
+  let wait: BotPlan | null = null;
+  for (const job of jobsOf(bot)) {
+    const order = orderOf(state, job.orderId);
+    bot.buying = null;
+    const plan = planJob(team, state, bot, player, job);
+    if (!plan || !order) continue;
+    if (plan.action === null) {
+      wait ??= plan;
+      continue;
+    }
+    const rank = urgency(state, plan, order);
+    if (rank < bestRank) {
+      best = plan;
+      bestRank = rank;
+      buying = bot.buying;
+    }
+  }
+  bot.buying = best ? buying : null;
+  return best ?? wait;
+}
+
+/**
+ * Takes a pizza built ahead, complete on its table, as a side job: for an
+ * order no bot leads, that this bot may carry and no free teammate may, with
+ * a free oven and room in the backpack. Returns whether one was taken.
+ */
+function claimSide(
+  team: Work,
+  state: GameState,
+  bot: BotMemory,
+  player: Player,
+): boolean {
+  const jobs = jobsOf(bot);
+  const masks = jobs.map((j) => orderOf(state, j.orderId)?.mask ?? -1);
+  const loose = player.backpack.filter((i) => !masks.includes(i.mask)).length;
+  if (jobs.length + loose >= BACKPACK_SLOTS) return false;
+  const led = ledOrders(team);
+  const freeLeads = team.bots.flatMap((b) => {
+    if (b === bot || b.job) return [];
+    const p = findPlayer(state, b.playerId);
+    return p && p.vehicleId === null ? [p] : [];
+  });
+  const prep = team.preps
+    .filter((p) => {
+      const o = orderOf(state, p.orderId);
+      return o !== undefined && !led.has(o.id) &&
+        state.stations[p.tableId].item?.mask === o.mask &&
+        canLead(state, player, o) &&
+        !freeLeads.some((f) => canLead(state, f, o));
+    })
+    .sort((a, b) =>
+      (orderOf(state, a.orderId)?.deadlineMs ?? 0) -
+      (orderOf(state, b.orderId)?.deadlineMs ?? 0)
+    )[0];
+  if (!prep) return false;
+  const job: Job = {
+    orderId: prep.orderId,
+    tableId: prep.tableId,
+    ovenId: null,
+  };
+  const oven = chooseOven(team, state, job, player);
+  if (oven === null || state.stations[oven].item) return false;
+  bot.side = [...(bot.side ?? []), job];
+  team.preps = team.preps.filter((p) => p !== prep);
+  return true;
+}
+
 function canLead(state: GameState, player: Player, order: Order): boolean {
   return allergyBlock(player, order.mask, state.players.length) === null;
 }
@@ -294,9 +487,7 @@ function claimOrder(
   bot: BotMemory,
   player: Player,
 ): void {
-  const claimed = new Set(
-    team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
-  );
+  const claimed = ledOrders(team);
   // Orders whose ingredients this bot may buy itself first, then the nearest
   // deadline: a lead who must wait for every ingredient wastes its time.
   const prepOf = (o: Order) => team.preps.find((p) => p.orderId === o.id);
@@ -307,6 +498,11 @@ function claimOrder(
       : o.mask;
   };
   const cannotBuy = (o: Order) => unbuyable(state, player, left(o));
+  // Orders few players may carry first: the others can go to teammates;
+  // but an order near its deadline goes first whoever may carry it.
+  const carriers = (o: Order) =>
+    state.players.filter((p) => canLead(state, p, o)).length;
+  const urgent = (o: Order) => dueMs(o) - state.clockMs < URGENT_LEAD_MS;
   const others = team.bots.flatMap((b) => {
     if (b === bot || b.job) return [];
     const p = findPlayer(state, b.playerId);
@@ -321,8 +517,10 @@ function claimOrder(
       )
     )
     .sort((a, b) =>
-      cannotBuy(a) - cannotBuy(b) || a.deadlineMs - b.deadlineMs ||
-      a.id - b.id
+      Number(urgent(b)) - Number(urgent(a)) ||
+      (urgent(a) ? dueMs(a) - dueMs(b) : 0) ||
+      cannotBuy(a) - cannotBuy(b) || carriers(a) - carriers(b) ||
+      dueMs(a) - dueMs(b) || a.id - b.id
     );
   if (free.length === 0) return;
   // A bot that would depend on teammates' errands helps them first.
@@ -348,7 +546,7 @@ function startPrep(
   player: Player,
 ): boolean {
   const busy = new Set([
-    ...team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
+    ...ledOrders(team),
     ...team.preps.map((p) => p.orderId),
   ]);
   const order = state.orders
@@ -497,7 +695,9 @@ function chooseTable(
 ): number | null {
   const taken = new Set([
     ...team.bots.flatMap((b) =>
-      b !== bot && b.job?.tableId != null ? [b.job.tableId] : []
+      jobsOf(b).flatMap((j) =>
+        j.tableId !== null && (b !== bot || j !== bot.job) ? [j.tableId] : []
+      )
     ),
     ...team.preps.map((p) => p.tableId),
   ]);
@@ -518,12 +718,12 @@ function chooseTable(
 function chooseOven(
   team: Work,
   state: GameState,
-  bot: BotMemory,
+  job: Job,
   player: Player,
 ): number | null {
   const taken = new Set(
     team.bots.flatMap((b) =>
-      b !== bot && b.job?.ovenId != null ? [b.job.ovenId] : []
+      jobsOf(b).flatMap((j) => j.ovenId !== null && j !== job ? [j.ovenId] : [])
     ),
   );
   const ovens = state.town.stations.filter((s) => s.kind === "oven").map((s) =>
@@ -560,6 +760,13 @@ function planJob(
     return doorPlan(house.door, houseTarget, "take_order");
   }
   if (player.backpack.some((item) => matchesOrder(item, order))) {
+    // A side job's pizza like this one may be ready in this job's oven:
+    // take it first, so that both go out on one trip.
+    const inOven = job.ovenId === null ? null : state.stations[job.ovenId].item;
+    if (
+      inOven?.mask === m && !inOven.burned && inOven.heat >= PICKUP_HEAT &&
+      freeSlots(player) > 0 && !coolingAndBurning(state.difficulty)
+    ) return stationPlan(state, job.ovenId as number, "pickup");
     return doorPlan(house.door, houseTarget, "deliver");
   }
   if (order.needsBaking) {
@@ -578,7 +785,7 @@ function planJob(
     }
     const slot = player.backpack.findIndex((i) => i.mask === m && !i.burned);
     if (slot >= 0) {
-      job.ovenId = chooseOven(team, state, bot, player);
+      job.ovenId = chooseOven(team, state, job, player);
       if (job.ovenId === null) return null;
       const inOven = state.stations[job.ovenId].item;
       if (inOven) {
@@ -725,7 +932,9 @@ function planErrand(
   const tableMask = state.stations[request.tableId].item?.mask ?? 0;
   const ok = tableMask === 0 || (tableMask & DOUGH_MASK) !== 0 ||
     bit === DOUGH_MASK;
-  return stationPlan(state, request.tableId, ok ? `drop:${slot}` : null);
+  // Until the dough is there, wait wherever the bot is: a crowd waiting at
+  // the table's few access tiles jams the kitchen.
+  return ok ? stationPlan(state, request.tableId, `drop:${slot}`) : null;
 }
 
 /**
@@ -739,9 +948,22 @@ function rescueOrder(
   player: Player,
   withinMs: number,
 ): BotPlan | null {
-  const claimed = new Set(
-    team.bots.flatMap((b) => b.job ? [b.job.orderId] : []),
-  );
+  const claimed = ledOrders(team);
+  // An order whose lead would reach the door too late is anyone's to take.
+  for (const b of team.bots) {
+    const o = b.job ? orderOf(state, b.job.orderId) : undefined;
+    const lead = findPlayer(state, b.playerId);
+    if (!o || !lead || o.stage !== "ordering" || b === bot) continue;
+    const door = state.town.houses[o.houseId].door;
+    const d = distanceAt(
+      distanceField(team.cache, state.town, [door]),
+      lead.x,
+      lead.y,
+    );
+    if (d < 0 || walkMs(d) + RESCUE_MARGIN_MS > o.deadlineMs - state.clockMs) {
+      claimed.delete(o.id);
+    }
+  }
   const rescuers = new Set(
     team.bots.flatMap((b) =>
       b !== bot && b.rescuing !== null ? [b.rescuing] : []
@@ -758,13 +980,14 @@ function rescueOrder(
       continue;
     }
     if (bot.rescuing !== null && bot.rescuing !== o.id) continue;
-    if (o.deadlineMs - state.clockMs > withinMs) continue;
     const house = state.town.houses[o.houseId];
     const d = distanceAt(
       distanceField(team.cache, state.town, [house.door]),
       player.x,
       player.y,
     );
+    const left = o.deadlineMs - state.clockMs;
+    if (left > withinMs && left > walkMs(d) + RESCUE_MARGIN_MS) continue;
     if (d >= 0 && d < bestD) {
       bestD = d;
       best = doorPlan(
@@ -841,7 +1064,16 @@ export function planTeam(
       });
       continue;
     }
-    plans.set(bot.playerId, choosePlan(team, state, bot, player));
+    const plan = choosePlan(team, state, bot, player);
+    plans.set(bot.playerId, plan);
+    // A rescue given up for other work leaves the order to the others.
+    const rescued = bot.rescuing === null
+      ? undefined
+      : orderOf(state, bot.rescuing);
+    if (
+      rescued && !(plan?.action === "take_order" &&
+        plan.target?.kind === "house" && plan.target.id === rescued.houseId)
+    ) bot.rescuing = null;
   }
   return { memory: { bots: team.bots, preps: team.preps }, plans };
 }

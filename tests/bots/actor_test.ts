@@ -15,7 +15,7 @@ import {
   type TilePos,
 } from "../../src/game/tiles.ts";
 import type { GameState } from "../../src/game/types.ts";
-import { edit, onTile, started } from "../game/_util.ts";
+import { edit, moveTo, onTile, started } from "../game/_util.ts";
 
 /**
  * A straight east-west passage one tile wide (walls above and below) at
@@ -148,4 +148,38 @@ Deno.test("actTeam() walks a bot to its goal tile and acts there", () => {
   assert.ok(
     Math.hypot(state.players[0].x - door.x, state.players[0].y - door.y) < 28,
   );
+});
+
+Deno.test("actTeam() has an idle bot touched head-on in a one-tile passage back out ahead of the other, never into it", () => {
+  for (let seed = 1; seed < 60; seed++) {
+    let state = started({ players: 2, seed });
+    const passage = narrowPassage(state, 4);
+    if (!passage) continue;
+    const { west, east } = passage;
+    // p0 idles on the passage's last tile; p1 touches it from the east on
+    // its way west, so the nearest tile off p1's route is behind p1.
+    const idle = tileCenterPx(east.tx - 1, east.ty);
+    state = moveTo(state, "p0", idle.x, idle.y);
+    state = moveTo(state, "p1", idle.x + 19, idle.y);
+    const intents: BotIntent[] = [
+      { playerId: "p0", plan: null },
+      { playerId: "p1", plan: goal(west) },
+    ];
+    const cache = createPathCache();
+    let motion: Record<string, Motion> = {};
+    const startMs = state.clockMs;
+    const arrived = () => {
+      const t = tileOfPx(state.players[1].x, state.players[1].y);
+      return t.tx === west.tx && t.ty === west.ty;
+    };
+    while (!arrived() && state.clockMs - startMs < 30_000) {
+      const r = actTeam(state, cache, intents, motion);
+      motion = r.motion;
+      state = step(state, r.commands, 16).state;
+    }
+    assert.ok(arrived(), `p1 gets through (seed ${seed})`);
+    assert.ok(state.clockMs - startMs < 15_000, "without a jam");
+    return;
+  }
+  throw new Error("no town with a one-tile passage");
 });

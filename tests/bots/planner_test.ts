@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { botCommands, createBotTeam } from "../../src/bots/bot.ts";
 import { createPathCache } from "../../src/bots/pathfinding.ts";
 import { botMemory, planTeam } from "../../src/bots/planner.ts";
-import { COOK } from "../../src/game/difficulty.ts";
+import { CHEF, COOK, MASTER_CHEF } from "../../src/game/difficulty.ts";
 import { step } from "../../src/game/engine.ts";
 import { allergyBlock } from "../../src/game/players.ts";
 import type { Order } from "../../src/game/types.ts";
-import { edit, started } from "../game/_util.ts";
+import { atStation, edit, started } from "../game/_util.ts";
 
 Deno.test("planTeam() is pure and never plans to buy or pick up what an allergy forbids", () => {
   let state = started({ players: 4, difficulty: COOK, seed: 4 });
@@ -123,4 +123,113 @@ Deno.test("planTeam() has bots who may not carry an order build it ahead on a ta
   );
   assert.equal(r.plans.get("p0")?.action, "buy");
   assert.equal(r.plans.get("p1")?.action, "buy");
+});
+
+/**
+ * 4 players on `difficulty`: p0 leads order 1 (dough + tomato), baking in an
+ * oven next to it; order 2 (dough + cheese) is built ahead on a table and
+ * only p0 may carry it (p1 is allergic to dough, p2 and p3 to cheese).
+ */
+function bakingLead(difficulty: typeof CHEF) {
+  const DOUGH = 0b00001, TOMATO = 0b00010, CHEESE = 0b00100;
+  let ovens: number[] = [];
+  let tableId = -1;
+  let state = edit(
+    started({ players: 4, difficulty, seed: 5 }),
+    (s) => {
+      ovens = s.town.stations.filter((x) => x.kind === "oven").map((x) => x.id);
+      tableId = s.town.stations.find((x) => x.kind === "table")?.id ?? -1;
+      s.players[0].allergyMask = 0b10000;
+      s.players[1].allergyMask = DOUGH;
+      s.players[2].allergyMask = CHEESE;
+      s.players[3].allergyMask = CHEESE;
+      s.orders = [
+        { ...order(1, 0, DOUGH | TOMATO), needsBaking: true },
+        { ...order(2, 1, DOUGH | CHEESE), needsBaking: true },
+      ];
+      s.stations[ovens[0]].item = {
+        mask: DOUGH | TOMATO,
+        heat: 0.3,
+        burned: false,
+      };
+      s.stations[tableId].item = {
+        mask: DOUGH | CHEESE,
+        heat: 0,
+        burned: false,
+      };
+      s.money = 100;
+    },
+  );
+  state = atStation(state, "p0", ovens[0]);
+  const memory = {
+    bots: ["p0", "p1", "p2", "p3"].map(botMemory),
+    preps: [{ orderId: 2, tableId }],
+  };
+  memory.bots[0].job = { orderId: 1, tableId: null, ovenId: ovens[0] };
+  return { state, memory, tableId };
+}
+
+Deno.test("planTeam() has a lead waiting for its oven carry a pizza built ahead that only it may carry", () => {
+  const { state, memory, tableId } = bakingLead(CHEF);
+  const r = planTeam(state, memory, createPathCache());
+  assert.deepEqual(r.memory.bots[0].side?.map((j) => j.orderId), [2]);
+  assert.deepEqual(r.memory.preps, []);
+  const plan = r.plans.get("p0");
+  assert.equal(plan?.action, "pickup");
+  assert.deepEqual(plan?.target, { kind: "station", id: tableId });
+  // On Master Chef pizzas burn: the lead stays at its oven.
+  const hard = bakingLead(MASTER_CHEF);
+  const h = planTeam(hard.state, hard.memory, createPathCache());
+  assert.deepEqual(h.memory.bots[0].side ?? [], []);
+  assert.equal(h.plans.get("p0")?.action, null);
+});
+
+Deno.test("planTeam() keeps a lead at its oven when its deadline leaves no time for other work", () => {
+  const { state, memory } = bakingLead(CHEF);
+  // Another order waits to be taken at a door: a free moment's work.
+  const withOrdering = (deadlineMs: number) =>
+    edit(state, (s) => {
+      s.orders = [
+        { ...s.orders[0], deadlineMs: s.clockMs + deadlineMs },
+        { ...order(3, 2, 0b00001), stage: "ordering", needsBaking: true },
+      ];
+    });
+  const relaxed = planTeam(withOrdering(200_000), memory, createPathCache());
+  assert.equal(relaxed.plans.get("p0")?.action, "take_order");
+  const pressed = planTeam(withOrdering(40_000), memory, createPathCache());
+  assert.equal(pressed.plans.get("p0")?.action, null);
+  assert.equal(pressed.plans.get("p0")?.target?.kind, "station");
+});
+
+Deno.test("planTeam() has a bot bringing a topping wait where it is until the table has dough", () => {
+  const DOUGH = 0b00001, TOMATO = 0b00010, CHEESE = 0b00100, SPICE = 0b01000;
+  let tableId = -1;
+  const setUp = (onTable: number) =>
+    edit(started({ players: 4, difficulty: COOK, seed: 5 }), (s) => {
+      tableId = s.town.stations.find((x) => x.kind === "table")?.id ?? -1;
+      s.players.forEach((p) => p.allergyMask = 0b10000);
+      s.players[1].allergyMask = TOMATO;
+      s.players[1].backpack = [{ mask: CHEESE, heat: 0, burned: false }];
+      s.orders = [order(1, 0, DOUGH | CHEESE | SPICE)];
+      s.stations[tableId].item = { mask: onTable, heat: 0, burned: false };
+      s.money = 100;
+    });
+  const memory = () => {
+    const m = { bots: ["p0", "p1", "p2", "p3"].map(botMemory) };
+    m.bots[0].job = { orderId: 1, tableId, ovenId: null };
+    m.bots[1].errand = { orderId: 1, ingredient: 2 };
+    return m;
+  };
+  const waiting = setUp(SPICE);
+  const r = planTeam(waiting, memory(), createPathCache());
+  assert.equal(r.memory.bots[1].errand?.ingredient, 2);
+  assert.equal(r.plans.get("p1"), null);
+  // Once the dough is on the table, the cheese goes on.
+  const ready = setUp(DOUGH | SPICE);
+  const go = planTeam(ready, memory(), createPathCache());
+  assert.equal(go.plans.get("p1")?.action, "drop:0");
+  assert.deepEqual(go.plans.get("p1")?.target, {
+    kind: "station",
+    id: tableId,
+  });
 });
