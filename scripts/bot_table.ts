@@ -5,8 +5,7 @@
  * Usage: `deno task bots [--seeds 50] [--first 1] [--levels 1,2]
  * [--sizes 1,2,4,8] [--jobs 1]`. Seeds `first` to `first + seeds - 1` per
  * cell. With `--jobs N` (N > 1) the games are shared among N workers, one
- * per core; workers load this file, so run it as
- * `deno run --allow-read scripts/bot_table.ts --jobs 2`.
+ * per core (workers load this file: the task grants `--allow-read=.`).
  *
  * @module
  */
