@@ -173,8 +173,9 @@ export function attachSocket(
   socket.addEventListener("open", link);
   socket.addEventListener("message", link);
   socket.addEventListener("close", link);
-  // Errors are followed by close; the registry learns of it there.
-  socket.addEventListener("error", link);
+  // No "error" listener: an error is followed by close, where the registry
+  // learns of it, and an error event nobody listens to is dropped (one
+  // listener less per socket).
   return link;
 }
 
@@ -211,7 +212,7 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
     this.#guards = guards;
   }
 
-  /** The socket's events: open, message, close, error. */
+  /** The socket's events: open, message, close. */
   handleEvent(event: Event): void {
     switch (event.type) {
       case "message":
