@@ -12,6 +12,8 @@
  * deno run --allow-all bench/join_ab.ts --flags=--cpu-prof,--cpu-prof-dir=/tmp/prof
  * # memory per idle player instead (1,000 and 10,000 players, slower):
  * deno run --allow-all bench/join_ab.ts --memory --rounds 1
+ * # memory at 1,000 players only (quicker):
+ * deno run --allow-all bench/join_ab.ts --memory --steps 1000
  * ```
  *
  * Prints each round's server CPU per join (µs), the load average around
@@ -68,11 +70,15 @@ async function runWorker<T>(script: string, args: string[]): Promise<T> {
 }
 
 /** KB per idle player at 1,000 and 10,000 players, as one figure list. */
-async function idleMemory(server: RunningServer): Promise<number[]> {
+async function idleMemory(
+  server: RunningServer,
+  steps: string,
+): Promise<number[]> {
   const result = await runWorker<IdleMemoryResult>("idle_memory.ts", [
     `--system=${server.spec.id}`,
     `--url=${server.wsUrl}`,
     `--pid=${server.pid}`,
+    `--steps=${steps}`,
   ]);
   if (result.failures) {
     console.error(`${server.spec.label}: ${result.failures} failures`);
@@ -118,6 +124,7 @@ function variantSpec(label: string, dir: string, flags: string[]): SystemSpec {
 async function compareMemory(
   specs: readonly SystemSpec[],
   rounds: number,
+  steps: string,
 ): Promise<void> {
   const bare = specs[0];
   for (let round = 0; round < rounds; round++) {
@@ -127,7 +134,7 @@ async function compareMemory(
     for (const spec of order) {
       const server = await startSystem(spec);
       try {
-        kb.set(spec.label, await idleMemory(server));
+        kb.set(spec.label, await idleMemory(server, steps));
       } finally {
         await server.stop();
       }
@@ -137,7 +144,7 @@ async function compareMemory(
       `round ${
         round + 1
       }/${rounds} (load ${before} → ${await loadAverage()}), ` +
-        "KB per idle player at 1,000 / 10,000: " +
+        `KB per idle player at ${steps}: ` +
         order.map((s) => {
           const figures = kb.get(s.label)!;
           return `${s.label} ${
@@ -161,6 +168,7 @@ if (import.meta.main) {
       flags: { type: "string", default: "" },
       "no-ours": { type: "boolean", default: false },
       memory: { type: "boolean", default: false },
+      steps: { type: "string", default: "1000,10000" },
     },
   });
 
@@ -180,7 +188,7 @@ if (import.meta.main) {
   ];
   const rounds = Number(values.rounds);
   if (values.memory) {
-    await compareMemory(specs, rounds);
+    await compareMemory(specs, rounds, values.steps);
     Deno.exit(0);
   }
   const cpu = new Map<string, number[]>(specs.map((s) => [s.label, []]));

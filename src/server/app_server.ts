@@ -87,21 +87,9 @@ export async function startServer(
     Date.now,
     { perKind: 20, total: 500, ...options.logLimits },
   );
-  /** Connection id → client address, so every registry event names it. */
-  const addresses = new Map<string, string>();
-  const registryLog = (event: RegistryEvent) => {
-    if (event.conn === undefined) return limiter.add(event);
-    if (event.event === "connection opened" && event.detail !== undefined) {
-      addresses.set(event.conn, event.detail);
-      return limiter.add({
-        ...event,
-        detail: undefined,
-        address: event.detail,
-      });
-    }
-    limiter.add({ ...event, address: addresses.get(event.conn) });
-    if (event.event === "connection closed") addresses.delete(event.conn);
-  };
+  // Registry events name the client address themselves: no map of
+  // addresses by connection here, no copy of each event.
+  const registryLog = (event: RegistryEvent) => limiter.add(event);
   const httpLog = (event: HttpEvent) => limiter.add(event);
   const bus = options.bus ?? new MemoryRoomBus({ keepAliveMs: 0 });
   const shared = options.sharedBus ?? options.bus !== undefined;

@@ -51,7 +51,15 @@ export class LogLimiter<E extends LimitedEvent> {
   readonly #windowMs: number;
   #windowStart = -Infinity;
   #written = 0;
-  #kinds = new Map<string, { count: number; written: number; sample: E }>();
+  /**
+   * Kinds this window, by name, then detail, then address: a lookup builds
+   * no key string (an event is logged on every join).
+   */
+  #kinds = new Map<string, Map<string, Map<string, Kind<E>>>>();
+  /** The same kinds in the order they came, for the summaries. */
+  #order: Kind<E>[] = [];
+  /** Events beyond the kinds a window may hold, counted together. */
+  #other: Kind<E> | undefined;
 
   /**
    * @param write Receives each event let through, and the summaries.
@@ -72,20 +80,23 @@ export class LogLimiter<E extends LimitedEvent> {
   add(event: E): void {
     const now = this.now();
     if (now - this.#windowStart >= this.#windowMs) this.flush(now);
-    const key = `${event.event}\u0000${event.detail ?? ""}\u0000${
-      event.address ?? ""
-    }`;
-    let kind = this.#kinds.get(key);
+    let byDetail = this.#kinds.get(event.event);
+    const detail = event.detail ?? "";
+    let byAddress = byDetail?.get(detail);
+    const address = event.address ?? "";
+    let kind = byAddress?.get(address);
     if (!kind) {
-      if (this.#kinds.size >= this.#total) {
+      if (this.#order.length >= this.#total) {
         // Too many kinds this window: count it under one catch-all kind.
-        kind = this.#kinds.get("") ?? { count: 0, written: 0, sample: event };
-        this.#kinds.set("", kind);
-        kind.count++;
+        this.#other ??= { count: 0, written: 0, sample: event };
+        this.#other.count++;
         return;
       }
       kind = { count: 0, written: 0, sample: event };
-      this.#kinds.set(key, kind);
+      if (!byDetail) this.#kinds.set(event.event, byDetail = new Map());
+      if (!byAddress) byDetail.set(detail, byAddress = new Map());
+      byAddress.set(address, kind);
+      this.#order.push(kind);
     }
     kind.count++;
     if (kind.count <= this.#perKind && this.#written < this.#total) {
@@ -103,14 +114,9 @@ export class LogLimiter<E extends LimitedEvent> {
 
   /** Ends the window: writes one summary per kind that was held back. */
   flush(now: number = this.now()): void {
-    let other = 0;
-    for (const [key, kind] of this.#kinds) {
+    for (const kind of this.#order) {
       const suppressed = kind.count - kind.written;
       if (suppressed === 0) continue;
-      if (key === "") {
-        other += suppressed;
-        continue;
-      }
       const { event, detail, address } = kind.sample;
       this.write({
         event,
@@ -120,11 +126,22 @@ export class LogLimiter<E extends LimitedEvent> {
         }(${suppressed} similar suppressed)`,
       });
     }
+    const other = this.#other?.count ?? 0;
     if (other > 0) {
       this.write({ event: "log", detail: `(${other} other lines suppressed)` });
     }
     this.#kinds = new Map();
+    this.#order = [];
+    this.#other = undefined;
     this.#written = 0;
     this.#windowStart = now;
   }
+}
+
+/** One kind of event in a window: how many came, how many were written. */
+interface Kind<E> {
+  count: number;
+  written: number;
+  /** The first of its kind, for the summary. */
+  sample: E;
 }

@@ -20,8 +20,8 @@
  * ```
  */
 export class TokenBucket {
-  #tokens: number;
-  #updatedAt: number;
+  /** The level, as a {@link BucketLevel}. */
+  readonly #level: BucketLevel;
 
   /**
    * @param ratePerSecond Sustained events per second.
@@ -33,8 +33,7 @@ export class TokenBucket {
     public burst: number,
     now: number,
   ) {
-    this.#tokens = burst;
-    this.#updatedAt = now;
+    this.#level = { tokens: burst, tokensAt: now };
   }
 
   /**
@@ -43,10 +42,7 @@ export class TokenBucket {
    * @returns Whether the event is allowed.
    */
   take(now: number): boolean {
-    this.#refill(now);
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
+    return takeToken(this.#level, this.ratePerSecond, this.burst, now);
   }
 
   /**
@@ -54,18 +50,61 @@ export class TokenBucket {
    * @param now Current time in ms.
    */
   available(now: number): number {
-    this.#refill(now);
-    return this.#tokens;
+    refill(this.#level, this.ratePerSecond, this.burst, now);
+    return this.#level.tokens;
   }
+}
 
-  #refill(now: number): void {
-    const elapsed = now - this.#updatedAt;
-    if (elapsed > 0) {
-      this.#tokens = Math.min(
-        this.burst,
-        this.#tokens + elapsed * this.ratePerSecond / 1000,
-      );
-      this.#updatedAt = now;
-    }
+/**
+ * A token bucket's level, kept in fields of an object that has other work
+ * (e.g. a connection's state), so a bucket costs no object of its own.
+ */
+export interface BucketLevel {
+  /** Tokens left (fractional). */
+  tokens: number;
+  /** When `tokens` was last brought up to date, in ms. */
+  tokensAt: number;
+}
+
+/**
+ * Takes one token from `level` if there is one, after adding what
+ * `ratePerSecond` gave since `level.tokensAt` (never above `burst`).
+ * Rate and burst are inputs, so they may change while it runs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { takeToken } from "./rate_limiter.ts";
+ * const level = { tokens: 1, tokensAt: 0 };
+ * assert.equal(takeToken(level, 1, 1, 0), true);
+ * assert.equal(takeToken(level, 1, 1, 500), false);
+ * assert.equal(takeToken(level, 1, 1, 1_000), true);
+ * ```
+ */
+export function takeToken(
+  level: BucketLevel,
+  ratePerSecond: number,
+  burst: number,
+  now: number,
+): boolean {
+  refill(level, ratePerSecond, burst, now);
+  if (level.tokens < 1) return false;
+  level.tokens -= 1;
+  return true;
+}
+
+function refill(
+  level: BucketLevel,
+  ratePerSecond: number,
+  burst: number,
+  now: number,
+): void {
+  const elapsed = now - level.tokensAt;
+  if (elapsed > 0) {
+    level.tokens = Math.min(
+      burst,
+      level.tokens + elapsed * ratePerSecond / 1000,
+    );
+    level.tokensAt = now;
   }
 }

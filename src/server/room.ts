@@ -199,10 +199,11 @@ export class Room {
 
   /** The earliest-joined player still in the room. */
   vip(): Seat | undefined {
+    // forEach, not for…of: no iterator result per seat (asked on each join).
     let vip: Seat | undefined;
-    for (const seat of this.#seats.values()) {
+    this.#seats.forEach((seat) => {
       if (!vip || seat.joinedAt < vip.joinedAt) vip = seat;
-    }
+    });
     return vip;
   }
 

@@ -23,7 +23,7 @@ import {
   type ServerMessage,
   type SignalData,
 } from "../protocol/mod.ts";
-import { TokenBucket } from "./rate_limiter.ts";
+import { takeToken } from "./rate_limiter.ts";
 import type { RejoinOutcome } from "../protocol/signaling.ts";
 import { type Connection, type JoinRequest, Room, type Seat } from "./room.ts";
 import {
@@ -62,6 +62,11 @@ export interface RegistryEvent {
   room?: string;
   /** Connection id. */
   conn?: string;
+  /**
+   * The connection's client address, on every event that names a
+   * connection (so the log needs no map of its own).
+   */
+  address?: string;
   /** Player name. */
   username?: string;
   /** Extra detail (an error code, a reason). */
@@ -108,7 +113,12 @@ interface ConnectionState {
   username?: string;
   /** The name this connection asked for (before any renaming). */
   requestedName?: string;
-  bucket: TokenBucket;
+  /** Message budget: tokens left (a token bucket's level, in place). */
+  tokens: number;
+  /** When `tokens` was last brought up to date, in ms. */
+  tokensAt: number;
+  /** The budget's multiple of the per-socket rate and burst (hosts: room size). */
+  budgetScale: number;
   lastRateErrorAt: number;
   /** A rejoin by name this connection waits on (its role stays "none"). */
   waiting?: { room: Room; requestId: string };
@@ -222,15 +232,13 @@ export class RoomRegistry {
       room: undefined,
       username: undefined,
       requestedName: undefined,
-      bucket: new TokenBucket(
-        this.#limits.maxMessagesPerSecond,
-        this.#limits.messageBurst,
-        this.#now(),
-      ),
+      tokens: this.#limits.messageBurst,
+      tokensAt: this.#now(),
+      budgetScale: 1,
       lastRateErrorAt: -Infinity,
     });
     this.metrics.connectionsOpened++;
-    this.#log({ event: "connection opened", conn: conn.id, detail: address });
+    this.#log({ event: "connection opened", conn: conn.id, address });
   }
 
   /**
@@ -244,7 +252,16 @@ export class RoomRegistry {
     const state = this.#connections.get(connId);
     if (!state) return;
     const now = this.#now();
-    if (!state.bucket.take(now)) {
+    const scale = state.budgetScale;
+    const limits = this.#limits;
+    if (
+      !takeToken(
+        state,
+        limits.maxMessagesPerSecond * scale,
+        limits.messageBurst * scale,
+        now,
+      )
+    ) {
       // One error per second at most, so a flood is not answered by a flood.
       if (now - state.lastRateErrorAt >= 1000) {
         state.lastRateErrorAt = now;
@@ -275,7 +292,12 @@ export class RoomRegistry {
     if (room && state.role === "host" && room.hostConnId === connId) {
       room.hostConnId = undefined;
       room.hostAwaySince = this.#now();
-      this.#log({ event: "host away", room: room.code, conn: connId });
+      this.#log({
+        event: "host away",
+        room: room.code,
+        conn: connId,
+        address: state.address,
+      });
       room.broadcastPlayers({
         type: "hostAway",
         graceMs: this.#limits.hostGraceMs,
@@ -291,6 +313,7 @@ export class RoomRegistry {
           event: "player disconnected",
           room: room.code,
           conn: connId,
+          address: state.address,
           username: seat.username,
         });
         room.sendHost({
@@ -300,7 +323,11 @@ export class RoomRegistry {
         });
       }
     }
-    this.#log({ event: "connection closed", conn: connId });
+    this.#log({
+      event: "connection closed",
+      conn: connId,
+      address: state.address,
+    });
   }
 
   /**
@@ -485,7 +512,12 @@ export class RoomRegistry {
     state.role = "host";
     state.room = room;
     this.metrics.roomsCreated++;
-    this.#log({ event: "room created", room: code, conn: state.conn.id });
+    this.#log({
+      event: "room created",
+      room: code,
+      conn: state.conn.id,
+      address: state.address,
+    });
     this.#confirmRoom(state, room);
   }
 
@@ -511,7 +543,12 @@ export class RoomRegistry {
     room.hostToken = this.#generateToken();
     state.role = "host";
     state.room = room;
-    this.#log({ event: "host reclaimed", room: code, conn: state.conn.id });
+    this.#log({
+      event: "host reclaimed",
+      room: code,
+      conn: state.conn.id,
+      address: state.address,
+    });
     this.#confirmRoom(state, room);
     // Requests that came while the page was away wait for this one.
     for (const request of room.rejoinRequests.values()) {
@@ -651,6 +688,7 @@ export class RoomRegistry {
       event: "rejoin requested",
       room: room.code,
       conn: state.conn.id,
+      address: state.address,
       username: seat.username,
     });
     state.conn.send({
@@ -716,6 +754,7 @@ export class RoomRegistry {
       event: "rejoin " + outcome,
       room: room.code,
       conn: request.connId,
+      address: asker?.address,
       username: request.username,
     });
     room.sendHost({
@@ -790,6 +829,7 @@ export class RoomRegistry {
       event: reconnected ? "player reconnected" : "player joined",
       room: room.code,
       conn: state.conn.id,
+      address: state.address,
       username: seat.username,
     });
     state.conn.send({
@@ -1010,8 +1050,7 @@ export class RoomRegistry {
     const host = this.#stateOf(room.hostConnId);
     if (!host) return;
     const factor = Math.max(1, room.size);
-    host.bucket.ratePerSecond = this.#limits.maxMessagesPerSecond * factor;
-    host.bucket.burst = this.#limits.messageBurst * factor;
+    host.budgetScale = factor;
   }
 
   #newCode(): string | undefined {
@@ -1041,7 +1080,12 @@ export class RoomRegistry {
     error: ProtocolError,
   ): void {
     this.metrics.countError(error.val);
-    this.#log({ event: "error", conn: state.conn.id, detail: error.val });
+    this.#log({
+      event: "error",
+      conn: state.conn.id,
+      address: state.address,
+      detail: error.val,
+    });
     state.conn.send(msg);
   }
 }

@@ -173,8 +173,9 @@ export function attachSocket(
   socket.addEventListener("open", link);
   socket.addEventListener("message", link);
   socket.addEventListener("close", link);
-  // Errors are followed by close; the registry learns of it there.
-  socket.addEventListener("error", link);
+  // No "error" listener: an error is followed by close, where the registry
+  // learns of it, and an error event nobody listens to is dropped (one
+  // listener less per socket).
   return link;
 }
 
@@ -211,7 +212,7 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
     this.#guards = guards;
   }
 
-  /** The socket's events: open, message, close, error. */
+  /** The socket's events: open, message, close. */
   handleEvent(event: Event): void {
     switch (event.type) {
       case "message":
@@ -392,10 +393,40 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
 
 /**
  * Whether a frame asks for a room by code (`joinRoom`, `reclaimRoom`): the
- * cheap test first, as most frames are relays.
+ * cheap test first, as most frames are relays. A join carries the player's
+ * offer, so the frame is not parsed when its one `"action"` key can be read
+ * in place (no `\u` escape anywhere, so no key is spelled otherwise); only
+ * an unusual frame is parsed whole. A frame read as a join that is not one
+ * costs its sender a join token, never the other way round.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isJoin } from "./socket_connection.ts";
+ * assert.equal(isJoin('{"action":"joinRoom","room":"ABCD"}'), true);
+ * assert.equal(isJoin('{"action":"createRoom"}'), false);
+ * assert.equal(isJoin('{"action":"relay","action":"joinRoom"}'), true);
+ * assert.equal(isJoin('{"\\u0061ction":"reclaimRoom"}'), true);
+ * ```
  */
-function isJoin(data: string): boolean {
-  if (!data.includes("Room")) return false;
+export function isJoin(data: string): boolean {
+  // A \u escape can spell any key or value: such a frame is parsed whole.
+  const escaped = data.includes("\\u");
+  if (!escaped && !data.includes("Room")) return false;
+  const key = escaped ? -1 : data.indexOf('"action"');
+  // Without escapes, an "action" key is spelled so, or there is none.
+  if (!escaped && key === -1) return false;
+  if (key !== -1 && data.indexOf('"action"', key + 1) === -1) {
+    // The only "action" key there can be: read its value where it stands.
+    let at = skipSpace(data, key + 8);
+    if (data.charCodeAt(at) !== 58 /* : */) return false;
+    at = skipSpace(data, at + 1);
+    if (data.charCodeAt(at) !== 34 /* " */) return false;
+    const end = data.indexOf('"', at + 1);
+    if (end === -1) return false;
+    const action = data.slice(at + 1, end);
+    return action === "joinRoom" || action === "reclaimRoom";
+  }
   try {
     const value: unknown = JSON.parse(data);
     if (typeof value !== "object" || value === null) return false;
@@ -403,6 +434,15 @@ function isJoin(data: string): boolean {
     return action === "joinRoom" || action === "reclaimRoom";
   } catch {
     return false;
+  }
+}
+
+/** The index of the first character at or after `at` that is not JSON whitespace. */
+function skipSpace(text: string, at: number): number {
+  for (;;) {
+    const c = text.charCodeAt(at);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return at;
+    at++;
   }
 }
 
