@@ -9,34 +9,10 @@ import {
   type MetricKind,
   PrometheusText,
 } from "./prometheus_text.ts";
+import type { RouterFigures } from "./bus/room_router.ts";
 
-/** The room bus's figures, per instance (see `bus/room_router.ts`). */
-export interface BusFigures {
-  /** This instance's id. */
-  instanceId: string;
-  /** Whether the bus reaches its store. */
-  busUp: boolean;
-  /** Envelopes received and accepted. */
-  messagesIn: number;
-  /** Envelopes published. */
-  messagesOut: number;
-  /** Envelopes refused by their checks. */
-  messagesRefused: number;
-  /** Texts received on this instance's channel (an envelope or a batch). */
-  publishesIn: number;
-  /** Texts published (PUBLISH commands; envelopes go in batches). */
-  publishesOut: number;
-  /** Last bus round trip, in ms (NaN before any). */
-  roundTripMs: number;
-  /** Room codes this instance owns. */
-  roomsOwned: number;
-  /** Rooms owned by other instances that local sockets are forwarded to. */
-  roomsElsewhere: number;
-  /** Local sockets forwarded to another instance. */
-  socketsForwarded: number;
-  /** Sockets of other instances in rooms owned here. */
-  remoteSockets: number;
-}
+/** The room bus's figures, per instance, as the router reports them. */
+export type BusFigures = RouterFigures;
 
 /** Gauges read at scrape time. */
 export interface GaugeSnapshot {

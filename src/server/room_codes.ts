@@ -154,10 +154,7 @@ export function randomToken(): string {
   }
   tokenPool.fill(0, tokenPoolAt, end);
   tokenPoolAt = end;
-  const token = String.fromCharCode.apply(
-    null,
-    tokenChars as unknown as number[],
-  );
+  const token = ASCII.decode(tokenChars);
   tokenChars.fill(0);
   return token;
 }
@@ -169,6 +166,8 @@ const TOKEN_CODES = Uint8Array.from(
 );
 /** The characters of the token being made. */
 const tokenChars = new Uint8Array(TOKEN_LENGTH);
+/** Reads {@link tokenChars} as one string. */
+const ASCII = new TextDecoder();
 
 /** Random bytes for the next tokens, read {@link TOKEN_LENGTH} at a time. */
 const tokenPool = new Uint8Array(TOKEN_LENGTH * 128);

@@ -9,7 +9,7 @@
  * - `alive:<id>` = "1", `PX codeTtlMs`: the instance is alive;
  * - `count:<key>` = shared counters (INCR with expiry).
  * Channel `inst:<id>` carries envelopes to one instance (relayed, not stored),
- * published in batches on a bare socket of their own (`resp_publisher.ts`).
+ * published in batches (a turn's envelopes for one instance in one PUBLISH).
  *
  * @module
  */
@@ -21,7 +21,6 @@ import {
   type StoredRecord,
 } from "./base_room_bus.ts";
 import type { RoomBusOptions } from "./room_bus.ts";
-import { RespPublisher } from "./resp_publisher.ts";
 
 /** Options for {@link RedisRoomBus}. */
 export interface RedisRoomBusOptions extends RoomBusOptions {
@@ -116,14 +115,11 @@ interface HealthHooks {
 }
 
 /**
- * {@link BusStore} over two ioredis connections (commands, subscriber) and a
- * bare publishing socket.
+ * {@link BusStore} over two ioredis connections (commands, subscriber).
  */
 class RedisStore implements BusStore {
   readonly #commands: Redis;
   readonly #subscriber: Redis;
-  /** PUBLISHes on a bare socket (the hot path). */
-  readonly #publisher: RespPublisher;
   readonly #prefix: string;
   readonly #hooks: HealthHooks;
   #closing = false;
@@ -142,10 +138,6 @@ class RedisStore implements BusStore {
     };
     this.#prefix = prefix;
     this.#hooks = hooks;
-    this.#publisher = new RespPublisher({
-      url: options.url,
-      timeoutMs: commandTimeoutMs,
-    });
     // No offline queue: while Redis is away a command fails at once instead
     // of waiting, so a new room is refused rather than left hanging.
     this.#commands = new Redis(options.url, {
@@ -276,7 +268,12 @@ class RedisStore implements BusStore {
   }
 
   async publish(messages: readonly PublishedText[]): Promise<void> {
-    await this.#publisher.publish(messages);
+    // Issued in one tick, in order: auto-pipelining sends them in one write.
+    await Promise.all(
+      messages.map(({ channel, text }) =>
+        this.#commands.publish(channel, text)
+      ),
+    );
   }
 
   async saveRecord(code: string, text: string, ttlMs: number): Promise<void> {
@@ -309,7 +306,6 @@ class RedisStore implements BusStore {
 
   async disconnect(): Promise<void> {
     this.#closing = true;
-    await this.#publisher.close();
     await Promise.all(
       [this.#commands, this.#subscriber].map(async (client) => {
         if (client.status === "ready") {
