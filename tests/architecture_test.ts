@@ -176,5 +176,9 @@ Deno.test("docs/ARCHITECTURE.md's tree names every folder of src/ and static/", 
       if (!named) missing.push(`${relative}/`);
     }
   }
-  assert.deepEqual(missing, [], "folders the tree in docs/ARCHITECTURE.md does not name");
+  assert.deepEqual(
+    missing,
+    [],
+    "folders the tree in docs/ARCHITECTURE.md does not name",
+  );
 });
