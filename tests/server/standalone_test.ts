@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { startServerProcess } from "../_helpers/server_process.ts";
+import { ignoreWithout, PERMITTED_IGNORE } from "../_helpers/external_tools.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -17,18 +18,6 @@ function exists(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * `deno compile` needs the `denort` runtime: from `DENORT_BIN`, from the
- * cache, or downloaded from dl.deno.land (impossible on an offline CI).
- */
-function denortAvailable(): boolean {
-  const bin = Deno.env.get("DENORT_BIN");
-  if (bin) return exists(bin);
-  const home = Deno.env.get("DENO_DIR") ??
-    `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`;
-  return exists(`${home}/dl/release/v${Deno.version.deno}`);
 }
 
 async function page(url: string): Promise<{ status: number; text: string }> {
@@ -74,10 +63,9 @@ Deno.test({
 });
 
 Deno.test({
-  name:
-    "the deno compile binary, started from an empty folder, serves the host and controller pages",
+  name: PERMITTED_IGNORE,
   // deno compile downloads `denort` unless DENORT_BIN names a local copy.
-  ignore: !denortAvailable() || !exists(`${ROOT}static/index.html`),
+  ignore: ignoreWithout("denort") || !exists(`${ROOT}static/index.html`),
   async fn() {
     const work = await Deno.makeTempDir({ prefix: "pizza-binary-" });
     try {
