@@ -277,102 +277,109 @@ Deno.test({
     "behind nginx configured as docs/DEPLOYING.md says, with TRUST_PROXY: a join, relays both ways and a reconnect by token through real WebSockets, and Chromium joins and reloads a phone",
   ignore: ignoreWithout("nginx"),
   async fn(t) {
-    await withUpstream({ TRUST_PROXY: "127.0.0.1" }, async (server, dir) => {
-      await using proxy = await startNginx(dir, server.port);
-      const sockets: ProxiedSocket[] = [];
-      const open = async () => {
-        const socket = await ProxiedSocket.open(proxy);
-        sockets.push(socket);
-        return socket;
-      };
-      try {
-        const host = await open();
-        host.send({ action: "createRoom" });
-        const room = String((await host.take("confirmRoom")).room);
-        const player = await open();
-        player.send({
-          action: "joinRoom",
-          room,
-          username: "Ann",
-          offer: { type: "offer", sdp: "v=0" },
-          keepsToken: true,
-        });
-        const joined = await player.take("joined");
-        assert.equal(joined.username, "Ann");
-        assert.equal((await host.take("playerJoined")).clientUsername, "Ann");
-        const offer = await host.take("offer");
-        assert.equal(offer.clientUsername, "Ann");
-        host.send({
-          action: "offerResponse",
-          clientUsername: "Ann",
-          response: { type: "answer", sdp: "v=0" },
-        });
-        assert.equal((await player.take("answer")).sdp, "v=0");
-        // Relay both ways.
-        player.send({ action: "relay", data: { t: "ping", id: 1 } });
-        const up = await host.take("relay");
-        assert.deepEqual([up.clientUsername, up.data], ["Ann", {
-          t: "ping",
-          id: 1,
-        }]);
-        host.send({
-          action: "relay",
-          clientUsername: "Ann",
-          data: { t: "pong", id: 1 },
-        });
-        assert.deepEqual((await player.take("relay")).data, {
-          t: "pong",
-          id: 1,
-        });
-        // The phone's connection drops; it comes back with its token.
-        await player.close();
-        assert.equal((await host.take("playerLeft")).reason, "disconnected");
-        const again = await open();
-        again.send({
-          action: "joinRoom",
-          room,
-          username: "Ann",
-          reconnectToken: joined.reconnectToken,
-        });
-        const back = await again.take("joined");
-        assert.equal(back.reconnected, true);
-        assert.equal((await host.take("playerJoined")).reconnected, true);
-        again.send({ action: "relay", data: { t: "ping", id: 2 } });
-        assert.deepEqual((await host.take("relay")).data, { t: "ping", id: 2 });
-        // Another site's page is still refused through the proxy.
-        await assert.rejects(
-          ProxiedSocket.open(proxy, "https://evil.example"),
-          /upgrade refused: 403/,
-        );
-      } finally {
-        for (const socket of sockets) await socket.close();
-      }
+    // STUN off: tests talk to 127.0.0.1 only (behind a proxy it is on by default).
+    await withUpstream(
+      { TRUST_PROXY: "127.0.0.1", STUN_URLS: "none" },
+      async (server, dir) => {
+        await using proxy = await startNginx(dir, server.port);
+        const sockets: ProxiedSocket[] = [];
+        const open = async () => {
+          const socket = await ProxiedSocket.open(proxy);
+          sockets.push(socket);
+          return socket;
+        };
+        try {
+          const host = await open();
+          host.send({ action: "createRoom" });
+          const room = String((await host.take("confirmRoom")).room);
+          const player = await open();
+          player.send({
+            action: "joinRoom",
+            room,
+            username: "Ann",
+            offer: { type: "offer", sdp: "v=0" },
+            keepsToken: true,
+          });
+          const joined = await player.take("joined");
+          assert.equal(joined.username, "Ann");
+          assert.equal((await host.take("playerJoined")).clientUsername, "Ann");
+          const offer = await host.take("offer");
+          assert.equal(offer.clientUsername, "Ann");
+          host.send({
+            action: "offerResponse",
+            clientUsername: "Ann",
+            response: { type: "answer", sdp: "v=0" },
+          });
+          assert.equal((await player.take("answer")).sdp, "v=0");
+          // Relay both ways.
+          player.send({ action: "relay", data: { t: "ping", id: 1 } });
+          const up = await host.take("relay");
+          assert.deepEqual([up.clientUsername, up.data], ["Ann", {
+            t: "ping",
+            id: 1,
+          }]);
+          host.send({
+            action: "relay",
+            clientUsername: "Ann",
+            data: { t: "pong", id: 1 },
+          });
+          assert.deepEqual((await player.take("relay")).data, {
+            t: "pong",
+            id: 1,
+          });
+          // The phone's connection drops; it comes back with its token.
+          await player.close();
+          assert.equal((await host.take("playerLeft")).reason, "disconnected");
+          const again = await open();
+          again.send({
+            action: "joinRoom",
+            room,
+            username: "Ann",
+            reconnectToken: joined.reconnectToken,
+          });
+          const back = await again.take("joined");
+          assert.equal(back.reconnected, true);
+          assert.equal((await host.take("playerJoined")).reconnected, true);
+          again.send({ action: "relay", data: { t: "ping", id: 2 } });
+          assert.deepEqual((await host.take("relay")).data, {
+            t: "ping",
+            id: 2,
+          });
+          // Another site's page is still refused through the proxy.
+          await assert.rejects(
+            ProxiedSocket.open(proxy, "https://evil.example"),
+            /upgrade refused: 403/,
+          );
+        } finally {
+          for (const socket of sockets) await socket.close();
+        }
 
-      await t.step({
-        name:
-          "Chromium creates a game through nginx, a phone joins, reloads and is back",
-        ignore: ignoreWithout("chromium"),
-        async fn() {
-          const browser = await launchChromium();
-          try {
-            const cdp = await browser.browser.target().createCDPSession();
-            await cdp.send("Security.setIgnoreCertificateErrors", {
-              ignore: true,
-            });
-            const { host, phone } = await joinThroughPages(
-              browser.browser,
-              proxy.url,
-            );
-            await phone.reload({ waitUntil: "load" });
-            await waitPlaying(phone);
-            await waitConnected(host, "Ann");
-            assert.equal((await host.$$("#players li.player")).length, 1);
-          } finally {
-            await browser.close();
-          }
-        },
-      });
-    });
+        await t.step({
+          name:
+            "Chromium creates a game through nginx, a phone joins, reloads and is back",
+          ignore: ignoreWithout("chromium"),
+          async fn() {
+            const browser = await launchChromium();
+            try {
+              const cdp = await browser.browser.target().createCDPSession();
+              await cdp.send("Security.setIgnoreCertificateErrors", {
+                ignore: true,
+              });
+              const { host, phone } = await joinThroughPages(
+                browser.browser,
+                proxy.url,
+              );
+              await phone.reload({ waitUntil: "load" });
+              await waitPlaying(phone);
+              await waitConnected(host, "Ann");
+              assert.equal((await host.$$("#players li.player")).length, 1);
+            } finally {
+              await browser.close();
+            }
+          },
+        });
+      },
+    );
   },
 });
 
