@@ -1,7 +1,7 @@
 /**
  * The one place that decides what happens to a test whose program from
- * outside Deno is missing (Chromium, `redis-server`, nginx, the `denort`
- * runtime of `deno compile`).
+ * outside Deno is missing (Chromium, `redis-server`, nginx, coturn, the
+ * `denort` runtime of `deno compile`).
  *
  * Outside CI (`CI` unset) a missing tool ignores the tests that need it, with
  * one hint saying what to install. Under CI a missing tool does not ignore
@@ -15,7 +15,12 @@
 import { chromiumPath } from "../../scripts/chromium.ts";
 
 /** A program from outside Deno that some tests need. */
-export type ExternalTool = "chromium" | "redis-server" | "nginx" | "denort";
+export type ExternalTool =
+  | "chromium"
+  | "redis-server"
+  | "nginx"
+  | "coturn"
+  | "denort";
 
 /** The `.ci/run` name of the one test CI may ignore (no `denort` there). */
 export const PERMITTED_IGNORE =
@@ -52,6 +57,14 @@ const TOOLS: Record<ExternalTool, { find(): string | null; hint: string }> = {
     },
     hint: "nginx not found: install it with `apt-get install -y nginx` " +
       "(or set NGINX_BIN to its path).",
+  },
+  "coturn": {
+    find: () => {
+      const bin = Deno.env.get("TURNSERVER_BIN") ?? "turnserver";
+      return runs(bin, ["--version"]) ? bin : null;
+    },
+    hint: "coturn not found: install it with `apt-get install -y coturn` " +
+      "(or set TURNSERVER_BIN to its turnserver).",
   },
   "denort": {
     find: denortPath,
