@@ -22,6 +22,7 @@
  *
  * @module
  */
+/// <reference lib="dom" />
 import { parseArgs } from "node:util";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import type { GameSnapshot } from "../../src/host/game_snapshot.ts";

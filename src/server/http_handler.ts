@@ -19,7 +19,7 @@ import type { BusFigures } from "./metrics.ts";
 import { GzipCache, serveStaticFile } from "./static_files.ts";
 import { randomToken } from "./room_codes.ts";
 import { type AddressLimits, MemoryAddressLimits } from "./address_limits.ts";
-import { clientAddress } from "./client_address.ts";
+import { clientAddress, requestHost } from "./client_address.ts";
 import { checkHandshake, originAllowed } from "./upgrade_checks.ts";
 import { TokenBucket } from "./rate_limiter.ts";
 
@@ -153,7 +153,7 @@ export function createHandler(
   };
 
   /** Upgrades answer synchronously: joins are the server's hot path. */
-  const upgrade = (request: Request, address: string) => {
+  const upgrade = (request: Request, address: string, peer: string) => {
     if (!WEBSOCKET_PATHS.has(pathOf(request.url))) {
       return text(404, "No WebSocket endpoint here; use / or /ws.");
     }
@@ -166,7 +166,7 @@ export function createHandler(
     if (
       !originAllowed(
         origin,
-        request.headers.get("host"),
+        requestHost(peer, request.headers, config.trustProxy),
         lanOrigins,
         config.allowedOrigins,
       )
@@ -316,7 +316,7 @@ export function createHandler(
     const address = clientAddress(peer, request.headers, config.trustProxy);
     try {
       if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
-        return upgrade(request, address);
+        return upgrade(request, address, peer);
       }
       return serveHttp(request).catch((error) =>
         failed(request, address, error)

@@ -5,10 +5,13 @@ import assert from "node:assert/strict";
 import {
   type Config,
   DEFAULTS,
+  DENO_DEPLOY_SETTING,
   ENV_NAMES,
   LEGACY_ENV_NAMES,
   loadConfig,
+  PUBLIC_STUN_URLS,
 } from "../../src/server/config.ts";
+import { startServer } from "../../src/server/app_server.ts";
 
 /** An environment holding exactly `vars`. */
 function env(vars: Record<string, string> = {}) {
@@ -228,6 +231,7 @@ Deno.test("loadConfig() reads only the variables it knows", () => {
     [
       ...Object.values(ENV_NAMES),
       ...LEGACY_ENV_NAMES.map((legacy) => legacy.name),
+      DENO_DEPLOY_SETTING,
     ].sort(),
   );
 });
@@ -278,4 +282,91 @@ Deno.test("loadConfig() names the old variable when its value is out of range or
     () => loadConfig(env({ HEARTBEAT_SECONDS: "soon" }), {}, quiet),
     /^RangeError: Cannot use HEARTBEAT_SECONDS as it must be a whole number: current value is "soon"$/,
   );
+});
+
+Deno.test("loadConfig() leaves STUN off on a LAN and turns the public list on for Deno Deploy and behind a trusted proxy", () => {
+  assert.deepEqual(loadConfig(env({})).stunUrls, []);
+  assert.deepEqual(
+    loadConfig(env({ DENO_DEPLOY: "1" })).stunUrls,
+    PUBLIC_STUN_URLS,
+  );
+  assert.deepEqual(
+    loadConfig(env({ TRUST_PROXY: "127.0.0.1" })).stunUrls,
+    PUBLIC_STUN_URLS,
+  );
+  assert.ok(PUBLIC_STUN_URLS.length >= 2);
+  for (const url of PUBLIC_STUN_URLS) assert.match(url, /^stun:[a-z.]+:\d+$/);
+});
+
+Deno.test("loadConfig() STUN_URLS overrides the default: a list, 'public' or 'none'", () => {
+  const deploy = { DENO_DEPLOY: "1" };
+  assert.deepEqual(
+    loadConfig(env({ ...deploy, STUN_URLS: "stun:own.example:3478" })).stunUrls,
+    ["stun:own.example:3478"],
+  );
+  assert.deepEqual(
+    loadConfig(env({ ...deploy, STUN_URLS: "none" })).stunUrls,
+    [],
+  );
+  assert.deepEqual(
+    loadConfig(env({ TRUST_PROXY: "10.0.0.1", STUN_URLS: " NONE " })).stunUrls,
+    [],
+  );
+  assert.deepEqual(
+    loadConfig(env({ STUN_URLS: "public" })).stunUrls,
+    PUBLIC_STUN_URLS,
+  );
+  // An empty value is unset: the default by place.
+  assert.deepEqual(
+    loadConfig(env({ ...deploy, STUN_URLS: " " })).stunUrls,
+    PUBLIC_STUN_URLS,
+  );
+  // Overrides win over all of it.
+  assert.deepEqual(loadConfig(env(deploy), { stunUrls: [] }).stunUrls, []);
+});
+
+Deno.test("loadConfig() refuses STUN_URLS and TURN_URLS entries of the wrong scheme, naming the variable", () => {
+  assert.throws(
+    () => loadConfig(env({ STUN_URLS: "stun:a.example, turn:b.example" })),
+    (error: unknown) =>
+      error instanceof RangeError && /STUN_URLS/.test(error.message) &&
+      /turn:b\.example/.test(error.message),
+  );
+  assert.throws(
+    () => loadConfig(env({ TURN_URLS: "stun:a.example" })),
+    (error: unknown) =>
+      error instanceof RangeError && /TURN_URLS/.test(error.message),
+  );
+  assert.deepEqual(
+    loadConfig(
+      env({
+        STUN_URLS: "stuns:a.example:5349",
+        TURN_URLS: "turns:t.example:5349",
+      }),
+    )
+      .turnUrls,
+    ["turns:t.example:5349"],
+  );
+});
+
+Deno.test("/config gives the public STUN list on Deno Deploy and nothing on a LAN", async () => {
+  for (
+    const [deploy, expected] of [[true, PUBLIC_STUN_URLS], [false, []]] as const
+  ) {
+    const config = loadConfig(env(deploy ? { DENO_DEPLOY: "1" } : {}), {
+      port: 0,
+      hostname: "127.0.0.1",
+      staticDir: new URL("../fixtures/static", import.meta.url).pathname,
+    });
+    const server = await startServer(config, { lanOrigins: () => [] });
+    try {
+      const body = await (await fetch(`${server.localUrl}/config`)).json();
+      assert.deepEqual(
+        body.iceServers,
+        expected.length > 0 ? [{ urls: [...expected] }] : [],
+      );
+    } finally {
+      await server.close();
+    }
+  }
 });

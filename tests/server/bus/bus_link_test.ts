@@ -1,3 +1,4 @@
+import { ignoreWithout } from "../../_helpers/external_tools.ts";
 import assert from "node:assert/strict";
 import { BusLink } from "../../../src/server/bus/bus_link.ts";
 import {
@@ -9,11 +10,7 @@ import { DEFAULTS } from "../../../src/server/config.ts";
 import { RoomRegistry } from "../../../src/server/room_registry.ts";
 import type { ServerMessage } from "../../../src/protocol/mod.ts";
 import { RedisRoomBus } from "../../../src/server/bus/redis_room_bus.ts";
-import {
-  redisServerAvailable,
-  startTestRedis,
-  type TestRedis,
-} from "../../_helpers/redis_server.ts";
+import { startTestRedis, type TestRedis } from "../../_helpers/redis_server.ts";
 
 /** A socket as a test sees it: what it was sent, and waits on that. */
 class TestSocket implements BusConnection {
@@ -228,7 +225,7 @@ Deno.test("BusLink lets players on two other instances play in a room whose host
 Deno.test({
   name:
     "BusLink over RedisRoomBus: the same game with host on a and players on b and c",
-  ignore: !redisServerAvailable(),
+  ignore: ignoreWithout("redis-server"),
   async fn() {
     const redis = await startTestRedis();
     try {

@@ -1,3 +1,4 @@
+import { ignoreWithout } from "../../_helpers/external_tools.ts";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { Redis } from "ioredis";
@@ -7,19 +8,24 @@ import {
   type BusHealth,
 } from "../../../src/server/bus/room_bus.ts";
 import { buildRoomRecord } from "../../../src/server/bus/room_record.ts";
-import {
-  redisServerAvailable,
-  startTestRedis,
-  type TestRedis,
-} from "../../_helpers/redis_server.ts";
+import { startTestRedis, type TestRedis } from "../../_helpers/redis_server.ts";
 import { type BusWorld, Inbox, roomBusContract } from "./_room_bus_contract.ts";
 
-const noRedis = !redisServerAvailable();
-if (noRedis) {
-  console.warn(
-    "redis-server not found: Redis bus tests are ignored " +
-      "(apt-get install -y redis-server).",
-  );
+const noRedis = ignoreWithout("redis-server");
+
+/** Polls `check` until it holds; fails after `timeoutMs`. */
+async function pollUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** A raw client for checks and injections, closed with the world. */
@@ -103,10 +109,11 @@ Deno.test({
       });
       try {
         await check.start(() => {});
-        while (await check.ownerOf("KEEP") !== "a") {
-          // The re-claim runs right after "ready"; wait for its state.
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
+        // The re-claim runs right after "ready"; wait for its state.
+        await pollUntil(
+          "a owns KEEP again",
+          async () => await check.ownerOf("KEEP") === "a",
+        );
         assert.equal(await check.instanceAlive("a"), true);
         assert.deepEqual(await check.claimCode("KEEP"), {
           claimed: false,
@@ -162,12 +169,18 @@ Deno.test({
       await healthBecomes(receiver, true);
       // The receiver's subscription comes back with its connection: probe
       // until a round trip through its own channel works.
+      const resubscribeBy = Date.now() + 30_000;
       while (true) {
         try {
           await receiver.measureRoundTrip(1_000);
           break;
-        } catch {
-          // Not subscribed again yet.
+        } catch (error) {
+          // Not subscribed again yet; a bus that never is fails the test.
+          if (Date.now() > resubscribeBy) {
+            throw new Error(
+              `the receiver did not resubscribe within 30 s: ${error}`,
+            );
+          }
         }
       }
       assert.deepEqual(await batch("c"), [true, true, true]);
@@ -246,9 +259,10 @@ Deno.test({
       assert.ok(ttl > 0 && ttl <= 300, `code TTL ${ttl}`);
       // "a" dies: its keep-alive stops, nothing is released.
       await a.close();
-      while (await b.ownerOf("LIFE") !== undefined) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await pollUntil(
+        "LIFE's claim expires",
+        async () => await b.ownerOf("LIFE") === undefined,
+      );
       assert.equal(await b.instanceAlive("a"), false);
       const record = await b.records.load("LIFE");
       assert.equal(record?.code, "LIFE");

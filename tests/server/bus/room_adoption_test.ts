@@ -1,3 +1,4 @@
+import { ignoreWithout } from "../../_helpers/external_tools.ts";
 import assert from "node:assert/strict";
 import { adoptRoom } from "../../../src/server/bus/room_adoption.ts";
 import {
@@ -8,10 +9,7 @@ import { RedisRoomBus } from "../../../src/server/bus/redis_room_bus.ts";
 import type { RoomBus } from "../../../src/server/bus/room_bus.ts";
 import { buildRoomRecord } from "../../../src/server/bus/room_record.ts";
 import { randomToken } from "../../../src/server/room_codes.ts";
-import {
-  redisServerAvailable,
-  startTestRedis,
-} from "../../_helpers/redis_server.ts";
+import { startTestRedis } from "../../_helpers/redis_server.ts";
 
 const hostToken = randomToken();
 const annToken = randomToken();
@@ -90,7 +88,7 @@ Deno.test("adoptRoom() refuses while the owner lives, then rebuilds the room on 
 Deno.test({
   name:
     "adoptRoom() over Redis: two instances race to adopt a dead owner's room and exactly one wins",
-  ignore: !redisServerAvailable(),
+  ignore: ignoreWithout("redis-server"),
   async fn() {
     const redis = await startTestRedis();
     const make = (instanceId: string) =>
