@@ -146,7 +146,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
   leave(): void {
     this.#link?.send({ t: "leave" });
     this.#socket?.send({ action: "leaveRoom" });
-    this.#options.store.clearSeat();
+    this.#forgetSeat();
     this.#end({ kind: "idle" });
   }
 
@@ -319,7 +319,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
         this.#setStage({ kind: "peer" });
         return;
       case "roomClosed":
-        this.#options.store.clearSeat();
+        this.#forgetSeat();
         this.#end({
           kind: "ended",
           message: roomClosedWords(msg.reason),
@@ -346,19 +346,19 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
     if (code === "bad token" && this.#token) {
       // The seat is gone but the name may be free: try once without it.
       this.#token = undefined;
-      this.#options.store.clearSeat();
+      this.#forgetSeat();
       void this.#connect();
       return;
     }
     if (this.#everJoined && (code === "wrong room" || code === "no player")) {
-      this.#options.store.clearSeat();
+      this.#forgetSeat();
       this.#end({
         kind: "ended",
         message: "This game has ended. Thanks for playing!",
       });
       return;
     }
-    this.#options.store.clearSeat();
+    this.#forgetSeat();
     this.#end({ kind: "refused", message: errorWords(code), code });
   }
 
@@ -368,7 +368,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       return;
     }
     if (message.t === "bye") {
-      this.#options.store.clearSeat();
+      this.#forgetSeat();
       this.#end({
         kind: "ended",
         message: `${message.reason} Thanks for playing!`,
@@ -401,6 +401,11 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       this.#retryTimer = undefined;
       void this.#connect();
     }, delay);
+  }
+
+  /** Forgets this session's seat (its room only; a seat elsewhere stays). */
+  #forgetSeat(): void {
+    this.#options.store.clearSeat(this.#room, this.#name);
   }
 
   #setReadyOrPeer(): void {
