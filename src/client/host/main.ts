@@ -243,8 +243,9 @@ const gameSource: GameSource = {
   get game() {
     return room.game;
   },
-  frame: (dtMs) => {
-    const result = room.frame(dtMs);
+  frame: () => {
+    // Game time follows the wall clock, whatever the frame rate.
+    const result = room.advance(performance.now());
     syncJoining();
     const state = room.game.state;
     joining.setPhase(state.phase);
