@@ -225,9 +225,12 @@ export class RoomGame {
     this.#changed();
   }
 
-  /** A phone's link changed: its player is attached while the link is up. */
+  /**
+   * A phone's link changed: its player is attached while the link is up and
+   * the phone answers; a silent phone pauses the round as a disconnected one.
+   */
   playerChanged(player: HubPlayer): void {
-    if (player.state === "disconnected") {
+    if (player.state === "disconnected" || player.state === "silent") {
       this.#game.setConnected(player.name, false);
     }
     if (player.state === "p2p" || player.state === "relayed") {

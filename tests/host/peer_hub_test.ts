@@ -222,3 +222,66 @@ Deno.test("PeerHub takes a phone's new offer on a live link without dropping it:
     hub.close();
   }
 });
+
+Deno.test("PeerHub marks a phone that answers nothing for the silence limit as silent, and back when it answers", () => {
+  let now = 1_000;
+  const peers: FakePeer[] = [];
+  const hub = new PeerHub({
+    sendSignal: () => true,
+    createPeer: () => {
+      const peer = new FakePeer();
+      peers.push(peer);
+      return peer;
+    },
+    relayAfterMs: 10_000,
+    pingIntervalMs: 60_000,
+    silentAfterMs: 5_000,
+    now: () => now,
+  });
+  const states: string[] = [];
+  hub.on("playerChanged", (p) => {
+    if (states.at(-1) !== p.state) states.push(p.state);
+  });
+  try {
+    hub.handleServerMessage({
+      type: "playerJoined",
+      clientUsername: "Bo",
+      reconnected: false,
+    });
+    hub.handleServerMessage({ type: "offer", sdp: "o", clientUsername: "Bo" });
+    now += 60_000; // a slow connection does not count as silence
+    peers[0].fire("connect");
+    assert.equal(hub.player("Bo")?.state, "p2p");
+    now += 4_999;
+    hub.checkSilence();
+    assert.equal(hub.player("Bo")?.state, "p2p", "not yet");
+    peers[0].fire("data", JSON.stringify({ t: "move", x: 0, y: 0 }));
+    now += 4_999;
+    hub.checkSilence();
+    assert.equal(hub.player("Bo")?.state, "p2p", "any message is an answer");
+    now += 1;
+    hub.checkSilence();
+    assert.equal(hub.player("Bo")?.state, "silent");
+    assert.equal(hub.player("Bo")?.rttMs, null);
+    const ping = JSON.parse(peers[0].sent[0]);
+    now += 30_000;
+    peers[0].fire("data", JSON.stringify({ t: "pong", id: ping.id }));
+    assert.equal(hub.player("Bo")?.state, "p2p", "heard again");
+    assert.deepEqual(states, ["p2p", "silent", "p2p"]);
+  } finally {
+    hub.close();
+  }
+});
+
+Deno.test("new PeerHub() refuses a silence limit that is not positive", () => {
+  assert.throws(
+    () =>
+      new PeerHub({
+        sendSignal: () => true,
+        createPeer: () => new FakePeer(),
+        relayAfterMs: 0,
+        silentAfterMs: 0,
+      }),
+    RangeError,
+  );
+});

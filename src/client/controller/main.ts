@@ -8,6 +8,7 @@
 import type { PlayerView } from "../../protocol/mod.ts";
 import {
   type ClientConfig,
+  DEFAULT_PHONE_SILENT_MS,
   DEFAULT_RELAY_AFTER_MS,
   fetchClientConfig,
 } from "../../link/client_config.ts";
@@ -75,6 +76,7 @@ async function loadConfig(): Promise<ClientConfig> {
       iceServers: [],
       lanOrigins: [],
       relayAfterMs: DEFAULT_RELAY_AFTER_MS,
+      phoneSilentMs: DEFAULT_PHONE_SILENT_MS,
       maxPlayersPerRoom: 12,
     };
   }

@@ -29,6 +29,7 @@ const STATE_LABELS: Record<LinkKind, string> = {
   connecting: "Connecting…",
   p2p: "P2P",
   relayed: "Relayed",
+  silent: "No signal",
   disconnected: "Disconnected",
 };
 
@@ -317,7 +318,8 @@ export class LobbyView {
 
 /** A row's round-trip time as shown ("" when unknown or away). */
 function rttText(row: LobbyRow): string {
-  return row.rttMs === null || row.state === "disconnected"
+  return row.rttMs === null || row.state === "disconnected" ||
+      row.state === "silent"
     ? ""
     : `${row.rttMs} ms`;
 }

@@ -84,6 +84,7 @@ async function boot(): Promise<void> {
       sendSignal: (message) => hostSession.send(message),
       createPeer: () => createPeer({ initiator: false, iceServers }),
       relayAfterMs: config.relayAfterMs,
+      silentAfterMs: config.phoneSilentMs,
     });
     wireHub(peerHub);
     room.links = peerHub;
