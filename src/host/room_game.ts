@@ -133,15 +133,20 @@ export class RoomGame {
     return this.#moveCounts.get(name) ?? 0;
   }
 
-  /** The host asked for a new room: a saved game belongs to an old one. */
+  /**
+   * The host asked for a new room: nothing to restore (other rooms' saves
+   * stay, for the tabs that may resume them).
+   */
   createRoom(): void {
-    this.#saves.discard();
     this.#restoreChecked = true;
   }
 
-  /** The page loaded without a room to reclaim. */
-  noRoom(): void {
-    this.#saves.discard();
+  /**
+   * The host resumes a room a closed tab left: its save comes back with the
+   * first `confirmRoom`.
+   */
+  resumeRoom(): void {
+    this.#restoreChecked = false;
   }
 
   /** The room opened (or reopened after a server reconnect). */
@@ -202,7 +207,7 @@ export class RoomGame {
 
   /** The room is gone (lost or ended): forget its game and its saved copy. */
   reset(): void {
-    this.#saves.discard();
+    if (this.#joinInfo) this.#saves.discard(this.#joinInfo.room);
     this.#game = this.#newGame();
     this.#moveCounts.clear();
     this.#joinInfo = null;

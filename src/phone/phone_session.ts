@@ -20,7 +20,7 @@ import {
   type AnswerMessage,
   SignalingSocket,
 } from "../link/signaling_socket.ts";
-import { errorWords } from "./error_words.ts";
+import { errorWords, GAME_GONE_WORDS, roomClosedWords } from "./error_words.ts";
 import type { Seat, SessionStore } from "./session_store.ts";
 
 /** How long to wait for the peer's offer before joining without one, in ms. */
@@ -354,7 +354,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       this.#forgetSeat();
       this.#end({
         kind: "ended",
-        message: "This game has ended. Thanks for playing!",
+        message: GAME_GONE_WORDS,
       });
       return;
     }
@@ -425,20 +425,6 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
   #setStage(stage: PhoneStage): void {
     this.#stage = stage;
     this.emit("stage", stage);
-  }
-}
-
-/** What the phone says when the server closes the room for it. */
-function roomClosedWords(reason: string): string {
-  switch (reason) {
-    case "host left":
-      return "The host ended the game. Thanks for playing!";
-    case "kicked":
-      return "The host took you out of this game.";
-    case "server shutdown":
-      return "The game server is restarting, so the game has ended. Sorry!";
-    default:
-      return "The game has ended. Thanks for playing!";
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * End-to-end in Chromium: a phone never loses its seat by its own
- * navigation. Bo joins room A from its link, A ends, Bo taps "Join another
- * game" and joins room B by its code: the address now names B, and a reload
+ * navigation. Bo joins room A from its link, A ends (the phone says the big
+ * screen closed the game), Bo taps "Join another game" and joins room B by
+ * its code: the address now names B, and a reload
  * takes Bo straight back into B's seat. A page restored with a stale address
  * naming A still comes back into B; a link to A freshly opened in the tab
  * shows A's form, whose failed join (A is gone) leaves B's seat alone, so the
@@ -19,6 +20,7 @@ import {
   openPhone,
   type Phone,
   phoneSnapshot,
+  screenshot,
   WAIT_MS,
   waitFor,
   waitReady,
@@ -66,7 +68,12 @@ Deno.test({
       await waitFor("Bo's phone to say A ended", async () => {
         return (await phoneSnapshot(bo)).stage === "ended";
       });
+      assert.match(
+        await bo.$eval("#ended-text", (p) => p.textContent ?? ""),
+        /^The big screen closed the game\./,
+      );
       await bo.bringToFront();
+      await screenshot(bo, "phone-big-screen-closed");
       await bo.click("#again-button");
       assert.equal(addressRoom(bo), null, "no room named once A is over");
       await joinAs(bo, "Bo", hostB.room);

@@ -13,6 +13,7 @@ import {
 import { createPeer } from "../../link/peer_factory.ts";
 import { socketUrlFor } from "../../link/signaling_socket.ts";
 import { HostSession, type HostStatus } from "../../host/host_session.ts";
+import { HOST_LOCK_PREFIX, HostRoomStore } from "../../host/host_rooms.ts";
 import type { HostSnapshot } from "../../host/host_snapshot.ts";
 import { joinOrigin, joinUrl } from "../../host/join_link.ts";
 import { LobbyView } from "./lobby_view.ts";
@@ -49,12 +50,16 @@ joining.onChange(({ open, dropIn }) => {
 });
 view.onDropIn((on) => joining.setDropIn(on));
 const params = new URLSearchParams(location.search);
-const room = new RoomGame({
-  newGame,
-  /** The game survives a reload of this page (sessionStorage, per tab). */
-  saves: new GameSaveStore({ storage: sessionStorage }),
-  onChange: refresh,
+/** How often an open room's record is refreshed for a later tab, in ms. */
+const KEEP_FRESH_MS = 2_000;
+/** The host token: this tab's for a reload, every room's for a new tab. */
+const rooms = new HostRoomStore({
+  session: sessionStorage,
+  local: localStorage,
 });
+/** The game survives a reload, or the tab's closing (localStorage, per room). */
+const saves = new GameSaveStore({ storage: localStorage });
+const room = new RoomGame({ newGame, saves, onChange: refresh });
 let hub: PeerHub | null = null;
 let session: HostSession | null = null;
 
@@ -73,7 +78,7 @@ async function boot(): Promise<void> {
   }
   const hostSession = new HostSession({
     socketUrl: socketUrlFor(location.origin),
-    storage: sessionStorage,
+    rooms,
   });
   session = hostSession;
   room.signal = hostSession;
@@ -94,7 +99,9 @@ async function boot(): Promise<void> {
   const origin = joinOrigin(location.origin, config.lanOrigins);
 
   hostSession.on("status", (status) => {
+    if (status.kind === "open") holdRoomLock(status.room);
     if (status.kind === "lost" || status.kind === "idle") {
+      holdRoomLock(null);
       view.clearRejoinRequests();
       // The room is gone (or ended): so is its game.
       room.reset();
@@ -123,9 +130,13 @@ async function boot(): Promise<void> {
   hostSession.on("error", (message) => view.showBanner("warn", message));
 
   view.onCreate(() => {
-    // A new room: whatever game this tab saved belongs to an old one.
     room.createRoom();
     void hostSession.create();
+  });
+  view.onResume((code) => {
+    // A room a closed tab left: its saved round comes back with it.
+    room.resumeRoom();
+    void hostSession.resume(code);
   });
   view.onStart(startGame);
   view.onEnd(endGame);
@@ -139,15 +150,62 @@ async function boot(): Promise<void> {
   const gameParent = document.getElementById("game");
   if (gameParent) startPizzaGame(gameParent, gameSource);
 
-  addEventListener("pagehide", () => room.save(true));
+  const keep = (): void => {
+    room.save(true);
+    hostSession.keepFresh();
+  };
+  addEventListener("pagehide", keep);
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden") room.save(true);
+    if (document.visibilityState === "hidden") keep();
   });
+  setInterval(() => hostSession.keepFresh(), KEEP_FRESH_MS);
+
+  // Saves of rooms that can no longer be resumed go.
+  const live = new Set(rooms.resumable().map((r) => r.room));
+  const own = rooms.tabRoom?.room;
+  if (own) live.add(own);
+  saves.prune(live);
 
   if (hostSession.hasSavedRoom) await hostSession.resume();
   else {
-    room.noRoom();
     view.showWelcome("", false);
+    const inUse = await roomsInUse();
+    const offer = rooms.resumable().find((r) => !inUse.has(r.room));
+    if (offer && hostSession.status.kind === "idle") {
+      view.offerResume(offer.room);
+    }
+  }
+}
+
+/** The room this tab holds the Web Lock of, and how to let it go. */
+let lockedRoom: string | null = null;
+let releaseLock = (): void => {};
+
+/** Holds the lock of `code` while this tab hosts it (null: none). */
+function holdRoomLock(code: string | null): void {
+  if (code === lockedRoom) return;
+  releaseLock();
+  releaseLock = () => {};
+  lockedRoom = code;
+  if (!code || !navigator.locks) return;
+  const held = new Promise<void>((resolve) => releaseLock = resolve);
+  navigator.locks.request(`${HOST_LOCK_PREFIX}${code}`, () => held)
+    .catch(() => {});
+}
+
+/** Rooms another open tab of this browser hosts (their locks are held). */
+async function roomsInUse(): Promise<Set<string>> {
+  try {
+    const { held = [] } = await navigator.locks.query();
+    return new Set(
+      held.flatMap(({ name }) =>
+        name?.startsWith(HOST_LOCK_PREFIX)
+          ? [name.slice(HOST_LOCK_PREFIX.length)]
+          : []
+      ),
+    );
+  } catch {
+    return new Set();
   }
 }
 
@@ -263,7 +321,7 @@ const gameSource: GameSource = {
 };
 
 function endGame(): void {
-  hub?.broadcast({ t: "bye", reason: "The host ended the game." });
+  hub?.broadcast({ t: "bye", reason: "The big screen closed the game." });
   session?.end();
 }
 
