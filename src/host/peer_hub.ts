@@ -27,9 +27,9 @@ export const SILENCE_CHECK_MS = 500;
 
 /**
  * A player's connection as the lobby shows it. "silent": the link is up but
- * the phone answered nothing (no pong, no message) for the silence limit, as
- * a frozen page or a lost network does; the room treats it as disconnected
- * until the phone is heard again.
+ * a ping has gone unanswered (no pong, no message at all) for the silence
+ * limit, as on a frozen page or a lost network; the room treats it as
+ * disconnected until the phone is heard again.
  */
 export type PlayerConnectionState =
   | "connecting"
@@ -88,8 +88,8 @@ interface Entry {
   link: GameLink<PhoneMessage, HostMessage> | null;
   rtt: RttMeter;
   answered: boolean;
-  /** When the phone was last heard (or its link opened), by `now`. */
-  heardAt: number;
+  /** When the oldest ping not answered since was sent, by `now`; null: none. */
+  waitingSince: number | null;
 }
 
 /**
@@ -124,7 +124,7 @@ export class PeerHub extends Emitter<PeerHubEvents> {
     this.#silentAfterMs = silentAfterMs;
     this.#now = options.now ?? (() => performance.now());
     this.#pingTimer = setInterval(
-      () => this.#pingAll(),
+      () => this.pingAll(),
       options.pingIntervalMs ?? PING_INTERVAL_MS,
     );
     this.#silenceTimer = setInterval(
@@ -216,9 +216,16 @@ export class PeerHub extends Emitter<PeerHubEvents> {
     for (const name of this.#entries.keys()) this.send(name, message);
   }
 
+  /** Pings every phone on an open link now (the ping timer calls it). */
+  pingAll(): void {
+    if (this.#closed) return;
+    for (const entry of this.#entries.values()) this.#ping(entry);
+  }
+
   /**
-   * Marks "silent" every phone on an open link not heard for the silence
-   * limit (a timer calls it; tests call it with their clock).
+   * Marks "silent" every phone on an open link whose ping has gone
+   * unanswered for the silence limit (a timer calls it; tests call it with
+   * their clock).
    */
   checkSilence(): void {
     if (this.#closed) return;
@@ -227,7 +234,8 @@ export class PeerHub extends Emitter<PeerHubEvents> {
       const state = entry.player.state;
       if (
         (state === "p2p" || state === "relayed") &&
-        now - entry.heardAt >= this.#silentAfterMs
+        entry.waitingSince !== null &&
+        now - entry.waitingSince >= this.#silentAfterMs
       ) {
         this.#setState(entry, "silent");
       }
@@ -253,7 +261,7 @@ export class PeerHub extends Emitter<PeerHubEvents> {
         link: null,
         rtt: new RttMeter(this.#now),
         answered: false,
-        heardAt: this.#now(),
+        waitingSince: null,
       };
       this.#entries.set(name, entry);
     }
@@ -312,7 +320,7 @@ export class PeerHub extends Emitter<PeerHubEvents> {
     if (entry.player.state === "disconnected") return;
     // Silent stays silent until the phone is heard, whatever the path.
     if (entry.player.state === "silent" && state !== "connecting") return;
-    if (entry.player.state === "connecting") entry.heardAt = this.#now();
+    if (entry.player.state === "connecting") entry.waitingSince = null;
     const wasConnecting = entry.player.state === "connecting";
     if (wasConnecting && state === "relayed") {
       entry.player.p2pError ??= `no direct connection within ${
@@ -325,7 +333,7 @@ export class PeerHub extends Emitter<PeerHubEvents> {
   }
 
   #onMessage(entry: Entry, message: PhoneMessage): void {
-    entry.heardAt = this.#now();
+    entry.waitingSince = null;
     const link = entry.link;
     if (
       entry.player.state === "silent" && link &&
@@ -372,9 +380,6 @@ export class PeerHub extends Emitter<PeerHubEvents> {
     const link = entry.link;
     if (!link || (link.state !== "p2p" && link.state !== "relayed")) return;
     link.send({ t: "ping", id: entry.rtt.nextPing() });
-  }
-
-  #pingAll(): void {
-    for (const entry of this.#entries.values()) this.#ping(entry);
+    entry.waitingSince ??= this.#now();
   }
 }

@@ -223,7 +223,7 @@ Deno.test("PeerHub takes a phone's new offer on a live link without dropping it:
   }
 });
 
-Deno.test("PeerHub marks a phone that answers nothing for the silence limit as silent, and back when it answers", () => {
+Deno.test("PeerHub marks a phone whose ping goes unanswered for the silence limit as silent, and back when it answers", () => {
   let now = 1_000;
   const peers: FakePeer[] = [];
   const hub = new PeerHub({
@@ -242,6 +242,8 @@ Deno.test("PeerHub marks a phone that answers nothing for the silence limit as s
   hub.on("playerChanged", (p) => {
     if (states.at(-1) !== p.state) states.push(p.state);
   });
+  const pings = () =>
+    peers[0].sent.map((raw) => JSON.parse(raw)).filter((m) => m.t === "ping");
   try {
     hub.handleServerMessage({
       type: "playerJoined",
@@ -252,21 +254,33 @@ Deno.test("PeerHub marks a phone that answers nothing for the silence limit as s
     now += 60_000; // a slow connection does not count as silence
     peers[0].fire("connect");
     assert.equal(hub.player("Bo")?.state, "p2p");
+    assert.equal(pings().length, 1, "pinged once linked");
     now += 4_999;
     hub.checkSilence();
     assert.equal(hub.player("Bo")?.state, "p2p", "not yet");
     peers[0].fire("data", JSON.stringify({ t: "move", x: 0, y: 0 }));
+    now += 60_000;
+    hub.checkSilence();
+    assert.equal(
+      hub.player("Bo")?.state,
+      "p2p",
+      "any message answers; no ping since, nothing to answer",
+    );
+    hub.pingAll();
+    hub.pingAll();
     now += 4_999;
     hub.checkSilence();
-    assert.equal(hub.player("Bo")?.state, "p2p", "any message is an answer");
+    assert.equal(hub.player("Bo")?.state, "p2p");
     now += 1;
     hub.checkSilence();
-    assert.equal(hub.player("Bo")?.state, "silent");
-    assert.equal(hub.player("Bo")?.rttMs, null);
-    const ping = JSON.parse(peers[0].sent[0]);
+    assert.equal(hub.player("Bo")?.state, "silent", "5 s since the first ping");
+    const [, late] = pings();
     now += 30_000;
-    peers[0].fire("data", JSON.stringify({ t: "pong", id: ping.id }));
+    peers[0].fire("data", JSON.stringify({ t: "pong", id: late.id }));
     assert.equal(hub.player("Bo")?.state, "p2p", "heard again");
+    now += 30_000;
+    hub.checkSilence();
+    assert.equal(hub.player("Bo")?.state, "p2p");
     assert.deepEqual(states, ["p2p", "silent", "p2p"]);
   } finally {
     hub.close();
