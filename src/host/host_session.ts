@@ -16,6 +16,8 @@ import type { HostRoomStore, SavedHost } from "./host_rooms.ts";
 export const RECONNECT_FIRST_DELAY_MS = 500;
 /** Longest delay between reconnect attempts, in ms. */
 export const RECONNECT_MAX_DELAY_MS = 5_000;
+/** How often an open room's record is refreshed for a later tab, in ms. */
+export const KEEP_FRESH_MS = 2_000;
 
 /** Where the host's room stands. */
 export type HostStatus =
@@ -44,6 +46,8 @@ export interface HostSessionOptions {
   rooms: HostRoomStore;
   /** How long the server keeps a dropped host's room, in ms (from confirmRoom). */
   graceMs?: number;
+  /** How often the open room's record is refreshed. @default KEEP_FRESH_MS */
+  keepFreshMs?: number;
 }
 
 /**
@@ -62,6 +66,7 @@ export class HostSession extends Emitter<HostSessionEvents> {
   #lostAt = 0;
   #closed = false;
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
+  #freshTimer: ReturnType<typeof setInterval> | undefined;
 
   /** Reads a saved room, if any. */
   constructor(options: HostSessionOptions) {
@@ -111,8 +116,8 @@ export class HostSession extends Emitter<HostSessionEvents> {
 
   /**
    * Tells the store this tab still hosts its open room, so the room's record
-   * stays fresh for a new tab should this one close (call it every few
-   * seconds and when the page hides).
+   * stays fresh for a new tab should this one close (a timer calls it while
+   * the room is open; the page calls it when it hides).
    */
   keepFresh(): void {
     if (this.#saved && this.#status.kind === "open") {
@@ -133,6 +138,8 @@ export class HostSession extends Emitter<HostSessionEvents> {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#iceTimer);
+    clearInterval(this.#freshTimer);
+    this.#freshTimer = undefined;
     this.#socket?.close();
     this.#socket = null;
   }
@@ -171,6 +178,10 @@ export class HostSession extends Emitter<HostSessionEvents> {
         this.#graceMs = msg.hostGraceMs;
         this.#lostAt = 0;
         this.#options.rooms.remember(this.#saved, this.#graceMs);
+        this.#freshTimer ??= setInterval(
+          () => this.keepFresh(),
+          this.#options.keepFreshMs ?? KEEP_FRESH_MS,
+        );
         this.#setStatus({ kind: "open", room: msg.room, started: msg.started });
         // TURN credentials are only for sockets in a room: ask once in it.
         this.send({ action: "iceServers" });

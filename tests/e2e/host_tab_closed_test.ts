@@ -1,6 +1,7 @@
 /**
  * End-to-end in Chromium: the host tab is closed by accident mid-round (not
- * reloaded). A new tab on the host URL offers "Resume game ABCD"; a click
+ * reloaded); while open it holds its room's Web Lock, so no other tab offers
+ * to resume its room. A new tab on the host URL offers "Resume game ABCD"; a click
  * takes the room back, the phones reconnect as their players and the round
  * goes on from where it was. Closed again and left closed, the phones say
  * why the game ended: the big screen did not come back.
@@ -11,6 +12,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
+import { HOST_LOCK_PREFIX } from "../../src/host/host_rooms.ts";
 import { ignoreBrowserTests } from "./chromium.ts";
 import {
   HOST_VIEWPORT,
@@ -62,6 +64,11 @@ Deno.test({
             (await phoneView(bo))?.phase === "playing";
         });
         const before = await gameSnapshot(host);
+        // The open tab holds its room's lock: no other tab offers it.
+        const held = await host.evaluate(async () =>
+          (await navigator.locks.query()).held?.map((l) => l.name) ?? []
+        );
+        assert.deepEqual(held, [`${HOST_LOCK_PREFIX}${room}`]);
 
         // The tab is closed (not reloaded): the phones wait for it.
         await host.close();

@@ -13,7 +13,8 @@ import {
 import { createPeer } from "../../link/peer_factory.ts";
 import { socketUrlFor } from "../../link/signaling_socket.ts";
 import { HostSession, type HostStatus } from "../../host/host_session.ts";
-import { HOST_LOCK_PREFIX, HostRoomStore } from "../../host/host_rooms.ts";
+import { HostRoomStore } from "../../host/host_rooms.ts";
+import { RoomLock } from "./room_lock.ts";
 import type { HostSnapshot } from "../../host/host_snapshot.ts";
 import { joinOrigin, joinUrl } from "../../host/join_link.ts";
 import { LobbyView } from "./lobby_view.ts";
@@ -50,8 +51,6 @@ joining.onChange(({ open, dropIn }) => {
 });
 view.onDropIn((on) => joining.setDropIn(on));
 const params = new URLSearchParams(location.search);
-/** How often an open room's record is refreshed for a later tab, in ms. */
-const KEEP_FRESH_MS = 2_000;
 /** The host token: this tab's for a reload, every room's for a new tab. */
 const rooms = new HostRoomStore({
   session: sessionStorage,
@@ -60,6 +59,8 @@ const rooms = new HostRoomStore({
 /** The game survives a reload, or the tab's closing (localStorage, per room). */
 const saves = new GameSaveStore({ storage: localStorage });
 const room = new RoomGame({ newGame, saves, onChange: refresh });
+/** The open room's Web Lock: other tabs do not offer to resume it. */
+const lock = new RoomLock();
 let hub: PeerHub | null = null;
 let session: HostSession | null = null;
 
@@ -99,9 +100,9 @@ async function boot(): Promise<void> {
   const origin = joinOrigin(location.origin, config.lanOrigins);
 
   hostSession.on("status", (status) => {
-    if (status.kind === "open") holdRoomLock(status.room);
+    if (status.kind === "open") lock.hold(status.room);
     if (status.kind === "lost" || status.kind === "idle") {
-      holdRoomLock(null);
+      lock.hold(null);
       view.clearRejoinRequests();
       // The room is gone (or ended): so is its game.
       room.reset();
@@ -158,7 +159,6 @@ async function boot(): Promise<void> {
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") keep();
   });
-  setInterval(() => hostSession.keepFresh(), KEEP_FRESH_MS);
 
   // Saves of rooms that can no longer be resumed go.
   const live = new Set(rooms.resumable().map((r) => r.room));
@@ -169,43 +169,11 @@ async function boot(): Promise<void> {
   if (hostSession.hasSavedRoom) await hostSession.resume();
   else {
     view.showWelcome("", false);
-    const inUse = await roomsInUse();
+    const inUse = await RoomLock.held();
     const offer = rooms.resumable().find((r) => !inUse.has(r.room));
     if (offer && hostSession.status.kind === "idle") {
       view.offerResume(offer.room);
     }
-  }
-}
-
-/** The room this tab holds the Web Lock of, and how to let it go. */
-let lockedRoom: string | null = null;
-let releaseLock = (): void => {};
-
-/** Holds the lock of `code` while this tab hosts it (null: none). */
-function holdRoomLock(code: string | null): void {
-  if (code === lockedRoom) return;
-  releaseLock();
-  releaseLock = () => {};
-  lockedRoom = code;
-  if (!code || !navigator.locks) return;
-  const held = new Promise<void>((resolve) => releaseLock = resolve);
-  navigator.locks.request(`${HOST_LOCK_PREFIX}${code}`, () => held)
-    .catch(() => {});
-}
-
-/** Rooms another open tab of this browser hosts (their locks are held). */
-async function roomsInUse(): Promise<Set<string>> {
-  try {
-    const { held = [] } = await navigator.locks.query();
-    return new Set(
-      held.flatMap(({ name }) =>
-        name?.startsWith(HOST_LOCK_PREFIX)
-          ? [name.slice(HOST_LOCK_PREFIX.length)]
-          : []
-      ),
-    );
-  } catch {
-    return new Set();
   }
 }
 
