@@ -11,10 +11,15 @@ import type { LogEvent } from "./event_log.ts";
 import { LogLimiter, type LogLimits } from "./log_limiter.ts";
 import { MemoryAddressLimits } from "./address_limits.ts";
 import { serveResilient } from "./resilient_listener.ts";
-import type { RoomBus } from "./bus/room_bus.ts";
+import type { BusHealth, RoomBus } from "./bus/room_bus.ts";
 import { MemoryRoomBus } from "./bus/memory_room_bus.ts";
 import { RoomRouter } from "./bus/room_router.ts";
 import type { AddressLimits } from "./address_limits.ts";
+import {
+  type Fault,
+  FaultBoundary,
+  type FaultContext,
+} from "./fault_boundary.ts";
 
 /** Options for {@link startServer}. */
 export interface StartOptions {
@@ -54,6 +59,12 @@ export interface StartOptions {
    * @default a MemoryAddressLimits over config
    */
   addressLimits?: (bus: RoomBus) => AddressLimits;
+  /**
+   * Called at every entry from outside before its work (see
+   * `FaultBoundary`'s `probe`): tests inject faults by throwing here.
+   * @default none
+   */
+  faultProbe?: (context: FaultContext) => void;
 }
 
 /** A running server. */
@@ -66,6 +77,8 @@ export interface PizzaServer {
   readonly registry: RoomRegistry;
   /** The router between sockets, the registry and the room bus. */
   readonly router: RoomRouter;
+  /** The exception boundary every entry from outside goes through. */
+  readonly boundary: FaultBoundary;
   /** Tells every client, closes every socket and stops listening. Idempotent. */
   close(): Promise<void>;
 }
@@ -91,6 +104,24 @@ export async function startServer(
   // addresses by connection here, no copy of each event.
   const registryLog = (event: RegistryEvent) => limiter.add(event);
   const httpLog = (event: HttpEvent) => limiter.add(event);
+  // The registry is made below; a faulting room is closed through this.
+  const lateRegistry: { registry?: RoomRegistry } = {};
+  const boundary = new FaultBoundary({
+    report: (fault) => {
+      lateRegistry.registry!.metrics.internalErrors++;
+      limiter.add(faultEvent(fault));
+    },
+    onRoomFaulting: (code) => {
+      limiter.add({
+        event: "room closed after faults",
+        room: code,
+        detail: "it kept hitting bugs of the server",
+      });
+      lateRegistry.registry!.closeFaultingRoom(code);
+    },
+    roomOf: (connId) => lateRegistry.registry!.roomOf(connId),
+    probe: options.faultProbe,
+  });
   const bus = options.bus ?? new MemoryRoomBus({ keepAliveMs: 0 });
   const shared = options.sharedBus ?? options.bus !== undefined;
   // An in-memory bus no other instance can reach (the default without
@@ -109,6 +140,7 @@ export async function startServer(
     },
     generateCode: direct ? undefined : () => late.router!.generateCode(),
   });
+  lateRegistry.registry = registry;
   const router = late.router = new RoomRouter({
     registry,
     bus,
@@ -116,14 +148,19 @@ export async function startServer(
     codeTtlMs: options.busCodeTtlMs ?? 15_000,
     shared,
     log: (event) => limiter.add(event),
+    boundary,
   });
-  const stopHealthLog = bus.onHealthChange((health) =>
-    limiter.add({
-      event: health.up ? "room bus up" : "room bus down",
-      detail: health.up
-        ? "new games can start"
-        : `${health.lastError ?? "unreachable"}; new games are refused`,
-    })
+  const stopHealthLog = bus.onHealthChange(
+    boundary.wrap(
+      { where: "bus connection event" },
+      (health: BusHealth) =>
+        limiter.add({
+          event: health.up ? "room bus up" : "room bus down",
+          detail: health.up
+            ? "new games can start"
+            : `${health.lastError ?? "unreachable"}; new games are refused`,
+        }),
+    ),
   );
   await router.start();
   const staticRoot = await resolveStaticRoot(config.staticDir);
@@ -146,6 +183,7 @@ export async function startServer(
     limits: addressLimits,
     log: httpLog,
     maxConnections: options.maxConnections,
+    boundary,
   });
   const tls = config.tlsCertFile
     ? {
@@ -168,15 +206,21 @@ export async function startServer(
   }, handler);
   boundPort = server.port;
   onListen?.({ hostname: config.hostname, port: boundPort });
-  const sweepTimer = setInterval(() => {
-    registry.sweep();
-    addressLimits.sweep(Date.now());
-    limiter.tick();
-    if (shared && bus.health().up) {
-      router.checkOwners().catch(() => {});
-      bus.measureRoundTrip().catch(() => {});
-    }
-  }, config.sweepIntervalMs);
+  // Each room's sweep step runs in the boundary: a fault costs that room.
+  const sweepRoom = (room: string, step: () => void) =>
+    boundary.run({ where: "sweep timer", room }, step);
+  const sweepTimer = setInterval(
+    boundary.wrap({ where: "sweep timer" }, () => {
+      registry.sweep(sweepRoom);
+      addressLimits.sweep(Date.now());
+      limiter.tick();
+      if (shared && bus.health().up) {
+        router.checkOwners().catch(() => {});
+        bus.measureRoundTrip().catch(() => {});
+      }
+    }),
+    config.sweepIntervalMs,
+  );
   let closing: Promise<void> | undefined;
 
   return {
@@ -184,6 +228,7 @@ export async function startServer(
     localUrl: `${tls.cert ? "https" : "http"}://127.0.0.1:${boundPort}`,
     registry,
     router,
+    boundary,
     close() {
       closing ??= (async () => {
         clearInterval(sweepTimer);
@@ -202,6 +247,21 @@ export async function startServer(
       })();
       return closing;
     },
+  };
+}
+
+/** One fault as a log line: where, who, and the stack. */
+function faultEvent(fault: Fault): LogEvent {
+  const { error } = fault;
+  const stack = error instanceof Error
+    ? (error.stack ?? `${error.name}: ${error.message}`)
+    : String(error);
+  return {
+    event: "internal error",
+    conn: fault.connId,
+    address: fault.address,
+    room: fault.room,
+    detail: `${fault.where}: ${stack}`,
   };
 }
 

@@ -22,6 +22,7 @@ import { type AddressLimits, MemoryAddressLimits } from "./address_limits.ts";
 import { clientAddress } from "./client_address.ts";
 import { checkHandshake, originAllowed } from "./upgrade_checks.ts";
 import { TokenBucket } from "./rate_limiter.ts";
+import { FaultBoundary } from "./fault_boundary.ts";
 
 /** URL paths that accept WebSocket upgrades (`/` is the seed's). */
 export const WEBSOCKET_PATHS: ReadonlySet<string> = new Set(["/", "/ws"]);
@@ -49,6 +50,12 @@ export interface HandlerContext {
   limits?: AddressLimits;
   /** Receives events of the HTTP and socket layer (each with the address). @default ignore */
   log?: (event: HttpEvent) => void;
+  /**
+   * Where a throw while serving a request or a socket goes (reported; costs
+   * that request or socket only).
+   * @default a boundary that writes each fault to stderr
+   */
+  boundary?: FaultBoundary;
   /**
    * Connections allowed at once, when lower than `config.maxConnections`
    * (e.g. kept below the open-file limit). @default config.maxConnections
@@ -126,6 +133,13 @@ export function createHandler(
     maxConnections = config.maxConnections,
     signaling = registry,
     cluster,
+    boundary = new FaultBoundary({
+      report: (fault) =>
+        console.error(
+          `internal error in ${fault.where} from ${fault.address}:`,
+          fault.error,
+        ),
+    }),
   } = context;
   const startedAt = now();
   let nextConnection = 0;
@@ -150,6 +164,7 @@ export function createHandler(
       limits.closeConnection(address);
     },
     iceServersFor: (address) => mintIceServers(address),
+    boundary,
   };
 
   /** Upgrades answer synchronously: joins are the server's hot path. */
@@ -301,9 +316,9 @@ export function createHandler(
     address: string,
     error: unknown,
   ): Response => {
-    // A fault of the server, not of the client: worth its stack trace.
-    console.error(
-      `request failed: ${request.method} ${request.url} from ${address}:`,
+    // A fault of the server, not of the client: reported with its stack.
+    boundary.fault(
+      { where: `http ${request.method} ${pathOf(request.url)}`, address },
       error,
     );
     return text(500, "Internal Server Error");
@@ -315,6 +330,7 @@ export function createHandler(
     const peer = "hostname" in remote ? remote.hostname : "unknown";
     const address = clientAddress(peer, request.headers, config.trustProxy);
     try {
+      boundary.probe?.({ where: "http request", address });
       if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
         return upgrade(request, address);
       }

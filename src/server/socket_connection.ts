@@ -11,6 +11,7 @@ import type { Connection, RoomRegistry } from "./room_registry.ts";
 import type { IceServer, ServerMessage } from "../protocol/mod.ts";
 import { roomError } from "./room_errors.ts";
 import type { AddressLimits } from "./address_limits.ts";
+import { FaultBoundary } from "./fault_boundary.ts";
 
 /**
  * Where a socket's traffic goes: the registry itself, or a router in front
@@ -29,6 +30,8 @@ export const CLOSE_TOO_BIG = 1009;
 export const CLOSE_UNJOINED = 4001;
 /** Close code when a client does not read what it is sent. */
 export const CLOSE_TOO_SLOW = 1013;
+/** Close code when handling this socket hit a bug of the server (RFC 6455). */
+export const CLOSE_INTERNAL_ERROR = 1011;
 
 /** Bytes queued for all sockets of one server, kept current on each send. */
 export class QueuedBytes {
@@ -68,6 +71,11 @@ export interface SocketGuards {
   log: (event: SocketEvent) => void;
   /** Called once per socket when it is gone (to release counters). */
   onGone: (address: string) => void;
+  /**
+   * Where a throw while handling a socket's event goes: reported, and it
+   * costs that one socket (closed with {@link CLOSE_INTERNAL_ERROR}).
+   */
+  boundary: FaultBoundary;
   /**
    * ICE servers for a socket in a room (TURN credentials within the
    * address's budget). @default none: the answer is an empty list
@@ -212,16 +220,41 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
     this.#guards = guards;
   }
 
-  /** The socket's events: open, message, close. */
+  /**
+   * The socket's events: open, message, close. A throw while handling one
+   * is a bug of the server: it is reported and costs this socket only.
+   */
   handleEvent(event: Event): void {
-    switch (event.type) {
-      case "message":
-        return this.#onFrame((event as MessageEvent).data);
-      case "open":
-        return this.#onOpen();
-      case "close":
-        return this.#release();
+    try {
+      this.#guards.boundary.probe?.(this.#context(`socket ${event.type}`));
+      switch (event.type) {
+        case "message":
+          return this.#onFrame((event as MessageEvent).data);
+        case "open":
+          return this.#onOpen();
+        case "close":
+          return this.#release();
+      }
+    } catch (error) {
+      this.#guards.boundary.fault(
+        this.#context(`socket ${event.type}`),
+        error,
+        () => this.fail(),
+      );
     }
+  }
+
+  /**
+   * Ends this socket after a fault of the server while handling it: closed
+   * with 1011 "internal error", and the registry told it is gone.
+   */
+  fail(): void {
+    this.close(CLOSE_INTERNAL_ERROR, "internal error");
+    this.#release();
+  }
+
+  #context(where: string) {
+    return { where, address: this.#address, connId: this.id };
   }
 
   send(msg: ServerMessage): void {
@@ -256,6 +289,14 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
 
   /** Called by the {@link UnjoinedSweep} when this socket's time is up. */
   unjoinedTimeout(): void {
+    this.#guards.boundary.run(
+      this.#context("unjoined timeout"),
+      () => this.#unjoinedTimeout(),
+      () => this.fail(),
+    );
+  }
+
+  #unjoinedTimeout(): void {
     if (this.#inRoom || this.#gone) return;
     this.#guards.log({
       event: "unjoined socket closed",
@@ -354,12 +395,11 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
     mint(this.#address).then(
       (answer) => this.send({ type: "iceServers", ...answer }),
       (error) =>
-        this.#guards.log({
-          event: "ice servers failed",
-          conn: this.id,
-          address: this.#address,
-          detail: String(error),
-        }),
+        this.#guards.boundary.fault(
+          this.#context("ice servers"),
+          error,
+          () => this.fail(),
+        ),
     );
   }
 
