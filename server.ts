@@ -13,7 +13,12 @@ import {
   REDIS_URL_SETTING,
   roomBusFromEnv,
 } from "./src/server/bus/room_bus_from_env.ts";
-import { SharedAddressLimits } from "./src/server/bus/shared_address_limits.ts";
+import { RedisRoomBus } from "./src/server/bus/redis_room_bus.ts";
+import { RedisLimitCounters } from "./src/server/bus/redis_limit_counters.ts";
+import {
+  MemoryLimitCounters,
+  withFallback,
+} from "./src/server/limit_counters.ts";
 import {
   connectionBudget,
   raiseOpenFileLimit,
@@ -32,8 +37,14 @@ const server = await startServer(config, {
   bus,
   sharedBus: shared,
   busCodeTtlMs: timings.codeTtlMs,
-  addressLimits: shared
-    ? (bus) => new SharedAddressLimits(config, bus.counters)
+  // Per-address limits counted in Redis by every instance (in this
+  // process only while Redis cannot be reached).
+  limitCounters: bus instanceof RedisRoomBus
+    ? () =>
+      withFallback(
+        new RedisLimitCounters(bus.redis, `${bus.keyPrefix}limit:`),
+        new MemoryLimitCounters(),
+      )
     : undefined,
   log: (event) => eventLog.add(event),
   maxConnections,

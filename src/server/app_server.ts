@@ -9,12 +9,12 @@ import { createHandler, type HttpEvent } from "./http_handler.ts";
 import { type RegistryEvent, RoomRegistry } from "./room_registry.ts";
 import type { LogEvent } from "./event_log.ts";
 import { LogLimiter, type LogLimits } from "./log_limiter.ts";
-import { MemoryAddressLimits } from "./address_limits.ts";
+import { AddressLimits } from "./address_limits.ts";
+import { type LimitCounters, MemoryLimitCounters } from "./limit_counters.ts";
 import { serveResilient } from "./resilient_listener.ts";
 import type { BusHealth, RoomBus } from "./bus/room_bus.ts";
 import { MemoryRoomBus } from "./bus/memory_room_bus.ts";
 import { RoomRouter } from "./bus/room_router.ts";
-import type { AddressLimits } from "./address_limits.ts";
 import {
   type Fault,
   FaultBoundary,
@@ -55,10 +55,11 @@ export interface StartOptions {
   /** The bus's code lifetime, in ms. @default 15000 */
   busCodeTtlMs?: number;
   /**
-   * Per-address counters, given the bus (e.g. counted across instances).
-   * @default a MemoryAddressLimits over config
+   * Where the per-address counters live, given the bus (e.g. in Redis,
+   * counted across instances).
+   * @default in this process's memory
    */
-  addressLimits?: (bus: RoomBus) => AddressLimits;
+  limitCounters?: (bus: RoomBus) => LimitCounters;
   /**
    * Called at every entry from outside before its work (see
    * `FaultBoundary`'s `probe`): tests inject faults by throwing here.
@@ -124,6 +125,25 @@ export async function startServer(
   });
   const bus = options.bus ?? new MemoryRoomBus({ keepAliveMs: 0 });
   const shared = options.sharedBus ?? options.bus !== undefined;
+  const addressLimits = new AddressLimits(
+    config,
+    options.limitCounters?.(bus) ?? new MemoryLimitCounters(),
+  );
+  // Closed codes are remembered (a join to one is told the game ended);
+  // a code opened again is forgotten.
+  const rememberCodes = (event: RegistryEvent) => {
+    const code = event.room;
+    if (code === undefined) return;
+    const done = event.event === "room closed" &&
+        event.detail !== "server shutdown"
+      ? addressLimits.roomClosed(code)
+      : event.event === "room created"
+      ? addressLimits.roomOpened(code)
+      : undefined;
+    done?.catch((error) =>
+      boundary.fault({ where: "closed code memory", room: code }, error)
+    );
+  };
   // An in-memory bus no other instance can reach (the default without
   // REDIS_URL): every room is here, so sockets talk to the registry
   // directly, with no routing, code claims or records (the hot path of a
@@ -134,10 +154,16 @@ export async function startServer(
   const late: { router?: RoomRouter } = {};
   const registry = new RoomRegistry({
     limits: config,
-    log: direct ? registryLog : (event) => {
-      registryLog(event);
-      late.router?.observe(event);
-    },
+    log: direct
+      ? (event) => {
+        registryLog(event);
+        rememberCodes(event);
+      }
+      : (event) => {
+        registryLog(event);
+        rememberCodes(event);
+        late.router?.observe(event);
+      },
     generateCode: direct ? undefined : () => late.router!.generateCode(),
   });
   lateRegistry.registry = registry;
@@ -164,8 +190,6 @@ export async function startServer(
   );
   await router.start();
   const staticRoot = await resolveStaticRoot(config.staticDir);
-  const addressLimits = options.addressLimits?.(bus) ??
-    new MemoryAddressLimits(config);
   let boundPort = config.port;
   const handler = createHandler({
     config,
@@ -212,7 +236,6 @@ export async function startServer(
   const sweepTimer = setInterval(
     boundary.wrap({ where: "sweep timer" }, () => {
       registry.sweep(sweepRoom);
-      addressLimits.sweep(Date.now());
       limiter.tick();
       if (shared && bus.health().up) {
         router.checkOwners().catch(() => {});
