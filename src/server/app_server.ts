@@ -61,6 +61,11 @@ export interface StartOptions {
    */
   limitCounters?: (bus: RoomBus) => LimitCounters;
   /**
+   * The clock of the per-address limits' windows and blocks, in ms (a test
+   * plays a whole evening in seconds with it). @default Date.now
+   */
+  limitsNow?: () => number;
+  /**
    * Called at every entry from outside before its work (see
    * `FaultBoundary`'s `probe`): tests inject faults by throwing here.
    * @default none
@@ -125,9 +130,11 @@ export async function startServer(
   });
   const bus = options.bus ?? new MemoryRoomBus({ keepAliveMs: 0 });
   const shared = options.sharedBus ?? options.bus !== undefined;
+  const limitsNow = options.limitsNow ?? Date.now;
   const addressLimits = new AddressLimits(
     config,
-    options.limitCounters?.(bus) ?? new MemoryLimitCounters(),
+    options.limitCounters?.(bus) ?? new MemoryLimitCounters({ now: limitsNow }),
+    limitsNow,
   );
   // Closed codes are remembered (a join to one is told the game ended);
   // a code opened again is forgotten.
