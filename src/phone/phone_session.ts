@@ -350,7 +350,10 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       void this.#connect();
       return;
     }
-    if (this.#everJoined && (code === "wrong room" || code === "no player")) {
+    if (
+      this.#everJoined &&
+      (code === "wrong room" || code === "no player" || code === "room closed")
+    ) {
       this.#options.store.clearSeat();
       this.#end({
         kind: "ended",
@@ -428,10 +431,14 @@ function roomClosedWords(reason: string): string {
   switch (reason) {
     case "host left":
       return "The host ended the game. Thanks for playing!";
+    case "host gone":
+      return "The big screen did not come back, so the game has ended. Ask the host for the new code!";
     case "kicked":
       return "The host took you out of this game.";
     case "server shutdown":
       return "The game server is restarting, so the game has ended. Sorry!";
+    case "server error":
+      return "Something went wrong on the game server, so this game has ended. Sorry!";
     default:
       return "The game has ended. Thanks for playing!";
   }
