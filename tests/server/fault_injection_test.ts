@@ -441,3 +441,36 @@ Deno.test("RoomRouter: a throw in a frame's asynchronous routing is reported and
     await router.close();
   }
 });
+
+Deno.test("an unjoined timeout that throws for one socket closes it with 1011; the sweep goes on for the others", async () => {
+  const { server, inject } = await faultyServer({ unjoinedTimeoutMs: 1_500 });
+  const clients: WsClient[] = [];
+  try {
+    const witness = await openRoom(server.localUrl, ["Wit"]);
+    clients.push(...sockets(witness));
+    const idleA = await WsClient.connect(server.localUrl);
+    const idleB = await WsClient.connect(server.localUrl);
+    clients.push(idleA, idleB);
+    let thrown = 0;
+    let victim: string | undefined;
+    inject((context) => {
+      if (context.where !== "unjoined timeout") return;
+      // The first socket whose time is up is the victim.
+      victim ??= context.connId;
+      if (context.connId === victim) {
+        thrown++;
+        throw new Error("injected bug in the unjoined sweep");
+      }
+    });
+    const codes = (await Promise.all([idleA.closed, idleB.closed]))
+      .map((e) => e.code).sort();
+    // One closed by the fault (1011), the other by its timeout as usual.
+    assert.deepEqual(codes, [1011, 4001]);
+    await assertRelays(witness, "after an unjoined-timeout fault");
+    assert.equal(thrown, 1);
+    assert.equal(await metric(server, "pizza_internal_errors_total"), 1);
+  } finally {
+    await closeAll(clients);
+    await server.close();
+  }
+});
