@@ -10,15 +10,10 @@ import { lanAddresses } from "./src/server/lan_addresses.ts";
 import { EventLog } from "./src/server/event_log.ts";
 import {
   busTimingsFromEnv,
+  limitCountersFor,
   REDIS_URL_SETTING,
   roomBusFromEnv,
 } from "./src/server/bus/room_bus_from_env.ts";
-import { RedisRoomBus } from "./src/server/bus/redis_room_bus.ts";
-import { RedisLimitCounters } from "./src/server/bus/redis_limit_counters.ts";
-import {
-  MemoryLimitCounters,
-  withFallback,
-} from "./src/server/limit_counters.ts";
 import {
   connectionBudget,
   raiseOpenFileLimit,
@@ -33,19 +28,13 @@ const env = (name: string) => Deno.env.get(name);
 const timings = busTimingsFromEnv(env);
 const shared = Boolean(env(REDIS_URL_SETTING)?.trim());
 const bus = await roomBusFromEnv(env, timings);
+const limitCounters = await limitCountersFor(bus);
 const server = await startServer(config, {
   bus,
   sharedBus: shared,
   busCodeTtlMs: timings.codeTtlMs,
-  // Per-address limits counted in Redis by every instance (in this
-  // process only while Redis cannot be reached).
-  limitCounters: bus instanceof RedisRoomBus
-    ? () =>
-      withFallback(
-        new RedisLimitCounters(bus.redis, `${bus.keyPrefix}limit:`),
-        new MemoryLimitCounters(),
-      )
-    : undefined,
+  // Per-address limits counted in Redis by every instance.
+  limitCounters: limitCounters && (() => limitCounters),
   log: (event) => eventLog.add(event),
   maxConnections,
   lanOrigins: (port) =>

@@ -41,6 +41,7 @@ Deno.test(`soak: ${ROOMS} rooms × ${PLAYERS} bots for ${SECONDS} s with one fau
       hostname: "127.0.0.1",
       staticDir: new URL("../fixtures/static", import.meta.url).pathname,
       maxRoomsPerAddress: ROOMS * 2,
+      roomCreatesPerMinute: ROOMS * 2,
       maxConnectionsPerAddress: 1_000_000,
       joinBurstPerAddress: 1_000_000,
       failedJoinBudget: 1_000_000,
