@@ -1,8 +1,8 @@
 /**
- * {@link LimitCounters} in Redis, shared by every instance: `INCRBY` with
- * `PEXPIRE … NX` in one small script (the first write sets the expiry, a
- * later one keeps it), `MGET` for reads and `SET … PX` for a block or a
- * closed code. Commands go through the bus's ioredis client, whose
+ * {@link LimitCounters} in Redis, shared by every instance: `INCRBY` and
+ * `PEXPIRE` in one small script (the first write sets the expiry, a later
+ * one keeps it: the `NX` of Redis 7, spelled so that older servers run it
+ * too), `MGET` for reads and `SET … PX` for a block or a closed code. Commands go through the bus's ioredis client, whose
  * auto-pipelining sends a join's few calls in one write.
  *
  * @module
@@ -13,7 +13,7 @@ import type { LimitCounters } from "../limit_counters.ts";
 /** KEYS: counter. ARGV: amount, ttl. The expiry is set by the first write only. */
 const ADD_SCRIPT = `
 local n = redis.call('INCRBY', KEYS[1], ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2], 'NX')
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return n`;
 
 /**
