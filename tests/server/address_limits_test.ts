@@ -233,6 +233,22 @@ Deno.test("AddressLimits: 20,000 other addresses cannot lift one address's block
     if (i % 2_000 === 0) model.now += 1_000;
   }
   assert.equal(await model.join(ATTACKER, "QQQQ"), "rate limited");
+  // Even in a store that holds only 1,000 keys, an address that keeps
+  // trying keeps its block: each try reads (and so keeps) its keys, and
+  // 20,000 others only push out the least recently used.
+  const tiny: LimitsModel = new LimitsModel(
+    DEFAULTS,
+    new MemoryLimitCounters({ maxKeys: 1_000, now: () => tiny.now }),
+  );
+  for (let i = 0; i < DEFAULTS.failedJoinBudget; i++) {
+    await tiny.join(ATTACKER, unknownCode(i));
+  }
+  for (let i = 0; i < 20_000; i++) {
+    await tiny.join(`10.9.${(i >> 8) & 255}.${i & 255}`, unknownCode(i));
+    if (i % 100 === 0) {
+      assert.equal(await tiny.join(ATTACKER, "QQQQ"), "rate limited", `${i}`);
+    }
+  }
   // A bounded store, too: the oldest key goes first, one at a time.
   const small = new MemoryLimitCounters({ maxKeys: 3 });
   await small.set("block:a", 1, HOUR);
