@@ -113,7 +113,7 @@ Deno.test("table: invalid combinations are refused with a message and nothing is
   s = give(s, "p0", item(4), item(2), item(1, 1, true));
   const r = act(s, "p0", "drop:0");
   assert.deepEqual(texts(r.events, "p0"), [
-    "Toppings only go together on dough!",
+    "Toppings go on dough: put dough down first!",
   ]);
   assert.equal(player(r.state, "p0").backpack.length, 3);
   assert.deepEqual(r.state.stations[table].item, item(2));

@@ -14,7 +14,7 @@ import {
   WORLD_HEIGHT_PX,
   WORLD_WIDTH_PX,
 } from "../../../game/mod.ts";
-import { drawCoin, drawItem } from "./art.ts";
+import { drawCoin, drawItem } from "./food_art.ts";
 import type { GameSource } from "./game_source.ts";
 import type { SoundBoard } from "./sound_board.ts";
 import { HUD_HEIGHT_PX } from "./world_scene.ts";
@@ -42,6 +42,7 @@ export class HudScene extends Phaser.Scene {
   #delivered!: Text;
   #difficulty!: Text;
   #code!: Text;
+  #joinAt!: Text;
   #url!: Text;
   #strikes!: Phaser.GameObjects.Graphics;
   #mute!: Phaser.GameObjects.Graphics;
@@ -118,7 +119,8 @@ export class HudScene extends Phaser.Scene {
       .setOrigin(0, 0.5).setBackgroundColor("#ffd166").setPadding(10, 4, 10, 4);
 
     // join info, right
-    this.#text(W - 78, 20, "JOIN AT", 13, "#b3a8d6").setOrigin(1, 0.5);
+    this.#joinAt = this.#text(W - 78, 20, "JOIN AT", 13, "#b3a8d6")
+      .setOrigin(1, 0.5);
     this.#url = this.#text(W - 78, 42, "", 20).setOrigin(1, 0.5);
     this.#code = this.#text(W - 78, 66, "", 18, ACCENT).setOrigin(1, 0.5);
 
@@ -233,15 +235,16 @@ export class HudScene extends Phaser.Scene {
     this.#set(this.#delivered, "delivered", String(h.delivered));
     this.#set(this.#difficulty, "difficulty", h.difficultyName);
     const join = this.#source.joinInfo();
-    // The join URL shows only while joining is open (the room code always).
+    // How to join shows only while joining is open (drop-in off hides it
+    // mid-round, as the sidebar does).
+    const open = join !== null && this.#source.joiningOpen();
+    this.#joinAt.setVisible(open);
     this.#set(
       this.#url,
       "url",
-      join && this.#source.joiningOpen()
-        ? join.url.replace(/^https?:\/\//, "")
-        : "",
+      open ? join.url.replace(/^https?:\/\//, "") : "",
     );
-    this.#set(this.#code, "code", join ? `ROOM ${join.room}` : "");
+    this.#set(this.#code, "code", open ? `ROOM ${join.room}` : "");
     const strikesKey = `${h.strikes}/${h.maxStrikes}`;
     if (this.#keys.get("strikes") !== strikesKey) {
       this.#keys.set("strikes", strikesKey);
