@@ -4,7 +4,7 @@
  * chef's head, no two tags overlap, and no tag covers a store sign or an
  * order bubble. A pure pass run every frame:
  *
- * 1. Tags whose reach (one tile around the head) can touch form a crowd.
+ * 1. Tags whose wanted spots (nearly) touch form a crowd.
  * 2. A crowd is placed tag by tag, lowest chef first, each at the free spot
  *    nearest to right above its head (sideways, a little higher, beside the
  *    head), preferring spots that leave every chef's body visible.
@@ -123,10 +123,12 @@ export function placeTags(
     bare: false,
     hidden: true,
   }));
+  // Tags of crowds placed earlier: later crowds keep clear of them.
+  const taken: Rect[] = [];
   for (const crowd of crowds(tags, reachPx)) {
     for (const [i, size] of TAG_SIZES.entries()) {
       const last = i === TAG_SIZES.length - 1;
-      const spots = placeCrowd(tags, crowd, size, {
+      const spots = placeCrowd(tags, crowd, size, taken, {
         reachPx,
         avoid,
         prefer,
@@ -136,7 +138,10 @@ export function placeTags(
       if (
         last || spots.length === crowd.length && spots.every((s) => !s.hidden)
       ) {
-        crowd.forEach((j, k) => out[j] = spots[k]);
+        crowd.forEach((j, k) => {
+          out[j] = spots[k];
+          if (!spots[k].hidden) taken.push(tagRect(tags[j], spots[k]));
+        });
         break;
       }
     }
@@ -144,7 +149,11 @@ export function placeTags(
   return out;
 }
 
-/** Groups of tags whose reach can touch, each lowest chef first. */
+/**
+ * Groups of tags whose wanted spots touch or nearly do, each lowest chef
+ * first; crowds come lowest first too, and a later crowd keeps off the spots
+ * an earlier one took.
+ */
 function crowds(tags: readonly TagBox[], reach: number): number[][] {
   const parent = tags.map((_, i) => i);
   const root = (i: number): number =>
@@ -153,8 +162,9 @@ function crowds(tags: readonly TagBox[], reach: number): number[][] {
     for (let j = i + 1; j < tags.length; j++) {
       const a = tags[i];
       const b = tags[j];
-      const near = Math.abs(a.x - b.x) < (a.w + b.w) / 2 + 2 * reach &&
-        Math.abs(a.y - b.y) < a.h + b.h + 2 * reach;
+      // Wanted spots (nearly) on top of each other: a crowd shrinks as one.
+      const near = Math.abs(a.x - b.x) < (a.w + b.w) / 2 + reach / 2 &&
+        Math.abs(a.y - b.y) < (a.h + b.h) / 2 + reach / 2;
       if (near) parent[root(i)] = root(j);
     }
   }
@@ -163,18 +173,20 @@ function crowds(tags: readonly TagBox[], reach: number): number[][] {
     const r = root(i);
     groups.set(r, [...(groups.get(r) ?? []), i]);
   });
-  return [...groups.values()].map((g) =>
-    g.sort((a, b) => tags[b].y - tags[a].y || tags[a].x - tags[b].x || a - b)
-  );
+  const lowestFirst = (a: number, b: number) =>
+    tags[b].y - tags[a].y || tags[a].x - tags[b].x || a - b;
+  return [...groups.values()].map((g) => g.sort(lowestFirst))
+    .sort((g, h) => lowestFirst(g[0], h[0]));
 }
 
 function placeCrowd(
   tags: readonly TagBox[],
   crowd: readonly number[],
   size: { scale: number; bare: boolean },
+  taken: readonly Rect[],
   o: Required<Omit<TagLayoutOptions, "area">> & { area: Rect; last: boolean },
 ): TagSpot[] {
-  const placed: Rect[] = [];
+  const placed: Rect[] = [...taken];
   const out: TagSpot[] = [];
   for (const j of crowd) {
     const tag = tags[j];
@@ -183,6 +195,17 @@ function placeCrowd(
     const h = (bare ? tag.bareH ?? tag.h : tag.h) * scale;
     let best: { spot: TagSpot; rect: Rect } | null = null;
     let bestCost = Infinity;
+    // Only what this tag can reach matters.
+    const region = {
+      left: tag.x - w - o.reachPx,
+      right: tag.x + w + o.reachPx,
+      top: tag.y - h - o.reachPx,
+      bottom: tag.y + h + o.reachPx,
+    };
+    const near = (r: Rect) => rectsOverlap(r, region, TAG_GAP_PX);
+    const others = placed.filter(near);
+    const avoid = o.avoid.filter(near);
+    const prefer = o.prefer.filter(near);
     for (const [dx, dy] of offsets(w, h, o.reachPx)) {
       const spot = { x: tag.x + dx, y: tag.y + dy, scale, bare, hidden: false };
       const rect = tagRect(tag, spot);
@@ -191,9 +214,9 @@ function placeCrowd(
       if (cost >= bestCost) break;
       if (!rectInside(rect, o.area)) continue;
       if (distanceToRect(tag.x, tag.y, rect) > o.reachPx + 1e-9) continue;
-      if (placed.some((p) => rectsOverlap(rect, p, TAG_GAP_PX))) continue;
-      if (o.avoid.some((a) => rectsOverlap(rect, a))) continue;
-      if (o.prefer.some((p) => rectsOverlap(rect, p))) cost += 1_000;
+      if (others.some((p) => rectsOverlap(rect, p, TAG_GAP_PX))) continue;
+      if (avoid.some((a) => rectsOverlap(rect, a))) continue;
+      if (prefer.some((p) => rectsOverlap(rect, p))) cost += 1_000;
       if (cost < bestCost) {
         best = { spot, rect };
         bestCost = cost;
