@@ -43,8 +43,9 @@ export const HOW_TO_STEPS: readonly HowToStep[] = [
 
 /**
  * Whether the card shows for a view: not seen yet, and the player is about to
- * play (the lobby, a round they dropped into, or waiting at game over for the
- * next one); not on the results of a round they played.
+ * play: the lobby, waiting at game over for the next round, or a round they
+ * dropped into (`droppedIn`: their first view was mid-round). A lobby player
+ * who never closed it loses it when the round starts, as they are playing.
  *
  * @example
  * ```ts
@@ -52,17 +53,20 @@ export const HOW_TO_STEPS: readonly HowToStep[] = [
  * import { showHowTo } from "./how_to_play.ts";
  * assert.equal(showHowTo({ phase: "lobby" }, false), true);
  * assert.equal(showHowTo({ phase: "lobby" }, true), false);
- * assert.equal(showHowTo({ phase: "playing" }, false), true);
+ * assert.equal(showHowTo({ phase: "playing" }, false), false);
+ * assert.equal(showHowTo({ phase: "playing" }, false, true), true);
  * assert.equal(showHowTo({ phase: "over", waiting: true }, false), true);
- * assert.equal(showHowTo({ phase: "over" }, false), false);
  * ```
  */
 export function showHowTo(
   view: Pick<PlayerView, "phase" | "waiting">,
   seen: boolean,
+  droppedIn = false,
 ): boolean {
   if (seen) return false;
-  return view.phase !== "over" || !!view.waiting;
+  if (view.phase === "lobby") return true;
+  if (view.phase === "over") return !!view.waiting;
+  return droppedIn;
 }
 
 /**

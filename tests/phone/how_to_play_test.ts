@@ -9,8 +9,10 @@ Deno.test("showHowTo() shows the card before a player first moves (lobby, droppi
   assert.equal(showHowTo({ phase: "lobby" }, false), true);
   assert.equal(showHowTo({ phase: "over", waiting: true }, false), true);
   assert.equal(showHowTo({ phase: "over", waiting: false }, false), false);
-  assert.equal(showHowTo({ phase: "playing" }, false), true, "a drop-in");
-  assert.equal(showHowTo({ phase: "paused" }, false), true, "a drop-in");
+  assert.equal(showHowTo({ phase: "playing" }, false), false);
+  assert.equal(showHowTo({ phase: "paused" }, false), false);
+  assert.equal(showHowTo({ phase: "playing" }, false, true), true, "drop-in");
+  assert.equal(showHowTo({ phase: "paused" }, false, true), true, "drop-in");
   for (const phase of ["lobby", "playing", "paused", "over"] as const) {
     assert.equal(showHowTo({ phase, waiting: true }, true), false, phase);
   }
