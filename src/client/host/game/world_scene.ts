@@ -511,11 +511,15 @@ export class WorldScene extends Phaser.Scene {
       stroke: "#1b1033",
       strokeThickness: 5,
     }).setOrigin(0.5, 1).setDepth(LABEL_DEPTH + 5);
-    label.setText(text).setColor(color).setFontSize(size).setPosition(x, y)
-      .setAlpha(1).setVisible(true);
+    label.setText(text).setColor(color).setFontSize(size);
+    // Whole inside the town, never cut by its edge.
+    const half = label.width / 2;
+    const inX = Math.min(Math.max(x, half + 4), WORLD_WIDTH_PX - half - 4);
+    const inY = Math.max(y, label.height + FLOAT_RISE_PX);
+    label.setPosition(inX, inY).setAlpha(1).setVisible(true);
     this.tweens.add({
       targets: label,
-      y: y - FLOAT_RISE_PX,
+      y: inY - FLOAT_RISE_PX,
       alpha: 0,
       duration: FLOAT_MS,
       ease: "Cubic.easeIn",
