@@ -8,6 +8,8 @@
 /// <reference lib="dom" />
 import * as Phaser from "phaser";
 import {
+  DIFFICULTY_BLURBS,
+  DIFFICULTY_NAMES,
   type GameState,
   hud,
   MAX_PLAYERS,
@@ -48,6 +50,8 @@ export class HudScene extends Phaser.Scene {
   #mute!: Phaser.GameObjects.Graphics;
   #lobby!: Phaser.GameObjects.Container;
   #lobbyLine!: Text;
+  #overLevel!: Text;
+  #lobbyLevel!: Text;
   #pause!: Phaser.GameObjects.Container;
   #pauseText!: Text;
   #over!: Phaser.GameObjects.Container;
@@ -136,29 +140,37 @@ export class HudScene extends Phaser.Scene {
     const top = HUD_HEIGHT_PX;
     this.#dim = this.add.rectangle(0, top, W, WORLD_HEIGHT_PX, 0x0c0818, 0.55)
       .setOrigin(0, 0).setVisible(false);
-    this.#lobby = this.#panel(W / 2, top + WORLD_HEIGHT_PX - 118, 900, 180);
-    const title = this.#text(0, -52, "Grab your phones!", 40, ACCENT);
-    this.#lobbyLine = this.#text(0, 0, "", 22, "#f6f1ff");
+    this.#lobby = this.#panel(W / 2, top + WORLD_HEIGHT_PX - 136, 900, 216);
+    const title = this.#text(0, -70, "Grab your phones!", 40, ACCENT);
+    this.#lobbyLine = this.#text(0, -18, "", 22, "#f6f1ff");
+    this.#lobbyLevel = this.#text(0, 22, "", 20, ACCENT);
     const keys = this.#text(
       0,
-      46,
+      66,
       "Enter: start   •   B: fill with bots   •   D: difficulty   •   M: mute",
       20,
       "#b3a8d6",
     );
     const botButton = this.#button(
       330,
-      -52,
+      -70,
       "+ Bots",
       () => this.#source.fillBots(),
     );
     const startButton = this.#button(
       -330,
-      -52,
+      -70,
       "Start",
       () => this.#source.start(),
     );
-    this.#lobby.add([title, this.#lobbyLine, keys, botButton, startButton]);
+    this.#lobby.add([
+      title,
+      this.#lobbyLine,
+      this.#lobbyLevel,
+      keys,
+      botButton,
+      startButton,
+    ]);
 
     this.#pause = this.#panel(W / 2, top + WORLD_HEIGHT_PX / 2, 820, 150);
     const pauseTitle = this.#text(0, -30, "PAUSED", 48, ACCENT);
@@ -186,13 +198,8 @@ export class HudScene extends Phaser.Scene {
       () => this.#source.restart(),
       360,
     );
-    const hint = this.#text(
-      0,
-      300,
-      "R or the VIP's phone: new town, same team.  D: difficulty.  Friends can join now.",
-      20,
-      "#b3a8d6",
-    );
+    this.#overLevel = this.#text(0, 300, "", 20, "#b3a8d6");
+    const hint = this.#overLevel;
     this.#over.add([
       this.#overTitle,
       this.#overReason,
@@ -279,6 +286,14 @@ export class HudScene extends Phaser.Scene {
         "pause",
         `Waiting for ${away.join(", ")} to reconnect…`,
       );
+    }
+    if (lobby || over) {
+      // What the chosen level adds, in one line (D picks the next one).
+      const level = `${DIFFICULTY_NAMES[state.difficulty]}: ${
+        DIFFICULTY_BLURBS[state.difficulty].replace(/^Adds/, "adds")
+      }   •   D: change level`;
+      this.#set(this.#overLevel, "overLevel", level);
+      this.#set(this.#lobbyLevel, "lobbyLevel", level);
     }
     if (over && state.outcome) {
       const o = state.outcome;
