@@ -147,7 +147,7 @@ export class HudScene extends Phaser.Scene {
     const keys = this.#text(
       0,
       66,
-      "Enter: start   •   B: fill with bots   •   D: difficulty   •   M: mute",
+      "Enter: start   •   B: fill with bots   •   D: level   •   M: mute",
       20,
       "#b3a8d6",
     );
@@ -289,10 +289,11 @@ export class HudScene extends Phaser.Scene {
     }
     if (lobby || over) {
       // What the chosen level adds, in one line (D picks the next one).
+      const blurb = DIFFICULTY_BLURBS[state.difficulty];
       const level = `${DIFFICULTY_NAMES[state.difficulty]}: ${
-        DIFFICULTY_BLURBS[state.difficulty].replace(/^Adds/, "adds")
-      }   •   D: change level`;
-      this.#set(this.#overLevel, "overLevel", level);
+        blurb.charAt(0).toLowerCase()
+      }${blurb.slice(1)}`;
+      this.#set(this.#overLevel, "overLevel", `${level}   •   D: change level`);
       this.#set(this.#lobbyLevel, "lobbyLevel", level);
     }
     if (over && state.outcome) {
