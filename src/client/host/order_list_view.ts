@@ -105,7 +105,8 @@ export class OrderListView {
         who.append(span);
       };
       if (row.takenBy) words("order-taker", `${row.takenBy} took it ·`);
-      words("order-carry", row.anyone ? "anyone may carry" : "carry:");
+      if (row.anyone) words("order-carry", "anyone may carry");
+      else words("order-carry-label", "carry:");
       if (row.carriers.length === 0) words("order-carry", "nobody");
       for (const carrier of row.anyone ? [] : row.carriers) {
         const tag = document.createElement("span");

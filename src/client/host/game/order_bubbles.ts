@@ -36,7 +36,7 @@ const BAR_PX = 12;
 /** Length of the tail of a bubble right above its roof, px. */
 const TAIL_PX = 12;
 /** Alpha of a bubble over a chef. */
-const FADED_ALPHA = 0.45;
+const FADED_ALPHA = 0.6;
 
 interface Bubble {
   box: Phaser.GameObjects.Image;
