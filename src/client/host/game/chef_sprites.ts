@@ -40,8 +40,8 @@ const BAG_CELL_PX = 30 * BIG;
 const BAG_ROW_PX = 34 * BIG;
 /** A chef's body is drawn this much below its position (feet), px. */
 const FEET_PX = 10;
-/** Connection dot colours. */
-const LINK_COLORS: Record<LinkKind, number> = {
+/** Connection dot colours (a state without its own, e.g. "no signal", is red). */
+const LINK_COLORS: Partial<Record<string, number>> = {
   p2p: 0x38d97a,
   relayed: 0xffcc4d,
   connecting: 0x9aa0b4,
@@ -193,7 +193,7 @@ export class ChefSprites {
     const state = p.connected ? link(p.id) : "disconnected";
     if (state !== chef.link) {
       chef.link = state;
-      chef.dot.setFillStyle(LINK_COLORS[state], 1);
+      chef.dot.setFillStyle(LINK_COLORS[state] ?? LINK_COLORS.disconnected, 1);
     }
     chef.body.setAlpha(p.connected ? 1 : OFFLINE_ALPHA);
     chef.offline.setVisible(!p.connected).setPosition(p.x, p.y - 30);
@@ -219,7 +219,7 @@ export class ChefSprites {
       color: "#ffffff",
       padding: { x: 6, y: 2 },
     }).setOrigin(0.5, 1).setDepth(LABEL_DEPTH);
-    const dot = scene.add.circle(0, 0, 6 * BIG, LINK_COLORS.connecting)
+    const dot = scene.add.circle(0, 0, 6 * BIG, LINK_COLORS.connecting ?? 0)
       .setStrokeStyle(3, 0x1b1033).setDepth(LABEL_DEPTH + 1);
     const offline = scene.add.text(0, 0, "OFFLINE", {
       fontFamily: FONT,
