@@ -9,8 +9,11 @@
  *    nearest to right above its head (sideways, a little higher, beside the
  *    head), preferring spots that leave every chef's body visible.
  * 3. When a crowd does not fit, all its tags shrink a step and it is placed
- *    again; at the smallest size a tag with no free spot is hidden (its
- *    chef still shows its colour) rather than drawn over something.
+ *    again; from the first size without carried items, a crowd with no room
+ *    for a tag each shows its names merged into one stack near all of its
+ *    chefs instead. At the smallest size the names left without a spot
+ *    stack, and a tag with no room even so is hidden (its chef still shows
+ *    its colour) rather than drawn over something.
  *
  * @module
  */
@@ -47,6 +50,12 @@ export interface TagSpot {
   bare: boolean;
   /** Whether the tag found no free spot and is not drawn. */
   hidden: boolean;
+  /**
+   * Set when the tag is one line of a merged stack of names (a crowd with no
+   * room for a tag each): the index of the stack's first tag. The stack as a
+   * whole is within reach of each of its chefs.
+   */
+  stack?: number;
 }
 
 /** Options of {@link placeTags}. */
@@ -188,50 +197,115 @@ function placeCrowd(
 ): TagSpot[] {
   const placed: Rect[] = [...taken];
   const out: TagSpot[] = [];
+  const { scale, bare } = size;
+  const heightOf = (t: TagBox) => (bare ? t.bareH ?? t.h : t.h) * scale;
+  let failed = false;
   for (const j of crowd) {
     const tag = tags[j];
-    const { scale, bare } = size;
     const w = tag.w * scale;
-    const h = (bare ? tag.bareH ?? tag.h : tag.h) * scale;
-    let best: { spot: TagSpot; rect: Rect } | null = null;
-    let bestCost = Infinity;
-    // Only what this tag can reach matters.
-    const region = {
-      left: tag.x - w - o.reachPx,
-      right: tag.x + w + o.reachPx,
-      top: tag.y - h - o.reachPx,
-      bottom: tag.y + h + o.reachPx,
-    };
-    const near = (r: Rect) => rectsOverlap(r, region, TAG_GAP_PX);
-    const others = placed.filter(near);
-    const avoid = o.avoid.filter(near);
-    const prefer = o.prefer.filter(near);
-    for (const [dx, dy] of offsets(w, h, o.reachPx)) {
-      const spot = { x: tag.x + dx, y: tag.y + dy, scale, bare, hidden: false };
-      const rect = tagRect(tag, spot);
-      // offsets() is sorted by cost: nothing later beats a clear spot
-      let cost = Math.abs(dx) + Math.abs(dy) * (dy > 0 ? 2.5 : 1.2);
-      if (cost >= bestCost) break;
-      if (!rectInside(rect, o.area)) continue;
-      if (distanceToRect(tag.x, tag.y, rect) > o.reachPx + 1e-9) continue;
-      if (others.some((p) => rectsOverlap(rect, p, TAG_GAP_PX))) continue;
-      if (avoid.some((a) => rectsOverlap(rect, a))) continue;
-      if (prefer.some((p) => rectsOverlap(rect, p))) cost += 1_000;
-      if (cost < bestCost) {
-        best = { spot, rect };
-        bestCost = cost;
-      }
-    }
-    if (!best) {
+    const rect = freeRect(tag, w, heightOf(tag), [tag], placed, o);
+    if (!rect) {
       out.push({ x: tag.x, y: tag.y, scale, bare, hidden: true });
-      // A smaller size follows: no need to place the rest at this one.
+      failed = true;
+      // A stack or a smaller size follows: no need to place the rest.
       if (!o.last) break;
       continue;
     }
-    placed.push(best.rect);
-    out.push(best.spot);
+    placed.push(rect);
+    out.push({
+      x: (rect.left + rect.right) / 2,
+      y: rect.bottom,
+      scale,
+      bare,
+      hidden: false,
+    });
   }
-  return out;
+  if (!failed) return out;
+  // No room for a tag each: the crowd's names merge into one stack near all
+  // of their chefs (names only, so from the first size without items).
+  if (bare && crowd.length > 1) {
+    const whole = stack(crowd.map((_, k) => k), taken);
+    if (whole) return whole;
+  }
+  if (!o.last) return out;
+  // Smallest size and still no room: only the names left over merge.
+  const left = crowd.flatMap((_, k) => out[k].hidden ? [k] : []);
+  return (left.length > 1 && stack(left, placed)) || out;
+
+  /** `out` with the tags at `ks` (crowd positions) stacked, or null. */
+  function stack(ks: number[], around: readonly Rect[]): TagSpot[] | null {
+    const members = ks.map((k) => tags[crowd[k]]);
+    const w = Math.max(...members.map((t) => t.w * scale));
+    const h = members.reduce((sum, t) => sum + heightOf(t), 0) +
+      TAG_GAP_PX * (members.length - 1);
+    const anchor = {
+      x: members.reduce((sum, t) => sum + t.x, 0) / members.length,
+      y: Math.min(...members.map((t) => t.y)),
+    };
+    const rect = freeRect(anchor, w, h, members, around, o);
+    if (!rect) return null;
+    const spots = [...out];
+    let bottom = rect.bottom;
+    ks.forEach((k, n) => {
+      spots[k] = {
+        x: (rect.left + rect.right) / 2,
+        y: bottom,
+        scale,
+        bare,
+        hidden: false,
+        stack: crowd[ks[0]],
+      };
+      bottom -= heightOf(members[n]) + TAG_GAP_PX;
+    });
+    return spots;
+  }
+}
+
+/**
+ * The cheapest free rectangle of `w` x `h` whose bottom centre is near
+ * `anchor`, within reach of every one of `heads`, or null.
+ */
+function freeRect(
+  anchor: { x: number; y: number },
+  w: number,
+  h: number,
+  heads: ReadonlyArray<{ x: number; y: number }>,
+  placed: readonly Rect[],
+  o: Required<Omit<TagLayoutOptions, "area">> & { area: Rect },
+): Rect | null {
+  // Only what can be reached from the anchor matters.
+  const region = {
+    left: anchor.x - w - o.reachPx,
+    right: anchor.x + w + o.reachPx,
+    top: anchor.y - h - o.reachPx,
+    bottom: anchor.y + h + o.reachPx,
+  };
+  const near = (r: Rect) => rectsOverlap(r, region, TAG_GAP_PX);
+  const others = placed.filter(near);
+  const avoid = o.avoid.filter(near);
+  const prefer = o.prefer.filter(near);
+  let best: Rect | null = null;
+  let bestCost = Infinity;
+  for (const [dx, dy] of offsets(w, h, o.reachPx)) {
+    // offsets() is sorted by cost: nothing later beats a clear spot
+    let cost = Math.abs(dx) + Math.abs(dy) * (dy > 0 ? 2.5 : 1.2);
+    if (cost >= bestCost) break;
+    const x = anchor.x + dx;
+    const y = anchor.y + dy;
+    const rect = { left: x - w / 2, right: x + w / 2, top: y - h, bottom: y };
+    if (!rectInside(rect, o.area)) continue;
+    if (
+      heads.some((t) => distanceToRect(t.x, t.y, rect) > o.reachPx + 1e-9)
+    ) continue;
+    if (others.some((p) => rectsOverlap(rect, p, TAG_GAP_PX))) continue;
+    if (avoid.some((a) => rectsOverlap(rect, a))) continue;
+    if (prefer.some((p) => rectsOverlap(rect, p))) cost += 1_000;
+    if (cost < bestCost) {
+      best = rect;
+      bestCost = cost;
+    }
+  }
+  return best;
 }
 
 const offsetCache = new Map<string, ReadonlyArray<readonly [number, number]>>();

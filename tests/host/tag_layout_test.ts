@@ -38,9 +38,21 @@ function assertRules(
   avoid: readonly Rect[] = [],
 ): void {
   const rects = tags.map((t, i) => tagRect(t, spots[i]));
+  // A merged stack of names counts as one tag for the reach.
+  const reachOf = (i: number): Rect => {
+    const stack = spots[i].stack;
+    if (stack === undefined) return rects[i];
+    const lines = rects.filter((_, j) => spots[j].stack === stack);
+    return {
+      left: Math.min(...lines.map((r) => r.left)),
+      top: Math.min(...lines.map((r) => r.top)),
+      right: Math.max(...lines.map((r) => r.right)),
+      bottom: Math.max(...lines.map((r) => r.bottom)),
+    };
+  };
   tags.forEach((t, i) => {
     if (spots[i].hidden) return;
-    const d = distanceToRect(t.x, t.y, rects[i]);
+    const d = distanceToRect(t.x, t.y, reachOf(i));
     assert.ok(d <= REACH + 1e-6, `tag ${i} is ${d} px from its chef`);
     assert.ok(rectInside(rects[i], AREA), `tag ${i} leaves the town`);
     for (const [k, a] of avoid.entries()) {
@@ -151,4 +163,18 @@ Deno.test("placeTags() prefers spots that leave a chef's body uncovered", () => 
     area: AREA,
   });
   assert.ok(!rectsOverlap(tagRect(tags[0], spot), body));
+});
+
+Deno.test("placeTags() merges the names of 12 chefs on one spot that find no room into a stack near them all", () => {
+  const tags = Array.from({ length: 12 }, (_, i) => ({
+    x: 600 + (i % 3),
+    y: 400 + (i % 2),
+    w: 170,
+    h: 80,
+    bareH: 30,
+  }));
+  const spots = placeTags(tags, { reachPx: REACH, area: AREA });
+  assertRules(tags, spots);
+  assert.deepEqual(spots.filter((s) => s.hidden), [], "every name shows");
+  assert.ok(spots.some((s) => s.stack !== undefined), "some are stacked");
 });

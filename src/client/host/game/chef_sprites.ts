@@ -16,7 +16,7 @@ import {
   WORLD_WIDTH_PX,
 } from "../../../game/mod.ts";
 import { type Rect, rectsOverlap } from "../../../host/layout_rect.ts";
-import { placeTags, tagRect } from "../../../host/tag_layout.ts";
+import { placeTags, tagRect, type TagSpot } from "../../../host/tag_layout.ts";
 import { CHARACTER_SIZE, drawCharacter, type Look } from "./art.ts";
 import type { LinkKind } from "./game_source.ts";
 import {
@@ -66,6 +66,8 @@ export class ChefSprites {
   #scene: Phaser.Scene;
   #chefs = new Map<string, Chef>();
   #tags = new Map<string, Rect>();
+  #layoutKey = "";
+  #spots: TagSpot[] = [];
 
   /** @param scene the town scene. */
   constructor(scene: Phaser.Scene) {
@@ -108,11 +110,26 @@ export class ChefSprites {
         bareH: label.height,
       };
     });
-    const spots = placeTags(boxes, {
-      avoid,
-      prefer: bodies,
-      area: { left: 0, top: 0, right: WORLD_WIDTH_PX, bottom: WORLD_HEIGHT_PX },
-    });
+    // Chefs standing still (a crowd waiting at a store) keep their layout.
+    const key = JSON.stringify(
+      [boxes, avoid].flat(2).flatMap((r) =>
+        Object.values(r).map((v) => Math.round(v as number))
+      ),
+    );
+    if (key !== this.#layoutKey) {
+      this.#layoutKey = key;
+      this.#spots = placeTags(boxes, {
+        avoid,
+        prefer: bodies,
+        area: {
+          left: 0,
+          top: 0,
+          right: WORLD_WIDTH_PX,
+          bottom: WORLD_HEIGHT_PX,
+        },
+      });
+    }
+    const spots = this.#spots;
     this.#tags.clear();
     players.forEach((p, i) => {
       const chef = chefs[i];
