@@ -33,8 +33,15 @@ const SIZES = [
 /** Houses this close (px, centre to centre) have bubbles that would touch. */
 const NEIGHBOURS_PX = 160;
 
-/** Starts a Cook round with `presses` x 4 bots on a fresh host page. */
-async function cookRound(page: Page, presses: number): Promise<void> {
+/**
+ * Starts a Cook round with `presses` x 4 bots on a fresh host page; the lobby
+ * (everyone on the spawn spot) is shot first as `lobbyShot`.
+ */
+async function cookRound(
+  page: Page,
+  presses: number,
+  lobbyShot: string,
+): Promise<void> {
   for (let i = 1; i <= presses; i++) {
     await page.keyboard.press("b");
     await waitFor(
@@ -42,6 +49,8 @@ async function cookRound(page: Page, presses: number): Promise<void> {
       async () => (await gameSnapshot(page)).players.length === i * 4,
     );
   }
+  await framesPass(page, 6);
+  await screenshot(page, lobbyShot);
   await page.keyboard.press("d");
   await waitFor(
     "Cook",
@@ -84,7 +93,7 @@ Deno.test({
         server.localUrl,
         { query: `?round=600&seed=${SEED}`, errors },
       );
-      await cookRound(host, 2);
+      await cookRound(host, 2, "tv-lobby-8-1280x720");
       // Wait for a busy map: many orders, two of them next door to each other.
       await waitFor("neighbouring houses ordering", async () => {
         const { orders } = await gameSnapshot(host);
@@ -122,7 +131,7 @@ Deno.test({
         server.localUrl,
         { query: `?round=600&seed=${SEED + 1}`, errors },
       );
-      await cookRound(big, 3);
+      await cookRound(big, 3, "tv-lobby-12-1280x720");
       await waitFor(
         "ten open orders",
         async () => (await gameSnapshot(big)).orders.length >= 10,
