@@ -41,6 +41,7 @@ export class HudScene extends Phaser.Scene {
   #sound: SoundBoard;
   #time!: Text;
   #money!: Text;
+  #coin!: Phaser.GameObjects.Image;
   #delivered!: Text;
   #difficulty!: Text;
   #code!: Text;
@@ -100,7 +101,7 @@ export class HudScene extends Phaser.Scene {
         tex.refresh();
       }
     }
-    this.add.image(222, 42, coinKey);
+    this.#coin = this.add.image(222, 42, coinKey);
     this.#money = this.#text(250, 42, "0", 40).setOrigin(0, 0.5);
 
     // strikes
@@ -234,6 +235,12 @@ export class HudScene extends Phaser.Scene {
     );
     const hurry = state.phase === "playing" && seconds <= HURRY_SECONDS;
     this.#color(this.#time, "timeColor", hurry ? "#ff5a5f" : "#ffffff");
+    // A round of 10 minutes or more has a wider clock: the money moves over.
+    const coinX = Math.max(222, 70 + this.#time.width + 32);
+    if (this.#coin.x !== coinX) {
+      this.#coin.setX(coinX);
+      this.#money.setX(coinX + 28);
+    }
     if (hurry && !state.paused) {
       this.#time.setScale(1 + Math.max(0, Math.sin(time * 0.012)) * 0.08);
     } else this.#time.setScale(1);
