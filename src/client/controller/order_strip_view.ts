@@ -1,6 +1,6 @@
 /**
- * The phone's order strip (`#order-strip`): one small chip per order this
- * player may carry, with the house's label as on the TV, the pizza's icons
+ * The phone's order strip (`#order-strip`): one row, all round long, with a
+ * small chip per order this player may carry (swipe for more), with the house's label as on the TV, the pizza's icons
  * (a "!" while it waits to be taken), a gold edge when it must be baked, the
  * time left, and the player's own order first and highlighted. What the
  * chips say is `stripChips` (src/phone/order_strip.ts).
@@ -25,10 +25,20 @@ export class OrderStripView {
   /** Shows the orders of `view` (redraws only when something shown changed). */
   render(view: PlayerView): void {
     const chips = stripChips(view);
-    const key = JSON.stringify(chips);
+    const inRound = view.phase === "playing" || view.phase === "paused";
+    const key = JSON.stringify([inRound, chips]);
     if (key === this.#key) return;
     this.#key = key;
-    this.#root.hidden = chips.length === 0;
+    // Shown the whole round, one row high, so that the joystick below never
+    // moves under a thumb when an order comes or goes.
+    this.#root.hidden = !inRound;
+    if (chips.length === 0) {
+      const none = document.createElement("span");
+      none.className = "chip-none";
+      none.textContent = "No orders yet";
+      this.#root.replaceChildren(none);
+      return;
+    }
     this.#root.replaceChildren(...chips.map((chip) => {
       const item = document.createElement("div");
       item.className = "chip";
