@@ -15,7 +15,7 @@ import {
   type SocketGuards,
   UnjoinedSweep,
 } from "./socket_connection.ts";
-import type { BusFigures } from "./metrics.ts";
+import type { BusGauges } from "./metrics.ts";
 import { GzipCache, serveStaticFile } from "./static_files.ts";
 import { randomToken } from "./room_codes.ts";
 import { type AddressLimits, MemoryAddressLimits } from "./address_limits.ts";
@@ -61,7 +61,7 @@ export interface ClusterStatus {
   /** Whether the bus can reach its store, and why not. */
   health(): { up: boolean; since: number; lastError?: string };
   /** Messages in and out, round trip, rooms here and elsewhere. */
-  figures(): BusFigures;
+  figures(): BusGauges;
 }
 
 /** An event of the HTTP and socket layer, for the log. */

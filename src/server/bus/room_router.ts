@@ -367,7 +367,10 @@ export class RoomRouter {
             hostToken: request.hostToken,
             started: record.started,
             address: this.#address(connId),
-            seats: record.seats,
+            seats: record.seats.map((s) => ({
+              ...s,
+              tokenHashes: [s.tokenHash],
+            })),
           });
           this.#log({ event: "room adopted", room: code, conn: connId });
           owner = undefined;
