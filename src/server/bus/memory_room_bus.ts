@@ -1,34 +1,34 @@
 /**
- * The in-process room bus: the default (no setup, no cost). Several buses
- * on one {@link MemoryBusHub} behave as instances sharing one store, so
- * tests can run several "instances" in one process.
+ * The room bus in one process, for tests: several buses on one
+ * {@link MemoryBusHub} act as instances sharing one store, with the same
+ * rules as Redis (the claim, liveness, lifetimes, channels).
  *
  * @module
  */
+import { decodeEnvelope, type Envelope } from "./envelope.ts";
 import {
-  BaseRoomBus,
-  type BusStore,
-  type PublishedText,
-  type StoredRecord,
-} from "./base_room_bus.ts";
-import type { RoomBusOptions } from "./room_bus.ts";
-
-interface Expiring<T> {
-  value: T;
-  /** Time after which the entry is gone, in ms (Infinity: never). */
-  expiresAt: number;
-}
+  type BusCounters,
+  BusDownError,
+  type BusHealth,
+  type ClaimResult,
+  randomInstanceId,
+  recordFromFields,
+  type RoomBus,
+  type RoomBusOptions,
+  type RoomRecord,
+  type SeatRecord,
+} from "./room_bus.ts";
 
 /**
- * The shared store of in-process buses: a directory, records, counters,
- * liveness and channels, with expiry read from `now()`. `setReachable(false)`
- * plays a store outage.
+ * The store of in-process buses: keys with expiry, record hashes and
+ * channels. `setReachable(false)` plays an outage; `flush()` a restart.
  */
 export class MemoryBusHub {
   readonly #now: () => number;
-  readonly #keys = new Map<string, Expiring<string>>();
-  readonly #channels = new Map<string, Set<(text: string) => void>>();
-  readonly #reachability = new Set<(reachable: boolean) => void>();
+  readonly #keys = new Map<string, { value: string; until: number }>();
+  readonly #records = new Map<string, Map<string, string>>();
+  readonly #channels = new Map<string, (text: string) => void>();
+  readonly #buses = new Set<MemoryRoomBus>();
   #reachable = true;
 
   /** @param now Current time in ms. @default Date.now */
@@ -36,59 +36,47 @@ export class MemoryBusHub {
     this.#now = now;
   }
 
-  /** Whether buses can reach the hub. */
-  get reachable(): boolean {
-    return this.#reachable;
-  }
-
-  /** Plays an outage (false) or a recovery (true); the hub keeps its data. */
+  /** Plays an outage (false) or a recovery (true); data is kept. */
   setReachable(reachable: boolean): void {
-    if (reachable === this.#reachable) return;
     this.#reachable = reachable;
-    for (const listener of [...this.#reachability]) listener(reachable);
+    for (const bus of this.#buses) bus.reachable(reachable);
   }
 
-  /** Forgets every key (a store restarted without persistence). */
+  /** Forgets every key and record (a store restarted empty). */
   flush(): void {
     this.#keys.clear();
+    this.#records.clear();
   }
 
-  /** @internal Called by buses. */
-  watch(listener: (reachable: boolean) => void): () => void {
-    this.#reachability.add(listener);
-    return () => this.#reachability.delete(listener);
+  /** @internal */
+  attach(bus: MemoryRoomBus, deliver: (text: string) => void): () => void {
+    this.#buses.add(bus);
+    this.#channels.set(bus.instanceId, deliver);
+    return () => {
+      this.#buses.delete(bus);
+      this.#channels.delete(bus.instanceId);
+    };
   }
 
   /** @internal Throws when unreachable. */
   check(): void {
-    if (!this.#reachable) {
-      throw new Error("in-memory bus hub is unreachable");
-    }
+    if (!this.#reachable) throw new Error("in-memory bus hub is unreachable");
   }
 
   /** @internal */
   get(key: string): string | undefined {
     const entry = this.#keys.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.#now()) {
+    if (entry && entry.until <= this.#now()) {
       this.#keys.delete(key);
+      if (key.startsWith("code:")) this.#records.delete(key.slice(5));
       return undefined;
     }
-    return entry.value;
+    return entry?.value;
   }
 
   /** @internal */
   set(key: string, value: string, ttlMs: number): void {
-    this.#keys.set(key, {
-      value,
-      expiresAt: ttlMs > 0 ? this.#now() + ttlMs : Infinity,
-    });
-  }
-
-  /** @internal Changes a live key's value, keeping its expiry. */
-  update(key: string, value: string): void {
-    const entry = this.#keys.get(key);
-    if (entry) entry.value = value;
+    this.#keys.set(key, { value, until: this.#now() + ttlMs });
   }
 
   /** @internal */
@@ -96,209 +84,229 @@ export class MemoryBusHub {
     this.#keys.delete(key);
   }
 
+  /** @internal The record of a code (expires with the code's key). */
+  record(code: string, create = false): Map<string, string> | undefined {
+    let record = this.#records.get(code);
+    if (!record && create) this.#records.set(code, record = new Map());
+    return record;
+  }
+
   /** @internal */
-  subscribe(channel: string, listener: (text: string) => void): () => void {
-    let set = this.#channels.get(channel);
-    if (!set) this.#channels.set(channel, set = new Set());
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.#channels.delete(channel);
-    };
+  dropRecord(code: string): void {
+    this.#records.delete(code);
   }
 
-  /** @internal Delivers later (as a network would), in publish order. */
-  publish(channel: string, text: string): void {
-    const listeners = this.#channels.get(channel);
-    if (!listeners) return;
-    for (const listener of listeners) queueMicrotask(() => listener(text));
+  /** @internal Delivers a text on a later task, as Redis would. */
+  publish(instanceId: string, text: string): void {
+    const deliver = this.#channels.get(instanceId);
+    if (deliver) setTimeout(() => deliver(text), 0);
   }
-}
-
-/** Options for {@link MemoryRoomBus}. */
-export interface MemoryRoomBusOptions extends RoomBusOptions {
-  /** The store shared with other in-process instances. @default a new hub */
-  hub?: MemoryBusHub;
 }
 
 /**
- * A room bus in this process's memory.
+ * One instance's bus on a {@link MemoryBusHub}.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { MemoryBusHub, MemoryRoomBus } from "./memory_room_bus.ts";
  * const hub = new MemoryBusHub();
- * const a = new MemoryRoomBus({ hub, instanceId: "a", keepAliveMs: 0 });
- * const b = new MemoryRoomBus({ hub, instanceId: "b", keepAliveMs: 0 });
- * await a.start(() => {});
- * await b.start(() => {});
- * assert.deepEqual(await a.claimCode("PZZA"), { claimed: true });
- * assert.deepEqual(await b.claimCode("PZZA"), { claimed: false, owner: "a" });
+ * const a = new MemoryRoomBus({ hub, instanceId: "a" });
+ * const b = new MemoryRoomBus({ hub, instanceId: "b" });
+ * await a.start(() => {}, () => {});
+ * await b.start(() => {}, () => {});
+ * const digest = "0".repeat(64);
+ * assert.deepEqual(await a.claim("PZZA", digest, false), { claimed: true });
+ * assert.deepEqual(await b.claim("PZZA", digest, false),
+ *   { claimed: false, owner: "a" });
  * await a.close();
- * await b.close();
  * ```
  */
-export class MemoryRoomBus extends BaseRoomBus {
-  /**
-   * Whether this bus has a hub of its own (none was given): no other
-   * instance can reach it, so a server on it needs no routing at all.
-   */
-  readonly solitary: boolean;
-
-  constructor(options: MemoryRoomBusOptions = {}) {
-    const hub = options.hub ?? new MemoryBusHub(options.now);
-    super(new MemoryStore(hub), options);
-    this.solitary = options.hub === undefined;
-    const unwatch = hub.watch((reachable) => {
-      if (this.closed) return unwatch();
-      if (reachable) this.recovered();
-      else this.markDown(new Error("in-memory bus hub is unreachable"));
-    });
-  }
-
-  protected channelOf(instanceId: string): string {
-    return `inst:${instanceId}`;
-  }
-}
-
-/** {@link BusStore} over a {@link MemoryBusHub}. */
-class MemoryStore implements BusStore {
+export class MemoryRoomBus implements RoomBus {
+  readonly instanceId: string;
   readonly #hub: MemoryBusHub;
-  #unsubscribe: () => void = () => {};
+  readonly #livenessTtlMs: number;
+  readonly #roomTtlMs: number;
+  #detach: () => void = () => {};
+  #health: BusHealth = { up: false, since: Date.now() };
+  #onHealth: (health: BusHealth) => void = () => {};
+  #closed = false;
+  readonly #counters: BusCounters = {
+    messagesIn: 0,
+    messagesOut: 0,
+    messagesRefused: 0,
+  };
 
-  constructor(hub: MemoryBusHub) {
-    this.#hub = hub;
+  constructor(options: RoomBusOptions & { hub: MemoryBusHub }) {
+    this.instanceId = options.instanceId ?? randomInstanceId();
+    this.#hub = options.hub;
+    this.#livenessTtlMs = options.livenessTtlMs ?? 15_000;
+    this.#roomTtlMs = Math.max(
+      options.roomTtlMs ?? 600_000,
+      this.#livenessTtlMs,
+    );
   }
 
-  connect(channel: string, onText: (text: string) => void): Promise<void> {
-    this.#unsubscribe = this.#hub.subscribe(channel, onText);
-    return this.#run(() => {});
-  }
-
-  claim(code: string, owner: string, ttlMs: number): Promise<string> {
-    return this.#run(() => {
-      const current = this.#hub.get(`code:${code}`);
-      if (current !== undefined) return `-${current}`;
-      if (this.#hub.get(`room:${code}`) !== undefined) return "-";
-      this.#hub.set(`code:${code}`, owner, ttlMs);
-      return "+";
-    });
-  }
-
-  takeOver(
-    code: string,
-    owner: string,
-    deadOwner: string,
-    ttlMs: number,
-  ): Promise<string> {
-    return this.#run(() => {
-      const current = this.#hub.get(`code:${code}`);
-      const deadOwnerAlive = this.#hub.get(`alive:${deadOwner}`) !== undefined;
-      if (
-        current !== undefined && current !== owner &&
-        (current !== deadOwner || deadOwnerAlive)
-      ) {
-        return `-${current}`;
+  start(
+    onEnvelope: (envelope: Envelope) => void,
+    onHealth: (health: BusHealth) => void,
+  ): Promise<void> {
+    this.#onHealth = onHealth;
+    this.#detach = this.#hub.attach(this, (text) => {
+      if (this.#closed || !this.#health.up) return;
+      const envelope = decodeEnvelope(text);
+      if (typeof envelope === "string") {
+        this.#counters.messagesRefused++;
+        return;
       }
-      this.#hub.set(`code:${code}`, owner, ttlMs);
-      return "+";
+      this.#counters.messagesIn++;
+      onEnvelope(envelope);
+    });
+    try {
+      this.#hub.check();
+      this.#hub.set(`alive:${this.instanceId}`, "1", this.#livenessTtlMs);
+      this.reachable(true);
+    } catch (error) {
+      this.#health.lastError = String(error);
+    }
+    return Promise.resolve();
+  }
+
+  /** @internal The hub went away or came back. */
+  reachable(up: boolean): void {
+    if (this.#closed || up === this.#health.up) return;
+    if (up) this.#hub.set(`alive:${this.instanceId}`, "1", this.#livenessTtlMs);
+    this.#health = {
+      up,
+      since: Date.now(),
+      lastError: up
+        ? this.#health.lastError
+        : "in-memory bus hub is unreachable",
+    };
+    this.#onHealth(this.health());
+  }
+
+  claim(code: string, hostHash: string, adopt: boolean): Promise<ClaimResult> {
+    return this.#guard((hub) => {
+      const owner = hub.get(`code:${code}`);
+      if (
+        owner !== undefined && owner !== this.instanceId &&
+        hub.get(`alive:${owner}`) !== undefined
+      ) return { claimed: false, owner };
+      const host = hub.record(code)?.get("host");
+      if (adopt) {
+        if (host === undefined) return { claimed: false, reason: "taken" };
+        if (host !== hostHash) return { claimed: false, reason: "bad token" };
+      } else {
+        if (host !== undefined) return { claimed: false, reason: "taken" };
+        const record = hub.record(code, true)!;
+        record.set("host", hostHash);
+        record.set("started", "0");
+      }
+      hub.set(`code:${code}`, this.instanceId, this.#roomTtlMs);
+      return { claimed: true };
     });
   }
 
-  release(code: string, owner: string): Promise<void> {
-    return this.#run(() => {
-      if (this.#hub.get(`code:${code}`) !== owner) return;
-      this.#hub.delete(`code:${code}`);
-      this.#hub.delete(`room:${code}`);
+  release(code: string): Promise<void> {
+    return this.#guard((hub) => {
+      if (hub.get(`code:${code}`) !== this.instanceId) return;
+      hub.delete(`code:${code}`);
+      hub.dropRecord(code);
     });
   }
 
-  ownerOf(code: string): Promise<string | undefined> {
-    return this.#run(() => this.#hub.get(`code:${code}`));
+  lookup(code: string): Promise<{ owner?: string; record: boolean }> {
+    return this.#guard((hub) => {
+      const owner = hub.get(`code:${code}`);
+      const record = hub.record(code) !== undefined;
+      return owner !== undefined &&
+          (owner === this.instanceId || hub.get(`alive:${owner}`) !== undefined)
+        ? { owner, record }
+        : { record };
+    });
   }
 
-  alive(instanceId: string): Promise<boolean> {
-    return this.#run(() => this.#hub.get(`alive:${instanceId}`) !== undefined);
+  loadRecord(code: string): Promise<RoomRecord | undefined> {
+    return this.#guard((hub) => {
+      hub.get(`code:${code}`);
+      const record = hub.record(code);
+      return record && recordFromFields(Object.fromEntries(record));
+    });
   }
 
-  setAlive(instanceId: string, ttlMs: number): Promise<void> {
-    return this.#run(() => {
-      if (ttlMs > 0) this.#hub.set(`alive:${instanceId}`, "1", ttlMs);
-      else this.#hub.delete(`alive:${instanceId}`);
+  saveRoom(code: string, hostHash: string, started: boolean): Promise<void> {
+    return this.#guard((hub) => {
+      const record = hub.record(code, true)!;
+      record.set("host", hostHash);
+      record.set("started", started ? "1" : "0");
+    });
+  }
+
+  saveSeat(code: string, name: string, seat?: SeatRecord): Promise<void> {
+    return this.#guard((hub) => {
+      const record = hub.record(code, true)!;
+      if (seat) record.set(`seat:${name}`, JSON.stringify(seat));
+      else record.delete(`seat:${name}`);
     });
   }
 
   refresh(
-    owner: string,
-    codes: ReadonlyMap<string, StoredRecord | undefined>,
-    ttlMs: number,
-  ): Promise<string[]> {
-    return this.#run(() => {
+    codes: readonly string[],
+  ): Promise<{ lost: string[]; missing: string[] }> {
+    return this.#guard((hub) => {
+      hub.set(`alive:${this.instanceId}`, "1", this.#livenessTtlMs);
       const lost: string[] = [];
-      for (const [code, record] of codes) {
-        const current = this.#hub.get(`code:${code}`);
-        if (current !== undefined && current !== owner) {
-          lost.push(code);
-          continue;
-        }
-        this.#hub.set(`code:${code}`, owner, ttlMs);
-        if (record) this.#hub.set(`room:${code}`, record.text, record.ttlMs);
+      const missing: string[] = [];
+      for (const code of codes) {
+        const owner = hub.get(`code:${code}`);
+        if (owner === undefined) missing.push(code);
+        else if (owner !== this.instanceId) lost.push(code);
+        else hub.set(`code:${code}`, owner, this.#roomTtlMs);
       }
-      return lost;
+      return { lost, missing };
     });
   }
 
-  publish(messages: readonly PublishedText[]): Promise<void> {
-    return this.#run(() => {
-      for (const { channel, text } of messages) {
-        this.#hub.publish(channel, text);
-      }
-    });
+  alive(instanceIds: readonly string[]): Promise<Set<string>> {
+    return this.#guard((hub) =>
+      new Set(instanceIds.filter((id) => hub.get(`alive:${id}`) !== undefined))
+    );
   }
 
-  saveRecord(code: string, text: string, ttlMs: number): Promise<void> {
-    return this.#run(() => this.#hub.set(`room:${code}`, text, ttlMs));
+  publish(instanceId: string, envelope: Envelope): void {
+    if (this.#closed || !this.#health.up) return;
+    this.#counters.messagesOut++;
+    this.#hub.publish(instanceId, JSON.stringify(envelope));
   }
 
-  loadRecord(code: string): Promise<string | undefined> {
-    return this.#run(() => this.#hub.get(`room:${code}`));
+  resubscribe(): void {}
+
+  health(): BusHealth {
+    return { ...this.#health };
   }
 
-  removeRecord(code: string): Promise<void> {
-    return this.#run(() => this.#hub.delete(`room:${code}`));
+  counters(): BusCounters {
+    return { ...this.#counters };
   }
 
-  add(key: string, delta: number, ttlMs: number): Promise<number> {
-    return this.#run(() => {
-      const next = Number(this.#hub.get(`count:${key}`) ?? 0) + delta;
-      if (next <= 0) {
-        this.#hub.delete(`count:${key}`);
-        return 0;
-      }
-      if (ttlMs > 0) this.#hub.set(`count:${key}`, String(next), ttlMs);
-      // Keeps the expiry the last increment set.
-      else this.#hub.update(`count:${key}`, String(next));
-      return next;
-    });
-  }
-
-  count(key: string): Promise<number> {
-    return this.#run(() => Number(this.#hub.get(`count:${key}`) ?? 0));
-  }
-
-  disconnect(): Promise<void> {
-    this.#unsubscribe();
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      if (this.#health.up) this.#hub.delete(`alive:${this.instanceId}`);
+      this.#detach();
+    }
     return Promise.resolve();
   }
 
-  /** One store step: fails when the hub plays an outage, like a network would. */
-  #run<T>(step: () => T): Promise<T> {
+  #guard<T>(operation: (hub: MemoryBusHub) => T): Promise<T> {
+    if (this.#closed) return Promise.reject(new BusDownError("closed"));
     try {
       this.#hub.check();
-      return Promise.resolve(step());
+      return Promise.resolve(operation(this.#hub));
     } catch (error) {
-      return Promise.reject(error);
+      this.reachable(false);
+      return Promise.reject(new BusDownError(String(error)));
     }
   }
 }
