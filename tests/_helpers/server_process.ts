@@ -18,6 +18,8 @@ export interface ServerProcess {
   readonly url: string;
   /** Everything it printed on stdout and stderr so far. */
   output(): string;
+  /** Sends a signal and returns at once (e.g. SIGSTOP, SIGCONT). */
+  signal(signal: "SIGSTOP" | "SIGCONT"): void;
   /** Sends a signal and waits for the process to end. Idempotent. */
   stop(signal?: "SIGTERM" | "SIGINT" | "SIGKILL"): Promise<number>;
   /** `Symbol.asyncDispose`: SIGKILL if still running. */
@@ -105,6 +107,13 @@ export async function startServerProcess(
     port,
     url: `http://127.0.0.1:${port}`,
     output: () => output,
+    signal: (signal) => {
+      try {
+        child.kill(signal);
+      } catch {
+        // Already gone.
+      }
+    },
     stop,
     async [Symbol.asyncDispose]() {
       await stop("SIGKILL");

@@ -1,11 +1,14 @@
 /**
- * The room bus in one process, for tests: several buses on one
+ * A second room bus, in one process, for tests: several buses on one
  * {@link MemoryBusHub} act as instances sharing one store, with the same
- * rules as Redis (the claim, liveness, lifetimes, channels).
+ * rules as Redis (the claim, liveness, lifetimes, channels). The server's
+ * in-memory path uses no bus at all; this one lets router tests run
+ * several instances in one process, and checks that the contract suite
+ * describes rules, not Redis.
  *
  * @module
  */
-import { decodeEnvelope, type Envelope } from "./envelope.ts";
+import { decodeEnvelope, type Envelope } from "../../src/server/bus/envelope.ts";
 import {
   type BusCounters,
   BusDownError,
@@ -17,7 +20,7 @@ import {
   type RoomBusOptions,
   type RoomRecord,
   type SeatRecord,
-} from "./room_bus.ts";
+} from "../../src/server/bus/room_bus.ts";
 
 /**
  * The store of in-process buses: keys with expiry, record hashes and
