@@ -128,10 +128,12 @@ export class RedisRoomBus implements RoomBus {
       ...common,
       maxRetriesPerRequest: null,
     });
+    const entry = <A extends unknown[]>(fn: (...args: A) => void) =>
+      options.boundary?.wrap({ where: "bus connection" }, fn) ?? fn;
     for (const client of [this.redis, this.#subscriber]) {
-      client.on("error", (error: Error) => this.#down(error));
-      client.on("close", () => this.#down(new Error("connection lost")));
-      client.on("ready", () => this.#ready());
+      client.on("error", entry((error: Error) => this.#down(error)));
+      client.on("close", entry(() => this.#down(new Error("connection lost"))));
+      client.on("ready", entry(() => this.#ready()));
     }
   }
 

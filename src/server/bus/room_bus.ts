@@ -11,6 +11,7 @@
  * @module
  */
 import type { Envelope } from "./envelope.ts";
+import type { FaultBoundary } from "../fault_boundary.ts";
 
 /** Settings every bus shares. */
 export interface RoomBusOptions {
@@ -23,6 +24,8 @@ export interface RoomBusOptions {
    * in ms (the host's grace to come back elsewhere). @default 600000
    */
   roomTtlMs?: number;
+  /** Where the store's connection events run. @default none */
+  boundary?: FaultBoundary;
 }
 
 /** Whether the bus reaches its store. */

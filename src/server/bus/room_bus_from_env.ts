@@ -60,6 +60,7 @@ export async function scaleOutFromEnv(
         prefix: settings.prefix,
         livenessTtlMs: settings.livenessTtlMs,
         roomTtlMs: settings.roomTtlMs,
+        boundary,
       }),
       tickMs: settings.tickMs,
       log: settings.log,

@@ -153,6 +153,13 @@ export class RoomRouter {
    * one socket stay in order, and at most `maxWaiting` wait for a lookup.
    */
   receive(connId: string, raw: unknown): void {
+    this.#boundary.run(
+      { where: "socket message", connId },
+      () => this.#receive(connId, raw),
+    );
+  }
+
+  #receive(connId: string, raw: unknown): void {
     const queue = this.#waiting.get(connId);
     if (queue && queue.length >= this.#maxWaiting) {
       return this.#registry.refuse(connId, "rate limited");
@@ -167,8 +174,10 @@ export class RoomRouter {
   closed(connId: string): void {
     this.#addresses.delete(connId);
     this.#waiting.delete(connId);
-    this.#unforward(connId);
-    this.#registry.closed(connId);
+    this.#boundary.run({ where: "socket close", connId }, () => {
+      this.#unforward(connId);
+      this.#registry.closed(connId);
+    });
   }
 
   /** Keeps a room's record in step with the registry (its `onChange`). */
