@@ -8,7 +8,10 @@
  *
  * @module
  */
-import { decodeEnvelope, type Envelope } from "../../src/server/bus/envelope.ts";
+import {
+  decodeEnvelope,
+  type Envelope,
+} from "../../src/server/bus/envelope.ts";
 import {
   type BusCounters,
   BusDownError,

@@ -1,8 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  MemoryBusHub,
-  MemoryRoomBus,
-} from "../../_helpers/memory_room_bus.ts";
+import { MemoryBusHub, MemoryRoomBus } from "../../_helpers/memory_room_bus.ts";
 import { BusDownError } from "../../../src/server/bus/room_bus.ts";
 import { tokenDigest } from "../../../src/server/room_codes.ts";
 import { type BusWorld, Inbox, roomBusContract } from "./_room_bus_contract.ts";
