@@ -74,7 +74,9 @@ export class MemoryBusHub {
     const entry = this.#keys.get(key);
     if (entry && entry.until <= this.#now()) {
       this.#keys.delete(key);
-      if (key.startsWith("code:")) this.#records.delete(key.slice(5));
+      if (key.startsWith("code:")) {
+        this.#records.delete(`${key.slice(5)}:${entry.value}`);
+      }
       return undefined;
     }
     return entry?.value;
@@ -90,16 +92,29 @@ export class MemoryBusHub {
     this.#keys.delete(key);
   }
 
-  /** @internal The record of a code (expires with the code's key). */
-  record(code: string, create = false): Map<string, string> | undefined {
-    let record = this.#records.get(code);
-    if (!record && create) this.#records.set(code, record = new Map());
+  /** @internal An owner's record of a code (expires with the code's key). */
+  record(
+    code: string,
+    owner: string,
+    create = false,
+  ): Map<string, string> | undefined {
+    let record = this.#records.get(`${code}:${owner}`);
+    if (!record && create) {
+      this.#records.set(`${code}:${owner}`, record = new Map());
+    }
     return record;
   }
 
+  /** @internal Moves a record to another owner. */
+  moveRecord(code: string, from: string, to: string): void {
+    const record = this.#records.get(`${code}:${from}`);
+    this.#records.delete(`${code}:${from}`);
+    if (record) this.#records.set(`${code}:${to}`, record);
+  }
+
   /** @internal */
-  dropRecord(code: string): void {
-    this.#records.delete(code);
+  dropRecord(code: string, owner: string): void {
+    this.#records.delete(`${code}:${owner}`);
   }
 
   /** @internal Delivers a text on a later task, as Redis would. */
@@ -199,13 +214,16 @@ export class MemoryRoomBus implements RoomBus {
         owner !== undefined && owner !== this.instanceId &&
         hub.get(`alive:${owner}`) !== undefined
       ) return { claimed: false, owner };
-      const host = hub.record(code)?.get("host");
+      const host = owner === undefined
+        ? undefined
+        : hub.record(code, owner)?.get("host");
       if (adopt) {
         if (host === undefined) return { claimed: false, reason: "taken" };
         if (host !== hostHash) return { claimed: false, reason: "bad token" };
+        hub.moveRecord(code, owner!, this.instanceId);
       } else {
         if (host !== undefined) return { claimed: false, reason: "taken" };
-        const record = hub.record(code, true)!;
+        const record = hub.record(code, this.instanceId, true)!;
         record.set("host", hostHash);
         record.set("started", "0");
       }
@@ -218,14 +236,15 @@ export class MemoryRoomBus implements RoomBus {
     return this.#guard((hub) => {
       if (hub.get(`code:${code}`) !== this.instanceId) return;
       hub.delete(`code:${code}`);
-      hub.dropRecord(code);
+      hub.dropRecord(code, this.instanceId);
     });
   }
 
   lookup(code: string): Promise<{ owner?: string; record: boolean }> {
     return this.#guard((hub) => {
       const owner = hub.get(`code:${code}`);
-      const record = hub.record(code) !== undefined;
+      const record = owner !== undefined &&
+        hub.record(code, owner) !== undefined;
       return owner !== undefined &&
           (owner === this.instanceId || hub.get(`alive:${owner}`) !== undefined)
         ? { owner, record }
@@ -235,15 +254,15 @@ export class MemoryRoomBus implements RoomBus {
 
   loadRecord(code: string): Promise<RoomRecord | undefined> {
     return this.#guard((hub) => {
-      hub.get(`code:${code}`);
-      const record = hub.record(code);
+      const owner = hub.get(`code:${code}`);
+      const record = owner === undefined ? undefined : hub.record(code, owner);
       return record && recordFromFields(Object.fromEntries(record));
     });
   }
 
   saveRoom(code: string, hostHash: string, started: boolean): Promise<void> {
     return this.#guard((hub) => {
-      const record = hub.record(code, true)!;
+      const record = hub.record(code, this.instanceId, true)!;
       record.set("host", hostHash);
       record.set("started", started ? "1" : "0");
     });
@@ -251,7 +270,7 @@ export class MemoryRoomBus implements RoomBus {
 
   saveSeat(code: string, name: string, seat?: SeatRecord): Promise<void> {
     return this.#guard((hub) => {
-      const record = hub.record(code, true)!;
+      const record = hub.record(code, this.instanceId, true)!;
       if (seat) record.set(`seat:${name}`, JSON.stringify(seat));
       else record.delete(`seat:${name}`);
     });

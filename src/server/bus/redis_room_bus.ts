@@ -3,8 +3,10 @@
  * under a prefix (`REDIS_PREFIX`, so preview and production never meet):
  * - `code:<CODE>` = owning instance id (lifetime: the room's grace,
  *   refreshed by the owner's one instance timer);
- * - `room:<CODE>` = the room's record, a hash: `host` (host token digest),
- *   `started`, and `seat:<name>` (JSON: joinedAt, keepsToken, digests);
+ * - `room:<CODE>:<owner>` = the room's record, a hash: `host` (host token
+ *   digest), `started`, and `seat:<name>` (JSON: joinedAt, keepsToken,
+ *   digests); keyed by owner, so a write by an owner that lost the code
+ *   (after a long pause) never reaches the adopter's record;
  * - `alive:<id>` = "1", `PX` liveness TTL, refreshed by the same timer.
  * Channel `inst:<id>` carries envelopes to one instance.
  *
@@ -36,29 +38,36 @@ export interface RedisRoomBusOptions extends RoomBusOptions {
 }
 
 /**
- * The one claim. KEYS: code, record. ARGV: me, alive-key prefix, host
- * digest, "1" to adopt, lifetime in ms. "+" claimed; "-owner" held by a
- * live instance; "-" taken (a record waits, or none to adopt); "!" the
- * host digest does not match the record.
+ * The one claim. KEYS: code. ARGV: me, key prefix, host digest, "1" to
+ * adopt, lifetime in ms. Takes the code when it is free or its owner is
+ * not alive: a new room also needs no record waiting for its host, and
+ * gets a fresh record; an adoption renames the dead owner's record to
+ * this instance's, if its host digest matches. "+" claimed; "-owner" held
+ * by a live instance; "-" taken (a record waits, or none to adopt); "!"
+ * the digest does not match.
  */
 const CLAIM_SCRIPT = `
 local owner = redis.call('GET', KEYS[1])
-if owner and owner ~= ARGV[1] and redis.call('EXISTS', ARGV[2] .. owner) == 1 then
+local code = string.sub(KEYS[1], #ARGV[2] + 6)
+if owner and owner ~= ARGV[1] and redis.call('EXISTS', ARGV[2] .. 'alive:' .. owner) == 1 then
   return '-' .. owner
 end
-local host = redis.call('HGET', KEYS[2], 'host')
+local mine = ARGV[2] .. 'room:' .. code .. ':' .. ARGV[1]
+local theirs = owner and (ARGV[2] .. 'room:' .. code .. ':' .. owner)
+local host = theirs and redis.call('HGET', theirs, 'host')
 if ARGV[4] == '1' then
   if not host then return '-' end
   if host ~= ARGV[3] then return '!' end
+  if theirs ~= mine then redis.call('RENAME', theirs, mine) end
 else
   if host then return '-' end
-  redis.call('HSET', KEYS[2], 'host', ARGV[3], 'started', '0')
+  redis.call('HSET', mine, 'host', ARGV[3], 'started', '0')
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[5])
-redis.call('PEXPIRE', KEYS[2], ARGV[5])
+redis.call('PEXPIRE', mine, ARGV[5])
 return '+'`;
 
-/** KEYS: code, record. ARGV: me. Deletes both if the code is mine. */
+/** KEYS: code, my record. ARGV: me. Deletes both if the code is mine. */
 const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
 return 0`;
@@ -170,11 +179,10 @@ export class RedisRoomBus implements RoomBus {
       await this.#guard(() =>
         this.redis.eval(
           CLAIM_SCRIPT,
-          2,
+          1,
           this.#key("code", code),
-          this.#key("room", code),
           this.instanceId,
-          this.#key("alive", ""),
+          this.prefix,
           hostHash,
           adopt ? "1" : "0",
           this.#roomTtlMs,
@@ -197,52 +205,59 @@ export class RedisRoomBus implements RoomBus {
         RELEASE_SCRIPT,
         2,
         this.#key("code", code),
-        this.#key("room", code),
+        this.#record(code),
         this.instanceId,
       )
     );
   }
 
   async lookup(code: string): Promise<{ owner?: string; record: boolean }> {
-    const [owner, record] = await this.#guard(() =>
+    const owner = await this.#guard(() =>
+      this.redis.get(this.#key("code", code))
+    );
+    if (owner === null) return { record: false };
+    const [alive, record] = await this.#guard(() =>
       Promise.all([
-        this.redis.get(this.#key("code", code)),
-        this.redis.exists(this.#key("room", code)),
+        this.redis.exists(this.#key("alive", owner)),
+        this.redis.exists(this.#record(code, owner)),
       ])
     );
-    if (owner === null) return { record: record === 1 };
-    if (owner === this.instanceId) return { owner, record: record === 1 };
-    const alive = await this.alive([owner]);
-    return alive.has(owner)
+    return alive === 1 || owner === this.instanceId
       ? { owner, record: record === 1 }
       : { record: record === 1 };
   }
 
   async loadRecord(code: string): Promise<RoomRecord | undefined> {
+    const owner = await this.#guard(() =>
+      this.redis.get(this.#key("code", code))
+    );
+    if (owner === null) return undefined;
     const fields = await this.#guard(() =>
-      this.redis.hgetall(this.#key("room", code))
+      this.redis.hgetall(this.#record(code, owner))
     );
     return recordFromFields(fields);
   }
 
-  async saveRoom(code: string, hostHash: string, started: boolean) {
-    await this.#guard(() =>
-      this.redis.hset(
-        this.#key("room", code),
-        "host",
-        hostHash,
-        "started",
-        started ? "1" : "0",
-      )
-    );
+  saveRoom(code: string, hostHash: string, started: boolean): Promise<void> {
+    return this.#write(code, "host", hostHash, "started", started ? "1" : "0");
   }
 
-  async saveSeat(code: string, name: string, seat?: SeatRecord) {
-    const key = this.#key("room", code);
+  saveSeat(code: string, name: string, seat?: SeatRecord): Promise<void> {
+    if (seat) return this.#write(code, `seat:${name}`, JSON.stringify(seat));
+    return this.#guard(() =>
+      this.redis.hdel(this.#record(code), `seat:${name}`)
+    )
+      .then(() => {});
+  }
+
+  /** HSET on this instance's record of `code`, its lifetime renewed. */
+  async #write(code: string, ...fields: string[]): Promise<void> {
+    const key = this.#record(code);
     await this.#guard(() =>
-      seat
-        ? this.redis.hset(key, `seat:${name}`, JSON.stringify(seat))
-        : this.redis.hdel(key, `seat:${name}`)
+      Promise.all([
+        this.redis.hset(key, ...fields),
+        this.redis.pexpire(key, this.#roomTtlMs),
+      ])
     );
   }
 
@@ -267,9 +282,8 @@ export class RedisRoomBus implements RoomBus {
       if (owner === null) missing.push(code);
       else if (owner !== this.instanceId) lost.push(code);
       else {
-        for (const kind of ["code", "room"]) {
-          void this.redis.pexpire(this.#key(kind, code), this.#roomTtlMs)
-            .catch(() => {});
+        for (const key of [this.#key("code", code), this.#record(code)]) {
+          void this.redis.pexpire(key, this.#roomTtlMs).catch(() => {});
         }
       }
     });
@@ -373,5 +387,10 @@ export class RedisRoomBus implements RoomBus {
 
   #key(kind: string, name: string): string {
     return `${this.prefix}${kind}:${name}`;
+  }
+
+  /** The key of an owner's record of a room. @default this instance's */
+  #record(code: string, owner = this.instanceId): string {
+    return `${this.prefix}room:${code}:${owner}`;
   }
 }

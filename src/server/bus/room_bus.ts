@@ -125,7 +125,7 @@ export interface RoomBus {
    */
   lookup(code: string): Promise<{ owner?: string; record: boolean }>;
 
-  /** The record of a room, if any. @throws BusDownError */
+  /** The record of a room (its owner's), if any. @throws BusDownError */
   loadRecord(code: string): Promise<RoomRecord | undefined>;
 
   /** Writes the host digest and the started flag of a room's record. */

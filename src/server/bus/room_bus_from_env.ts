@@ -63,6 +63,7 @@ export async function scaleOutFromEnv(
         boundary,
       }),
       tickMs: settings.tickMs,
+      livenessTtlMs: settings.livenessTtlMs,
       log: settings.log,
     });
 }

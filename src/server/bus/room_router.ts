@@ -53,6 +53,8 @@ export interface RoomRouterOptions {
   boundary: FaultBoundary;
   /** How often liveness is refreshed, in ms (0: only by `tick()`). @default 5000 */
   tickMs?: number;
+  /** How long liveness lasts after a refresh, in ms. @default 15000 */
+  livenessTtlMs?: number;
   /** Frames of one socket that may wait for a lookup. @default 16 */
   maxWaiting?: number;
   /** Receives events worth logging. @default ignore */
@@ -77,6 +79,12 @@ export class RoomRouter {
   readonly #bus: RoomBus;
   readonly #boundary: FaultBoundary;
   readonly #tickMs: number;
+  readonly #livenessTtlMs: number;
+  /** Until when (`performance.now()`) this instance is known alive. */
+  #aliveUntil = 0;
+  /** Work held while liveness may have lapsed (after a long pause). */
+  readonly #held: (() => void)[] = [];
+  #rechecking: Promise<void> | undefined;
   readonly #maxWaiting: number;
   readonly #log: (event: RouterEvent) => void;
   readonly #addresses = new Map<string, string>();
@@ -88,7 +96,6 @@ export class RoomRouter {
   #timer: ReturnType<typeof setInterval> | undefined;
   #ping = { id: 0, sentAt: 0, answered: true };
   #roundTripMs = NaN;
-  #health: BusHealth = { up: false, since: Date.now() };
   #closed = false;
 
   constructor(options: RoomRouterOptions) {
@@ -96,6 +103,7 @@ export class RoomRouter {
     this.#bus = options.bus;
     this.#boundary = options.boundary;
     this.#tickMs = options.tickMs ?? 5_000;
+    this.#livenessTtlMs = options.livenessTtlMs ?? 15_000;
     this.#maxWaiting = options.maxWaiting ?? 16;
     this.#log = options.log ?? (() => {});
   }
@@ -123,12 +131,12 @@ export class RoomRouter {
         (e: Envelope) => this.#deliver(e),
       ),
       boundary.wrap({ where: "bus connection" }, (health: BusHealth) => {
-        this.#health = health;
         onHealth(health);
-        if (health.up) return this.tick();
+        if (!health.up) return;
+        this.#aliveUntil = performance.now() + this.#livenessTtlMs;
+        return this.tick();
       }),
     );
-    this.#health = this.#bus.health();
     if (this.#tickMs > 0 && !this.#closed) {
       this.#timer = setInterval(
         boundary.wrap({ where: "bus timer" }, () => this.tick()),
@@ -153,10 +161,32 @@ export class RoomRouter {
    * one socket stay in order, and at most `maxWaiting` wait for a lookup.
    */
   receive(connId: string, raw: unknown): void {
-    this.#boundary.run(
-      { where: "socket message", connId },
-      () => this.#receive(connId, raw),
-    );
+    this.#boundary.run({ where: "socket message", connId }, () => {
+      if (this.#lapsed()) this.#hold(() => this.#receive(connId, raw));
+      else this.#receive(connId, raw);
+    });
+  }
+
+  /**
+   * Whether this instance's liveness may have lapsed (its process paused
+   * past the liveness lifetime): another instance may have adopted its
+   * rooms, so nothing acts on them until a refresh says which are still
+   * here.
+   */
+  #lapsed(): boolean {
+    return performance.now() > this.#aliveUntil && this.#bus.health().up &&
+      this.#registry.roomCount > 0;
+  }
+
+  /** Runs `work` after the next refresh (in arrival order). */
+  #hold(work: () => void): void {
+    this.#held.push(work);
+    this.#rechecking ??= this.tick().finally(() => {
+      this.#rechecking = undefined;
+      for (const held of this.#held.splice(0)) {
+        this.#boundary.run({ where: "held work" }, held);
+      }
+    });
   }
 
   #receive(connId: string, raw: unknown): void {
@@ -247,7 +277,9 @@ export class RoomRouter {
       from: bus.instanceId,
       id: this.#ping.id,
     });
+    const asked = performance.now();
     const { lost, missing } = await bus.refresh(registry.codes());
+    this.#aliveUntil = asked + this.#livenessTtlMs;
     for (const code of lost) {
       this.#log({ event: "code lost", room: code });
       registry.dropRoom(
@@ -281,7 +313,7 @@ export class RoomRouter {
       instanceId: this.#bus.instanceId,
       busUp: this.#bus.health().up,
       roundTripMs: this.#roundTripMs,
-      roomsOwned: this.#registry.stats().rooms,
+      roomsOwned: this.#registry.roomCount,
       roomsElsewhere: codes.size,
       socketsForwarded: this.#forwarded.size,
       remoteSockets: this.#proxies.size,
@@ -566,6 +598,7 @@ export class RoomRouter {
     const registry = this.#registry;
     switch (envelope.kind) {
       case "in": {
+        if (this.#lapsed()) return this.#hold(() => this.#deliver(envelope));
         const id = `${envelope.from}:${envelope.conn}`;
         let proxy = this.#proxies.get(id);
         if (!proxy) {

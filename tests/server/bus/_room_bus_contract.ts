@@ -23,6 +23,8 @@ export interface BusWorld {
   flush(): Promise<void>;
   /** Writes a code's owner directly (a split: another instance took it). */
   setOwner(code: string, owner: string): Promise<void>;
+  /** Deletes an instance's liveness key (it paused past its lifetime). */
+  dropAlive(instanceId: string): Promise<void>;
   /** Closes the store. */
   close(): Promise<void>;
 }

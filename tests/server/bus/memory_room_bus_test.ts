@@ -15,6 +15,7 @@ roomBusContract("MemoryRoomBus", () => {
     flush: () => Promise.resolve(hub.flush()),
     setOwner: (code, owner) =>
       Promise.resolve(hub.set(`code:${code}`, owner, 60_000)),
+    dropAlive: (id) => Promise.resolve(hub.delete(`alive:${id}`)),
     close: () => Promise.resolve(),
   };
   return Promise.resolve(world);

@@ -24,6 +24,9 @@ roomBusContract("RedisRoomBus", async () => {
     setOwner: async (code, owner) => {
       await raw.set(`t:code:${code}`, owner);
     },
+    dropAlive: async (id) => {
+      await raw.del(`t:alive:${id}`);
+    },
     close: async () => {
       await raw.quit();
       await redis.close();
