@@ -16,8 +16,6 @@ import type { ServerMessage } from "../../protocol/mod.ts";
 
 /** Largest published text accepted, in characters (a 64 KiB frame + header). */
 export const MAX_ENVELOPE_CHARS = 80_000;
-/** Longest close reason (the WebSocket limit). */
-const MAX_REASON_LENGTH = 123;
 const ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /** One envelope. */
@@ -62,65 +60,51 @@ export function decodeEnvelope(text: string): Envelope | string {
   if (typeof value !== "object" || value === null) return "not an object";
   const e = value as Record<string, unknown>;
   if (!isId(e.from)) return "bad sender";
-  const conn = e.conn;
+  const { conn, address, msgs, close } = e;
   switch (e.kind) {
     case "in":
       if (!isId(conn) || typeof e.frame !== "string") return "bad in";
       if (
-        e.address !== undefined &&
-        !(typeof e.address === "string" && e.address.length <= 64)
+        address !== undefined &&
+        !(typeof address === "string" && address.length <= 64)
       ) return "bad address";
-      return {
-        kind: "in",
-        from: e.from,
-        conn,
-        frame: e.frame,
-        ...(e.address === undefined ? {} : { address: e.address }),
-      };
+      break;
     case "out": {
-      if (!isId(conn) || !Array.isArray(e.msgs)) return "bad out";
-      for (const msg of e.msgs) {
+      if (!isId(conn) || !Array.isArray(msgs)) return "bad out";
+      for (const msg of msgs) {
         if (
           typeof msg !== "object" || msg === null ||
           typeof (msg as { type?: unknown }).type !== "string"
         ) return "bad message";
       }
-      const close = e.close as Record<string, unknown> | undefined;
-      if (close !== undefined) {
-        if (typeof close !== "object" || close === null) return "bad close";
-        const { code, reason } = close;
-        if (
-          code !== undefined &&
-          !(Number.isInteger(code) && (code === 1000 ||
-            ((code as number) >= 3000 && (code as number) <= 4999) ||
-            ((code as number) >= 1001 && (code as number) <= 1014)))
-        ) return "bad close code";
-        if (
-          reason !== undefined &&
-          !(typeof reason === "string" && reason.length <= MAX_REASON_LENGTH)
-        ) return "bad close reason";
-      }
-      return {
-        kind: "out",
-        from: e.from,
-        conn,
-        msgs: e.msgs as ServerMessage[],
-        ...(close
-          ? { close: close as { code?: number; reason?: string } }
-          : {}),
-      };
+      if (close === undefined) break;
+      const { code, reason } = (close ?? {}) as Record<string, unknown>;
+      if (
+        typeof close !== "object" || close === null ||
+        (code !== undefined && !isCloseCode(code)) ||
+        (reason !== undefined &&
+          !(typeof reason === "string" && reason.length <= 123))
+      ) return "bad close";
+      break;
     }
     case "gone":
       if (conn !== undefined && !isId(conn)) return "bad gone";
-      return conn === undefined
-        ? { kind: "gone", from: e.from }
-        : { kind: "gone", from: e.from, conn };
+      break;
     case "ping":
       if (!Number.isSafeInteger(e.id)) return "bad ping";
-      return { kind: "ping", from: e.from, id: e.id as number };
+      break;
     default:
       return "unknown kind";
   }
+  // Checked field by field above (extra fields are never read).
+  return e as Envelope;
+}
+
+/** 1000, 1001-1014, or an application code (3000-4999). */
+function isCloseCode(code: unknown): boolean {
+  return Number.isInteger(code) &&
+    (code === 1000 || (code as number) >= 3000 && (code as number) <= 4999 ||
+      (code as number) >= 1001 && (code as number) <= 1014);
 }
 
 function isId(value: unknown): value is string {

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import * as v from "valibot";
 import type { Envelope } from "./envelope.ts";
 import type { FaultBoundary } from "../fault_boundary.ts";
 
@@ -170,52 +171,36 @@ export interface RoomBus {
   close(): Promise<void>;
 }
 
-/** A random instance id, e.g. `i-k3J9x0aQ`. */
+/** A random instance id, e.g. `i-3f9c0a1b`. */
 export function randomInstanceId(): string {
-  const bytes = new Uint8Array(6);
-  crypto.getRandomValues(bytes);
-  const alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  let id = "i-";
-  for (const byte of bytes) id += alphabet[byte % alphabet.length];
-  return id;
+  return `i-${crypto.randomUUID().slice(0, 8)}`;
 }
+
+const DIGEST = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+const SeatSchema = v.object({
+  joinedAt: v.pipe(v.number(), v.finite()),
+  keepsToken: v.boolean(),
+  tokenHashes: v.pipe(v.array(DIGEST), v.maxLength(8)),
+});
 
 /**
  * Reads a record from its hash fields (`host`, `started`, `seat:<name>`);
- * fields that do not parse are left out.
+ * seats that do not parse are left out.
  */
 export function recordFromFields(
   fields: Record<string, string>,
 ): RoomRecord | undefined {
-  const hostHash = fields.host;
-  if (typeof hostHash !== "string" || !/^[0-9a-f]{64}$/.test(hostHash)) {
-    return undefined;
-  }
+  if (!v.is(DIGEST, fields.host)) return undefined;
   const seats = new Map<string, SeatRecord>();
   for (const [field, text] of Object.entries(fields)) {
-    if (!field.startsWith("seat:")) continue;
     const name = field.slice(5);
+    if (!field.startsWith("seat:") || name.length > 20) continue;
     try {
-      const seat = JSON.parse(text) as Partial<SeatRecord>;
-      if (
-        name.length >= 1 && name.length <= 20 &&
-        Number.isFinite(seat.joinedAt) &&
-        typeof seat.keepsToken === "boolean" &&
-        Array.isArray(seat.tokenHashes) && seat.tokenHashes.length <= 8 &&
-        seat.tokenHashes.every((h) =>
-          typeof h === "string" && /^[0-9a-f]{64}$/.test(h)
-        )
-      ) {
-        seats.set(name, {
-          joinedAt: seat.joinedAt!,
-          keepsToken: seat.keepsToken,
-          tokenHashes: seat.tokenHashes,
-        });
-      }
+      const seat = v.safeParse(SeatSchema, JSON.parse(text));
+      if (seat.success && name.length > 0) seats.set(name, seat.output);
     } catch {
       // A field that does not parse is left out.
     }
   }
-  return { hostHash, started: fields.started === "1", seats };
+  return { hostHash: fields.host, started: fields.started === "1", seats };
 }

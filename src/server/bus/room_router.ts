@@ -26,6 +26,8 @@ import { BusDownError, type BusHealth, type RoomBus } from "./room_bus.ts";
 
 /** WebSocket close code "service restart": the client reconnects. */
 export const CLOSE_SERVICE_RESTART = 1012;
+/** The close reason of a socket whose room lives elsewhere now. */
+const MOVED = "this game moved to another server; reconnect";
 /** How many codes to try before giving up on a claim. */
 const CLAIM_ATTEMPTS = 20;
 /** Token digests kept for record writes before the cache is emptied. */
@@ -215,7 +217,8 @@ export class RoomRouter {
     if (this.#closed) return;
     const { code } = change;
     const room = this.#registry.room(code);
-    const failed = () => {}; // A write lost while down: the next one or the refresh repairs it.
+    // A write lost while the bus is down is repaired by the next one.
+    const failed = () => {};
     switch (change.type) {
       case "seat changed": {
         const seat = room?.seatOf(change.username);
@@ -235,12 +238,8 @@ export class RoomRouter {
       }
       case "room changed":
         if (room) {
-          void this.#bus.saveRoom(
-            code,
-            this.#hash(room.hostToken),
-            room.started,
-          )
-            .catch(failed);
+          const host = this.#hash(room.hostToken);
+          void this.#bus.saveRoom(code, host, room.started).catch(failed);
         }
         return;
       case "room closed":
@@ -267,34 +266,18 @@ export class RoomRouter {
     const bus = this.#bus;
     const registry = this.#registry;
     if (!this.#ping.answered) bus.resubscribe();
-    this.#ping = {
-      id: this.#ping.id + 1,
-      sentAt: performance.now(),
-      answered: false,
-    };
-    bus.publish(bus.instanceId, {
-      kind: "ping",
-      from: bus.instanceId,
-      id: this.#ping.id,
-    });
     const asked = performance.now();
+    const id = this.#ping.id + 1;
+    this.#ping = { id, sentAt: asked, answered: false };
+    bus.publish(bus.instanceId, { kind: "ping", from: bus.instanceId, id });
     const { lost, missing } = await bus.refresh(registry.codes());
     this.#aliveUntil = asked + this.#livenessTtlMs;
     for (const code of lost) {
       this.#log({ event: "code lost", room: code });
-      registry.dropRoom(
-        code,
-        CLOSE_SERVICE_RESTART,
-        "this game moved to another server; reconnect",
-      );
+      registry.dropRoom(code, CLOSE_SERVICE_RESTART, MOVED);
     }
     for (const code of missing) await this.#claimAgain(code);
-    const others = new Set<string>();
-    for (const proxy of this.#proxies.values()) others.add(proxy.instance);
-    for (const forwarded of this.#forwarded.values()) {
-      others.add(forwarded.owner);
-    }
-    others.delete(bus.instanceId);
+    const others = this.#peers();
     if (others.size === 0) return;
     const alive = await bus.alive([...others]);
     for (const instance of others) {
@@ -328,18 +311,22 @@ export class RoomRouter {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
-    const others = new Set<string>();
-    for (const proxy of this.#proxies.values()) others.add(proxy.instance);
-    for (const forwarded of this.#forwarded.values()) {
-      others.add(forwarded.owner);
-    }
-    for (const instance of others) {
+    for (const instance of this.#peers()) {
       this.#bus.publish(instance, { kind: "gone", from: this.#bus.instanceId });
     }
     await this.#bus.close();
   }
 
-  // -------------------------------------------------------------------------
+  /** The other instances this one holds sockets of or forwards to. */
+  #peers(): Set<string> {
+    const peers = new Set<string>();
+    for (const proxy of this.#proxies.values()) peers.add(proxy.instance);
+    for (const forwarded of this.#forwarded.values()) {
+      peers.add(forwarded.owner);
+    }
+    peers.delete(this.#bus.instanceId);
+    return peers;
+  }
 
   #route(connId: string, raw: string, msg: ClientMessage): void {
     const registry = this.#registry;
@@ -543,11 +530,7 @@ export class RoomRouter {
     );
     if (!claim.claimed) {
       this.#log({ event: "code lost", room: code });
-      this.#registry.dropRoom(
-        code,
-        CLOSE_SERVICE_RESTART,
-        "this game moved to another server; reconnect",
-      );
+      this.#registry.dropRoom(code, CLOSE_SERVICE_RESTART, MOVED);
       return;
     }
     this.onChange({ type: "room changed", code });
@@ -649,10 +632,7 @@ export class RoomRouter {
         for (const [connId, forwarded] of [...this.#forwarded]) {
           if (forwarded.owner !== from) continue;
           this.#forwarded.delete(connId);
-          registry.connection(connId)?.close(
-            CLOSE_SERVICE_RESTART,
-            "the game moved to another server; reconnect",
-          );
+          registry.connection(connId)?.close(CLOSE_SERVICE_RESTART, MOVED);
         }
         return;
       }
