@@ -4,8 +4,8 @@
  *
  * A socket lives on one instance; its room may live on another (the
  * owner). The socket's instance sends the socket's frames to the owner
- * (`in`); the owner answers with every message one frame caused in one
- * `out`; `gone` says a socket closed, or (without `conn`) that an instance
+ * (`in`: the frames that waited for the owner's lookup go together); the
+ * owner answers with every message one envelope caused in one `out`; `gone` says a socket closed, or (without `conn`) that an instance
  * stops; `ping` measures the round trip through an instance's own channel.
  * A frame's client message is checked by the owner's registry, as any
  * frame; here only the envelope's shape.
@@ -20,8 +20,17 @@ const ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /** One envelope. */
 export type Envelope =
-  /** Socket instance → owner: a frame (`address` on a socket's first). */
-  | { kind: "in"; from: string; conn: string; frame: string; address?: string }
+  /**
+   * Socket instance → owner: frames of one socket, in order (`address` on
+   * its first envelope).
+   */
+  | {
+    kind: "in";
+    from: string;
+    conn: string;
+    frames: string[];
+    address?: string;
+  }
   /** Owner → socket instance: messages for the socket, then maybe a close. */
   | {
     kind: "out";
@@ -63,7 +72,10 @@ export function decodeEnvelope(text: string): Envelope | string {
   const { conn, address, msgs, close } = e;
   switch (e.kind) {
     case "in":
-      if (!isId(conn) || typeof e.frame !== "string") return "bad in";
+      if (
+        !isId(conn) || !Array.isArray(e.frames) ||
+        !e.frames.every((f) => typeof f === "string")
+      ) return "bad in";
       if (
         address !== undefined &&
         !(typeof address === "string" && address.length <= 64)

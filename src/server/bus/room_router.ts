@@ -69,6 +69,8 @@ interface Forwarded {
   code: string;
   /** Whether the owner knows the socket (its address went with a frame). */
   opened: boolean;
+  /** Frames gathered while the socket's waiting frames are routed. */
+  held?: string[];
 }
 
 /**
@@ -369,14 +371,21 @@ export class RoomRouter {
     const resume = () => {
       const queue = this.#waiting.get(connId);
       this.#waiting.delete(connId);
-      while (queue && queue.length > 0) {
-        const { raw, msg } = queue.shift()!;
-        this.#route(connId, raw, msg);
-        const again = this.#waiting.get(connId);
-        if (again) {
-          again.push(...queue);
-          return;
+      try {
+        while (queue && queue.length > 0) {
+          const { raw, msg } = queue.shift()!;
+          if (this.#proxies.has(connId)) this.#ownedMsg(connId, msg);
+          else this.#route(connId, raw, msg);
+          const again = this.#waiting.get(connId);
+          if (again) {
+            again.push(...queue);
+            return;
+          }
         }
+      } finally {
+        // The frames forwarded meanwhile go to the owner in one envelope.
+        const forwarded = this.#forwarded.get(connId);
+        if (forwarded) this.#send(connId, forwarded);
       }
     };
     this.#boundary.run(
@@ -539,36 +548,35 @@ export class RoomRouter {
     }
   }
 
+  /** Forwards a socket to `owner`; its frame leaves when the wait ends. */
   #forwardTo(connId: string, owner: string, code: string, raw: string): void {
-    const forwarded = { owner, code, opened: false };
-    this.#forwarded.set(connId, forwarded);
-    this.#forward(connId, forwarded, raw);
+    this.#forwarded.set(connId, { owner, code, opened: false, held: [raw] });
   }
 
   #forward(connId: string, forwarded: Forwarded, frame: string): void {
+    if (forwarded.held) return void forwarded.held.push(frame);
+    forwarded.held = [frame];
+    this.#send(connId, forwarded);
+  }
+
+  /** Publishes the frames a forwarded socket gathered, in one `in`. */
+  #send(connId: string, forwarded: Forwarded): void {
+    const frames = forwarded.held;
+    forwarded.held = undefined;
+    if (!frames || frames.length === 0) return;
     const from = this.#bus.instanceId;
-    if (forwarded.opened) {
-      return this.#bus.publish(forwarded.owner, {
-        kind: "in",
-        from,
-        conn: connId,
-        frame,
-      });
+    const envelope: Envelope = { kind: "in", from, conn: connId, frames };
+    if (!forwarded.opened) {
+      forwarded.opened = true;
+      envelope.address = this.#addresses.get(connId) ?? "unknown";
     }
-    forwarded.opened = true;
-    const address = this.#addresses.get(connId) ?? "unknown";
-    this.#bus.publish(forwarded.owner, {
-      kind: "in",
-      from,
-      conn: connId,
-      frame,
-      address,
-    });
+    this.#bus.publish(forwarded.owner, envelope);
   }
 
   #unforward(connId: string): void {
     const forwarded = this.#forwarded.get(connId);
     if (!forwarded) return;
+    this.#send(connId, forwarded);
     this.#forwarded.delete(connId);
     this.#bus.publish(forwarded.owner, {
       kind: "gone",
@@ -590,18 +598,10 @@ export class RoomRouter {
           this.#proxies.set(id, proxy);
           registry.open(proxy, envelope.address);
         }
-        // Everything this frame causes for that socket goes in one envelope.
+        // Everything these frames cause for that socket goes in one envelope.
         proxy.hold();
         try {
-          const msg = registry.admit(id, envelope.frame);
-          if (!msg) return;
-          if (msg.action === "reclaimRoom" && registry.hasRoom(msg.room)) {
-            return this.#wait(
-              id,
-              this.#reclaimHere(id, msg.room.toUpperCase(), msg.hostToken),
-            );
-          }
-          registry.handle(id, msg);
+          for (const frame of envelope.frames) this.#owned(id, frame);
         } finally {
           proxy.flush();
         }
@@ -646,6 +646,23 @@ export class RoomRouter {
         }
         return;
     }
+  }
+
+  /** One frame of a remote socket, on its room's owner. */
+  #owned(id: string, frame: string): void {
+    const queue = this.#waiting.get(id);
+    const msg = this.#registry.admit(id, frame);
+    if (!msg) return;
+    if (queue) queue.push({ raw: frame, msg });
+    else this.#ownedMsg(id, msg);
+  }
+
+  #ownedMsg(id: string, msg: ClientMessage): void {
+    if (msg.action === "reclaimRoom" && this.#registry.hasRoom(msg.room)) {
+      const code = msg.room.toUpperCase();
+      return this.#wait(id, this.#reclaimHere(id, code, msg.hostToken));
+    }
+    this.#registry.handle(id, msg);
   }
 
   /** A token's digest, from the cache when hashed before. */

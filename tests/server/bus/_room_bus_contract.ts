@@ -205,11 +205,16 @@ export function roomBusContract(
     3,
     async ([a], [inA, inB, inC]) => {
       for (let i = 0; i < 20; i++) {
-        a.publish("i1", { kind: "in", from: "i0", conn: "c1", frame: `f${i}` });
+        a.publish("i1", {
+          kind: "in",
+          from: "i0",
+          conn: "c1",
+          frames: [`f${i}`],
+        });
       }
       await inB.until(() => inB.envelopes.length === 20);
       assert.deepEqual(
-        inB.envelopes.map((e) => e.kind === "in" && e.frame),
+        inB.envelopes.map((e) => e.kind === "in" && e.frames[0]),
         Array.from({ length: 20 }, (_, i) => `f${i}`),
       );
       a.publish("i0", { kind: "ping", from: "i0", id: 1 });
@@ -227,7 +232,7 @@ export function roomBusContract(
         const text of [
           "not json",
           '{"kind":"open","from":"i0","conn":"c"}',
-          '{"kind":"in","from":"bad id!","conn":"c","frame":"x"}',
+          '{"kind":"in","from":"bad id!","conn":"c","frames":["x"]}',
           '{"kind":"out","from":"i0","conn":"c","msgs":[1]}',
         ]
       ) await world.injectRaw("i1", text);

@@ -7,8 +7,8 @@ import {
 
 Deno.test("decodeEnvelope() gives back each of the four kinds as published", () => {
   const envelopes: Envelope[] = [
-    { kind: "in", from: "i-1", conn: "c1", frame: '{"action":"ping"}' },
-    { kind: "in", from: "i-1", conn: "c1", frame: "x", address: "10.0.0.1" },
+    { kind: "in", from: "i-1", conn: "c1", frames: ['{"action":"ping"}'] },
+    { kind: "in", from: "i-1", conn: "c1", frames: ["x"], address: "10.0.0.1" },
     {
       kind: "out",
       from: "i-2",
@@ -31,9 +31,15 @@ Deno.test("decodeEnvelope() refuses unknown kinds, bad ids, messages without a t
       "nope",
       "[]",
       { kind: "open", from: "a", conn: "c" },
-      { kind: "in", from: "bad id!", conn: "c", frame: "x" },
-      { kind: "in", from: "a", conn: "c", frame: 1 },
-      { kind: "in", from: "a", conn: "c", frame: "x", address: "x".repeat(65) },
+      { kind: "in", from: "bad id!", conn: "c", frames: ["x"] },
+      { kind: "in", from: "a", conn: "c", frames: [1] },
+      {
+        kind: "in",
+        from: "a",
+        conn: "c",
+        frames: ["x"],
+        address: "x".repeat(65),
+      },
       { kind: "out", from: "a", conn: "c", msgs: [{ t: 1 }] },
       { kind: "out", from: "a", conn: "c", msgs: [], close: { code: 999 } },
       {
@@ -54,7 +60,7 @@ Deno.test("decodeEnvelope() refuses unknown kinds, bad ids, messages without a t
     kind: "in",
     from: "a",
     conn: "c",
-    frame: "x".repeat(MAX_ENVELOPE_CHARS),
+    frames: ["x".repeat(MAX_ENVELOPE_CHARS)],
   });
   assert.equal(decodeEnvelope(huge), "too long");
 });
