@@ -243,12 +243,13 @@ export class MemoryRoomBus implements RoomBus {
   lookup(code: string): Promise<{ owner?: string; record: boolean }> {
     return this.#guard((hub) => {
       const owner = hub.get(`code:${code}`);
+      if (
+        owner !== undefined &&
+        (owner === this.instanceId || hub.get(`alive:${owner}`) !== undefined)
+      ) return { owner, record: true };
       const record = owner !== undefined &&
         hub.record(code, owner) !== undefined;
-      return owner !== undefined &&
-          (owner === this.instanceId || hub.get(`alive:${owner}`) !== undefined)
-        ? { owner, record }
-        : { record };
+      return { record };
     });
   }
 

@@ -216,15 +216,12 @@ export class RedisRoomBus implements RoomBus {
       this.redis.get(this.#key("code", code))
     );
     if (owner === null) return { record: false };
-    const [alive, record] = await this.#guard(() =>
-      Promise.all([
-        this.redis.exists(this.#key("alive", owner)),
-        this.redis.exists(this.#record(code, owner)),
-      ])
+    if (owner === this.instanceId) return { owner, record: true };
+    if ((await this.alive([owner])).size > 0) return { owner, record: true };
+    const record = await this.#guard(() =>
+      this.redis.exists(this.#record(code, owner))
     );
-    return alive === 1 || owner === this.instanceId
-      ? { owner, record: record === 1 }
-      : { record: record === 1 };
+    return { record: record === 1 };
   }
 
   async loadRecord(code: string): Promise<RoomRecord | undefined> {

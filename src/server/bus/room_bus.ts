@@ -121,7 +121,8 @@ export interface RoomBus {
   release(code: string): Promise<void>;
 
   /**
-   * The live owner of a code, and whether a record waits for its host.
+   * The live owner of a code, and, when it has none, whether a record
+   * waits for its host (`record` is true whenever there is a live owner).
    * @throws BusDownError when the store is unreachable.
    */
   lookup(code: string): Promise<{ owner?: string; record: boolean }>;
