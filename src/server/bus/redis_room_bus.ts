@@ -98,15 +98,10 @@ export class RedisRoomBus implements RoomBus {
   readonly #livenessTtlMs: number;
   readonly #roomTtlMs: number;
   readonly #channel: string;
-  readonly #owned = new Set<string>();
   #health: BusHealth = { up: false, since: Date.now() };
   #onHealth: (health: BusHealth) => void = () => {};
   #closing = false;
-  readonly #counters: BusCounters = {
-    messagesIn: 0,
-    messagesOut: 0,
-    messagesRefused: 0,
-  };
+  readonly #counters = { messagesIn: 0, messagesOut: 0, messagesRefused: 0 };
 
   constructor(options: RedisRoomBusOptions) {
     const {
@@ -189,17 +184,13 @@ export class RedisRoomBus implements RoomBus {
         )
       ),
     );
-    if (answer === "+") {
-      this.#owned.add(code);
-      return { claimed: true };
-    }
+    if (answer === "+") return { claimed: true };
     if (answer === "!") return { claimed: false, reason: "bad token" };
     if (answer === "-") return { claimed: false, reason: "taken" };
     return { claimed: false, owner: answer.slice(1) };
   }
 
   async release(code: string): Promise<void> {
-    this.#owned.delete(code);
     await this.#guard(() =>
       this.redis.eval(
         RELEASE_SCRIPT,
@@ -263,12 +254,7 @@ export class RedisRoomBus implements RoomBus {
   ): Promise<{ lost: string[]; missing: string[] }> {
     const owners = await this.#guard(() =>
       Promise.all([
-        this.redis.set(
-          this.#key("alive", this.instanceId),
-          "1",
-          "PX",
-          this.#livenessTtlMs,
-        ),
+        this.#setAlive(),
         ...codes.map((code) => this.redis.get(this.#key("code", code))),
       ])
     );
@@ -284,7 +270,6 @@ export class RedisRoomBus implements RoomBus {
         }
       }
     });
-    for (const code of lost) this.#owned.delete(code);
     return { lost, missing };
   }
 
@@ -344,12 +329,7 @@ export class RedisRoomBus implements RoomBus {
       return;
     }
     // Liveness first: a restarted Redis forgot it.
-    this.redis.set(
-      this.#key("alive", this.instanceId),
-      "1",
-      "PX",
-      this.#livenessTtlMs,
-    ).then(() => {
+    this.#setAlive().then(() => {
       if (this.#health.up || this.#closing) return;
       this.#health = { ...this.#health, up: true, since: Date.now() };
       this.#onHealth(this.health());
@@ -380,6 +360,11 @@ export class RedisRoomBus implements RoomBus {
         error instanceof Error ? error.message : String(error),
       );
     }
+  }
+
+  #setAlive(): Promise<unknown> {
+    const key = this.#key("alive", this.instanceId);
+    return this.redis.set(key, "1", "PX", this.#livenessTtlMs);
   }
 
   #key(kind: string, name: string): string {

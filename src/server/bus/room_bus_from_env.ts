@@ -6,24 +6,25 @@
  */
 import type { RoomRegistry } from "../room_registry.ts";
 import type { FaultBoundary } from "../fault_boundary.ts";
+import type { ScaleOutConfig } from "../config.ts";
 import { RoomRouter, type RouterEvent } from "./room_router.ts";
 
 /** The environment variable naming the shared Redis. */
 export const REDIS_URL_SETTING = "REDIS_URL";
 
-/** What {@link scaleOutFromEnv} reads besides the URL. */
-export interface ScaleOutSettings {
-  /** Key prefix (`REDIS_PREFIX`, see `config.ts`). */
-  prefix: string;
-  /** Liveness lifetime, in ms (`BUS_CODE_TTL_MS`). */
-  livenessTtlMs: number;
-  /** Liveness refresh, in ms (`BUS_KEEPALIVE_MS`). */
-  tickMs: number;
-  /** How long a dead owner's rooms wait for their host, in ms. */
-  roomTtlMs: number;
-  /** Receives events worth logging. */
-  log?: (event: RouterEvent) => void;
-}
+/** What {@link scaleOutFromEnv} needs besides the URL. */
+export type ScaleOutSettings =
+  & Pick<ScaleOutConfig, "livenessTtlMs">
+  & {
+    /** Key prefix (`REDIS_PREFIX`). */
+    prefix: string;
+    /** Liveness refresh, in ms (`BUS_KEEPALIVE_MS`). */
+    tickMs: number;
+    /** How long a dead owner's rooms wait for their host, in ms. */
+    roomTtlMs: number;
+    /** Receives events worth logging. */
+    log?: (event: RouterEvent) => void;
+  };
 
 /**
  * A factory for `startServer`'s `scaleOut` option, or `undefined` when

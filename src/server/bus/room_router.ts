@@ -12,7 +12,12 @@
  * @module
  */
 import type { ClientMessage, ServerMessage } from "../../protocol/mod.ts";
-import type { Connection, RoomChange, RoomRegistry } from "../room_registry.ts";
+import type {
+  Connection,
+  RegistryEvent,
+  RoomChange,
+  RoomRegistry,
+} from "../room_registry.ts";
 import type { FaultBoundary } from "../fault_boundary.ts";
 import type { BusGauges } from "../metrics.ts";
 import {
@@ -33,17 +38,11 @@ const CLAIM_ATTEMPTS = 20;
 /** Token digests kept for record writes before the cache is emptied. */
 const HASH_CACHE_SIZE = 4_096;
 
-/** Something worth a log line. */
-export interface RouterEvent {
-  /** Short name, e.g. "room adopted". */
-  event: string;
-  /** Room code. */
-  room?: string;
-  /** Connection id. */
-  conn?: string;
-  /** Extra detail. */
-  detail?: string;
-}
+/** Something worth a log line (a registry event's fields). */
+export type RouterEvent = Pick<
+  RegistryEvent,
+  "event" | "room" | "conn" | "detail"
+>;
 
 /** Options for {@link RoomRouter}. */
 export interface RoomRouterOptions {
@@ -475,11 +474,7 @@ export class RoomRouter {
     if (found.record) {
       // Its owner died and its host has not taken it back yet: the client
       // retries (as after any lost connection) and finds it then.
-      registry.connection(connId)?.close(
-        CLOSE_SERVICE_RESTART,
-        "this game is moving to another server; reconnect",
-      );
-      return;
+      return registry.connection(connId)?.close(CLOSE_SERVICE_RESTART, MOVED);
     }
     registry.handle(connId, msg);
   }
@@ -494,11 +489,8 @@ export class RoomRouter {
     const registry = this.#registry;
     const action = msg.action;
     try {
-      const claim = await this.#bus.claim(
-        code,
-        tokenDigest(msg.hostToken),
-        true,
-      );
+      const digest = tokenDigest(msg.hostToken);
+      const claim = await this.#bus.claim(code, digest, true);
       if (!claim.claimed) {
         if ("owner" in claim) {
           return this.#forwardTo(connId, claim.owner, code, raw);
@@ -532,11 +524,8 @@ export class RoomRouter {
   async #claimAgain(code: string): Promise<void> {
     const room = this.#registry.room(code);
     if (!room) return;
-    const claim = await this.#bus.claim(
-      code,
-      this.#hash(room.hostToken),
-      false,
-    );
+    const digest = this.#hash(room.hostToken);
+    const claim = await this.#bus.claim(code, digest, false);
     if (!claim.claimed) {
       this.#log({ event: "code lost", room: code });
       this.#registry.dropRoom(code, CLOSE_SERVICE_RESTART, MOVED);
