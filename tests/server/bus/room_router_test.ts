@@ -38,7 +38,7 @@ class Sock {
 }
 
 /** One instance: a registry behind a router on the hub. */
-function instance(hub: MemoryBusHub, id: string) {
+function instance(hub: MemoryBusHub, id: string, livenessTtlMs = 15_000) {
   const faults: unknown[] = [];
   const boundary = new FaultBoundary({ report: (f) => faults.push(f.error) });
   const late: { router?: RoomRouter } = {};
@@ -52,6 +52,7 @@ function instance(hub: MemoryBusHub, id: string) {
     bus,
     boundary,
     tickMs: 0,
+    livenessTtlMs,
   });
   let n = 0;
   const connect = () => {
@@ -146,6 +147,28 @@ Deno.test("RoomRouter closes a room whose code another instance took, with a cle
     assert.match(String(closed.reason), /moved to another server/);
     assert.equal((await host.closed()).code, 1012);
     assert.equal(hub.get(`code:${room}`), "z", "the other owner's code stays");
+  } finally {
+    await a.router.close();
+  }
+});
+
+Deno.test("RoomRouter holds a frame while its liveness may have lapsed: a refresh first finds the code lost, so the stale room never relays it", async () => {
+  const hub = new MemoryBusHub();
+  // Liveness of 0 ms: every frame finds it lapsed, as after a long pause.
+  const a = instance(hub, "a", 0);
+  await a.router.start();
+  try {
+    const host = a.connect();
+    a.say(host, { action: "createRoom" });
+    const room = String((await host.next("confirmRoom")).room);
+    const phone = a.connect();
+    a.say(phone, { action: "joinRoom", room, username: "Ann" });
+    await phone.next("joined");
+    hub.set(`code:${room}`, "z", 60_000);
+    a.say(phone, { action: "relay", data: { stale: true } });
+    assert.equal((await phone.closed()).code, 1012);
+    assert.equal(host.sent.some((m) => m.type === "relay"), false);
+    assert.equal(a.registry.hasRoom(room), false);
   } finally {
     await a.router.close();
   }
