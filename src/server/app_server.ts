@@ -196,14 +196,19 @@ export async function startServer(
   onListen?.({ hostname: config.hostname, port: boundPort });
   // Listening first: a cold start does not wait on Redis (joins that need
   // it meanwhile are told "unavailable").
-  const started = scaleOut?.start((health) =>
-    limiter.add({
-      event: health.up ? "room bus up" : "room bus down",
-      detail: health.up
-        ? "new games can start"
-        : `${health.lastError ?? "unreachable"}; new games are refused`,
-    })
-  );
+  const started = scaleOut &&
+    boundary.run(
+      { where: "bus start" },
+      () =>
+        scaleOut.start((health) =>
+          limiter.add({
+            event: health.up ? "room bus up" : "room bus down",
+            detail: health.up
+              ? "new games can start"
+              : `${health.lastError ?? "unreachable"}; new games are refused`,
+          })
+        ),
+    );
   const sweepTimer = setInterval(() => {
     registry.sweep();
     addressLimits.sweep(Date.now());
@@ -222,7 +227,7 @@ export async function startServer(
         if (scaleOut) {
           // Goodbye first, so other instances may adopt the rooms here as
           // soon as their clients reconnect there.
-          await started;
+          await started?.catch(() => {});
           await scaleOut.close();
           registry.shutdown({ keepRooms: true });
         } else {

@@ -14,6 +14,7 @@
  */
 import { Redis } from "ioredis";
 import { decodeEnvelope, type Envelope } from "./envelope.ts";
+import type { FaultBoundary } from "../fault_boundary.ts";
 import {
   type BusCounters,
   BusDownError,
@@ -95,6 +96,10 @@ export class RedisRoomBus implements RoomBus {
   /** The prefix of every key and channel. */
   readonly prefix: string;
   readonly #subscriber: Redis;
+  readonly #boundary?: FaultBoundary;
+  /** A listener that runs in the app's fault boundary, when one is given. */
+  readonly #entry = <A extends unknown[]>(fn: (...args: A) => void) =>
+    this.#boundary?.wrap({ where: "bus connection" }, fn) ?? fn;
   readonly #livenessTtlMs: number;
   readonly #roomTtlMs: number;
   readonly #channel: string;
@@ -132,8 +137,8 @@ export class RedisRoomBus implements RoomBus {
       ...common,
       maxRetriesPerRequest: null,
     });
-    const entry = <A extends unknown[]>(fn: (...args: A) => void) =>
-      options.boundary?.wrap({ where: "bus connection" }, fn) ?? fn;
+    this.#boundary = options.boundary;
+    const entry = this.#entry;
     for (const client of [this.redis, this.#subscriber]) {
       client.on("error", entry((error: Error) => this.#down(error)));
       client.on("close", entry(() => this.#down(new Error("connection lost"))));
@@ -146,16 +151,19 @@ export class RedisRoomBus implements RoomBus {
     onHealth: (health: BusHealth) => void,
   ): Promise<void> {
     this.#onHealth = onHealth;
-    this.#subscriber.on("message", (channel: string, text: string) => {
-      if (channel !== this.#channel) return;
-      const envelope = decodeEnvelope(text);
-      if (typeof envelope === "string") {
-        this.#counters.messagesRefused++;
-        return;
-      }
-      this.#counters.messagesIn++;
-      onEnvelope(envelope);
-    });
+    this.#subscriber.on(
+      "message",
+      this.#entry((channel: string, text: string) => {
+        if (channel !== this.#channel) return;
+        const envelope = decodeEnvelope(text);
+        if (typeof envelope === "string") {
+          this.#counters.messagesRefused++;
+          return;
+        }
+        this.#counters.messagesIn++;
+        onEnvelope(envelope);
+      }),
+    );
     // Queued until connected, then renewed after every reconnect.
     this.#subscriber.subscribe(this.#channel).catch(() => {});
     try {

@@ -95,7 +95,6 @@ export interface BusCounters {
 export interface RoomBus {
   /** This instance's id: its channel and the owner value of its codes. */
   readonly instanceId: string;
-
   /**
    * Connects and subscribes to this instance's channel. An unreachable
    * store does not make it fail: the bus reports down and comes up by
@@ -107,7 +106,6 @@ export interface RoomBus {
     onEnvelope: (envelope: Envelope) => void,
     onHealth: (health: BusHealth) => void,
   ): Promise<void>;
-
   /**
    * The one claim: takes `code` when it is free or its owner is not alive.
    * A new room (`adopt` false) also needs no record waiting for its host,
@@ -116,26 +114,20 @@ export interface RoomBus {
    * @throws BusDownError when the store is unreachable.
    */
   claim(code: string, hostHash: string, adopt: boolean): Promise<ClaimResult>;
-
   /** Deletes code and record, if this instance still owns the code. */
   release(code: string): Promise<void>;
-
   /**
    * The live owner of a code, and, when it has none, whether a record
    * waits for its host (`record` is true whenever there is a live owner).
    * @throws BusDownError when the store is unreachable.
    */
   lookup(code: string): Promise<{ owner?: string; record: boolean }>;
-
   /** The record of a room (its owner's), if any. @throws BusDownError */
   loadRecord(code: string): Promise<RoomRecord | undefined>;
-
   /** Writes the host digest and the started flag of a room's record. */
   saveRoom(code: string, hostHash: string, started: boolean): Promise<void>;
-
   /** Writes (or, with `undefined`, deletes) one seat of a room's record. */
   saveSeat(code: string, name: string, seat?: SeatRecord): Promise<void>;
-
   /**
    * Refreshes this instance's liveness and its rooms' lifetimes.
    * @param codes The codes this instance holds rooms for.
@@ -145,25 +137,19 @@ export interface RoomBus {
   refresh(
     codes: readonly string[],
   ): Promise<{ lost: string[]; missing: string[] }>;
-
   /** Which of these instances are alive now. @throws BusDownError */
   alive(instanceIds: readonly string[]): Promise<Set<string>>;
-
   /** Publishes an envelope to an instance's channel (dropped while down). */
   publish(instanceId: string, envelope: Envelope): void;
-
   /**
    * Makes the subscriber connection again (it stopped delivering: a ping
    * through this instance's own channel did not come back).
    */
   resubscribe(): void;
-
   /** Up or down, and the last error. */
   health(): BusHealth;
-
   /** Envelopes in, out and refused. */
   counters(): BusCounters;
-
   /**
    * Ends liveness at once (other instances may adopt this one's rooms),
    * and disconnects; codes and records stay for the host's grace.

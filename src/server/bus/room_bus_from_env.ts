@@ -40,12 +40,7 @@ export async function scaleOutFromEnv(
 > {
   url = url?.trim();
   if (!url) return undefined;
-  let scheme: string;
-  try {
-    scheme = new URL(url).protocol;
-  } catch {
-    scheme = "(not a URL)";
-  }
+  const scheme = URL.canParse(url) ? new URL(url).protocol : "(not a URL)";
   if (scheme !== "redis:" && scheme !== "rediss:") {
     throw new RangeError(
       `Cannot use ${REDIS_URL_SETTING}: it must be a redis:// or rediss:// URL: current scheme is ${scheme}`,

@@ -35,6 +35,8 @@ export const CLOSE_SERVICE_RESTART = 1012;
 const MOVED = "this game moved to another server; reconnect";
 /** How many codes to try before giving up on a claim. */
 const CLAIM_ATTEMPTS = 20;
+/** How long a ping through this instance's channel may take, in ms. */
+const PING_PATIENCE_MS = 3_000;
 /** Token digests kept for record writes before the cache is emptied. */
 const HASH_CACHE_SIZE = 4_096;
 
@@ -156,7 +158,10 @@ export class RoomRouter {
   /** A local socket opened. */
   open(conn: Connection, address: string): void {
     this.#addresses.set(conn.id, address);
-    this.#registry.open(conn, address);
+    this.#boundary.run(
+      { where: "socket open", connId: conn.id, address },
+      () => this.#registry.open(conn, address),
+    );
   }
 
   /**
@@ -184,7 +189,10 @@ export class RoomRouter {
   /** Runs `work` after the next refresh (in arrival order). */
   #hold(work: () => void): void {
     this.#held.push(work);
-    this.#rechecking ??= this.tick().finally(() => {
+    const where = { where: "bus timer" };
+    this.#rechecking ??= this.tick().catch((error) =>
+      this.#boundary.fault(where, error)
+    ).finally(() => {
       this.#rechecking = undefined;
       for (const held of this.#held.splice(0)) {
         this.#boundary.run({ where: "held work" }, held);
@@ -266,11 +274,16 @@ export class RoomRouter {
     if (this.#closed || !this.#bus.health().up) return;
     const bus = this.#bus;
     const registry = this.#registry;
-    if (!this.#ping.answered) bus.resubscribe();
     const asked = performance.now();
-    const id = this.#ping.id + 1;
-    this.#ping = { id, sentAt: asked, answered: false };
-    bus.publish(bus.instanceId, { kind: "ping", from: bus.instanceId, id });
+    const ping = this.#ping;
+    const late = asked - ping.sentAt > PING_PATIENCE_MS;
+    // Unanswered for long: the subscriber stopped delivering.
+    if (!ping.answered && late) bus.resubscribe();
+    if (ping.answered || late) {
+      const id = ping.id + 1;
+      this.#ping = { id, sentAt: asked, answered: false };
+      bus.publish(bus.instanceId, { kind: "ping", from: bus.instanceId, id });
+    }
     const { lost, missing } = await bus.refresh(registry.codes());
     this.#aliveUntil = asked + this.#livenessTtlMs;
     for (const code of lost) {
@@ -673,16 +686,14 @@ export class RoomRouter {
  */
 class RemoteConnection implements Connection {
   readonly id: string;
-  readonly instance: string;
-  readonly #conn: string;
-  readonly #bus: RoomBus;
   #held: ServerMessage[] | undefined;
   #close: { code?: number; reason?: string } | undefined;
 
-  constructor(bus: RoomBus, instance: string, conn: string) {
-    this.#bus = bus;
-    this.instance = instance;
-    this.#conn = conn;
+  constructor(
+    readonly bus: RoomBus,
+    readonly instance: string,
+    readonly conn: string,
+  ) {
     this.id = `${instance}:${conn}`;
   }
 
@@ -709,12 +720,8 @@ class RemoteConnection implements Connection {
   }
 
   #publish(msgs: ServerMessage[], close?: { code?: number; reason?: string }) {
-    this.#bus.publish(this.instance, {
-      kind: "out",
-      from: this.#bus.instanceId,
-      conn: this.#conn,
-      msgs,
-      ...(close ? { close } : {}),
-    });
+    const { bus, conn } = this;
+    const out = { kind: "out" as const, from: bus.instanceId, conn, msgs };
+    bus.publish(this.instance, close ? { ...out, close } : out);
   }
 }
