@@ -201,10 +201,29 @@ export async function isBuildCurrent(
  * @returns The manifest of the test build.
  */
 export async function buildTestSite(dir: string): Promise<BuildManifest> {
+  return await buildSite(dir, { testHooks: true });
+}
+
+/**
+ * Makes a whole static folder at `dir` (emptied first): a copy of the
+ * committed files of {@link STATIC_DIR} plus a build in `dir/build`, a
+ * production one unless `testHooks` is set. Call {@link stopBuilder} when
+ * done building.
+ *
+ * @returns The manifest of the build.
+ */
+export async function buildSite(
+  dir: string,
+  options: { testHooks?: boolean } = {},
+): Promise<BuildManifest> {
   const site = resolveDir(dir);
   await Deno.remove(site, { recursive: true }).catch(() => {});
   await copyCommitted(STATIC_DIR.slice(0, -1), site);
-  return await build({ outDir: `${site}/build`, testHooks: true, log: false });
+  return await build({
+    outDir: `${site}/build`,
+    testHooks: options.testHooks ?? false,
+    log: false,
+  });
 }
 
 async function copyCommitted(from: string, to: string): Promise<void> {

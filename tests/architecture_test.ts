@@ -1,7 +1,7 @@
 /**
- * Keeps docs/ARCHITECTURE.md and the README's map true: scans every import
+ * Keeps docs/ARCHITECTURE.md and its tree true: scans every import
  * under `src/`, `scripts/` and `server.ts` and checks it against the layer
- * rules, and checks that the README names every folder of the tree.
+ * rules, and checks that the tree there names every folder.
  */
 import assert from "node:assert/strict";
 
@@ -220,9 +220,9 @@ Deno.test("the import scan sees imports of every form it checks", () => {
   assert.equal(DOM_LIB.test('/// <reference lib="dom" />'), true);
 });
 
-Deno.test("the README's architecture map names every folder of src/ and static/", async () => {
-  const readme = await Deno.readTextFile(`${ROOT}README.md`);
-  const start = readme.indexOf("## Architecture");
+Deno.test("docs/ARCHITECTURE.md's tree names every folder of src/ and static/", async () => {
+  const readme = await Deno.readTextFile(`${ROOT}docs/ARCHITECTURE.md`);
+  const start = readme.indexOf("## The tree");
   const end = readme.indexOf("\n## ", start + 1);
   const map = readme.slice(start, end);
   const missing: string[] = [];
@@ -241,5 +241,9 @@ Deno.test("the README's architecture map names every folder of src/ and static/"
       if (!named) missing.push(`${relative}/`);
     }
   }
-  assert.deepEqual(missing, [], "folders the README's map does not name");
+  assert.deepEqual(
+    missing,
+    [],
+    "folders the tree in docs/ARCHITECTURE.md does not name",
+  );
 });

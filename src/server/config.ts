@@ -39,7 +39,13 @@ export const DEFAULTS = {
   sweepIntervalMs: 5_000,
   /** After how long without an open data channel a phone falls back to the relay, in ms. */
   relayAfterMs: 5_000,
-  /** STUN/TURN URLs clients should use (comma-separated in env). Empty: LAN only. */
+  /** A phone whose link answers nothing this long shows "no signal" on the host and pauses the round, in ms. */
+  phoneSilentMs: 5_000,
+  /**
+   * STUN URLs clients should use (comma-separated in env). Empty: host
+   * candidates only (a LAN); see {@link stunDefault} for Deno Deploy and
+   * servers behind a proxy.
+   */
   stunUrls: [] as readonly string[],
   /** TURN server URLs; used with `turnSecret` (coturn REST API credentials). */
   turnUrls: [] as readonly string[],
@@ -113,6 +119,8 @@ export interface Config {
   sweepIntervalMs: number;
   /** @default 5000 */
   relayAfterMs: number;
+  /** @default 5000 */
+  phoneSilentMs: number;
   /** @default [] */
   stunUrls: readonly string[];
   /** @default [] */
@@ -153,6 +161,44 @@ export interface Config {
   turnMintsPerMinute: number;
 }
 
+/** Public STUN servers, used where the server is reached over the internet. */
+export const PUBLIC_STUN_URLS: readonly string[] = [
+  "stun:stun.l.google.com:19302",
+  "stun:stun.cloudflare.com:3478",
+];
+
+/** Set by Deno Deploy in every deployment (checked when `STUN_URLS` is unset). */
+export const DENO_DEPLOY_SETTING = "DENO_DEPLOY";
+
+/**
+ * The STUN list for a `STUN_URLS` value: `none` turns STUN off, `public` is
+ * {@link PUBLIC_STUN_URLS}, anything else is a comma-separated list. Unset,
+ * STUN is on where the server is reached over the internet (on Deno Deploy,
+ * or behind a trusted proxy) and off on a LAN.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { PUBLIC_STUN_URLS, stunDefault } from "./config.ts";
+ * assert.deepEqual(stunDefault(undefined, { deploy: false, behindProxy: false }), []);
+ * assert.deepEqual(stunDefault(undefined, { deploy: true, behindProxy: false }), PUBLIC_STUN_URLS);
+ * assert.deepEqual(stunDefault("none", { deploy: true, behindProxy: false }), []);
+ * assert.deepEqual(stunDefault("stun:a.example", { deploy: true, behindProxy: false }), ["stun:a.example"]);
+ * ```
+ */
+export function stunDefault(
+  raw: string | undefined,
+  where: { deploy: boolean; behindProxy: boolean },
+): readonly string[] {
+  const value = raw?.trim() ?? "";
+  if (value.toLowerCase() === "none") return [];
+  if (value.toLowerCase() === "public") return [...PUBLIC_STUN_URLS];
+  if (value !== "") {
+    return value.split(",").map((part) => part.trim()).filter(Boolean);
+  }
+  return where.deploy || where.behindProxy ? [...PUBLIC_STUN_URLS] : [];
+}
+
 /** Environment variable read for each setting. */
 export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   port: "PORT",
@@ -171,6 +217,7 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   rejoinApprovalMs: "REJOIN_APPROVAL_MS",
   sweepIntervalMs: "SWEEP_INTERVAL_MS",
   relayAfterMs: "RELAY_AFTER_MS",
+  phoneSilentMs: "PHONE_SILENT_MS",
   stunUrls: "STUN_URLS",
   turnUrls: "TURN_URLS",
   turnSecret: "TURN_SECRET",
@@ -211,6 +258,7 @@ const RANGES: Partial<Record<keyof Config, readonly [number, number]>> = {
   rejoinApprovalMs: [1_000, 3_600_000],
   sweepIntervalMs: [10, 3_600_000],
   relayAfterMs: [0, 600_000],
+  phoneSilentMs: [1_000, 600_000],
   turnTtlMs: [60_000, 86_400_000],
   maxConnectionsPerAddress: [1, 10_000_000],
   joinBurstPerAddress: [1, 1_000_000],
@@ -292,6 +340,7 @@ export function loadConfig(
     source[key] = name;
   }
   for (const key of Object.keys(ENV_NAMES) as (keyof Config)[]) {
+    if (key === "stunUrls") continue; // Below: it has words and a default by place.
     const name = ENV_NAMES[key];
     const raw = env(name);
     if (raw === undefined || raw.trim() === "") continue;
@@ -306,6 +355,25 @@ export function loadConfig(
       );
     } else {
       setValue(config, key, raw.trim());
+    }
+  }
+  config.stunUrls = stunDefault(env(ENV_NAMES.stunUrls), {
+    deploy: (env(DENO_DEPLOY_SETTING) ?? "").trim() !== "",
+    behindProxy: config.trustProxy.length > 0,
+  });
+  for (
+    const [key, scheme] of [["stunUrls", /^stuns?:/], [
+      "turnUrls",
+      /^turns?:/,
+    ]] as const
+  ) {
+    const bad = config[key].find((url) => !scheme.test(url));
+    if (bad !== undefined) {
+      throw new RangeError(
+        `Cannot use ${ENV_NAMES[key]} as each entry must start with ${
+          key === "stunUrls" ? "stun: or stuns:" : "turn: or turns:"
+        }: current value has "${bad}"`,
+      );
     }
   }
   Object.assign(config, overrides);
@@ -411,7 +479,7 @@ export function scaleOutConfig(env: EnvReader): ScaleOutConfig {
     }
     return value;
   };
-  const onDeploy = read("DENO_DEPLOY") !== undefined ||
+  const onDeploy = read(DENO_DEPLOY_SETTING) !== undefined ||
     read("DENO_DEPLOYMENT_ID") !== undefined;
   const deployment = read("DENO_TIMELINE") ?? read("DENO_DEPLOYMENT_ID");
   const livenessTtlMs = time("BUS_CODE_TTL_MS") ?? 15_000;

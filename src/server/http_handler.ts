@@ -19,7 +19,7 @@ import type { BusGauges } from "./metrics.ts";
 import { GzipCache, serveStaticFile } from "./static_files.ts";
 import { randomToken } from "./room_codes.ts";
 import { type AddressLimits, MemoryAddressLimits } from "./address_limits.ts";
-import { clientAddress } from "./client_address.ts";
+import { clientAddress, requestHost } from "./client_address.ts";
 import { checkHandshake, originAllowed } from "./upgrade_checks.ts";
 import { TokenBucket } from "./rate_limiter.ts";
 
@@ -86,6 +86,8 @@ export interface ClientConfig {
   lanOrigins: readonly string[];
   /** When a phone without an open data channel switches to the relay, in ms. */
   relayAfterMs: number;
+  /** When the host shows a phone that answers nothing as "no signal" (and pauses), in ms. */
+  phoneSilentMs: number;
   /** Players per room. */
   maxPlayersPerRoom: number;
 }
@@ -156,7 +158,7 @@ export function createHandler(
   };
 
   /** Upgrades answer synchronously: joins are the server's hot path. */
-  const upgrade = (request: Request, address: string) => {
+  const upgrade = (request: Request, address: string, peer: string) => {
     if (!WEBSOCKET_PATHS.has(pathOf(request.url))) {
       return text(404, "No WebSocket endpoint here; use / or /ws.");
     }
@@ -169,7 +171,7 @@ export function createHandler(
     if (
       !originAllowed(
         origin,
-        request.headers.get("host"),
+        requestHost(peer, request.headers, config.trustProxy),
         lanOrigins,
         config.allowedOrigins,
       )
@@ -293,6 +295,7 @@ export function createHandler(
           ),
           lanOrigins: lanOrigins(),
           relayAfterMs: config.relayAfterMs,
+          phoneSilentMs: config.phoneSilentMs,
           maxPlayersPerRoom: config.maxPlayersPerRoom,
         };
         return json(body);
@@ -321,7 +324,7 @@ export function createHandler(
     const address = clientAddress(peer, request.headers, config.trustProxy);
     try {
       if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
-        return upgrade(request, address);
+        return upgrade(request, address, peer);
       }
       return serveHttp(request).catch((error) =>
         failed(request, address, error)

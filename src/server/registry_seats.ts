@@ -259,7 +259,7 @@ export abstract class RegistrySeats extends RegistryBase {
       return this.error(state, "not in room", { action: "leaveRoom" });
     }
     if (state.role === "host") {
-      this.closeRoom(room, "host left", "The host ended the game.");
+      this.closeRoom(room, "host left", "The big screen closed the game.");
       return;
     }
     this.removePlayer(room, state.username ?? "", "left");

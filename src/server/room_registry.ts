@@ -288,7 +288,7 @@ export class RoomRegistry extends RegistrySeats {
         this.closeRoom(
           room,
           "host gone",
-          "The game screen did not come back, so the game has ended.",
+          "The big screen did not come back, so the game has ended.",
         );
       }
     }

@@ -55,8 +55,9 @@ export function checkHandshake(headers: Headers): UpgradeRefusal | undefined {
 
 /**
  * Whether a page from `origin` may open the socket: no Origin (not a
- * browser page), the server's own origin (same host as `Host`), a LAN
- * origin, or one listed in `ALLOWED_ORIGINS`. `lanOrigins` may be a
+ * browser page), the server's own origin (same host as `host`: the request's
+ * `Host`, or behind a trusted proxy the forwarded host, see `requestHost()`
+ * in `client_address.ts`), a LAN origin, or one listed in `ALLOWED_ORIGINS`. `lanOrigins` may be a
  * function: it is then called only when the cheaper checks did not decide.
  *
  * @example

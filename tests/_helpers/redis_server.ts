@@ -6,8 +6,8 @@
  * @module
  */
 
-/** Where Debian puts the server; `REDIS_SERVER` overrides. */
-const REDIS_SERVER_BIN = Deno.env.get("REDIS_SERVER") ?? "redis-server";
+import { requireTool, toolPath } from "./external_tools.ts";
+
 /** How long a start may take before the test fails, in ms. */
 const START_TIMEOUT_MS = 20_000;
 
@@ -41,18 +41,12 @@ export interface TestRedis {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** Whether `redis-server` can be run here (tests skip with a hint when not). */
+/**
+ * Whether `redis-server` can be run here (the benchmark asks; tests use
+ * `ignoreWithout("redis-server")` from `external_tools.ts`).
+ */
 export function redisServerAvailable(): boolean {
-  try {
-    const { success } = new Deno.Command(REDIS_SERVER_BIN, {
-      args: ["--version"],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync();
-    return success;
-  } catch {
-    return false;
-  }
+  return toolPath("redis-server") !== null;
 }
 
 /** A free TCP port on 127.0.0.1 (bound, then released). */
@@ -99,16 +93,17 @@ async function accepting(port: number): Promise<boolean> {
  * and resolves once it answers PING.
  *
  * @param port Port to use. @default a free port
- * @throws Error when the server exits or does not answer in time.
+ * @throws Error when `redis-server` is missing, exits or does not answer in time.
  */
 export async function startTestRedis(port = freePort()): Promise<TestRedis> {
+  const bin = requireTool("redis-server");
   let child: Deno.ChildProcess | undefined;
   let exited: Promise<Deno.CommandStatus> | undefined;
   let stderrText: Promise<string> | undefined;
 
   const spawn = async (): Promise<void> => {
     if (child) return;
-    const command = new Deno.Command(REDIS_SERVER_BIN, {
+    const command = new Deno.Command(bin, {
       args: [
         "--port",
         String(port),
@@ -166,7 +161,11 @@ export async function startTestRedis(port = freePort()): Promise<TestRedis> {
     await exited;
     await stderrText;
     // The port is released when the process is reaped; make sure of it.
+    const closedBy = Date.now() + START_TIMEOUT_MS;
     while (await accepting(port)) {
+      if (Date.now() > closedBy) {
+        throw new Error(`port ${port} still accepts after redis-server died`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   };

@@ -5,10 +5,12 @@
  */
 import puppeteer, { type Browser } from "puppeteer-core";
 
+import { CHROMIUM_ARGS as QUIET_ARGS } from "../../scripts/chromium.ts";
 import {
-  CHROMIUM_ARGS as QUIET_ARGS,
-  chromiumPath,
-} from "../../scripts/chromium.ts";
+  ignoreWithout,
+  requireTool,
+  toolHint,
+} from "../_helpers/external_tools.ts";
 
 /** Flags every test browser gets: quiet, plus LAN WebRTC candidates and sound. */
 export const CHROMIUM_ARGS = [
@@ -17,19 +19,15 @@ export const CHROMIUM_ARGS = [
   "--autoplay-policy=no-user-gesture-required",
 ] as const;
 
-/** Printed when browser tests are skipped. */
-export const INSTALL_HINT =
-  "Chromium not found: browser tests are ignored. Install it with `apt-get install -y chromium` " +
-  "(or set CHROMIUM_PATH to a Chromium binary).";
+/** What to do when Chromium is missing. */
+export const INSTALL_HINT = toolHint("chromium");
 
 /**
- * Whether browser tests should be ignored: only when Chromium is missing
- * and this is not CI (under CI a missing browser fails the tests).
+ * Whether browser tests should be ignored: `ignoreWithout("chromium")`
+ * (`tests/_helpers/external_tools.ts` decides: only outside CI).
  */
 export function ignoreBrowserTests(): boolean {
-  if (chromiumPath() !== null || Deno.env.get("CI")) return false;
-  console.warn(INSTALL_HINT);
-  return true;
+  return ignoreWithout("chromium");
 }
 
 /** A launched browser and how to dispose of it. */
@@ -46,8 +44,7 @@ export interface TestBrowser {
  * @throws {Error} When Chromium is missing (with the install hint).
  */
 export async function launchChromium(): Promise<TestBrowser> {
-  const executablePath = chromiumPath();
-  if (!executablePath) throw new Error(INSTALL_HINT);
+  const executablePath = requireTool("chromium");
   const userDataDir = await Deno.makeTempDir({ prefix: "pizza-chromium-" });
   let browser: Browser;
   try {

@@ -7,11 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
-import {
-  redisServerAvailable,
-  startTestRedis,
-  type TestRedis,
-} from "../_helpers/redis_server.ts";
+import { startTestRedis, type TestRedis } from "../_helpers/redis_server.ts";
+import { ignoreWithout } from "../_helpers/external_tools.ts";
 import {
   type ServerProcess,
   startServerProcess,
@@ -19,7 +16,7 @@ import {
 } from "../_helpers/server_process.ts";
 import { type Received, WsClient } from "../_helpers/ws_client.ts";
 
-const ignore = !redisServerAvailable();
+const ignore = ignoreWithout("redis-server");
 
 const ENV = {
   STATIC_DIR: "tests/fixtures/static",

@@ -4,11 +4,9 @@
  * all three, one instance killed with SIGKILL mid-game and its rooms coming
  * back through the others, and per-address limits counted across instances.
  */
+import { ignoreWithout } from "../_helpers/external_tools.ts";
 import assert from "node:assert/strict";
-import {
-  redisServerAvailable,
-  startTestRedis,
-} from "../_helpers/redis_server.ts";
+import { startTestRedis } from "../_helpers/redis_server.ts";
 import {
   type ServerProcess,
   startServerProcess,
@@ -16,8 +14,6 @@ import {
 } from "../_helpers/server_process.ts";
 import { type Received, WsClient } from "../_helpers/ws_client.ts";
 import { HostBot, PlayerBot } from "../_helpers/webrtc_bots.ts";
-
-const HAS_REDIS = redisServerAvailable();
 
 const ENV = {
   STATIC_DIR: "tests/fixtures/static",
@@ -56,7 +52,7 @@ async function retry<T>(what: string, attempt: () => Promise<T>): Promise<T> {
 Deno.test({
   name:
     "three server.ts processes on one Redis: host on A and players on B and C behave as on one server; a SIGKILLed instance's rooms come back through the others",
-  ignore: !HAS_REDIS, // redis-server not installed (apt-get install -y redis-server)
+  ignore: ignoreWithout("redis-server"),
   async fn(t) {
     await using redis = await startTestRedis();
     const servers: ServerProcess[] = await Promise.all(

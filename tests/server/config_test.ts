@@ -5,11 +5,14 @@ import assert from "node:assert/strict";
 import {
   type Config,
   DEFAULTS,
+  DENO_DEPLOY_SETTING,
   ENV_NAMES,
   LEGACY_ENV_NAMES,
   loadConfig,
+  PUBLIC_STUN_URLS,
 } from "../../src/server/config.ts";
 import { scaleOutConfig } from "../../src/server/config.ts";
+import { startServer } from "../../src/server/app_server.ts";
 
 /** An environment holding exactly `vars`. */
 function env(vars: Record<string, string> = {}) {
@@ -50,6 +53,7 @@ Deno.test("loadConfig() reads every setting from its environment variable", () =
     HOST_GRACE_MS: "1000",
     SWEEP_INTERVAL_MS: "250",
     RELAY_AFTER_MS: "0",
+    PHONE_SILENT_MS: "7000",
     STUN_URLS: "stun:a.example:3478, stun:b.example",
     TURN_URLS: "turn:t.example:3478?transport=udp,turns:t.example:5349",
     TURN_SECRET: "s3cret",
@@ -76,6 +80,7 @@ Deno.test("loadConfig() reads every setting from its environment variable", () =
     rejoinApprovalMs: 2000,
     sweepIntervalMs: 250,
     relayAfterMs: 0,
+    phoneSilentMs: 7_000,
     stunUrls: ["stun:a.example:3478", "stun:b.example"],
     turnUrls: ["turn:t.example:3478?transport=udp", "turns:t.example:5349"],
     turnSecret: "s3cret",
@@ -229,6 +234,7 @@ Deno.test("loadConfig() reads only the variables it knows", () => {
     [
       ...Object.values(ENV_NAMES),
       ...LEGACY_ENV_NAMES.map((legacy) => legacy.name),
+      DENO_DEPLOY_SETTING,
     ].sort(),
   );
 });
@@ -306,4 +312,90 @@ Deno.test("scaleOutConfig() reads REDIS_URL, REDIS_PREFIX (derived on Deploy fro
     () => read({ BUS_CODE_TTL_MS: "1000", BUS_KEEPALIVE_MS: "1000" }),
     /BUS_KEEPALIVE_MS/,
   );
+});
+Deno.test("loadConfig() leaves STUN off on a LAN and turns the public list on for Deno Deploy and behind a trusted proxy", () => {
+  assert.deepEqual(loadConfig(env({})).stunUrls, []);
+  assert.deepEqual(
+    loadConfig(env({ DENO_DEPLOY: "1" })).stunUrls,
+    PUBLIC_STUN_URLS,
+  );
+  assert.deepEqual(
+    loadConfig(env({ TRUST_PROXY: "127.0.0.1" })).stunUrls,
+    PUBLIC_STUN_URLS,
+  );
+  assert.ok(PUBLIC_STUN_URLS.length >= 2);
+  for (const url of PUBLIC_STUN_URLS) assert.match(url, /^stun:[a-z.]+:\d+$/);
+});
+
+Deno.test("loadConfig() STUN_URLS overrides the default: a list, 'public' or 'none'", () => {
+  const deploy = { DENO_DEPLOY: "1" };
+  assert.deepEqual(
+    loadConfig(env({ ...deploy, STUN_URLS: "stun:own.example:3478" })).stunUrls,
+    ["stun:own.example:3478"],
+  );
+  assert.deepEqual(
+    loadConfig(env({ ...deploy, STUN_URLS: "none" })).stunUrls,
+    [],
+  );
+  assert.deepEqual(
+    loadConfig(env({ TRUST_PROXY: "10.0.0.1", STUN_URLS: " NONE " })).stunUrls,
+    [],
+  );
+  assert.deepEqual(
+    loadConfig(env({ STUN_URLS: "public" })).stunUrls,
+    PUBLIC_STUN_URLS,
+  );
+  // An empty value is unset: the default by place.
+  assert.deepEqual(
+    loadConfig(env({ ...deploy, STUN_URLS: " " })).stunUrls,
+    PUBLIC_STUN_URLS,
+  );
+  // Overrides win over all of it.
+  assert.deepEqual(loadConfig(env(deploy), { stunUrls: [] }).stunUrls, []);
+});
+
+Deno.test("loadConfig() refuses STUN_URLS and TURN_URLS entries of the wrong scheme, naming the variable", () => {
+  assert.throws(
+    () => loadConfig(env({ STUN_URLS: "stun:a.example, turn:b.example" })),
+    (error: unknown) =>
+      error instanceof RangeError && /STUN_URLS/.test(error.message) &&
+      /turn:b\.example/.test(error.message),
+  );
+  assert.throws(
+    () => loadConfig(env({ TURN_URLS: "stun:a.example" })),
+    (error: unknown) =>
+      error instanceof RangeError && /TURN_URLS/.test(error.message),
+  );
+  assert.deepEqual(
+    loadConfig(
+      env({
+        STUN_URLS: "stuns:a.example:5349",
+        TURN_URLS: "turns:t.example:5349",
+      }),
+    )
+      .turnUrls,
+    ["turns:t.example:5349"],
+  );
+});
+
+Deno.test("/config gives the public STUN list on Deno Deploy and nothing on a LAN", async () => {
+  for (
+    const [deploy, expected] of [[true, PUBLIC_STUN_URLS], [false, []]] as const
+  ) {
+    const config = loadConfig(env(deploy ? { DENO_DEPLOY: "1" } : {}), {
+      port: 0,
+      hostname: "127.0.0.1",
+      staticDir: new URL("../fixtures/static", import.meta.url).pathname,
+    });
+    const server = await startServer(config, { lanOrigins: () => [] });
+    try {
+      const body = await (await fetch(`${server.localUrl}/config`)).json();
+      assert.deepEqual(
+        body.iceServers,
+        expected.length > 0 ? [{ urls: [...expected] }] : [],
+      );
+    } finally {
+      await server.close();
+    }
+  }
 });

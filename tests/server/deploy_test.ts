@@ -6,10 +6,8 @@
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import { spawnChildServer } from "./_child_server.ts";
-import {
-  redisServerAvailable,
-  startTestRedis,
-} from "../_helpers/redis_server.ts";
+import { startTestRedis } from "../_helpers/redis_server.ts";
+import { ignoreWithout } from "../_helpers/external_tools.ts";
 import { startServerProcess, waitUntil } from "../_helpers/server_process.ts";
 import { WsClient } from "../_helpers/ws_client.ts";
 
@@ -32,7 +30,7 @@ Deno.test("server.ts on Deno Deploy without REDIS_URL says so at start, and /hea
 Deno.test({
   name:
     "server.ts keeps its keys under REDIS_PREFIX, listens before Redis answers, and refuses new rooms as 'unavailable' meanwhile",
-  ignore: !redisServerAvailable(),
+  ignore: ignoreWithout("redis-server"),
   async fn() {
     await using redis = await startTestRedis();
     await redis.stop();

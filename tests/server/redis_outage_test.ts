@@ -3,15 +3,11 @@
  * `/healthz` say so, new rooms are refused with "unavailable", a room held
  * here keeps relaying, and everything recovers when Redis returns.
  */
+import { ignoreWithout } from "../_helpers/external_tools.ts";
 import assert from "node:assert/strict";
-import {
-  redisServerAvailable,
-  startTestRedis,
-} from "../_helpers/redis_server.ts";
+import { startTestRedis } from "../_helpers/redis_server.ts";
 import { startServerProcess, waitUntil } from "../_helpers/server_process.ts";
 import { WsClient } from "../_helpers/ws_client.ts";
-
-const HAS_REDIS = redisServerAvailable();
 
 async function health(
   url: string,
@@ -23,7 +19,7 @@ async function health(
 Deno.test({
   name:
     "server.ts on Redis: Redis down gives /healthz 503 and 'unavailable' for new rooms, a local room keeps relaying, and it recovers",
-  ignore: !HAS_REDIS, // redis-server not installed (apt-get install -y redis-server)
+  ignore: ignoreWithout("redis-server"),
   async fn() {
     await using redis = await startTestRedis();
     await using server = await startServerProcess({

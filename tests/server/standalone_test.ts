@@ -1,35 +1,17 @@
 /**
  * The server started from a folder that has no static files: it finds them
  * next to its own module (as a `deno compile` binary does, whose files are
- * inside it); and the compiled binary itself, when `deno compile` can run
- * here.
+ * inside it); it serves a fresh production build a browser plays through;
+ * and the binary `deno task compile` makes, when its runtime is here.
  */
 import assert from "node:assert/strict";
 import { startServerProcess } from "../_helpers/server_process.ts";
+import { ignoreWithout, PERMITTED_IGNORE } from "../_helpers/external_tools.ts";
+import { buildSite, stopBuilder } from "../../scripts/build.ts";
+import { launchChromium } from "../e2e/chromium.ts";
+import { joinThroughPages } from "../e2e/dom_join.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
-
-/** Whether `path` exists. */
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * `deno compile` needs the `denort` runtime: from `DENORT_BIN`, from the
- * cache, or downloaded from dl.deno.land (impossible on an offline CI).
- */
-function denortAvailable(): boolean {
-  const bin = Deno.env.get("DENORT_BIN");
-  if (bin) return exists(bin);
-  const home = Deno.env.get("DENO_DIR") ??
-    `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`;
-  return exists(`${home}/dl/release/v${Deno.version.deno}`);
-}
 
 async function page(url: string): Promise<{ status: number; text: string }> {
   const response = await fetch(url);
@@ -53,67 +35,101 @@ Deno.test("server.ts run from an empty folder serves the static files beside its
   }
 });
 
-Deno.test({
-  name:
-    "server.ts run from an empty folder with STATIC_DIR unset serves the built game",
-  // Needs `deno task build` (static/ is generated).
-  ignore: !exists(`${ROOT}static/index.html`),
-  async fn() {
-    const empty = await Deno.makeTempDir({ prefix: "pizza-empty-" });
+Deno.test("server.ts run from an empty folder serves a fresh production build: /build/host.js and /build/controller.js are the build's own, and a browser joins a game", async (t) => {
+  const work = await Deno.makeTempDir({ prefix: "pizza-built-" });
+  try {
+    const site = `${work}/site`;
+    let manifest;
     try {
-      await using server = await startServerProcess({ cwd: empty });
-      const host = await page(`${server.url}/`);
-      assert.equal(host.status, 200);
-      assert.match(host.text, /<html/i);
-      assert.equal((await page(`${server.url}/play/`)).status, 200);
-      await server.stop();
+      manifest = await buildSite(site);
     } finally {
-      await Deno.remove(empty, { recursive: true });
+      await stopBuilder();
     }
-  },
+    // The folder holds the committed pages and only what the build made.
+    const built = [...Deno.readDirSync(`${site}/build`)].map((e) => e.name);
+    assert.deepEqual(built.sort(), [...manifest.files, "manifest.json"].sort());
+    assert.equal(manifest.testHooks, false);
+    const empty = `${work}/run`;
+    await Deno.mkdir(empty);
+    await using server = await startServerProcess({
+      cwd: empty,
+      env: { STATIC_DIR: site },
+    });
+    for (const file of ["host.js", "controller.js"]) {
+      const response = await fetch(`${server.url}/build/${file}`);
+      assert.equal(response.status, 200, file);
+      assert.match(response.headers.get("content-type") ?? "", /javascript/);
+      const served = new Uint8Array(await response.arrayBuffer());
+      assert.deepEqual(served, await Deno.readFile(`${site}/build/${file}`));
+    }
+    const host = await page(`${server.url}/`);
+    assert.equal(host.status, 200);
+    assert.match(host.text, /build\/host\.js/);
+    const play = await page(`${server.url}/play/`);
+    assert.match(play.text, /build\/controller\.js/);
+    await t.step({
+      name: "a browser creates a game and a phone joins it",
+      ignore: ignoreWithout("chromium"),
+      async fn() {
+        const browser = await launchChromium();
+        try {
+          const { host } = await joinThroughPages(browser.browser, server.url);
+          assert.equal(
+            (await host.$$("#players li.player")).length,
+            1,
+          );
+        } finally {
+          await browser.close();
+        }
+      },
+    });
+    assert.deepEqual([...Deno.readDirSync(empty)], []);
+    await server.stop();
+  } finally {
+    await Deno.remove(work, { recursive: true });
+  }
 });
 
 Deno.test({
-  name:
-    "the deno compile binary, started from an empty folder, serves the host and controller pages",
-  // deno compile downloads `denort` unless DENORT_BIN names a local copy.
-  ignore: !denortAvailable() || !exists(`${ROOT}static/index.html`),
+  name: PERMITTED_IGNORE,
+  // deno compile needs its runtime: DENORT_BIN, a cached copy, or a download.
+  ignore: ignoreWithout("denort"),
   async fn() {
     const work = await Deno.makeTempDir({ prefix: "pizza-binary-" });
     try {
       const output = `${work}/pizza-peers`;
       const compile = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "compile",
-          "--allow-net",
-          "--allow-read",
-          "--allow-env",
-          "--allow-run=prlimit",
-          "--allow-sys=networkInterfaces",
-          "--include",
-          "static",
-          "--output",
-          output,
-          "server.ts",
-        ],
+        args: ["task", "compile", "--output", output],
         cwd: ROOT,
         stdout: "piped",
         stderr: "piped",
       }).output();
-      assert.ok(
-        compile.success,
-        new TextDecoder().decode(compile.stderr),
-      );
+      const said = new TextDecoder().decode(compile.stderr);
+      assert.ok(compile.success, said);
+      // Only what the server needs is inside (deno compile's own report).
+      assert.match(said, /Embedded Files/);
+      assert.doesNotMatch(said, /phaser|esbuild|puppeteer|wrtc/);
       const empty = `${work}/run`;
       await Deno.mkdir(empty);
       await using server = await startServerProcess({
         cwd: empty,
         command: [output],
       });
-      const host = await page(`${server.url}/`);
-      assert.equal(host.status, 200);
-      assert.match(host.text, /<html/i);
-      assert.equal((await page(`${server.url}/play/`)).status, 200);
+      for (const file of ["host.js", "controller.js"]) {
+        const response = await fetch(`${server.url}/build/${file}`);
+        assert.equal(response.status, 200, file);
+        assert.deepEqual(
+          new Uint8Array(await response.arrayBuffer()),
+          await Deno.readFile(`${ROOT}static/build/${file}`),
+        );
+      }
+      const browser = await launchChromium();
+      try {
+        await joinThroughPages(browser.browser, server.url);
+      } finally {
+        await browser.close();
+      }
+      assert.deepEqual([...Deno.readDirSync(empty)], []);
       await server.stop();
     } finally {
       await Deno.remove(work, { recursive: true });

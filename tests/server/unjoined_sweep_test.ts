@@ -12,7 +12,11 @@ function fakeSocket(name: string, timedOut: string[]): UnjoinedSocket {
 
 /** Resolves once `check` holds, polling on the event loop. */
 async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 5));
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("condition not met in 10 s");
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 Deno.test("UnjoinedSweep.add() times sockets out in opening order and never those deleted first", async () => {

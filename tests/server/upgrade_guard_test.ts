@@ -7,6 +7,7 @@ import { startTestServer } from "../_helpers/test_server.ts";
 import { GOOD_KEY, rawUpgrade } from "./_raw_ws.ts";
 import { spawnChildServer } from "./_child_server.ts";
 import type { PizzaServer } from "../../src/server/app_server.ts";
+import { requestHost } from "../../src/server/client_address.ts";
 
 const V13 = { "Sec-WebSocket-Version": "13" };
 
@@ -140,6 +141,114 @@ Deno.test("server reads X-Forwarded-For only from a TRUST_PROXY peer", async () 
       429,
       429,
     ]);
+  } finally {
+    await direct.close();
+  }
+});
+
+Deno.test("requestHost() believes Forwarded host= and X-Forwarded-Host only from a trusted proxy, rightmost first", () => {
+  const trusted = ["127.0.0.1"];
+  const headers = (entries: Record<string, string>) =>
+    new Headers({ host: "127.0.0.1:8888", ...entries });
+  assert.equal(
+    requestHost(
+      "127.0.0.1",
+      headers({ forwarded: 'for=1.2.3.4;host="pizza.example";proto=https' }),
+      trusted,
+    ),
+    "pizza.example",
+  );
+  // A client's own Forwarded element comes first; the proxy's is last.
+  assert.equal(
+    requestHost(
+      "127.0.0.1",
+      headers({
+        forwarded: "host=evil.example, for=1.2.3.4;host=pizza.example",
+      }),
+      trusted,
+    ),
+    "pizza.example",
+  );
+  assert.equal(
+    requestHost(
+      "127.0.0.1",
+      headers({ "x-forwarded-host": "evil.example, pizza.example:8443" }),
+      trusted,
+    ),
+    "pizza.example:8443",
+  );
+  // Forwarded wins over X-Forwarded-Host; without either, Host.
+  assert.equal(
+    requestHost(
+      "127.0.0.1",
+      headers({ forwarded: "host=a.example", "x-forwarded-host": "b.example" }),
+      trusted,
+    ),
+    "a.example",
+  );
+  assert.equal(
+    requestHost("127.0.0.1", headers({}), trusted),
+    "127.0.0.1:8888",
+  );
+  // From anyone else, or with no TRUST_PROXY, the headers are ignored.
+  assert.equal(
+    requestHost(
+      "203.0.113.7",
+      headers({ "x-forwarded-host": "pizza.example" }),
+      trusted,
+    ),
+    "127.0.0.1:8888",
+  );
+  assert.equal(
+    requestHost(
+      "127.0.0.1",
+      headers({ "x-forwarded-host": "pizza.example" }),
+      [],
+    ),
+    "127.0.0.1:8888",
+  );
+});
+
+Deno.test("server checks a page's Origin against the forwarded host only from a TRUST_PROXY peer", async () => {
+  const upgrade = (server: { port: number }, headers: Record<string, string>) =>
+    statusOf(server, { ...V13, "Sec-WebSocket-Key": GOOD_KEY, ...headers })
+      .then((answer) => answer.status);
+  const page = { Origin: "https://pizza.example" };
+  const trusting = await startTestServer({ trustProxy: ["127.0.0.1"] });
+  try {
+    assert.equal(
+      await upgrade(trusting, { ...page, "X-Forwarded-Host": "pizza.example" }),
+      101,
+    );
+    assert.equal(
+      await upgrade(trusting, {
+        ...page,
+        Forwarded: "for=198.51.100.4;host=pizza.example;proto=https",
+      }),
+      101,
+    );
+    // The proxy's Host alone (nginx's default) is not the page's host.
+    assert.equal(await upgrade(trusting, page), 403);
+    assert.equal(
+      await upgrade(trusting, { ...page, "X-Forwarded-Host": "other.example" }),
+      403,
+    );
+    assert.equal(
+      await upgrade(trusting, {
+        Origin: "https://evil.example",
+        "X-Forwarded-Host": "pizza.example",
+      }),
+      403,
+    );
+  } finally {
+    await trusting.close();
+  }
+  const direct = await startTestServer();
+  try {
+    assert.equal(
+      await upgrade(direct, { ...page, "X-Forwarded-Host": "pizza.example" }),
+      403,
+    );
   } finally {
     await direct.close();
   }

@@ -1,12 +1,10 @@
 import { Redis } from "ioredis";
 import { RedisRoomBus } from "../../../src/server/bus/redis_room_bus.ts";
-import {
-  redisServerAvailable,
-  startTestRedis,
-} from "../../_helpers/redis_server.ts";
+import { startTestRedis } from "../../_helpers/redis_server.ts";
+import { ignoreWithout } from "../../_helpers/external_tools.ts";
 import { type BusWorld, roomBusContract } from "./_room_bus_contract.ts";
 
-const noRedis = !redisServerAvailable();
+const noRedis = ignoreWithout("redis-server");
 
 roomBusContract("RedisRoomBus", async () => {
   const redis = await startTestRedis();

@@ -1,8 +1,6 @@
+import { ignoreWithout } from "../../_helpers/external_tools.ts";
 import assert from "node:assert/strict";
-import {
-  redisServerAvailable,
-  startTestRedis,
-} from "../../_helpers/redis_server.ts";
+import { startTestRedis } from "../../_helpers/redis_server.ts";
 
 async function pingOk(port: number): Promise<boolean> {
   try {
@@ -24,7 +22,7 @@ async function pingOk(port: number): Promise<boolean> {
 Deno.test({
   name:
     "startTestRedis() answers PING, stops, starts again on the same port, and closes",
-  ignore: !redisServerAvailable(),
+  ignore: ignoreWithout("redis-server"),
   async fn() {
     const redis = await startTestRedis();
     try {
