@@ -1,13 +1,9 @@
 /**
- * Puts the room bus under one instance's registry. Every frame of a local
- * socket is charged to its message budget and parsed first
- * (`registry.admit`); then frames for rooms held here go straight to the
- * registry, `createRoom` claims its code (the claim writes the room's
- * record) before the registry opens the room, a join or reclaim for a room
- * owned elsewhere is forwarded there, and a reclaim for a room whose owner
- * died adopts it from its record. The registry's typed changes keep the
- * record current; one timer refreshes liveness and notices lost codes and
- * dead instances.
+ * Puts the room bus under one instance's registry: frames are charged and
+ * parsed first, then go to the registry (rooms held here), claim a code
+ * (`createRoom`), go to the room's owner (forwarded), or adopt a room whose
+ * owner died. Registry changes keep the room's record; one timer keeps
+ * liveness and notices lost codes and dead instances.
  *
  * @module
  */
@@ -176,10 +172,8 @@ export class RoomRouter {
   }
 
   /**
-   * Whether this instance's liveness may have lapsed (its process paused
-   * past the liveness lifetime): another instance may have adopted its
-   * rooms, so nothing acts on them until a refresh says which are still
-   * here.
+   * Whether liveness may have lapsed (a long pause): another instance may
+   * have adopted rooms held here, so nothing acts until a refresh.
    */
   #lapsed(): boolean {
     return performance.now() > this.#aliveUntil && this.#bus.health().up &&
@@ -436,10 +430,7 @@ export class RoomRouter {
     }
   }
 
-  /**
-   * A reclaim of a room held here: the renewed host token's digest is in
-   * the record before the host is sent the token.
-   */
+  /** A reclaim here: the renewed token's digest is stored before it is sent. */
   async #reclaimHere(connId: string, code: string, token: string) {
     const registry = this.#registry;
     const room = registry.room(code);
@@ -471,12 +462,13 @@ export class RoomRouter {
       found = await this.#bus.lookup(code);
     } catch (error) {
       if (!(error instanceof BusDownError)) throw error;
-      if (registry.hasRoom(code)) return this.#route(connId, raw, msg);
+      if (registry.hasRoom(code)) return await this.#here(connId, msg, code);
       return registry.refuse(connId, "unavailable", { action: msg.action });
     }
     if (!registry.connection(connId)) return;
     if (registry.hasRoom(code) || found.owner === this.#bus.instanceId) {
-      return registry.handle(connId, msg);
+      // The room opened here meanwhile (or its code is ours).
+      return await this.#here(connId, msg, code);
     }
     if (found.owner !== undefined) {
       return this.#forwardTo(connId, found.owner, code, raw);
@@ -490,6 +482,16 @@ export class RoomRouter {
       return registry.connection(connId)?.close(CLOSE_SERVICE_RESTART, MOVED);
     }
     registry.handle(connId, msg);
+  }
+
+  /** A join or reclaim for a room held here, inside a wait already. */
+  async #here(
+    connId: string,
+    msg: Extract<ClientMessage, { action: "joinRoom" | "reclaimRoom" }>,
+    code: string,
+  ): Promise<void> {
+    if (msg.action !== "reclaimRoom") return this.#registry.handle(connId, msg);
+    await this.#reclaimHere(connId, code, msg.hostToken);
   }
 
   /** Takes over a room whose owner died, from its record. */
