@@ -9,10 +9,14 @@ import { createHandler, type HttpEvent } from "./http_handler.ts";
 import { type RegistryEvent, RoomRegistry } from "./room_registry.ts";
 import type { LogEvent } from "./event_log.ts";
 import { LogLimiter, type LogLimits } from "./log_limiter.ts";
-import { MemoryAddressLimits } from "./address_limits.ts";
+import { AddressLimits } from "./address_limits.ts";
+import { type LimitCounters, MemoryLimitCounters } from "./limit_counters.ts";
 import { serveResilient } from "./resilient_listener.ts";
-import type { AddressLimits } from "./address_limits.ts";
-import { FaultBoundary } from "./fault_boundary.ts";
+import {
+  type Fault,
+  FaultBoundary,
+  type FaultContext,
+} from "./fault_boundary.ts";
 import type { BusGauges } from "./metrics.ts";
 import type { RoomChange } from "./room_registry.ts";
 import type { SignalingPort } from "./socket_connection.ts";
@@ -35,6 +39,8 @@ export interface ScaleOutHealth {
 export interface ScaleOut extends SignalingPort {
   /** Follows each room change (records in the shared store). */
   onChange(change: RoomChange): void;
+  /** Per-address counters every instance shares, when the store has them. */
+  readonly limitCounters?: LimitCounters;
   /** Connects; resolves once connected or found unreachable. */
   start(onHealth: (health: ScaleOutHealth) => void): Promise<void>;
   /** Up or down, and why. */
@@ -82,8 +88,22 @@ export interface StartOptions {
    * @default false
    */
   platformListener?: boolean;
-  /** Per-address counters. @default a MemoryAddressLimits over config */
-  addressLimits?: AddressLimits;
+  /**
+   * Where the per-address counters live. @default the scale-out's, else
+   * this process's memory
+   */
+  limitCounters?: LimitCounters;
+  /**
+   * The clock of the per-address limits' windows and blocks, in ms (a test
+   * plays a whole evening in seconds with it). @default Date.now
+   */
+  limitsNow?: () => number;
+  /**
+   * Called at every entry from outside before its work (see
+   * `FaultBoundary`'s `probe`): tests inject faults by throwing here.
+   * @default none
+   */
+  faultProbe?: (context: FaultContext) => void;
 }
 
 /** A running server. */
@@ -96,6 +116,8 @@ export interface PizzaServer {
   readonly registry: RoomRegistry;
   /** Rooms shared with other instances, when configured. */
   readonly scaleOut?: ScaleOut;
+  /** The exception boundary every entry from outside goes through. */
+  readonly boundary: FaultBoundary;
   /** Tells every client, closes every socket and stops listening. Idempotent. */
   close(): Promise<void>;
 }
@@ -121,31 +143,59 @@ export async function startServer(
   // addresses by connection here, no copy of each event.
   const registryLog = (event: RegistryEvent) => limiter.add(event);
   const httpLog = (event: HttpEvent) => limiter.add(event);
+  // The registry is made below; a faulting room is closed through this.
+  const lateRegistry: { registry?: RoomRegistry } = {};
   const boundary = new FaultBoundary({
-    report: (fault) =>
+    report: (fault) => {
+      lateRegistry.registry!.metrics.internalErrors++;
+      limiter.add(faultEvent(fault));
+    },
+    onRoomFaulting: (code) => {
       limiter.add({
-        event: "internal error",
-        conn: fault.connId,
-        room: fault.room,
-        detail: `${fault.where}: ${
-          fault.error instanceof Error ? fault.error.message : fault.error
-        }`,
-      }),
+        event: "room closed after faults",
+        room: code,
+        detail: "it kept hitting bugs of the server",
+      });
+      lateRegistry.registry!.closeFaultingRoom(code);
+    },
+    roomOf: (connId) => lateRegistry.registry!.roomOf(connId),
+    probe: options.faultProbe,
   });
-  // The registry reaches the scale-out (its changes) through this, as the
-  // scale-out is made after it.
-  const late: { scaleOut?: ScaleOut } = {};
+  // The registry reaches the scale-out and the limits through this, as
+  // they are made after it.
+  const late: { scaleOut?: ScaleOut; limits?: AddressLimits } = {};
+  // Closed codes are remembered (a join to one is told the game ended);
+  // a code opened again is forgotten.
+  const rememberCodes = (change: RoomChange) => {
+    const limits = late.limits;
+    const done = change.type === "room closed" &&
+        change.reason !== "server shutdown" && change.reason !== "code lost"
+      ? limits?.roomClosed(change.code)
+      : change.type === "room created"
+      ? limits?.roomOpened(change.code)
+      : undefined;
+    done?.catch((error) =>
+      boundary.fault({ where: "closed code memory", room: change.code }, error)
+    );
+  };
   const registry = new RoomRegistry({
     limits: config,
     log: registryLog,
-    onChange: options.scaleOut
-      ? (change) => late.scaleOut?.onChange(change)
-      : undefined,
+    onChange: (change) => {
+      rememberCodes(change);
+      late.scaleOut?.onChange(change);
+    },
   });
+  lateRegistry.registry = registry;
   const scaleOut = late.scaleOut = options.scaleOut?.(registry, boundary);
+  const limitsNow = options.limitsNow ?? Date.now;
+  const addressLimits = late.limits = new AddressLimits(
+    config,
+    options.limitCounters ?? scaleOut?.limitCounters ??
+      new MemoryLimitCounters({ now: limitsNow }),
+    limitsNow,
+  );
   const staticRoot = await resolveStaticRoot(config.staticDir);
-  const addressLimits = options.addressLimits ??
-    new MemoryAddressLimits(config);
   let boundPort = config.port;
   const handler = createHandler({
     config,
@@ -164,6 +214,7 @@ export async function startServer(
     limits: addressLimits,
     log: httpLog,
     maxConnections: options.maxConnections,
+    boundary,
   });
   const tls = config.tlsCertFile
     ? {
@@ -209,11 +260,16 @@ export async function startServer(
           })
         ),
     );
-  const sweepTimer = setInterval(() => {
-    registry.sweep();
-    addressLimits.sweep(Date.now());
-    limiter.tick();
-  }, config.sweepIntervalMs);
+  // Each room's sweep step runs in the boundary: a fault costs that room.
+  const sweepRoom = (room: string, step: () => void) =>
+    boundary.run({ where: "sweep timer", room }, step);
+  const sweepTimer = setInterval(
+    boundary.wrap({ where: "sweep timer" }, () => {
+      registry.sweep(sweepRoom);
+      limiter.tick();
+    }),
+    config.sweepIntervalMs,
+  );
   let closing: Promise<void> | undefined;
 
   return {
@@ -221,6 +277,7 @@ export async function startServer(
     localUrl: `${tls.cert ? "https" : "http"}://127.0.0.1:${boundPort}`,
     registry,
     scaleOut,
+    boundary,
     close() {
       closing ??= (async () => {
         clearInterval(sweepTimer);
@@ -238,6 +295,21 @@ export async function startServer(
       })();
       return closing;
     },
+  };
+}
+
+/** One fault as a log line: where, who, and the stack. */
+function faultEvent(fault: Fault): LogEvent {
+  const { error } = fault;
+  const stack = error instanceof Error
+    ? (error.stack ?? `${error.name}: ${error.message}`)
+    : String(error);
+  return {
+    event: "internal error",
+    conn: fault.connId,
+    address: fault.address,
+    room: fault.room,
+    detail: `${fault.where}: ${stack}`,
   };
 }
 

@@ -99,7 +99,7 @@ export class RedisRoomBus implements RoomBus {
   readonly #boundary?: FaultBoundary;
   /** A listener that runs in the app's fault boundary, when one is given. */
   readonly #entry = <A extends unknown[]>(fn: (...args: A) => void) =>
-    this.#boundary?.wrap({ where: "bus connection" }, fn) ?? fn;
+    this.#boundary?.wrap({ where: "bus connection event" }, fn) ?? fn;
   readonly #livenessTtlMs: number;
   readonly #roomTtlMs: number;
   readonly #channel: string;

@@ -7,6 +7,7 @@
 import type { RoomRegistry } from "../room_registry.ts";
 import type { FaultBoundary } from "../fault_boundary.ts";
 import type { ScaleOutConfig } from "../config.ts";
+import { MemoryLimitCounters, withFallback } from "../limit_counters.ts";
 import { RoomRouter, type RouterEvent } from "./room_router.ts";
 
 /** The environment variable naming the shared Redis. */
@@ -47,19 +48,25 @@ export async function scaleOutFromEnv(
     );
   }
   const { RedisRoomBus } = await import("./redis_room_bus.ts");
-  return (registry, boundary) =>
-    new RoomRouter({
+  const { RedisLimitCounters } = await import("./redis_limit_counters.ts");
+  return (registry, boundary) => {
+    const bus = new RedisRoomBus({
+      url,
+      prefix: settings.prefix,
+      livenessTtlMs: settings.livenessTtlMs,
+      roomTtlMs: settings.roomTtlMs,
+      boundary,
+    });
+    // Per-address limits in Redis (in memory only while it is away).
+    const counters = new RedisLimitCounters(bus.redis, `${bus.prefix}limit:`);
+    return new RoomRouter({
       registry,
       boundary,
-      bus: new RedisRoomBus({
-        url,
-        prefix: settings.prefix,
-        livenessTtlMs: settings.livenessTtlMs,
-        roomTtlMs: settings.roomTtlMs,
-        boundary,
-      }),
+      bus,
+      limitCounters: withFallback(counters, new MemoryLimitCounters()),
       tickMs: settings.tickMs,
       livenessTtlMs: settings.livenessTtlMs,
       log: settings.log,
     });
+  };
 }

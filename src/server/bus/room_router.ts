@@ -15,6 +15,7 @@ import type {
   RoomRegistry,
 } from "../room_registry.ts";
 import type { FaultBoundary } from "../fault_boundary.ts";
+import type { LimitCounters } from "../limit_counters.ts";
 import type { BusGauges } from "../metrics.ts";
 import {
   isBlockedCode,
@@ -58,6 +59,8 @@ export interface RoomRouterOptions {
   maxWaiting?: number;
   /** Receives events worth logging. @default ignore */
   log?: (event: RouterEvent) => void;
+  /** Per-address counters all instances share (over the bus's store). */
+  limitCounters?: LimitCounters;
 }
 
 /** A local socket whose room lives on another instance. */
@@ -76,6 +79,8 @@ interface Forwarded {
  * talks to it as to the registry.
  */
 export class RoomRouter {
+  /** Per-address counters all instances share, when given. */
+  readonly limitCounters?: LimitCounters;
   readonly #registry: RoomRegistry;
   readonly #bus: RoomBus;
   readonly #boundary: FaultBoundary;
@@ -101,6 +106,7 @@ export class RoomRouter {
 
   constructor(options: RoomRouterOptions) {
     this.#registry = options.registry;
+    this.limitCounters = options.limitCounters;
     this.#bus = options.bus;
     this.#boundary = options.boundary;
     this.#tickMs = options.tickMs ?? 5_000;
@@ -127,11 +133,17 @@ export class RoomRouter {
   async start(onHealth: (health: BusHealth) => void = () => {}): Promise<void> {
     const boundary = this.#boundary;
     await this.#bus.start(
-      boundary.wrap(
-        { where: "bus delivery" },
-        (e: Envelope) => this.#deliver(e),
-      ),
-      boundary.wrap({ where: "bus connection" }, (health: BusHealth) => {
+      (e: Envelope) => {
+        // A fault costs the one socket the envelope is about (1011).
+        const connId = e.kind === "in"
+          ? `${e.from}:${e.conn}`
+          : e.kind === "out"
+          ? e.conn
+          : undefined;
+        const where = { where: `bus delivery (${e.kind})`, connId };
+        boundary.run(where, () => this.#deliver(e), () => this.#fail(connId));
+      },
+      boundary.wrap({ where: "bus connection event" }, (health: BusHealth) => {
         onHealth(health);
         if (!health.up) return;
         this.#aliveUntil = performance.now() + this.#livenessTtlMs;
@@ -394,12 +406,16 @@ export class RoomRouter {
         if (forwarded) this.#send(connId, forwarded);
       }
     };
+    const where = {
+      where: "frame routing",
+      connId,
+      address: this.#addresses.get(connId),
+    };
+    const fail = () => this.#fail(connId);
     this.#boundary.run(
-      { where: "bus routing", connId },
-      () =>
-        work.finally(() =>
-          this.#boundary.run({ where: "bus routing", connId }, resume)
-        ),
+      where,
+      () => work.finally(() => this.#boundary.run(where, resume, fail)),
+      fail,
     );
   }
 
@@ -650,6 +666,12 @@ export class RoomRouter {
         }
         return;
     }
+  }
+
+  /** Closes a socket (local or remote) after a fault while serving it. */
+  #fail(connId: string | undefined): void {
+    if (connId === undefined) return;
+    this.#registry.connection(connId)?.close(1011, "internal error");
   }
 
   /** One frame of a remote socket, on its room's owner. */
