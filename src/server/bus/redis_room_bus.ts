@@ -1,14 +1,8 @@
 /**
- * The room bus on Redis (npm `ioredis`), chosen by `REDIS_URL`. Keys, all
- * under a prefix (`REDIS_PREFIX`, so preview and production never meet):
- * - `code:<CODE>` = owning instance id (lifetime: the room's grace,
- *   refreshed by the owner's one instance timer);
- * - `room:<CODE>:<owner>` = the room's record, a hash: `host` (host token
- *   digest), `started`, and `seat:<name>` (JSON: joinedAt, keepsToken,
- *   digests); keyed by owner, so a write by an owner that lost the code
- *   (after a long pause) never reaches the adopter's record;
- * - `alive:<id>` = "1", `PX` liveness TTL, refreshed by the same timer.
- * Channel `inst:<id>` carries envelopes to one instance.
+ * The room bus on Redis (npm `ioredis`), chosen by `REDIS_URL`; keys and
+ * channels under a prefix, as docs/SCALE_OUT.md lists them. A room's record
+ * is keyed by its owner, so a write by an owner that lost the code (after a
+ * long pause) never reaches the adopter's record.
  *
  * @module
  */

@@ -1,12 +1,8 @@
 /**
- * The seam under the router that lets several server instances share one
- * set of room codes: a directory (code → owning instance), one liveness key
+ * The seam under the router: a directory (code → owner), one liveness key
  * per instance, a record per room (token digests, never tokens) so another
- * instance can adopt a room whose owner died, and one channel per instance.
- *
- * `RedisRoomBus` is the one used in production (`REDIS_URL`);
- * `MemoryRoomBus` keeps the same rules in one process, for tests.
- * docs/SCALE_OUT.md tells the model.
+ * instance can adopt it, and a channel per instance. `RedisRoomBus` runs it
+ * on Redis; docs/SCALE_OUT.md tells the model.
  *
  * @module
  */
@@ -20,10 +16,7 @@ export interface RoomBusOptions {
   instanceId?: string;
   /** How long liveness lasts without a refresh, in ms. @default 15000 */
   livenessTtlMs?: number;
-  /**
-   * How long a room's code and record outlive their owner's last refresh,
-   * in ms (the host's grace to come back elsewhere). @default 600000
-   */
+  /** How long a room outlives its owner's last refresh, in ms. @default 600000 */
   roomTtlMs?: number;
   /** Where the store's connection events run. @default none */
   boundary?: FaultBoundary;
@@ -71,25 +64,17 @@ export type ClaimResult =
 
 /** Thrown when the store cannot be reached. */
 export class BusDownError extends Error {
+  override name = "BusDownError";
   constructor(cause?: string) {
-    super(
-      "The room directory cannot be reached, so no new game can start on " +
-        "this server right now. Try again in a moment." +
-        (cause ? ` (${cause})` : ""),
-    );
-    this.name = "BusDownError";
+    super(`The room directory cannot be reached (${cause ?? "down"}).`);
   }
 }
 
-/** The bus's counters, for `/metrics`. */
-export interface BusCounters {
-  /** Envelopes received and accepted. */
-  messagesIn: number;
-  /** Envelopes published. */
-  messagesOut: number;
-  /** Envelopes received and refused by their checks. */
-  messagesRefused: number;
-}
+/** Envelopes received and accepted, published, and refused by their checks. */
+export type BusCounters = Record<
+  "messagesIn" | "messagesOut" | "messagesRefused",
+  number
+>;
 
 /** A room directory, liveness, room records and channels. */
 export interface RoomBus {

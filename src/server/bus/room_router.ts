@@ -229,44 +229,36 @@ export class RoomRouter {
 
   /** Keeps a room's record in step with the registry (its `onChange`). */
   readonly onChange = (change: RoomChange): void => {
-    if (this.#closed) return;
-    const { code } = change;
+    const { code, type } = change;
     const room = this.#registry.room(code);
     // A write lost while the bus is down is repaired by the next one.
-    const failed = () => {};
-    switch (change.type) {
-      case "seat changed": {
-        const seat = room?.seatOf(change.username);
-        void this.#bus.saveSeat(
-          code,
-          change.username,
-          seat && {
-            joinedAt: seat.joinedAt,
-            keepsToken: seat.keepsToken,
-            tokenHashes: [
-              ...(seat.tokenHashes ?? []),
-              ...seat.tokens.map(this.#hash),
-            ],
-          },
-        ).catch(failed);
-        return;
-      }
-      case "room changed":
-        if (room) {
-          const host = this.#hash(room.hostToken);
-          void this.#bus.saveRoom(code, host, room.started).catch(failed);
-        }
-        return;
-      case "room closed":
-        if (
-          change.reason !== "code lost" && change.reason !== "server shutdown"
-        ) {
-          void this.#bus.release(code).catch(failed);
-        }
-        return;
-      case "room created":
-        return; // The claim wrote its record.
-    }
+    let write: Promise<void> | undefined;
+    if (this.#closed || type === "room created") return; // Claim wrote it.
+    if (type === "seat changed") {
+      const seat = room?.seatOf(change.username);
+      write = this.#bus.saveSeat(
+        code,
+        change.username,
+        seat && {
+          joinedAt: seat.joinedAt,
+          keepsToken: seat.keepsToken,
+          tokenHashes: [
+            ...seat.tokenHashes ?? [],
+            ...seat.tokens.map(this.#hash),
+          ],
+        },
+      );
+    } else if (type === "room changed" && room) {
+      write = this.#bus.saveRoom(
+        code,
+        this.#hash(room.hostToken),
+        room.started,
+      );
+    } else if (
+      type === "room closed" && change.reason !== "code lost" &&
+      change.reason !== "server shutdown"
+    ) write = this.#bus.release(code);
+    write?.catch(() => {});
   };
 
   /**
