@@ -103,6 +103,7 @@ export async function startServer(
   const late: { router?: RoomRouter } = {};
   const registry = new RoomRegistry({
     limits: config,
+    audience: config,
     log: direct ? registryLog : (event) => {
       registryLog(event);
       late.router?.observe(event);

@@ -194,6 +194,8 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
   #registered = false;
   /** Whether the socket created or joined a room (joins stop counting). */
   #inRoom = false;
+  /** Whether the socket watches a room as the audience (no TURN for it). */
+  #audience = false;
   #gone = false;
   /** This socket's bytes in the shared tally. */
   #counted = 0;
@@ -225,26 +227,41 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
   }
 
   send(msg: ServerMessage): void {
+    if (!this.#mayWrite()) return;
+    this.#observe(msg);
+    this.#socket.send(JSON.stringify(msg));
+    this.#track();
+  }
+
+  /** Sends a frame serialised once for many (the audience's fan-out). */
+  sendText(text: string): void {
+    if (!this.#mayWrite()) return;
+    this.#socket.send(text);
+    this.#track();
+  }
+
+  /** Whether the socket is open and reads what it is sent (else dropped). */
+  #mayWrite(): boolean {
     const socket = this.#socket;
-    if (this.#gone || socket.readyState !== WebSocket.OPEN) return;
+    if (this.#gone || socket.readyState !== WebSocket.OPEN) return false;
     const guards = this.#guards;
     // One read of what is queued serves the tally and both checks.
     const queued = socket.bufferedAmount;
     this.#count(queued);
     if (queued > guards.maxBufferedBytes) {
-      return this.#dropSlow(`${queued} bytes queued`);
+      this.#dropSlow(`${queued} bytes queued`);
+      return false;
     }
     if (
       guards.queued.total > guards.maxQueuedBytesTotal &&
       queued > guards.maxBufferedBytes / 16
     ) {
-      return this.#dropSlow(
+      this.#dropSlow(
         `${queued} bytes queued, ${guards.queued.total} on the server`,
       );
+      return false;
     }
-    this.#observe(msg);
-    socket.send(JSON.stringify(msg));
-    this.#track();
+    return true;
   }
 
   close(code?: number, reason?: string): void {
@@ -314,9 +331,13 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
 
   /** Watches what the registry answers: joins and failed joins. */
   #observe(msg: ServerMessage): void {
-    if (msg.type === "joined" || msg.type === "confirmRoom") {
+    if (
+      msg.type === "joined" || msg.type === "confirmRoom" ||
+      msg.type === "watching"
+    ) {
       if (!this.#inRoom) this.#guards.unjoined.delete(this);
       this.#inRoom = true;
+      this.#audience = msg.type === "watching";
     } else if (msg.type === "error" && msg.val === "wrong room") {
       const { limits, now, log } = this.#guards;
       if (limits.failedJoin(this.#address, now())) {
@@ -344,7 +365,7 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
 
   /** TURN credentials only for a socket in a room (issue 11). */
   #answerIceServers(): void {
-    if (!this.#inRoom) {
+    if (!this.#inRoom || this.#audience) {
       this.#registry.metrics.countError("not in room");
       this.send(roomError("not in room", { action: "iceServers" }));
       return;
