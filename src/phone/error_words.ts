@@ -23,11 +23,19 @@ const WORDS: Partial<Record<ErrorCode, string>> = {
   "not approved": "The host did not let you back in. Ask them, then try again!",
 };
 
+/**
+ * A join refused because the host closed joining mid-round (drop-in off):
+ * the same words as the TV's sidebar.
+ */
+export const JOINING_CLOSED_WORDS =
+  "Joining is closed during the round. You can join at game over!";
+
 /** Fallback for codes without their own words. */
 export const GENERIC_ERROR_WORDS = "Oops, something went wrong. Try again!";
 
 /**
- * Friendly words for an error code from the server.
+ * Friendly words for an error code from the server (`closed`: the host
+ * closed joining, see {@link JOINING_CLOSED_WORDS}).
  *
  * @example
  * ```ts
@@ -35,8 +43,10 @@ export const GENERIC_ERROR_WORDS = "Oops, something went wrong. Try again!";
  * import { errorWords } from "./error_words.ts";
  * assert.match(errorWords("wrong room"), /can't find a game/);
  * assert.match(errorWords("bad json"), /Oops/);
+ * assert.match(errorWords("no player", true), /^Joining is closed during the round/);
  * ```
  */
-export function errorWords(code: string): string {
+export function errorWords(code: string, closed = false): string {
+  if (closed && code === "no player") return JOINING_CLOSED_WORDS;
   return WORDS[code as ErrorCode] ?? GENERIC_ERROR_WORDS;
 }

@@ -15,7 +15,9 @@ import {
   ingredientIcon,
   ingredientStripe,
 } from "../../phone/ingredient_look.ts";
+import { OrderStripView } from "./order_strip_view.ts";
 import {
+  allergyChange,
   buttonActions,
   discardBySlot,
   outcomeTitle,
@@ -82,6 +84,8 @@ export class ControllerView {
   #statusLine = byId("status-line");
   #hud = byId("hud");
   #backpack = byId("backpack");
+  #orderStrip = new OrderStripView(byId("order-strip"));
+  #lastView: PlayerView | null = null;
   #allergyLine = byId("allergy-line");
   #phaseNote = byId("phase-note");
   #gameOver = byId("game-over");
@@ -181,6 +185,12 @@ export class ControllerView {
   renderView(view: PlayerView, onAction: (id: string) => void): void {
     this.showMe(view.name, view.vip, view.color);
     this.#onAction = onAction;
+    // The stylesheet lays the screen out per phase (game over: no joystick).
+    document.body.dataset.phase = view.phase;
+    const changed = allergyChange(this.#lastView, view);
+    this.#lastView = view;
+    if (changed) this.toast(changed, "info");
+    this.#orderStrip.render(view);
     const hud: HTMLElement[] = [];
     if (view.phase !== "lobby") {
       hud.push(
@@ -425,6 +435,7 @@ function drawAction(button: HTMLButtonElement, action: ViewAction): void {
   }
   const words = el("span", "action-words");
   words.append(el("span", "action-label", action.label));
+  if (action.hint) words.append(el("span", "action-hint", action.hint));
   if (action.disabled) {
     words.append(el("span", "action-reason", action.disabled));
   }

@@ -45,6 +45,8 @@ let session: PhoneSession | null = null;
 let config: ClientConfig | null = null;
 let stick: Stick = STICK_CENTRE;
 let lastView: PlayerView | null = null;
+/** Whether this phone joined mid-round (its first view was of a round). */
+let droppedIn = false;
 let myName: string | null = null;
 let movesSent = 0;
 
@@ -109,10 +111,15 @@ async function start(
   next.on("message", (message) => {
     switch (message.t) {
       case "view":
+        // A first view mid-round: a drop-in, who sees how to play first.
+        if (lastView === null) {
+          droppedIn = message.view.phase === "playing" ||
+            message.view.phase === "paused";
+        }
         lastView = message.view;
         view.renderView(message.view, (id) => session?.send({ t: "act", id }));
         view.showHowTo(
-          showHowTo(message.view, store.howToSeen),
+          showHowTo(message.view, store.howToSeen, droppedIn),
           () => store.markHowToSeen(),
         );
         return;
