@@ -79,14 +79,18 @@ export const FLAVOUR_WORDS: Readonly<Record<TownFlavour, string>> = {
 };
 
 /** The audience state of a fresh game or round. */
-export function freshAudience(flavour: TownFlavour = "classic"): AudienceState {
+export function freshAudience(
+  flavour: TownFlavour = "classic",
+  everyMs: number = VOTE_EVERY_MS,
+): AudienceState {
   return {
     prompt: null,
-    nextPromptMs: VOTE_EVERY_MS,
+    nextPromptMs: everyMs,
     nextPromptId: 1,
     event: null,
     townFlavour: flavour,
     nextTownFlavour: flavour,
+    everyMs,
   };
 }
 
@@ -105,7 +109,7 @@ export function runAudience(state: GameState, events: GameEvent[]): void {
   const a = state.audience;
   if (a.event && state.clockMs >= a.event.endsMs) endEvent(state, events);
   if (a.prompt || state.clockMs < a.nextPromptMs) return;
-  a.nextPromptMs += VOTE_EVERY_MS;
+  a.nextPromptMs += a.everyMs;
   if (state.clockMs + VOTE_OPEN_MS >= state.roundLengthMs) return;
   const options = shuffled(
     promptRng(state.town, a.nextPromptId),

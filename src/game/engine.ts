@@ -14,6 +14,7 @@ import {
   OVEN_HEAT_PER_S,
   ROUND_LENGTH_MS,
   TILE_SIZE_PX,
+  VOTE_EVERY_MS,
 } from "./constants.ts";
 import { applyAction } from "./actions.ts";
 import {
@@ -80,6 +81,12 @@ export interface GameOptions {
    * @default true
    */
   dropIn?: boolean;
+  /**
+   * How often the audience's event vote opens, ms of round time (at least
+   * 1,000); shorter than the rules' 60 s only for quick games and tests.
+   * @default 60000
+   */
+  voteEveryMs?: number;
 }
 
 /** Mixes the seed so that the town and the game's PRNG don't share a stream. */
@@ -104,6 +111,7 @@ export function createGame(options: GameOptions = {}): GameState {
     difficulty = 0,
     roundLengthMs = ROUND_LENGTH_MS,
     dropIn = true,
+    voteEveryMs = VOTE_EVERY_MS,
   } = options;
   if (!(Number.isFinite(roundLengthMs) && roundLengthMs > 0)) {
     throw new RangeError(
@@ -135,7 +143,12 @@ export function createGame(options: GameOptions = {}): GameState {
     nextOrderId: 1,
     nextSeq: 0,
     tick: 0,
-    audience: freshAudience(town.flavour),
+    audience: freshAudience(
+      town.flavour,
+      Number.isFinite(voteEveryMs)
+        ? Math.max(1_000, voteEveryMs)
+        : VOTE_EVERY_MS,
+    ),
   };
 }
 

@@ -75,7 +75,7 @@ function startRound(state: GameState, events: GameEvent[]): void {
   state.orders = [];
   state.timeline = [];
   state.nextOrderId = 1;
-  state.audience = freshAudience(state.town.flavour);
+  state.audience = freshAudience(state.town.flavour, state.audience.everyMs);
   for (const p of state.players) {
     p.waiting = false;
     p.stats = freshStats();

@@ -162,7 +162,8 @@ export const AudienceEventSchema = v.object({
 /**
  * The audience's part of the game: the open `prompt`, when the next event
  * vote opens, the next prompt id, the `event` going on, the flavour of the
- * current town and the one voted for the next.
+ * current town and the one voted for the next, and how often an event vote
+ * opens (`everyMs`: 60 s; shorter for quick games and tests).
  */
 export const AudienceStateSchema = v.object({
   prompt: v.nullable(VotePromptSchema),
@@ -171,6 +172,10 @@ export const AudienceStateSchema = v.object({
   event: v.nullable(AudienceEventSchema),
   townFlavour: TownFlavourSchema,
   nextTownFlavour: TownFlavourSchema,
+  everyMs: v.optional(
+    v.pipe(v.number(), v.finite(), v.minValue(1_000)),
+    60_000,
+  ),
 });
 
 /** Why a game ended. */
@@ -233,6 +238,7 @@ export const SavedStateSchema = v.object({
     event: null,
     townFlavour: "classic" as const,
     nextTownFlavour: "classic" as const,
+    everyMs: 60_000,
   })),
 });
 

@@ -329,3 +329,11 @@ Deno.test("openTownVote() asks for the next town's flavour at game over, and res
   assert.equal(next.audience.townFlavour, "spread");
   assert.equal(next.phase, "playing");
 });
+
+Deno.test("the round ending drops an open event vote, so the town vote can open", () => {
+  let s = started({ seed: 12, players: 1, roundLengthMs: 80_000 });
+  s = runUntil(s, (x) => x.audience.prompt !== null);
+  s = runUntil(s, (x) => x.phase === "over");
+  assert.equal(s.audience.prompt, null);
+  assert.equal(openTownVote(s).error, undefined);
+});

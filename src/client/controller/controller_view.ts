@@ -66,6 +66,8 @@ export class ControllerView {
   readonly stickBase = byId("stick-base");
   /** Joystick knob. */
   readonly stickKnob = byId("stick-knob");
+  /** The "Watch and vote" button of the join form. */
+  readonly watchButton = byId<HTMLButtonElement>("watch-button");
   /** Fullscreen toggle. */
   readonly fullscreenButton = byId<HTMLButtonElement>("fullscreen-button");
   /** Leave button. */
@@ -142,7 +144,7 @@ export class ControllerView {
   /** Disables the join button while a join is under way. */
   setJoinBusy(busy: boolean): void {
     this.#joinButton.disabled = busy;
-    this.#joinButton.textContent = busy ? "Joining…" : "Join game";
+    this.#joinButton.textContent = busy ? "Joining…" : "Play";
   }
 
   /** Shows the connection progress for a stage. */
