@@ -9,7 +9,7 @@ import type { AudienceView, ReactionKind } from "../protocol/mod.ts";
 
 /** The emoji of each reaction. */
 export const REACTION_EMOJI: Readonly<Record<ReactionKind, string>> = {
-  cheer: "🙌",
+  cheer: "😀",
   laugh: "😂",
   wow: "😮",
   love: "😍",

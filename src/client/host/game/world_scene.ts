@@ -189,7 +189,7 @@ export class WorldScene extends Phaser.Scene {
         floated.add(event.text);
         this.#float(
           WORLD_WIDTH_PX / 2,
-          WORLD_HEIGHT_PX / 2 - 40,
+          WORLD_HEIGHT_PX / 3,
           event.text,
           TONE_COLORS[event.tone],
           30,
