@@ -11,10 +11,39 @@ import type { LogEvent } from "./event_log.ts";
 import { LogLimiter, type LogLimits } from "./log_limiter.ts";
 import { MemoryAddressLimits } from "./address_limits.ts";
 import { serveResilient } from "./resilient_listener.ts";
-import type { RoomBus } from "./bus/room_bus.ts";
-import { MemoryRoomBus } from "./bus/memory_room_bus.ts";
-import { RoomRouter } from "./bus/room_router.ts";
 import type { AddressLimits } from "./address_limits.ts";
+import { FaultBoundary } from "./fault_boundary.ts";
+import type { BusGauges } from "./metrics.ts";
+import type { RoomChange } from "./room_registry.ts";
+import type { SignalingPort } from "./socket_connection.ts";
+
+/** Whether the room bus reaches its store. */
+export interface ScaleOutHealth {
+  /** True when new rooms can be claimed. */
+  up: boolean;
+  /** When `up` last changed, in ms. */
+  since: number;
+  /** The last error seen. */
+  lastError?: string;
+}
+
+/**
+ * Rooms shared with other instances (`bus/room_router.ts` over Redis): it
+ * stands between sockets and the registry and follows the registry's
+ * changes.
+ */
+export interface ScaleOut extends SignalingPort {
+  /** Follows each room change (records in the shared store). */
+  onChange(change: RoomChange): void;
+  /** Connects; resolves once connected or found unreachable. */
+  start(onHealth: (health: ScaleOutHealth) => void): Promise<void>;
+  /** Up or down, and why. */
+  health(): ScaleOutHealth;
+  /** Gauges for `/metrics`. */
+  figures(): BusGauges;
+  /** Says goodbye and disconnects (rooms stay for others to adopt). */
+  close(): Promise<void>;
+}
 
 /** Options for {@link startServer}. */
 export interface StartOptions {
@@ -37,23 +66,24 @@ export interface StartOptions {
    */
   lanOrigins?: (port: number) => readonly string[];
   /**
-   * The room bus (not started: the server starts and closes it).
-   * @default a standalone in-memory bus
+   * Shares rooms with other instances, given this server's registry and
+   * fault boundary (started after listening, closed on close).
+   * @default none: every room is in this process
    */
-  bus?: RoomBus;
+  scaleOut?: (registry: RoomRegistry, boundary: FaultBoundary) => ScaleOut;
   /**
-   * Whether other instances share `bus` (Redis): room records are saved,
-   * and a stop leaves rooms for other instances to adopt.
-   * @default true when `bus` is given
+   * A warning `/healthz` shows as `bus` (e.g. on Deno Deploy without
+   * `REDIS_URL`: "memory (single instance only)").
    */
-  sharedBus?: boolean;
-  /** The bus's code lifetime, in ms. @default 15000 */
-  busCodeTtlMs?: number;
+  busWarning?: string;
   /**
-   * Per-address counters, given the bus (e.g. counted across instances).
-   * @default a MemoryAddressLimits over config
+   * Whether the listen address is the platform's (`DENO_SERVE_ADDRESS`): a
+   * failed listener then ends the process instead of listening again.
+   * @default false
    */
-  addressLimits?: (bus: RoomBus) => AddressLimits;
+  platformListener?: boolean;
+  /** Per-address counters. @default a MemoryAddressLimits over config */
+  addressLimits?: AddressLimits;
 }
 
 /** A running server. */
@@ -64,8 +94,8 @@ export interface PizzaServer {
   readonly localUrl: string;
   /** The signaling core. */
   readonly registry: RoomRegistry;
-  /** The router between sockets, the registry and the room bus. */
-  readonly router: RoomRouter;
+  /** Rooms shared with other instances, when configured. */
+  readonly scaleOut?: ScaleOut;
   /** Tells every client, closes every socket and stops listening. Idempotent. */
   close(): Promise<void>;
 }
@@ -91,53 +121,42 @@ export async function startServer(
   // addresses by connection here, no copy of each event.
   const registryLog = (event: RegistryEvent) => limiter.add(event);
   const httpLog = (event: HttpEvent) => limiter.add(event);
-  const bus = options.bus ?? new MemoryRoomBus({ keepAliveMs: 0 });
-  const shared = options.sharedBus ?? options.bus !== undefined;
-  // An in-memory bus no other instance can reach (the default without
-  // REDIS_URL): every room is here, so sockets talk to the registry
-  // directly, with no routing, code claims or records (the hot path of a
-  // join stays at the floor). The router still runs the bus.
-  const direct = !shared && bus instanceof MemoryRoomBus && bus.solitary;
-  // The registry reaches the router (claimed codes, change events) through
-  // this, as the router is made after it.
-  const late: { router?: RoomRouter } = {};
+  const boundary = new FaultBoundary({
+    report: (fault) =>
+      limiter.add({
+        event: "internal error",
+        conn: fault.connId,
+        room: fault.room,
+        detail: `${fault.where}: ${
+          fault.error instanceof Error ? fault.error.message : fault.error
+        }`,
+      }),
+  });
+  // The registry reaches the scale-out (its changes) through this, as the
+  // scale-out is made after it.
+  const late: { scaleOut?: ScaleOut } = {};
   const registry = new RoomRegistry({
     limits: config,
     audience: config,
-    log: direct ? registryLog : (event) => {
-      registryLog(event);
-      late.router?.observe(event);
-    },
-    generateCode: direct ? undefined : () => late.router!.generateCode(),
+    wrapTimer: (fn) => boundary.wrap({ where: "audience timer" }, fn),
+    log: registryLog,
+    onChange: options.scaleOut
+      ? (change) => late.scaleOut?.onChange(change)
+      : undefined,
   });
-  const router = late.router = new RoomRouter({
-    registry,
-    bus,
-    hostGraceMs: config.hostGraceMs,
-    codeTtlMs: options.busCodeTtlMs ?? 15_000,
-    shared,
-    log: (event) => limiter.add(event),
-  });
-  const stopHealthLog = bus.onHealthChange((health) =>
-    limiter.add({
-      event: health.up ? "room bus up" : "room bus down",
-      detail: health.up
-        ? "new games can start"
-        : `${health.lastError ?? "unreachable"}; new games are refused`,
-    })
-  );
-  await router.start();
+  const scaleOut = late.scaleOut = options.scaleOut?.(registry, boundary);
   const staticRoot = await resolveStaticRoot(config.staticDir);
-  const addressLimits = options.addressLimits?.(bus) ??
+  const addressLimits = options.addressLimits ??
     new MemoryAddressLimits(config);
   let boundPort = config.port;
   const handler = createHandler({
     config,
     registry,
-    signaling: direct ? registry : router,
-    cluster: shared
-      ? { health: () => bus.health(), figures: () => router.figures() }
+    signaling: scaleOut ?? registry,
+    cluster: scaleOut
+      ? { health: () => scaleOut.health(), figures: () => scaleOut.figures() }
       : undefined,
+    busWarning: options.busWarning,
     staticRoot,
     lanOrigins: cachedFor(
       () => lanOrigins(boundPort),
@@ -166,17 +185,31 @@ export async function startServer(
       }),
     onRestart: (restarts) =>
       limiter.add({ event: "listening again", detail: `restart ${restarts}` }),
+    onFatal: options.platformListener
+      ? (error) => {
+        console.error(
+          `The listener failed on the platform's address; ending so the platform restarts this process: ${error}`,
+        );
+        Deno.exit(1);
+      }
+      : undefined,
   }, handler);
   boundPort = server.port;
   onListen?.({ hostname: config.hostname, port: boundPort });
+  // Listening first: a cold start does not wait on Redis (joins that need
+  // it meanwhile are told "unavailable").
+  const started = scaleOut?.start((health) =>
+    limiter.add({
+      event: health.up ? "room bus up" : "room bus down",
+      detail: health.up
+        ? "new games can start"
+        : `${health.lastError ?? "unreachable"}; new games are refused`,
+    })
+  );
   const sweepTimer = setInterval(() => {
     registry.sweep();
     addressLimits.sweep(Date.now());
     limiter.tick();
-    if (shared && bus.health().up) {
-      router.checkOwners().catch(() => {});
-      bus.measureRoundTrip().catch(() => {});
-    }
   }, config.sweepIntervalMs);
   let closing: Promise<void> | undefined;
 
@@ -184,20 +217,19 @@ export async function startServer(
     port: boundPort,
     localUrl: `${tls.cert ? "https" : "http"}://127.0.0.1:${boundPort}`,
     registry,
-    router,
+    scaleOut,
     close() {
       closing ??= (async () => {
         clearInterval(sweepTimer);
-        if (shared) {
+        if (scaleOut) {
           // Goodbye first, so other instances may adopt the rooms here as
           // soon as their clients reconnect there.
-          await router.close();
+          await started;
+          await scaleOut.close();
           registry.shutdown({ keepRooms: true });
         } else {
           registry.shutdown();
-          await router.close();
         }
-        stopHealthLog();
         await server.shutdown();
         limiter.flush();
       })();

@@ -39,6 +39,8 @@ export interface HandlerContext {
   signaling?: SignalingPort;
   /** The room bus's health and figures, for `/healthz` and `/metrics`. */
   cluster?: ClusterStatus;
+  /** A warning `/healthz` shows as `bus` when no room bus runs. */
+  busWarning?: string;
   /** Absolute path of the static folder. */
   staticRoot: string;
   /** Origins phones on the LAN can open, e.g. `http://192.168.1.7:8888`. */
@@ -126,6 +128,7 @@ export function createHandler(
     maxConnections = config.maxConnections,
     signaling = registry,
     cluster,
+    busWarning,
   } = context;
   const startedAt = now();
   let nextConnection = 0;
@@ -262,6 +265,8 @@ export function createHandler(
                   "New games are refused; games held here go on.",
               },
             }
+            : busWarning
+            ? { bus: busWarning, warning: true }
             : {}),
         }, up ? 200 : 503);
       }

@@ -86,6 +86,16 @@ export class RoomRegistry extends RegistrySeats {
     return this.rooms.get(code.toUpperCase());
   }
 
+  /** Rooms open now (cheap: no walk over rooms). */
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  /** The codes of every room open here. */
+  codes(): string[] {
+    return [...this.rooms.keys()];
+  }
+
   /** The open connection with this id, if any: the one connection lookup. */
   connection(connId: string): Connection | undefined {
     return this.lookup(connId);

@@ -9,6 +9,7 @@ import {
   LEGACY_ENV_NAMES,
   loadConfig,
 } from "../../src/server/config.ts";
+import { scaleOutConfig } from "../../src/server/config.ts";
 
 /** An environment holding exactly `vars`. */
 function env(vars: Record<string, string> = {}) {
@@ -282,5 +283,32 @@ Deno.test("loadConfig() names the old variable when its value is out of range or
   assert.throws(
     () => loadConfig(env({ HEARTBEAT_SECONDS: "soon" }), {}, quiet),
     /^RangeError: Cannot use HEARTBEAT_SECONDS as it must be a whole number: current value is "soon"$/,
+  );
+});
+
+Deno.test("scaleOutConfig() reads REDIS_URL, REDIS_PREFIX (derived on Deploy from its timeline) and the bus timings, refusing bad ones", () => {
+  const read = (env: Record<string, string>) =>
+    scaleOutConfig((name) => env[name]);
+  assert.deepEqual(read({}), {
+    redisUrl: "",
+    redisPrefix: "pizza:",
+    livenessTtlMs: 15_000,
+    keepAliveMs: 5_000,
+    onDeploy: false,
+  });
+  assert.equal(
+    read({ DENO_DEPLOYMENT_ID: "d1" }).redisPrefix,
+    "pizza:d1:",
+  );
+  assert.equal(
+    read({ DENO_DEPLOY: "1", DENO_TIMELINE: "production", REDIS_PREFIX: "x:" })
+      .redisPrefix,
+    "x:",
+  );
+  assert.equal(read({ BUS_CODE_TTL_MS: "3000" }).keepAliveMs, 1_000);
+  assert.throws(() => read({ BUS_CODE_TTL_MS: "abc" }), RangeError);
+  assert.throws(
+    () => read({ BUS_CODE_TTL_MS: "1000", BUS_KEEPALIVE_MS: "1000" }),
+    /BUS_KEEPALIVE_MS/,
   );
 });
