@@ -41,6 +41,8 @@ export interface AudienceLimits {
 export interface AudienceConnection extends Connection {
   /** Sends a frame already serialised (the fan-out's one serialisation). */
   sendText?(text: string): void;
+  /** The instance of a socket held by another instance (a bus stand-in). */
+  readonly instance?: string;
 }
 
 /** Options of {@link AudienceHall}. */
@@ -127,6 +129,14 @@ export class AudienceHall {
   readonly #wrap: (fn: () => void) => () => void;
   readonly #rooms = new Map<string, RoomAudience>();
   #total = 0;
+  /**
+   * Sends one message for every member of a room on another instance (the
+   * room bus: one envelope per instance). Unset: such members are sent to
+   * one by one.
+   */
+  relay:
+    | ((instance: string, code: string, msg: ServerMessage) => void)
+    | undefined;
 
   constructor(options: AudienceHallOptions) {
     this.#limits = options.limits;
@@ -378,14 +388,24 @@ export class AudienceHall {
     this.#fanOut(room, room.stateText);
   }
 
-  /** Sends one serialised frame to every member of a room. */
+  /**
+   * Sends one serialised frame to every member of a room: local sockets
+   * get the same text; members on other instances one message per instance.
+   */
   #fanOut(room: RoomAudience, text: string): void {
     let msg: ServerMessage | undefined;
+    const relay = this.relay;
+    let instances: Set<string> | undefined;
     for (const member of room.members.values()) {
       const conn = member.conn;
-      if (conn.sendText) conn.sendText(text);
+      if (relay && conn.instance !== undefined) {
+        (instances ??= new Set()).add(conn.instance);
+      } else if (conn.sendText) conn.sendText(text);
       else conn.send(msg ??= JSON.parse(text) as ServerMessage);
     }
+    if (!instances || !relay) return;
+    msg ??= JSON.parse(text) as ServerMessage;
+    for (const instance of instances) relay(instance, room.code, msg);
   }
 
   /** Something the host's tally shows changed: a tally now or at the next tick. */

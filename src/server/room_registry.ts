@@ -12,7 +12,11 @@
  *
  * @module
  */
-import { type ClientMessage, parseClientMessage } from "../protocol/mod.ts";
+import {
+  type ClientMessage,
+  parseClientMessage,
+  type ServerMessage,
+} from "../protocol/mod.ts";
 import { takeToken } from "./rate_limiter.ts";
 import { type Connection, Room } from "./room.ts";
 import { isBlockedCode } from "./room_codes.ts";
@@ -74,6 +78,16 @@ export class RoomRegistry extends RegistrySeats {
   /** Connections open now (cheap: no walk over rooms). */
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /**
+   * Where the audience's fan-out goes for members on another instance: one
+   * call per instance and message (the room bus publishes one envelope).
+   */
+  setAudienceRelay(
+    relay: (instance: string, code: string, msg: ServerMessage) => void,
+  ): void {
+    this.audience.relay = relay;
   }
 
   /** Whether a room with this code is open (code in any case). */
