@@ -403,6 +403,7 @@ export class HostGame {
  */
 export function toWireView(view: EngineView): PlayerView {
   const wire: PlayerView = {
+    ...(view.event ? { event: view.event } : {}),
     name: view.name,
     color: view.color,
     vip: view.vip,

@@ -177,10 +177,14 @@ Deno.test({
           );
           await screenshot(cat, "audience-phone-event");
           await screenshot(host, "audience-tv-event-1280x720");
-          // The players are still playing (their phones got the news as a toast).
+          // The players' phones say what is going on.
           for (const p of [ann, bob]) {
             assert.equal((await phoneSnapshot(p)).stage, "ready");
+            await waitFor("the player's phone's event line", async () =>
+              (await p.$eval("#event-line", (e) => e.textContent))
+                ?.startsWith(winner));
           }
+          await screenshot(ann, "audience-player-phone-event");
           // Idle players lose on strikes; at game over the audience votes on the next town.
           await waitFor(
             "game over",

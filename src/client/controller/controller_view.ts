@@ -90,6 +90,7 @@ export class ControllerView {
   #lastView: PlayerView | null = null;
   #allergyLine = byId("allergy-line");
   #phaseNote = byId("phase-note");
+  #eventLine = byId("event-line");
   #gameOver = byId("game-over");
   #overTitle = byId("over-title");
   #overStars = byId("over-stars");
@@ -209,6 +210,7 @@ export class ControllerView {
         : "");
     setText(this.#allergyLine, allergy);
     setText(this.#phaseNote, phaseNote(view));
+    setText(this.#eventLine, view.event ?? "");
     this.#renderOutcome(view);
     this.#renderActions(buttonActions(view.actions));
     this.#discards = discardBySlot(view.actions);
