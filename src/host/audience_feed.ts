@@ -72,7 +72,7 @@ export interface ReactionBubble {
  * ```
  */
 export function audienceViewOf(state: GameState): AudienceView {
-  const e = state.audience.event;
+  const e = state.phase === "playing" ? state.audience.event : null;
   return {
     phase: state.phase,
     paused: state.paused,
@@ -181,7 +181,7 @@ export class AudienceFeed {
       ? this.#tally
       : null;
     const total = t ? t.counts.reduce((a, b) => a + b, 0) : 0;
-    const event = state.audience.event;
+    const event = state.phase === "playing" ? state.audience.event : null;
     return {
       watching: this.#watching,
       vote: prompt

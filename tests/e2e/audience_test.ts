@@ -180,9 +180,12 @@ Deno.test({
           // The players' phones say what is going on.
           for (const p of [ann, bob]) {
             assert.equal((await phoneSnapshot(p)).stage, "ready");
-            await waitFor("the player's phone's event line", async () =>
-              (await p.$eval("#event-line", (e) => e.textContent))
-                ?.startsWith(winner));
+            await waitFor(
+              "the player's phone's event line",
+              async () =>
+                (await p.$eval("#event-line", (e) => e.textContent))
+                  ?.startsWith(winner),
+            );
           }
           await screenshot(ann, "audience-player-phone-event");
           // Idle players lose on strikes; at game over the audience votes on the next town.
@@ -192,10 +195,18 @@ Deno.test({
             200_000,
           );
           await waitFor(
-            "the town vote on the audience phone",
-            async () =>
-              (await phoneSnapshot(cat)).audience?.prompt?.about === "flavour",
+            "the town vote on the audience phone, at game over",
+            async () => {
+              const seen = (await phoneSnapshot(cat)).audience;
+              return seen?.prompt?.about === "flavour" &&
+                seen.state?.phase === "over";
+            },
             60_000,
+          );
+          assert.equal(
+            await cat.$eval("#watch-event", (e) => (e as HTMLElement).hidden),
+            true,
+            "no event after the round",
           );
           await screenshot(cat, "audience-phone-town-vote");
           assert.deepEqual(errors, []);
