@@ -81,7 +81,10 @@ export function audienceViewOf(state: GameState): AudienceView {
     strikes: state.strikes,
     maxStrikes: MAX_STRIKES,
     delivered: state.delivered,
-    orders: state.orders.slice(0, MAX_AUDIENCE_ORDERS).map((o) => ({
+    orders: (state.phase === "playing" ? state.orders : []).slice(
+      0,
+      MAX_AUDIENCE_ORDERS,
+    ).map((o) => ({
       wanted: (o.needsBaking ? "baked " : "") + describeMask(o.mask),
       leftMs: Math.ceil(Math.max(0, o.deadlineMs - state.clockMs) / 1000) *
         1000,
