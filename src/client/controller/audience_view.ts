@@ -35,6 +35,7 @@ export class AudienceView {
   #options = byId("watch-options");
   #orders = byId("watch-orders");
   #promptShown = -1;
+  #why = byId("watch-why");
 
   /**
    * @param onVote Called with the option tapped.
@@ -65,6 +66,12 @@ export class AudienceView {
       const b = (event.target as HTMLElement).closest("button");
       if (b?.dataset.option !== undefined) onVote(Number(b.dataset.option));
     });
+  }
+
+  /** Says why this phone watches instead of playing ("" when by choice). */
+  setReason(text: string): void {
+    this.#why.textContent = text;
+    this.#why.hidden = text === "";
   }
 
   /** Draws what the audience sees now. */

@@ -75,7 +75,6 @@ function watch(room: string, name: string, why?: string): void {
     if (audience !== next) return;
     if (stage.kind === "watching") {
       view.show("audience");
-      if (why) view.toast(why, "info");
     } else if (stage.kind === "refused") {
       view.setJoinBusy(false);
       view.setFieldError("form", stage.message);
@@ -85,6 +84,7 @@ function watch(room: string, name: string, why?: string): void {
     }
   });
   audienceView.render(next.screen);
+  audienceView.setReason(why ?? "");
   view.show("connect");
   next.watch(room, name);
 }
