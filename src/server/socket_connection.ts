@@ -233,11 +233,14 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
     this.#track();
   }
 
-  /** Sends a frame serialised once for many (the audience's fan-out). */
+  /**
+   * Sends a frame serialised once for many (the audience's fan-out). The
+   * queued bytes are read once, before the send (the shared tally catches
+   * up on the next one): one read fewer per watcher per update.
+   */
   sendText(text: string): void {
     if (!this.#mayWrite()) return;
     this.#socket.send(text);
-    this.#track();
   }
 
   /** Whether the socket is open and reads what it is sent (else dropped). */
