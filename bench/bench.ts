@@ -48,6 +48,13 @@ import {
   type TestRedis,
 } from "../tests/_helpers/redis_server.ts";
 import { median } from "./lib/stats.ts";
+import {
+  AUDIENCE_FULL,
+  AUDIENCE_SMOKE,
+  audienceSection,
+  measureAudience,
+} from "./lib/audience_rows.ts";
+import type { AudienceResult } from "./workers/audience.ts";
 import type { FpsScenario, HostFpsResult } from "./workers/host_fps.ts";
 import type { IdleMemoryResult } from "./workers/idle_memory.ts";
 import type { JoinCostResult } from "./workers/join_cost.ts";
@@ -1062,10 +1069,20 @@ async function main(): Promise<string> {
     runs: runsWanted,
     memoryRuns: Math.min(base.memoryRuns, runsWanted),
   };
+  if (values.only === "audience") {
+    const errors: string[] = [];
+    const results = await measureAudience(
+      values.smoke ? AUDIENCE_SMOKE : AUDIENCE_FULL,
+      runWorker<AudienceResult>,
+      errors,
+    );
+    return [audienceSection(results), ...errors.map((e) => `Failure: ${e}`)]
+      .join("\n\n");
+  }
   if (values.only !== undefined) {
     if (values.only !== "bus") {
       throw new Error(
-        `Unknown --only ${values.only}: "bus" is the one known measure`,
+        `Unknown --only ${values.only}: "bus" and "audience" are the known measures`,
       );
     }
     return await busOnly(plan);
@@ -1105,6 +1122,12 @@ async function main(): Promise<string> {
   const pages = await measurePages(errors);
   console.error("host frame rate");
   const fps = await measureHostFps(plan, errors);
+  console.error("audience");
+  const audience = await measureAudience(
+    values.smoke ? AUDIENCE_SMOKE : AUDIENCE_FULL,
+    runWorker<AudienceResult>,
+    errors,
+  );
   const rows = buildRows(plan, runs, pages, fps, busMissing);
   const machine = [
     ...(await machineLines()),
@@ -1119,12 +1142,12 @@ async function main(): Promise<string> {
     targets: buildTargets(plan, rows, runs, pages, fps),
     machine,
     notes: notesFor(plan, pages, fps, errors),
-  });
+  }) + "\n\n" + audienceSection(audience) + "\n";
   await Deno.mkdir(dirname(out), { recursive: true });
   await Deno.writeTextFile(out, markdown);
   await Deno.writeTextFile(
     out.replace(/\.md$/, ".json"),
-    JSON.stringify({ plan, runs, pages, fps, errors }, null, 2),
+    JSON.stringify({ plan, runs, pages, fps, audience, errors }, null, 2),
   );
   return markdown;
 }

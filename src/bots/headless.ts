@@ -5,8 +5,16 @@
  * @module
  */
 
+import type { AudienceEventKind } from "../game/audience.ts";
 import type { Difficulty } from "../game/difficulty.ts";
-import { createGame, joinPlayer, startGame, step } from "../game/engine.ts";
+import {
+  closeAudienceVote,
+  createGame,
+  joinPlayer,
+  startAudienceEvent,
+  startGame,
+  step,
+} from "../game/engine.ts";
 import { allergyBlock } from "../game/players.ts";
 import type { GameState, OutcomeReason } from "../game/types.ts";
 import { botCommands, createBotTeam } from "./bot.ts";
@@ -32,6 +40,11 @@ export interface BotGameOptions {
    * @default 360000 (6:00)
    */
   roundLengthMs?: number;
+  /**
+   * An audience event that goes on from the start and wins every vote (the
+   * audience's event votes are otherwise closed with nobody voting).
+   */
+  audienceEvent?: AudienceEventKind;
 }
 
 /** How a bot game ended. */
@@ -76,6 +89,8 @@ export function playBotGame(options: BotGameOptions): BotGameResult {
   const ids = Array.from({ length: options.players }, (_, i) => `bot${i}`);
   for (const id of ids) state = joinPlayer(state, { id, name: id }).state;
   state = startGame(state).state;
+  const event = options.audienceEvent;
+  if (event) state = startAudienceEvent(state, event, 0).state;
   const team = createBotTeam(ids);
   const maxSteps = Math.ceil(state.roundLengthMs / stepMs) + 10;
   let uncarriable = 0;
@@ -83,6 +98,12 @@ export function playBotGame(options: BotGameOptions): BotGameResult {
     const before = state;
     const r = step(state, botCommands(team, state), stepMs);
     state = r.state;
+    const prompt = state.audience.prompt;
+    if (prompt && state.clockMs >= prompt.closesMs) {
+      const none = { promptId: prompt.id, counts: [], reached: [] };
+      state = closeAudienceVote(state, none).state;
+      if (event) state = startAudienceEvent(state, event, prompt.id).state;
+    }
     for (const e of r.events) {
       if (e.type !== "world" || e.name !== "order_failed") continue;
       const order = before.orders.find((o) => o.houseId === e.houseId);

@@ -18,17 +18,20 @@ import {
 import { TOWN_WIDTH_TILES } from "../game/constants.ts";
 import type { Town } from "../game/town.ts";
 
-/** Distance fields by goal, for one town. Owned by whoever plans (a bot team). */
+/**
+ * Distance fields by goal, for one town object (road works make a new one).
+ * Owned by whoever plans (a bot team).
+ */
 export interface PathCache {
-  /** Seed of the town the fields belong to. */
-  townSeed: number;
+  /** The town the fields belong to. */
+  town: Town | null;
   /** Distance field (steps to the nearest goal, -1 unreachable) by goal key. */
   fields: Map<string, Int32Array>;
 }
 
 /** An empty cache. */
 export function createPathCache(): PathCache {
-  return { townSeed: -1, fields: new Map() };
+  return { town: null, fields: new Map() };
 }
 
 /** The distance field to some goal tiles, computed once per town and goal. */
@@ -37,8 +40,8 @@ export function distanceField(
   town: Town,
   goals: readonly TilePos[],
 ): Int32Array {
-  if (cache.townSeed !== town.seed) {
-    cache.townSeed = town.seed;
+  if (cache.town !== town) {
+    cache.town = town;
     cache.fields.clear();
   }
   const key = goals.map((g) => `${g.tx},${g.ty}`).join(";");

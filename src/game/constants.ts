@@ -155,3 +155,26 @@ export const STAR3_DELIVERIES_PER_PLAYER = 4;
 export const VIEW_HEAT_STEP = 0.05;
 /** Time left in views is rounded up to this step, in ms. */
 export const VIEW_TIME_STEP_MS = 1_000;
+
+// ---- The audience ------------------------------------------------------------------
+
+/** A vote of the audience opens every this many ms of round time (GAME.md: 60 s). */
+export const VOTE_EVERY_MS = 60_000;
+/** How long a vote stays open, ms of round time. */
+export const VOTE_OPEN_MS = 15_000;
+/** How long the winning event lasts, ms of round time (GAME.md: the next minute). */
+export const EVENT_LENGTH_MS = 60_000;
+/** Events offered in one vote (GAME.md: three). */
+export const VOTE_OPTION_COUNT = 3;
+/** Rush hour: gaps between order attempts are multiplied by this (twice as often). */
+export const RUSH_HOUR_GAP_FACTOR = 0.5;
+/** Generous tips: tips are multiplied by this (GAME.md: × 2). */
+export const GENEROUS_TIP_FACTOR = 2;
+/** Rain: walking speed is multiplied by this; cars are unaffected (GAME.md: 75 %). */
+export const RAIN_WALK_FACTOR = 0.75;
+/** Free delivery: extra time for the oldest open order, ms (GAME.md: 30 s). */
+export const FREE_DELIVERY_EXTRA_MS = 30_000;
+/** Road works: road tiles in the one closed street segment. */
+export const ROAD_WORKS_TILES = 2;
+/** Road works: candidate segments tried before giving up, bounded. */
+export const ROAD_WORKS_ATTEMPTS = 60;

@@ -14,8 +14,17 @@ import {
   OVEN_HEAT_PER_S,
   ROUND_LENGTH_MS,
   TILE_SIZE_PX,
+  VOTE_EVERY_MS,
 } from "./constants.ts";
 import { applyAction } from "./actions.ts";
+import {
+  type AudienceEventKind,
+  closeVote,
+  freshAudience,
+  openFlavourVote,
+  runAudience,
+  startEvent,
+} from "./audience.ts";
 import {
   coolingAndBurning,
   type Difficulty,
@@ -41,6 +50,7 @@ import {
   vehiclesOf,
 } from "./round.ts";
 import { generateTown } from "./town.ts";
+import type { Tally } from "./vote.ts";
 import type {
   EngineError,
   EngineResult,
@@ -71,6 +81,12 @@ export interface GameOptions {
    * @default true
    */
   dropIn?: boolean;
+  /**
+   * How often the audience's event vote opens, ms of round time (at least
+   * 1,000); shorter than the rules' 60 s only for quick games and tests.
+   * @default 60000
+   */
+  voteEveryMs?: number;
 }
 
 /** Mixes the seed so that the town and the game's PRNG don't share a stream. */
@@ -95,6 +111,7 @@ export function createGame(options: GameOptions = {}): GameState {
     difficulty = 0,
     roundLengthMs = ROUND_LENGTH_MS,
     dropIn = true,
+    voteEveryMs = VOTE_EVERY_MS,
   } = options;
   if (!(Number.isFinite(roundLengthMs) && roundLengthMs > 0)) {
     throw new RangeError(
@@ -126,6 +143,12 @@ export function createGame(options: GameOptions = {}): GameState {
     nextOrderId: 1,
     nextSeq: 0,
     tick: 0,
+    audience: freshAudience(
+      town.flavour,
+      Number.isFinite(voteEveryMs)
+        ? Math.max(1_000, voteEveryMs)
+        : VOTE_EVERY_MS,
+    ),
   };
 }
 
@@ -186,6 +209,7 @@ export function step(
       if (draft.phase === "playing") {
         draft.clockMs = until;
         draft.timeLeftMs = Math.max(0, draft.roundLengthMs - until);
+        runAudience(draft, events);
         if (draft.timeLeftMs <= 0) endRound(draft, events, "time_up");
       }
     }
@@ -297,4 +321,45 @@ export function setDropIn(state: GameState, on: boolean): EngineResult {
     d.dropIn = on === true;
     return null;
   });
+}
+
+/**
+ * Closes the audience's open vote with the tally the server counted: the
+ * winning event happens now for a minute, or the winning flavour makes the
+ * next town (GAME.md, "The audience"). Refused: "no_vote" when no vote is
+ * open or the tally is of another prompt.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { closeAudienceVote, createGame, joinPlayer, startGame, step } from "./engine.ts";
+ * let s = startGame(joinPlayer(createGame({ seed: 2 }), { id: "a", name: "A" }).state).state;
+ * for (let t = 0; t < 60_000; t += 250) s = step(s, [], 250).state;
+ * const prompt = s.audience.prompt!;
+ * s = closeAudienceVote(s, { promptId: prompt.id, counts: [0, 3, 1], reached: [-1, 7, 2] }).state;
+ * assert.equal(s.audience.event?.kind, prompt.options[1]);
+ * ```
+ */
+export function closeAudienceVote(
+  state: GameState,
+  tally: Tally,
+): EngineResult {
+  return run(state, (d, e) => closeVote(d, e, tally));
+}
+
+/** Opens the between-rounds vote on the next town's flavour (game over only). */
+export function openTownVote(state: GameState): EngineResult {
+  return run(state, (d, e) => openFlavourVote(d, e));
+}
+
+/**
+ * Starts an audience event at once for a minute (what a won vote does; also
+ * for tests and replays). `salt` picks the street road works close.
+ */
+export function startAudienceEvent(
+  state: GameState,
+  kind: AudienceEventKind,
+  salt = 0,
+): EngineResult {
+  return run(state, (d, e) => startEvent(d, e, kind, salt));
 }

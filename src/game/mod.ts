@@ -73,6 +73,8 @@ export {
   type Store,
   type TileRect,
   type Town,
+  TOWN_FLAVOURS,
+  type TownFlavour,
 } from "./town.ts";
 export type {
   EngineError,
@@ -98,15 +100,18 @@ export type {
   WorldEventName,
 } from "./types.ts";
 export {
+  closeAudienceVote,
   createGame,
   disconnectPlayer,
   type GameOptions,
   joinPlayer,
   leavePlayer,
+  openTownVote,
   reconnectPlayer,
   restartGame,
   setDifficulty,
   setDropIn,
+  startAudienceEvent,
   startGame,
   step,
 } from "./engine.ts";
@@ -136,3 +141,22 @@ export {
 } from "./fairness.ts";
 export { starGrade } from "./outcome.ts";
 export * from "./state_schema.ts";
+export {
+  AUDIENCE_EVENTS,
+  type AudienceEventKind,
+  type AudienceState,
+  EVENT_WORDS,
+  FLAVOUR_WORDS,
+  townOfSaved,
+} from "./audience.ts";
+export { eventAt } from "./audience_effects.ts";
+export {
+  type Ballot,
+  castVote,
+  closeBallot,
+  createBallot,
+  memberLeft,
+  type Tally,
+  tallyOf,
+  voteWinner,
+} from "./vote.ts";

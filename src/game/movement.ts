@@ -16,6 +16,7 @@ import {
   VEHICLE_RADIUS_PX,
   WALK_SPEED_PX_PER_S,
 } from "./constants.ts";
+import { walkFactor } from "./audience_effects.ts";
 import { isDrivable, isWalkable } from "./tiles.ts";
 import type { Facing, GameState, Player } from "./types.ts";
 
@@ -169,7 +170,9 @@ export function movePlayers(state: GameState, dtMs: number): void {
     const vehicle = p.vehicleId === null
       ? undefined
       : state.vehicles[p.vehicleId];
-    const speed = vehicle ? DRIVE_SPEED_PX_PER_S : WALK_SPEED_PX_PER_S;
+    const speed = vehicle
+      ? DRIVE_SPEED_PX_PER_S
+      : WALK_SPEED_PX_PER_S * walkFactor(state);
     const dx = stick.x * speed * dtMs / 1000;
     const dy = stick.y * speed * dtMs / 1000;
     if (vehicle) {

@@ -31,6 +31,7 @@ import {
   moneyPenalty,
   ordersTakenAutomatically,
 } from "./difficulty.ts";
+import { orderGapFactor, tipFactor } from "./audience_effects.ts";
 import { feedback, world } from "./events.ts";
 import {
   describeMask,
@@ -90,7 +91,8 @@ export function runTimeline(
     if (entry.kind === "spawn_order") {
       trySpawnOrder(state, events, entry.atMs);
       const gap = nextInt(state, ORDER_INTERVAL_MIN_MS, ORDER_INTERVAL_MAX_MS);
-      schedule(state, entry.atMs + gap, "spawn_order", -1);
+      const factor = orderGapFactor(state, entry.atMs);
+      schedule(state, entry.atMs + Math.round(gap * factor), "spawn_order", -1);
     } else {
       const order = state.orders.find((o) => o.id === entry.orderId);
       // A stale deadline (order delivered or re-timed) is ignored.
@@ -234,7 +236,7 @@ export function deliverOrder(
     return false;
   }
   player.backpack.splice(index, 1);
-  const tip = nextInt(state, 0, MAX_TIP_COINS);
+  const tip = nextInt(state, 0, MAX_TIP_COINS) * tipFactor(state);
   const pay = basePay(order.mask) + tip;
   state.money += pay;
   state.delivered += 1;

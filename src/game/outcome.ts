@@ -37,6 +37,8 @@ export function endRound(
   const won = why === "time_up";
   state.phase = "over";
   state.paused = false;
+  // An event vote cannot happen any more; the town vote comes next.
+  if (state.audience.prompt?.about === "event") state.audience.prompt = null;
   const stars = starGrade(won, state.delivered, state.players.length, {
     strikes: state.strikes,
     roundLengthMs: state.roundLengthMs,

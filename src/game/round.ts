@@ -17,6 +17,7 @@ import {
   DIFFICULTY_NAMES,
   toDifficulty,
 } from "./difficulty.ts";
+import { freshAudience } from "./audience.ts";
 import { feedback, world } from "./events.ts";
 import { scheduleFirstOrder } from "./orders.ts";
 import {
@@ -74,6 +75,7 @@ function startRound(state: GameState, events: GameEvent[]): void {
   state.orders = [];
   state.timeline = [];
   state.nextOrderId = 1;
+  state.audience = freshAudience(state.town.flavour, state.audience.everyMs);
   for (const p of state.players) {
     p.waiting = false;
     p.stats = freshStats();
@@ -103,7 +105,10 @@ export function restartRound(
     removePlayer(state, events, p.id);
   }
   if (state.players.length === 0) return "no_players";
-  const town = generateTown(nextSeed(state));
+  const town = generateTown(
+    nextSeed(state),
+    state.audience.nextTownFlavour,
+  );
   state.town = town;
   state.stations = stationsOf(town);
   state.vehicles = vehiclesOf(town);

@@ -126,6 +126,58 @@ export const TimelineEntrySchema = v.object({
   orderId: v.pipe(v.number(), v.safeInteger(), v.minValue(-1)),
 });
 
+/** The audience's events (GAME.md, "The audience"). */
+export const AudienceEventKindSchema = v.picklist([
+  "rush_hour",
+  "generous_tips",
+  "rain",
+  "road_works",
+  "free_delivery",
+]);
+
+/** Town flavours the audience votes on between rounds (see `TOWN_FLAVOURS`). */
+export const TownFlavourSchema = v.picklist(["classic", "compact", "spread"]);
+
+/**
+ * An open audience vote: `id`, what it is about ("event": three events for
+ * the next minute; "flavour": the next town), the `options` (event kinds or
+ * flavours), when it opened and when the host closes it (ms of round time).
+ */
+export const VotePromptSchema = v.object({
+  id: Count,
+  about: v.picklist(["event", "flavour"]),
+  options: v.pipe(v.array(v.pipe(v.string(), v.maxLength(40))), v.maxLength(5)),
+  openedMs: NonNegative,
+  closesMs: NonNegative,
+});
+
+/** The event going on: its kind, its time span and the tiles road works closed. */
+export const AudienceEventSchema = v.object({
+  kind: AudienceEventKindSchema,
+  startedMs: NonNegative,
+  endsMs: NonNegative,
+  closedTiles: v.pipe(v.array(Count), v.maxLength(8)),
+});
+
+/**
+ * The audience's part of the game: the open `prompt`, when the next event
+ * vote opens, the next prompt id, the `event` going on, the flavour of the
+ * current town and the one voted for the next, and how often an event vote
+ * opens (`everyMs`: 60 s; shorter for quick games and tests).
+ */
+export const AudienceStateSchema = v.object({
+  prompt: v.nullable(VotePromptSchema),
+  nextPromptMs: NonNegative,
+  nextPromptId: Count,
+  event: v.nullable(AudienceEventSchema),
+  townFlavour: TownFlavourSchema,
+  nextTownFlavour: TownFlavourSchema,
+  everyMs: v.optional(
+    v.pipe(v.number(), v.finite(), v.minValue(1_000)),
+    60_000,
+  ),
+});
+
 /** Why a game ended. */
 export const OutcomeReasonSchema = v.picklist([
   "time_up",
@@ -153,7 +205,8 @@ export const OutcomeSchema = v.object({
  * `difficulty`, `dropIn` (a player may join mid-round), round length and
  * clock, team `money`, `strikes`, `delivered`, `outcome` (set when over),
  * `players` in join order, the VIP, `stations`, `vehicles`, open `orders`
- * (oldest first), the sorted `timeline`, id counters and `tick` (steps).
+ * (oldest first), the sorted `timeline`, id counters, `tick` (steps) and
+ * the `audience` (votes and events; absent in older saves: none).
  */
 export const SavedStateSchema = v.object({
   version: v.literal(1),
@@ -178,6 +231,15 @@ export const SavedStateSchema = v.object({
   nextOrderId: Count,
   nextSeq: Count,
   tick: Count,
+  audience: v.optional(AudienceStateSchema, () => ({
+    prompt: null,
+    nextPromptMs: 60_000,
+    nextPromptId: 1,
+    event: null,
+    townFlavour: "classic" as const,
+    nextTownFlavour: "classic" as const,
+    everyMs: 60_000,
+  })),
 });
 
 /** The game state without its town, as saved. */

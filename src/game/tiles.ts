@@ -33,6 +33,8 @@ export const TileKind = {
   Table: 8,
   /** A kitchen oven; blocks. */
   Oven: 9,
+  /** A road closed by road works (an audience event); blocks walkers and cars. */
+  RoadWorks: 10,
 } as const;
 
 /** A tile kind value. */
@@ -50,6 +52,7 @@ export const TILE_KIND_NAMES: readonly string[] = [
   "flowers",
   "table",
   "oven",
+  "road_works",
 ];
 
 /** A tile coordinate. */

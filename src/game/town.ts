@@ -88,10 +88,33 @@ export interface StationSpot {
   tile: TilePos;
 }
 
-/** A generated town. Static for a whole round: never mutated by `step`. */
+/**
+ * Town flavours the audience votes on between rounds (GAME.md): the block
+ * sizes of the street grid. "classic" is the original's mix.
+ */
+export const TOWN_FLAVOURS = ["classic", "compact", "spread"] as const;
+
+/** A town flavour. */
+export type TownFlavour = typeof TOWN_FLAVOURS[number];
+
+/** Block widths and heights (tiles, min and max) by flavour. */
+const FLAVOUR_BLOCKS: Readonly<
+  Record<TownFlavour, readonly [number, number, number, number]>
+> = {
+  classic: [8, 12, 5, 7],
+  compact: [8, 9, 5, 6],
+  spread: [10, 12, 5, 7],
+};
+
+/**
+ * A generated town. Never mutated: road works make a new town object with
+ * the closed tiles (see `audience.ts`).
+ */
 export interface Town {
   /** The seed it was generated from. */
   seed: number;
+  /** The flavour it was generated with. */
+  flavour: TownFlavour;
   /** Width in tiles (40). */
   widthTiles: number;
   /** Height in tiles (30). */
@@ -118,10 +141,6 @@ const ROAD_TOP = 1;
 const ROAD_LEFT = 1;
 const ROAD_BOTTOM = TOWN_HEIGHT_TILES - 2;
 const ROAD_RIGHT = TOWN_WIDTH_TILES - 2;
-const BLOCK_MIN_WIDTH_TILES = 8;
-const BLOCK_MAX_WIDTH_TILES = 12;
-const BLOCK_MIN_HEIGHT_TILES = 5;
-const BLOCK_MAX_HEIGHT_TILES = 7;
 const KITCHEN_MAX_WIDTH_TILES = 9;
 const HOUSE_WIDTH_TILES = 2;
 const STORE_WIDTH_TILES = 3;
@@ -182,7 +201,10 @@ interface LotPart {
  * assert.deepEqual(generateTown(7), town);
  * ```
  */
-export function generateTown(seed: number): Town {
+export function generateTown(
+  seed: number,
+  flavour: TownFlavour = "classic",
+): Town {
   const s = toSeed(seed);
   const tiles = new Array<number>(TOWN_WIDTH_TILES * TOWN_HEIGHT_TILES).fill(
     TileKind.Grass,
@@ -194,7 +216,10 @@ export function generateTown(seed: number): Town {
       tiles[tileIndex(tx, ty)] = kind;
     },
   };
-  const blocks = layRoads(draft);
+  const blocks = layRoads(
+    draft,
+    FLAVOUR_BLOCKS[flavour] ?? FLAVOUR_BLOCKS.classic,
+  );
   const kitchens = buildKitchens(draft, blocks);
   const lots = cutLots(draft, blocks, kitchens.blocks);
   const stores = openStores(draft, lots.storeLots);
@@ -202,6 +227,7 @@ export function generateTown(seed: number): Town {
   plantBorder(draft);
   return {
     seed: s,
+    flavour: FLAVOUR_BLOCKS[flavour] ? flavour : "classic",
     widthTiles: TOWN_WIDTH_TILES,
     heightTiles: TOWN_HEIGHT_TILES,
     tileSizePx: TILE_SIZE_PX,
@@ -216,24 +242,18 @@ export function generateTown(seed: number): Town {
 
 /**
  * Roads: a ring road plus straight roads that cut the inside into blocks of
- * 8-12 x 5-7 tiles.
+ * the flavour's sizes (classic: 8-12 x 5-7 tiles).
  *
  * @returns the blocks between the roads, row by row
  */
-function layRoads(draft: Draft): Block[] {
+function layRoads(
+  draft: Draft,
+  sizes: readonly [number, number, number, number],
+): Block[] {
   const { holder, set } = draft;
-  const colWidths = partition(
-    holder,
-    ROAD_RIGHT - ROAD_LEFT - 1,
-    BLOCK_MIN_WIDTH_TILES,
-    BLOCK_MAX_WIDTH_TILES,
-  );
-  const rowHeights = partition(
-    holder,
-    ROAD_BOTTOM - ROAD_TOP - 1,
-    BLOCK_MIN_HEIGHT_TILES,
-    BLOCK_MAX_HEIGHT_TILES,
-  );
+  const [minW, maxW, minH, maxH] = sizes;
+  const colWidths = partition(holder, ROAD_RIGHT - ROAD_LEFT - 1, minW, maxW);
+  const rowHeights = partition(holder, ROAD_BOTTOM - ROAD_TOP - 1, minH, maxH);
   const roadCols = cumulativeRoads(ROAD_LEFT, colWidths);
   const roadRows = cumulativeRoads(ROAD_TOP, rowHeights);
   for (const x of roadCols) {

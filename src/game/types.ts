@@ -91,7 +91,11 @@ export type WorldEventName =
   | "burned"
   | "vehicle_entered"
   | "vehicle_left"
-  | "refused";
+  | "refused"
+  | "vote_opened"
+  | "vote_closed"
+  | "event_started"
+  | "event_ended";
 
 /** A message for one player's phone (and floating text over that player). */
 export interface FeedbackEvent {
@@ -157,7 +161,9 @@ export type EngineError =
   | "bad_difficulty"
   | "no_players"
   | "wrong_phase"
-  | "drop_in_off";
+  | "drop_in_off"
+  | "no_vote"
+  | "vote_open";
 
 /** What every engine call returns: a new state plus events, or a refusal. */
 export interface EngineResult {

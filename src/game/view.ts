@@ -7,6 +7,7 @@
  * @module
  */
 
+import { EVENT_WORDS } from "./audience.ts";
 import {
   BACKPACK_SLOTS,
   MAX_PLAYERS_COMBINED_EXEMPT,
@@ -86,6 +87,8 @@ export interface PlayerView {
   team: StatsRow[];
   /** The open orders this player may carry (the phone's order strip). */
   orders: OrderChip[];
+  /** The audience's event going on, in words ("Rain! Everyone walks slower…"), or null. */
+  event: string | null;
 }
 
 /** One open order on a phone's order strip. */
@@ -276,7 +279,16 @@ export function playerView(
     outcome: state.outcome,
     team: state.phase === "over" ? teamStats(state) : [],
     orders: orderChips(state, player.id),
+    event: eventWords(state),
   };
+}
+
+/** The audience's event going on, as a phone says it, or null. */
+function eventWords(state: GameState): string | null {
+  const e = state.phase === "playing" ? state.audience.event : null;
+  if (!e) return null;
+  const words = EVENT_WORDS[e.kind];
+  return `${words.title}! ${words.blurb}`;
 }
 
 /** Whether two views are the same (so nothing needs sending). */

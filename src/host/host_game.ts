@@ -28,7 +28,12 @@ import {
   setDropIn,
   startGame,
 } from "../game/mod.ts";
-import { step } from "../game/mod.ts";
+import {
+  closeAudienceVote,
+  openTownVote,
+  step,
+  type Tally,
+} from "../game/mod.ts";
 import type { RestoredGame } from "./saved_game.ts";
 
 /** Prefix of bot ids: a control character, which no phone name may contain. */
@@ -63,6 +68,8 @@ export interface HostGameOptions {
    * @default 360000 (the engine's 6:00)
    */
   roundLengthMs?: number;
+  /** How often the audience's event vote opens, ms (see `GameOptions`). */
+  voteEveryMs?: number;
   /**
    * Whether a phone may join mid-round as a drop-in (the engine's setting).
    * @default true
@@ -115,8 +122,8 @@ export class HostGame {
 
   /** Creates a game in the lobby. @throws RangeError for a bad round length */
   constructor(options: HostGameOptions = {}) {
-    const { seed = 1, roundLengthMs, dropIn } = options;
-    this.#state = createGame({ seed, roundLengthMs, dropIn });
+    const { seed = 1, roundLengthMs, dropIn, voteEveryMs } = options;
+    this.#state = createGame({ seed, roundLengthMs, dropIn, voteEveryMs });
     this.#phaseBefore = this.#state.phase;
   }
 
@@ -272,6 +279,16 @@ export class HostGame {
     return ok;
   }
 
+  /** Closes the audience's open vote with the server's tally (see `audience_feed.ts`). */
+  closeAudienceVote(tally: Tally): boolean {
+    return this.#apply(closeAudienceVote(this.#state, tally));
+  }
+
+  /** Opens the audience's vote on the next town (game over only). */
+  openTownVote(): boolean {
+    return this.#apply(openTownVote(this.#state));
+  }
+
   /**
    * Lets friends drop in mid-round, or not (the host's toggle); joining in
    * the lobby and at game over stays open either way.
@@ -386,6 +403,7 @@ export class HostGame {
  */
 export function toWireView(view: EngineView): PlayerView {
   const wire: PlayerView = {
+    ...(view.event ? { event: view.event } : {}),
     name: view.name,
     color: view.color,
     vip: view.vip,

@@ -19,6 +19,11 @@ import { FixedStepClock } from "./fixed_step_clock.ts";
 import type { HostStatus } from "./host_session.ts";
 import type { HubPlayer, PlayerConnectionState } from "./peer_hub.ts";
 import { phaseLine } from "./phase_line.ts";
+import {
+  type AudienceBoard,
+  AudienceFeed,
+  type AudienceOutgoing,
+} from "./audience_feed.ts";
 import type { GameSaveStore } from "./saved_game.ts";
 
 /** How a player is connected, for the indicator over their head. */
@@ -58,8 +63,8 @@ export interface PeerLinks {
 export interface RoomSignal {
   /** The room's status. */
   readonly status: HostStatus;
-  /** Sends `startGame` when the round is on. */
-  send(message: { action: "startGame" }): void;
+  /** Sends `startGame` when the round is on, and the audience's messages. */
+  send(message: { action: "startGame" } | AudienceOutgoing): void;
 }
 
 /** Why {@link RoomGame.start} did nothing. */
@@ -103,6 +108,12 @@ export class RoomGame {
   #started = false;
   #restoreChecked = false;
   #shownPhase = "";
+  /** Frame time so far, ms: the audience's clock for wall-time waits. */
+  #wallMs = 0;
+  /** The audience's link (updates, votes, tallies, reactions). */
+  readonly audience = new AudienceFeed((msg) => {
+    if (this.signal?.status.kind === "open") this.signal.send(msg);
+  });
 
   /** @param options See {@link RoomGameOptions}. */
   constructor(options: RoomGameOptions) {
@@ -166,6 +177,9 @@ export class RoomGame {
     if (message.type === "gameStarted" && !this.#started) {
       this.#started = true;
       this.#changed();
+    }
+    if (message.type === "audienceTally") {
+      this.audience.receive(message, this.#wallMs);
     }
     if (message.type === "confirmRoom" && !this.#restoreChecked) {
       return this.restore(message);
@@ -271,7 +285,9 @@ export class RoomGame {
 
   /** Host restart; no-op unless the round is over. */
   restart(): void {
-    if (this.#game.state.phase === "over") this.#game.restart();
+    if (this.#game.state.phase !== "over") return;
+    this.audience.settleTownVote(this.#game);
+    this.#game.restart();
   }
 
   /**
@@ -325,6 +341,9 @@ export class RoomGame {
   frame(dtMs: number): FrameResult {
     const game = this.#game;
     const result = game.frame(dtMs);
+    this.#wallMs += Math.max(0, dtMs);
+    // What a vote does to the game comes out of the next frame's events.
+    this.audience.frame(game, this.#wallMs);
     for (const { to, message } of result.outbox) this.links?.send(to, message);
     let changed = false;
     if (
@@ -346,6 +365,11 @@ export class RoomGame {
     }
     this.save(false);
     return result;
+  }
+
+  /** What the TV's audience panel shows now. */
+  audienceBoard(): AudienceBoard {
+    return this.audience.board(this.#game.state, this.#wallMs);
   }
 
   /** Connection of a player, for the indicator over their head. */

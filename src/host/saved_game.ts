@@ -25,6 +25,7 @@ import {
   SavedStateSchema,
   step,
   type Town,
+  townOfSaved,
 } from "../game/mod.ts";
 
 /** Prefix of the storage key of a room's saved game (`pizza-peers-game:ABCD`). */
@@ -200,7 +201,11 @@ export function parseSavedGame(
   const parsed = v.safeParse(SavedGameSchema, raw);
   if (!parsed.success || parsed.output.room !== room) return null;
   try {
-    const town = generateTown(parsed.output.townSeed);
+    const audience = parsed.output.state.audience;
+    const town = townOfSaved(
+      generateTown(parsed.output.townSeed, audience.townFlavour),
+      audience,
+    );
     if (townFingerprint(town) !== parsed.output.townHash) return null;
     const state: GameState = { ...parsed.output.state, town };
     if (!consistent(state, town)) return null;

@@ -10,7 +10,7 @@ import type { PhoneStage } from "./phone_session.ts";
 import type { Seat } from "./session_store.ts";
 
 /** The phone page's screens. */
-export type Screen = "join" | "connect" | "play" | "ended";
+export type Screen = "join" | "connect" | "play" | "ended" | "audience";
 
 /** What a stage does to the page. */
 export interface StageEffect {

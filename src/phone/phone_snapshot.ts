@@ -6,6 +6,7 @@
  */
 import type { PlayerView } from "../protocol/mod.ts";
 import type { PhoneStage } from "./phone_session.ts";
+import type { AudienceScreen } from "./audience_session.ts";
 
 /** A read-only picture of the phone's state. */
 export interface PhoneSnapshot {
@@ -17,6 +18,8 @@ export interface PhoneSnapshot {
   view: PlayerView | null;
   /** Joystick messages sent. */
   movesSent: number;
+  /** What the audience screen shows, when this phone watches. */
+  audience: AudienceScreen | null;
 }
 
 declare global {

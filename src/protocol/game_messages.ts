@@ -117,6 +117,8 @@ export const PlayerViewSchema = v.object({
   team: v.optional(v.pipe(v.array(StatsRowSchema), v.maxLength(12))),
   /** The open orders this player may carry (the order strip). */
   orders: v.optional(v.pipe(v.array(OrderChipSchema), v.maxLength(16))),
+  /** The audience's event going on, in words (absent: none). */
+  event: v.optional(v.pipe(v.string(), v.maxLength(160))),
 });
 
 /** What one phone shows. */

@@ -66,3 +66,23 @@ export {
   type PlayerView,
   PlayerViewSchema,
 } from "./game_messages.ts";
+export {
+  AudienceCloseSchema,
+  AudienceEventViewSchema,
+  AudiencePromptSchema,
+  AudienceReactSchema,
+  type AudienceServerMessage,
+  AudienceServerMessageSchema,
+  AudienceUpdateSchema,
+  type AudienceView,
+  AudienceViewSchema,
+  AudienceVoteSchema,
+  MAX_AUDIENCE_ORDERS,
+  MAX_VOTE_OPTIONS,
+  REACTION_KINDS,
+  ReactionCountsSchema,
+  type ReactionKind,
+  type VotePromptView,
+  VotePromptViewSchema,
+  WatchRoomSchema,
+} from "./audience.ts";

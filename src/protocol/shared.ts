@@ -40,6 +40,8 @@ export const ERROR_CODES = [
   "not approved",
   "no request",
   "unavailable",
+  "audience full",
+  "vote closed",
 ] as const;
 
 /** One of {@link ERROR_CODES}, as a schema. */

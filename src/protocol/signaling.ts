@@ -19,6 +19,15 @@ import {
   UsernameSchema,
   utf8LengthExceeds,
 } from "./shared.ts";
+import {
+  AudienceCloseSchema,
+  AudiencePromptSchema,
+  AudienceReactSchema,
+  AudienceServerMessageSchema,
+  AudienceUpdateSchema,
+  AudienceVoteSchema,
+  WatchRoomSchema,
+} from "./audience.ts";
 
 /** A room code: four letters, any case on input, uppercase after parsing. */
 export const RoomCodeSchema = v.pipe(
@@ -188,6 +197,12 @@ export const ClientMessageSchema = v.variant("action", [
   SetJoiningSchema,
   IceServersRequestSchema,
   PingSchema,
+  WatchRoomSchema,
+  AudienceVoteSchema,
+  AudienceReactSchema,
+  AudienceUpdateSchema,
+  AudiencePromptSchema,
+  AudienceCloseSchema,
 ]);
 
 /** Every message a client may send to the server. */
@@ -478,6 +493,7 @@ export const ServerMessageSchema = v.variant("type", [
     closed: v.optional(v.boolean()),
     ...ProtocolErrorSchema.entries,
   }),
+  ...AudienceServerMessageSchema.options,
 ]);
 
 /** Every message the server sends. Relayed signals keep simple-peer's shape. */

@@ -42,7 +42,11 @@ export type AddressLimitSettings = Pick<
 /** A frame that asks for a room, as the limits see it. */
 export type RoomAsk =
   | { action: "createRoom" }
-  | { action: "joinRoom" | "reclaimRoom"; room: string; token: boolean };
+  | {
+    action: "joinRoom" | "reclaimRoom" | "watchRoom";
+    room: string;
+    token: boolean;
+  };
 
 /** Whether a room request may go on, and if not why. */
 export type AskVerdict =
@@ -221,7 +225,7 @@ export class AddressLimits {
     }
     // A phone reloading a link to a game that ended: told so in words. (A
     // host taking a room back goes on, and its failure is no guess.)
-    if (closed > 0 && ask.action === "joinRoom") {
+    if (closed > 0 && ask.action !== "reclaimRoom") {
       return { ok: false, reason: "room closed" };
     }
     return { ok: true, closedCode: closed > 0 };

@@ -180,6 +180,8 @@ export async function startServer(
   };
   const registry = new RoomRegistry({
     limits: config,
+    audience: config,
+    wrapTimer: (fn) => boundary.wrap({ where: "audience timer" }, fn),
     log: registryLog,
     onChange: (change) => {
       rememberCodes(change);

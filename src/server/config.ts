@@ -89,6 +89,14 @@ export const DEFAULTS = {
   maxQueuedBytesTotal: 268_435_456,
   /** TURN credentials one address may get per minute from `/config`. */
   turnMintsPerMinute: 6,
+  /** Audience members (watch-and-vote phones) in one room at once. */
+  audienceMaxPerRoom: 10_000,
+  /** Audience members on this server at once, over every room. */
+  audienceMaxTotal: 50_000,
+  /** Reactions one audience member may send per second, sustained. */
+  audienceReactionsPerSecond: 2,
+  /** Reactions one audience member may send in a burst. */
+  audienceReactionBurst: 6,
 } as const;
 
 /** The server's settings. */
@@ -171,6 +179,14 @@ export interface Config {
   maxQueuedBytesTotal: number;
   /** @default 6 */
   turnMintsPerMinute: number;
+  /** @default 10000 */
+  audienceMaxPerRoom: number;
+  /** @default 50000 */
+  audienceMaxTotal: number;
+  /** @default 2 */
+  audienceReactionsPerSecond: number;
+  /** @default 6 */
+  audienceReactionBurst: number;
 }
 
 /** Public STUN servers, used where the server is reached over the internet. */
@@ -252,6 +268,10 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   maxBufferedBytes: "MAX_BUFFERED_BYTES",
   maxQueuedBytesTotal: "MAX_QUEUED_BYTES_TOTAL",
   turnMintsPerMinute: "TURN_MINTS_PER_MINUTE",
+  audienceMaxPerRoom: "AUDIENCE_MAX_PER_ROOM",
+  audienceMaxTotal: "AUDIENCE_MAX_TOTAL",
+  audienceReactionsPerSecond: "AUDIENCE_REACTIONS_PER_SECOND",
+  audienceReactionBurst: "AUDIENCE_REACTION_BURST",
 };
 
 /** Smallest and largest value of each numeric setting. */
@@ -289,6 +309,10 @@ const RANGES: Partial<Record<keyof Config, readonly [number, number]>> = {
   maxBufferedBytes: [1_024, 1_073_741_824],
   maxQueuedBytesTotal: [1_024, 68_719_476_736],
   turnMintsPerMinute: [1, 1_000_000],
+  audienceMaxPerRoom: [0, 1_000_000],
+  audienceMaxTotal: [0, 10_000_000],
+  audienceReactionsPerSecond: [1, 1_000],
+  audienceReactionBurst: [1, 1_000],
 };
 
 /**

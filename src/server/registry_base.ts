@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Config } from "./config.ts";
+import { type Config, DEFAULTS } from "./config.ts";
 import { Metrics } from "./metrics.ts";
 import type {
   PlayerGoneReason,
@@ -18,6 +18,7 @@ import type {
 import type { RejoinOutcome } from "../protocol/signaling.ts";
 import type { Connection, Room } from "./room.ts";
 import { randomRoomCode, randomToken } from "./room_codes.ts";
+import { AudienceHall, type AudienceLimits } from "./audience_hall.ts";
 import {
   type ErrorContext,
   roomError,
@@ -90,6 +91,10 @@ export interface RoomRegistryOptions {
   log?: (event: RegistryEvent) => void;
   /** Receives each change a room's record must follow. @default ignore */
   onChange?: (change: RoomChange) => void;
+  /** Audience limits (see `Config`). @default the config's defaults */
+  audience?: AudienceLimits;
+  /** Wraps the audience's timer callbacks (the fault boundary). @default as is */
+  wrapTimer?: (fn: () => void) => () => void;
 }
 
 /** WebSocket close code for "policy violation" (used for kicks). */
@@ -110,7 +115,7 @@ export const MAX_SEAT_TOKENS = 4;
 export interface ConnectionState {
   conn: Connection;
   address: string;
-  role: "none" | "host" | "player";
+  role: "none" | "host" | "player" | "audience";
   room?: Room;
   username?: string;
   /** The name this connection asked for (before any renaming). */
@@ -153,6 +158,8 @@ export abstract class RegistryBase {
     this.connections.get(connId)?.conn;
   /** Counters this registry updates. */
   readonly metrics: Metrics;
+  /** Every room's audience (watch-and-vote phones). */
+  protected readonly audience: AudienceHall;
 
   constructor(options: RoomRegistryOptions) {
     const {
@@ -163,6 +170,8 @@ export abstract class RegistryBase {
       metrics = new Metrics(),
       log = () => {},
       onChange = () => {},
+      audience = DEFAULTS,
+      wrapTimer,
     } = options;
     this.limits = { ...limits };
     this.now = now;
@@ -171,6 +180,12 @@ export abstract class RegistryBase {
     this.metrics = metrics;
     this.log = log;
     this.onChange = onChange;
+    this.audience = new AudienceHall({
+      limits: { ...audience },
+      now,
+      wrap: wrapTimer,
+      sendHost: (code, msg) => this.rooms.get(code)?.sendHost(msg),
+    });
   }
 
   protected removePlayer(
@@ -209,6 +224,12 @@ export abstract class RegistryBase {
     else this.roomsByAddress.delete(room.address);
     this.log({ event: "room closed", room: room.code, detail: reason });
     this.onChange({ type: "room closed", code: room.code, reason });
+    const told = reason === "code lost" ? "host gone" : reason;
+    const words = "The game is over: the big screen closed it.";
+    for (const id of this.audience.closeRoom(room.code, told, words)) {
+      const member = this.connections.get(id);
+      if (member) this.detach(member);
+    }
   }
 
   protected closeRoom(

@@ -61,8 +61,10 @@ export const ROOM_ERRORS = {
       : `Create a room before sending ${action}.`,
   "not host": ({ action }: ErrorContext) =>
     `Only the game screen can send ${action}.`,
-  "bad message": ({ action }: ErrorContext) =>
-    `Bad ${action} message: "clientUsername" is required from the host.`,
+  "bad message": ({ action, count }: ErrorContext) =>
+    action === "audienceVote"
+      ? `That vote has only ${count} options.`
+      : `Bad ${action} message: "clientUsername" is required from the host.`,
   "rate limited": () => "Too many messages: slow down. Some were dropped.",
   "not approved": ({ username, why }: ErrorContext) =>
     why === "busy"
@@ -74,6 +76,12 @@ export const ROOM_ERRORS = {
     "That rejoin request is over: it was answered, withdrawn or timed out.",
   "unavailable": () =>
     "The game service is having trouble; try again in a minute.",
+  "audience full": ({ count }: ErrorContext) =>
+    count === undefined
+      ? "The server has as many watchers as it can take. Try again in a few minutes."
+      : `This game's audience is full: ${count} people are watching already.`,
+  "vote closed": () =>
+    "That vote is over; wait for the next one on the big screen.",
 } as const satisfies Partial<
   Record<ErrorCode, (context: ErrorContext) => string>
 >;

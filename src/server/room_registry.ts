@@ -12,7 +12,11 @@
  *
  * @module
  */
-import { type ClientMessage, parseClientMessage } from "../protocol/mod.ts";
+import {
+  type ClientMessage,
+  parseClientMessage,
+  type ServerMessage,
+} from "../protocol/mod.ts";
 import { takeToken } from "./rate_limiter.ts";
 import { type Connection, Room } from "./room.ts";
 import { isBlockedCode } from "./room_codes.ts";
@@ -74,6 +78,16 @@ export class RoomRegistry extends RegistrySeats {
   /** Connections open now (cheap: no walk over rooms). */
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /**
+   * Where the audience's fan-out goes for members on another instance: one
+   * call per instance and message (the room bus publishes one envelope).
+   */
+  setAudienceRelay(
+    relay: (instance: string, code: string, msg: ServerMessage) => void,
+  ): void {
+    this.audience.relay = relay;
   }
 
   /** Whether a room with this code is open (code in any case). */
@@ -237,6 +251,9 @@ export class RoomRegistry extends RegistrySeats {
     this.connections.delete(connId);
     if (state.waiting) this.endRejoin(state.waiting, "cancelled");
     const room = state.room;
+    if (room && state.role === "audience") {
+      this.audience.leave(room.code, connId);
+    }
     if (room && state.role === "host" && room.hostConnId === connId) {
       room.hostConnId = undefined;
       room.hostAwaySince = this.now();
@@ -417,6 +434,7 @@ export class RoomRegistry extends RegistrySeats {
       state.conn.close(CLOSE_GOING_AWAY, "server shutting down");
       this.connections.delete(state.conn.id);
     }
+    this.audience.dispose();
   }
 
   // -------------------------------------------------------------------------
@@ -441,6 +459,7 @@ export class RoomRegistry extends RegistrySeats {
       case "startGame":
         return this.startGame(state);
       case "leaveRoom":
+        if (state.role === "audience") return this.#stopWatching(state);
         return this.leaveRoom(state);
       case "kickPlayer":
         return this.kickPlayer(state, msg.clientUsername);
@@ -451,6 +470,15 @@ export class RoomRegistry extends RegistrySeats {
       case "ping":
         state.conn.send({ type: "pong", id: msg.id, serverTime: this.now() });
         return;
+      case "watchRoom":
+        return this.#watchRoom(state, msg.room, msg.name);
+      case "audienceVote":
+      case "audienceReact":
+        return this.#fromAudience(state, msg);
+      case "audienceUpdate":
+      case "audiencePrompt":
+      case "audienceClose":
+        return this.#fromHostToAudience(state, msg);
       case "iceServers":
         // The socket layer answers this with TURN credentials before it gets
         // here; the registry alone has no ICE servers to give.
@@ -459,6 +487,86 @@ export class RoomRegistry extends RegistrySeats {
         }
         state.conn.send({ type: "iceServers", iceServers: [], ttlMs: 0 });
         return;
+    }
+  }
+
+  // -------------------------------------------------------------------------
+  // The audience (see audience_hall.ts)
+  // -------------------------------------------------------------------------
+
+  /** A phone watches a room: never a seat, no token, no way to the host. */
+  #watchRoom(state: ConnectionState, code: string, name: string): void {
+    const action = "watchRoom";
+    if (state.role !== "none" || state.waiting) {
+      return this.error(state, "already in room", { action });
+    }
+    const room = this.room(code);
+    if (!room) return this.error(state, "wrong room", { room: code, action });
+    const refused = this.audience.watch(room.code, state.conn, name);
+    if (refused) {
+      return this.error(state, refused.val, { count: refused.count, action });
+    }
+    state.role = "audience";
+    state.room = room;
+    this.log({
+      event: "audience joined",
+      room: room.code,
+      conn: state.conn.id,
+      address: state.address,
+    });
+  }
+
+  #stopWatching(state: ConnectionState): void {
+    if (state.room) this.audience.leave(state.room.code, state.conn.id);
+    this.detach(state);
+  }
+
+  #fromAudience(
+    state: ConnectionState,
+    msg: Extract<ClientMessage, { action: "audienceVote" | "audienceReact" }>,
+  ): void {
+    const room = state.room;
+    if (state.role !== "audience" || !room) {
+      return this.error(state, "not in room", { action: msg.action });
+    }
+    if (msg.action === "audienceReact") {
+      this.audience.react(room.code, state.conn.id, msg.kind);
+      return;
+    }
+    const r = this.audience.vote(
+      room.code,
+      state.conn.id,
+      msg.promptId,
+      msg.option,
+    );
+    if (r.ok) {
+      state.conn.send({
+        type: "voted",
+        promptId: msg.promptId,
+        option: r.option,
+      });
+    } else if (r.val === "bad option") {
+      this.error(state, "bad message", { action: msg.action, count: r.count });
+    } else this.error(state, "vote closed", { action: msg.action });
+  }
+
+  #fromHostToAudience(
+    state: ConnectionState,
+    msg: Extract<
+      ClientMessage,
+      { action: "audienceUpdate" | "audiencePrompt" | "audienceClose" }
+    >,
+  ): void {
+    const room = this.hostRoom(state, msg.action);
+    if (!room) return;
+    if (msg.action === "audienceUpdate") {
+      this.audience.update(room.code, msg.state);
+    } else if (msg.action === "audiencePrompt") {
+      if (!this.audience.prompt(room.code, msg.prompt)) {
+        this.error(state, "rate limited", { action: msg.action });
+      }
+    } else if (!this.audience.close(room.code, msg.promptId)) {
+      this.error(state, "vote closed", { action: msg.action });
     }
   }
 

@@ -217,6 +217,8 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
   #waiting: unknown[] | undefined;
   /** The last join let through, and whether its code was closed lately. */
   #lastAsk: { ask: RoomAsk; closedCode: boolean } | undefined;
+  /** Whether the socket watches a room as the audience (no TURN for it). */
+  #audience = false;
   #gone = false;
   /** This socket's bytes in the shared tally. */
   #counted = 0;
@@ -273,26 +275,44 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
   }
 
   send(msg: ServerMessage): void {
+    if (!this.#mayWrite()) return;
+    this.#observe(msg);
+    this.#socket.send(JSON.stringify(msg));
+    this.#track();
+  }
+
+  /**
+   * Sends a frame serialised once for many (the audience's fan-out). The
+   * queued bytes are read once, before the send (the shared tally catches
+   * up on the next one): one read fewer per watcher per update.
+   */
+  sendText(text: string): void {
+    if (!this.#mayWrite()) return;
+    this.#socket.send(text);
+  }
+
+  /** Whether the socket is open and reads what it is sent (else dropped). */
+  #mayWrite(): boolean {
     const socket = this.#socket;
-    if (this.#gone || socket.readyState !== WebSocket.OPEN) return;
+    if (this.#gone || socket.readyState !== WebSocket.OPEN) return false;
     const guards = this.#guards;
     // One read of what is queued serves the tally and both checks.
     const queued = socket.bufferedAmount;
     this.#count(queued);
     if (queued > guards.maxBufferedBytes) {
-      return this.#dropSlow(`${queued} bytes queued`);
+      this.#dropSlow(`${queued} bytes queued`);
+      return false;
     }
     if (
       guards.queued.total > guards.maxQueuedBytesTotal &&
       queued > guards.maxBufferedBytes / 16
     ) {
-      return this.#dropSlow(
+      this.#dropSlow(
         `${queued} bytes queued, ${guards.queued.total} on the server`,
       );
+      return false;
     }
-    this.#observe(msg);
-    socket.send(JSON.stringify(msg));
-    this.#track();
+    return true;
   }
 
   close(code?: number, reason?: string): void {
@@ -372,12 +392,16 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
 
   /** Watches what the registry answers: rooms entered and left, failed joins. */
   #observe(msg: ServerMessage): void {
-    if (msg.type === "joined" || msg.type === "confirmRoom") {
+    if (
+      msg.type === "joined" || msg.type === "confirmRoom" ||
+      msg.type === "watching"
+    ) {
       if (!this.#inRoom) {
         this.#guards.unjoined.delete(this);
         this.#guards.limits.seated(this.#address, 1);
       }
       this.#inRoom = true;
+      this.#audience = msg.type === "watching";
       this.#room = msg.room.toUpperCase();
     } else if (msg.type === "roomClosed") {
       this.#leaveRoom();
@@ -404,6 +428,7 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
   #leaveRoom(): void {
     if (!this.#inRoom) return;
     this.#inRoom = false;
+    this.#audience = false;
     this.#room = "";
     this.#guards.limits.seated(this.#address, -1);
   }
@@ -469,7 +494,7 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
 
   /** TURN credentials only for a socket in a room (issue 11). */
   #answerIceServers(): void {
-    if (!this.#inRoom) {
+    if (!this.#inRoom || this.#audience) {
       this.#registry.metrics.countError("not in room");
       this.send(roomError("not in room", { action: "iceServers" }));
       return;
@@ -565,6 +590,12 @@ export function roomAskOf(data: string): RoomAsk | undefined {
   };
   const { action, room } = frame;
   if (action === "createRoom") return { action };
+  // Watching asks for a room by its code too: as limited as a join.
+  if (action === "watchRoom") {
+    return typeof room === "string"
+      ? { action, room, token: false }
+      : undefined;
+  }
   if (action !== "joinRoom" && action !== "reclaimRoom") return undefined;
   if (typeof room !== "string") return undefined;
   const token = action === "joinRoom" ? frame.reconnectToken : frame.hostToken;

@@ -161,11 +161,13 @@ Deno.test({
       );
       try {
         await joinAs(late.page, "Zed");
+        // Refused, the phone watches and votes instead, and says why.
         const words = await waitFor(
           "the refused phone's words",
           () =>
-            late.page.$eval("#join-error", (e) => e.textContent || undefined),
+            late.page.$eval("#watch-why", (e) => e.textContent || undefined),
         );
+        await late.page.waitForSelector("#audience-screen", { visible: true });
         const tv = await host.$eval("#join-closed", (e) => e.textContent!);
         const lead = "Joining is closed during the round.";
         assert.ok(words.startsWith(lead), words);

@@ -21,6 +21,7 @@ import {
   generateTown,
   storeIngredients,
   type Town,
+  TOWN_FLAVOURS,
 } from "../../src/game/town.ts";
 
 /** Every property the town must have; returns a failure message or null. */
@@ -179,4 +180,27 @@ Deno.test("storeIngredients() sells every ingredient and none in more than 2 sto
       assert.ok(n >= 1 && n <= 2, `seed ${seed}: ingredient ${i} in ${n}`);
     }
   }
+});
+
+Deno.test("generateTown() is valid in every flavour for 300 seeds, and flavours differ in their blocks", () => {
+  for (const flavour of TOWN_FLAVOURS) {
+    for (let seed = 0; seed < 300; seed++) {
+      const town = generateTown(seed * 7919 + 1, flavour);
+      assert.equal(town.flavour, flavour);
+      const problem = checkTown(town);
+      assert.equal(problem, null, `${flavour} seed ${seed}: ${problem}`);
+    }
+  }
+  const roads = (t: Town) => t.tiles.filter((k) => k === TileKind.Road).length;
+  let compact = 0;
+  let spread = 0;
+  for (let seed = 1; seed <= 50; seed++) {
+    compact += roads(generateTown(seed, "compact"));
+    spread += roads(generateTown(seed, "spread"));
+  }
+  assert.ok(
+    compact > spread,
+    `compact ${compact} road tiles, spread ${spread}`,
+  );
+  assert.deepEqual(generateTown(5), generateTown(5, "classic"));
 });

@@ -23,7 +23,7 @@ async function withOutDir(
   }
 }
 
-Deno.test("build() writes stable bundle names that the committed pages load, and a controller under 60 KB gzipped", async () => {
+Deno.test("build() writes stable bundle names that the committed pages load, and a phone page (controller and audience: one page) under 60 KB gzipped", async () => {
   await withOutDir(async (outDir) => {
     const manifest = await build({ outDir, log: false });
     for (const spec of PAGES) {

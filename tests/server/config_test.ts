@@ -62,6 +62,7 @@ Deno.test("loadConfig() reads every setting from its environment variable", () =
     REJOIN_APPROVAL_MS: "2000",
     TLS_CERT: "cert.pem",
     TLS_KEY: "key.pem",
+    AUDIENCE_MAX_PER_ROOM: "500",
   }));
   const expected: Config = {
     port: 9000,
@@ -103,6 +104,10 @@ Deno.test("loadConfig() reads every setting from its environment variable", () =
     maxBufferedBytes: DEFAULTS.maxBufferedBytes,
     maxQueuedBytesTotal: DEFAULTS.maxQueuedBytesTotal,
     turnMintsPerMinute: DEFAULTS.turnMintsPerMinute,
+    audienceMaxPerRoom: 500,
+    audienceMaxTotal: DEFAULTS.audienceMaxTotal,
+    audienceReactionsPerSecond: DEFAULTS.audienceReactionsPerSecond,
+    audienceReactionBurst: DEFAULTS.audienceReactionBurst,
   };
   assert.deepEqual(config, expected);
 });

@@ -66,6 +66,8 @@ export class ControllerView {
   readonly stickBase = byId("stick-base");
   /** Joystick knob. */
   readonly stickKnob = byId("stick-knob");
+  /** The "Watch and vote" button of the join form. */
+  readonly watchButton = byId<HTMLButtonElement>("watch-button");
   /** Fullscreen toggle. */
   readonly fullscreenButton = byId<HTMLButtonElement>("fullscreen-button");
   /** Leave button. */
@@ -89,6 +91,7 @@ export class ControllerView {
   #lastView: PlayerView | null = null;
   #allergyLine = byId("allergy-line");
   #phaseNote = byId("phase-note");
+  #eventLine = byId("event-line");
   #gameOver = byId("game-over");
   #overTitle = byId("over-title");
   #overStars = byId("over-stars");
@@ -149,7 +152,7 @@ export class ControllerView {
   /** Disables the join button while a join is under way. */
   setJoinBusy(busy: boolean): void {
     this.#joinButton.disabled = busy;
-    this.#joinButton.textContent = busy ? "Joining…" : "Join game";
+    this.#joinButton.textContent = busy ? "Joining…" : "Play";
   }
 
   /** Shows the connection progress for a stage. */
@@ -214,6 +217,7 @@ export class ControllerView {
         : "");
     setText(this.#allergyLine, allergy);
     setText(this.#phaseNote, phaseNote(view));
+    setText(this.#eventLine, view.event ?? "");
     this.#renderOutcome(view);
     this.#renderActions(buttonActions(view.actions));
     this.#discards = discardBySlot(view.actions);

@@ -40,6 +40,8 @@ import { PhoneSession, type PhoneStage } from "../../phone/phone_session.ts";
 import type { PhoneSnapshot } from "../../phone/phone_snapshot.ts";
 import { SessionStore } from "../../phone/session_store.ts";
 import "../shared/build_flags.ts";
+import { AudienceSession } from "../../phone/audience_session.ts";
+import { AudienceView } from "./audience_view.ts";
 
 const view = new ControllerView();
 const store = new SessionStore(localStorage, sessionStorage);
@@ -51,6 +53,43 @@ let lastView: PlayerView | null = null;
 let droppedIn = false;
 let myName: string | null = null;
 let movesSent = 0;
+let audience: AudienceSession | null = null;
+const audienceView = new AudienceView(
+  (option) => audience?.vote(option),
+  (kind) => audience?.react(kind),
+);
+
+/**
+ * Watches and votes from this phone: a WebSocket to the server only (no
+ * WebRTC, no joystick). `why` is said first when the phone came here by
+ * itself (the room was full, or joining was closed mid-round).
+ */
+function watch(room: string, name: string, why?: string): void {
+  session?.close();
+  session = null;
+  audience?.leave();
+  const next = new AudienceSession({
+    socketUrl: socketUrlFor(location.origin),
+  });
+  audience = next;
+  next.on("screen", (screen) => audienceView.render(screen));
+  next.on("stage", (stage) => {
+    if (audience !== next) return;
+    if (stage.kind === "watching") {
+      view.show("audience");
+    } else if (stage.kind === "refused") {
+      view.setJoinBusy(false);
+      view.setFieldError("form", stage.message);
+      view.show("join");
+    } else if (stage.kind === "ended") {
+      view.showEnded(stage.message);
+    }
+  });
+  audienceView.render(next.screen);
+  audienceView.setReason(why ?? "");
+  view.show("connect");
+  next.watch(room, name);
+}
 
 const throttle = new InputThrottle<Stick>({
   equals: sameStick,
@@ -142,6 +181,15 @@ async function start(
 }
 
 function onStage(stage: PhoneStage): void {
+  // A full room, or joining closed mid-round: watch and vote instead.
+  if (
+    stage.kind === "refused" && myName === null &&
+    (stage.code === "room full" || stage.code === "no player" ||
+      stage.code === "game started")
+  ) {
+    const fields = validate(false);
+    if (fields) return watch(fields.room, fields.name, stage.message);
+  }
   view.showStage(stage);
   wakeLock.update();
   const effect = stageEffect(stage, myName !== null);
@@ -199,6 +247,15 @@ view.form.addEventListener("submit", (event) => {
     store.tokenFor(fields.room, fields.name),
   );
 });
+view.watchButton.addEventListener("click", () => {
+  const fields = validate(true);
+  if (!fields) return;
+  store.name = fields.name;
+  watch(fields.room, fields.name);
+});
+audienceView.leaveButton.addEventListener("click", () => {
+  if (confirm("Stop watching?")) audience?.leave();
+});
 view.fullscreenButton.hidden = !canFullscreen();
 view.fullscreenButton.addEventListener("click", () => void toggleFullscreen());
 view.leaveButton.addEventListener("click", () => {
@@ -232,6 +289,7 @@ if (PIZZA_TEST_HOOKS) {
       name: myName,
       view: lastView,
       movesSent,
+      audience: audience?.screen ?? null,
     }),
   };
 }

@@ -29,15 +29,19 @@ import { qrSvg } from "./qr_code.ts";
 import { JoiningPolicy } from "../../host/joining_policy.ts";
 import { orderRows } from "../../host/order_rows.ts";
 import { OrderListView } from "./order_list_view.ts";
+import { AudiencePanel } from "./audience_panel.ts";
 import "../shared/build_flags.ts";
 
 /** Query parameter: round length in seconds (e.g. `?round=30` for tests). */
 export const ROUND_PARAM = "round";
 /** Query parameter: seed of the first town (random when absent). */
 export const SEED_PARAM = "seed";
+/** Query parameter: seconds between the audience's votes (tests; default 60). */
+export const VOTE_PARAM = "vote";
 
 const view = new LobbyView();
 const orderList = new OrderListView();
+const audiencePanel = new AudiencePanel();
 /**
  * Whether friends may join now (lobby, game over, mid-round with drop-in).
  * The page shows the QR code only while open; the signaling action and the
@@ -233,6 +237,7 @@ function onStatus(status: HostStatus, origin: string): void {
 function newGame(): HostGame {
   const round = Number(params.get(ROUND_PARAM));
   const seed = Number(params.get(SEED_PARAM));
+  const vote = Number(params.get(VOTE_PARAM));
   return new HostGame({
     dropIn: joining.dropIn,
     seed: Number.isSafeInteger(seed) && seed > 0
@@ -241,6 +246,7 @@ function newGame(): HostGame {
     roundLengthMs: Number.isFinite(round) && round > 0
       ? round * 1000
       : undefined,
+    voteEveryMs: Number.isFinite(vote) && vote > 0 ? vote * 1000 : undefined,
   });
 }
 
@@ -277,6 +283,7 @@ const gameSource: GameSource = {
     const state = room.game.state;
     joining.setPhase(state.phase);
     orderList.render(orderRows(state));
+    audiencePanel.render(room.audienceBoard());
     return result;
   },
   link: (id) => room.link(id),

@@ -71,7 +71,12 @@ interface Forwarded {
   opened: boolean;
   /** Frames gathered while the socket's waiting frames are routed. */
   held?: string[];
+  /** Whether the socket watches the room as its audience. */
+  audience?: boolean;
 }
+
+/** The `conn` of an `out` envelope for every audience socket of a room here. */
+export const AUDIENCE_CONN_PREFIX = "audience:";
 
 /**
  * Routes one instance's socket traffic through the bus. It has the
@@ -95,6 +100,8 @@ export class RoomRouter {
   readonly #log: (event: RouterEvent) => void;
   readonly #addresses = new Map<string, string>();
   readonly #forwarded = new Map<string, Forwarded>();
+  /** Local audience sockets of rooms owned elsewhere, by room code. */
+  readonly #audience = new Map<string, Set<string>>();
   /** Frames of sockets whose lookup is in flight, in order. */
   readonly #waiting = new Map<string, { raw: string; msg: ClientMessage }[]>();
   readonly #proxies = new Map<string, RemoteConnection>();
@@ -113,6 +120,15 @@ export class RoomRouter {
     this.#livenessTtlMs = options.livenessTtlMs ?? 15_000;
     this.#maxWaiting = options.maxWaiting ?? 16;
     this.#log = options.log ?? (() => {});
+    // The owner's audience fan-out: one envelope per instance per update.
+    this.#registry.setAudienceRelay((instance, code, msg) =>
+      this.#bus.publish(instance, {
+        kind: "out",
+        from: this.#bus.instanceId,
+        conn: `${AUDIENCE_CONN_PREFIX}${code}`,
+        msgs: [msg],
+      })
+    );
   }
 
   /** The registry's counters (the socket layer counts its refusals there). */
@@ -342,7 +358,8 @@ export class RoomRouter {
 
   #route(connId: string, raw: string, msg: ClientMessage): void {
     const registry = this.#registry;
-    const code = msg.action === "joinRoom" || msg.action === "reclaimRoom"
+    const code = msg.action === "joinRoom" || msg.action === "reclaimRoom" ||
+        msg.action === "watchRoom"
       ? msg.room.toUpperCase()
       : undefined;
     const forwarded = this.#forwarded.get(connId);
@@ -363,7 +380,8 @@ export class RoomRouter {
     }
     if (
       code === undefined || registry.inRoom(connId) ||
-      (msg.action !== "joinRoom" && msg.action !== "reclaimRoom")
+      (msg.action !== "joinRoom" && msg.action !== "reclaimRoom" &&
+        msg.action !== "watchRoom")
     ) {
       return registry.handle(connId, msg);
     }
@@ -461,7 +479,10 @@ export class RoomRouter {
   async #elsewhere(
     connId: string,
     raw: string,
-    msg: Extract<ClientMessage, { action: "joinRoom" | "reclaimRoom" }>,
+    msg: Extract<
+      ClientMessage,
+      { action: "joinRoom" | "reclaimRoom" | "watchRoom" }
+    >,
     code: string,
   ): Promise<void> {
     const registry = this.#registry;
@@ -495,7 +516,10 @@ export class RoomRouter {
   /** A join or reclaim for a room held here, inside a wait already. */
   async #here(
     connId: string,
-    msg: Extract<ClientMessage, { action: "joinRoom" | "reclaimRoom" }>,
+    msg: Extract<
+      ClientMessage,
+      { action: "joinRoom" | "reclaimRoom" | "watchRoom" }
+    >,
     code: string,
   ): Promise<void> {
     if (msg.action !== "reclaimRoom") return this.#registry.handle(connId, msg);
@@ -588,6 +612,7 @@ export class RoomRouter {
   #unforward(connId: string): void {
     const forwarded = this.#forwarded.get(connId);
     if (!forwarded) return;
+    this.#watching(connId, forwarded, false);
     this.#send(connId, forwarded);
     this.#forwarded.delete(connId);
     this.#bus.publish(forwarded.owner, {
@@ -620,10 +645,18 @@ export class RoomRouter {
         return;
       }
       case "out": {
+        if (envelope.conn.startsWith(AUDIENCE_CONN_PREFIX)) {
+          return this.#toAudience(envelope);
+        }
         const forwarded = this.#forwarded.get(envelope.conn);
         if (forwarded?.owner !== envelope.from) return;
         const conn = registry.connection(envelope.conn);
-        for (const msg of envelope.msgs) conn?.send(msg);
+        for (const msg of envelope.msgs) {
+          if (msg.type === "watching" || msg.type === "roomClosed") {
+            this.#watching(envelope.conn, forwarded, msg.type === "watching");
+          }
+          conn?.send(msg);
+        }
         if (envelope.close) {
           conn?.close(envelope.close.code, envelope.close.reason);
         }
@@ -643,6 +676,7 @@ export class RoomRouter {
         }
         for (const [connId, forwarded] of [...this.#forwarded]) {
           if (forwarded.owner !== from) continue;
+          this.#watching(connId, forwarded, false);
           this.#forwarded.delete(connId);
           registry.connection(connId)?.close(CLOSE_SERVICE_RESTART, MOVED);
         }
@@ -664,6 +698,43 @@ export class RoomRouter {
   #fail(connId: string | undefined): void {
     if (connId === undefined) return;
     this.#registry.connection(connId)?.close(1011, "internal error");
+  }
+
+  /** Marks a forwarded socket as its room's audience, or not. */
+  #watching(connId: string, forwarded: Forwarded, on: boolean): void {
+    if (forwarded.audience === on) return;
+    forwarded.audience = on;
+    let set = this.#audience.get(forwarded.code);
+    if (on) {
+      if (!set) this.#audience.set(forwarded.code, set = new Set());
+      set.add(connId);
+    } else if (set) {
+      set.delete(connId);
+      if (set.size === 0) this.#audience.delete(forwarded.code);
+    }
+  }
+
+  /**
+   * An owner's audience message for every audience socket of one of its
+   * rooms here: serialised once, sent to each of them.
+   */
+  #toAudience(envelope: Extract<Envelope, { kind: "out" }>): void {
+    const code = envelope.conn.slice(AUDIENCE_CONN_PREFIX.length);
+    const members = this.#audience.get(code);
+    if (!members) return;
+    for (const msg of envelope.msgs) {
+      const text = JSON.stringify(msg);
+      for (const connId of [...members]) {
+        const forwarded = this.#forwarded.get(connId);
+        if (forwarded?.owner !== envelope.from) continue;
+        const conn = this.#registry.connection(connId) as
+          | (Connection & { sendText?(text: string): void })
+          | undefined;
+        if (conn?.sendText) conn.sendText(text);
+        else conn?.send(msg);
+        if (msg.type === "roomClosed") this.#watching(connId, forwarded, false);
+      }
+    }
   }
 
   /** One frame of a remote socket, on its room's owner. */

@@ -80,6 +80,21 @@ const TONE_COLORS = {
 
 const T = TILE_SIZE_PX;
 
+/** Feedback texts that every one of `players` (two or more) got in one frame. */
+function teamTexts(events: readonly GameEvent[], players: number): Set<string> {
+  const to = new Map<string, Set<string>>();
+  for (const e of events) {
+    if (e.type !== "feedback") continue;
+    const set = to.get(e.text) ?? new Set<string>();
+    set.add(e.playerId);
+    to.set(e.text, set);
+  }
+  const out = new Set<string>();
+  if (players < 2) return out;
+  for (const [text, ids] of to) if (ids.size >= players) out.add(text);
+  return out;
+}
+
 /** Two tags this close (px) count as one stack for floating messages. */
 const STACK_GAP_PX = 8;
 
@@ -151,6 +166,7 @@ export class WorldScene extends Phaser.Scene {
     this.#lastEvents = result.events;
     const state = this.#source.game.state;
     if (state.town.seed !== this.#townSeed) this.#syncTown(state.town);
+    this.#syncRoadWorks(state);
     this.#syncStations(state);
     this.#syncCars(state);
     // Bubbles first: the name tags keep off them and off the store signs.
@@ -162,7 +178,26 @@ export class WorldScene extends Phaser.Scene {
       (id) => this.#source.link(id),
     );
     this.#seeThrough(state);
-    for (const event of result.events) this.#onEvent(event, state);
+    // A message every player got (an order failed, an audience event) floats
+    // once over the town, not over every head.
+    const team = teamTexts(result.events, state.players.length);
+    const floated = new Set<string>();
+    for (const event of result.events) {
+      if (event.type === "feedback" && team.has(event.text)) {
+        const quiet = event.tone === "info" && state.phase === "lobby";
+        if (quiet || floated.has(event.text)) continue;
+        floated.add(event.text);
+        this.#float(
+          WORLD_WIDTH_PX / 2,
+          WORLD_HEIGHT_PX / 3,
+          event.text,
+          TONE_COLORS[event.tone],
+          30,
+        );
+        continue;
+      }
+      this.#onEvent(event, state);
+    }
   }
 
   #canvas(
@@ -172,6 +207,45 @@ export class WorldScene extends Phaser.Scene {
     paint: (ctx: CanvasRenderingContext2D) => void,
   ): string {
     return canvasTexture(this, key, w, h, paint);
+  }
+
+  // ---- road works (an audience event) ------------------------------------------
+
+  #roadWorks: Phaser.GameObjects.Graphics | null = null;
+  #roadWorksKey = "";
+
+  /** Barriers on the tiles road works closed, drawn when they change. */
+  #syncRoadWorks(state: GameState): void {
+    const closed = state.audience.event?.closedTiles ?? [];
+    const key = `${state.town.seed}:${closed.join(",")}`;
+    if (key === this.#roadWorksKey) return;
+    this.#roadWorksKey = key;
+    this.#roadWorks?.destroy();
+    this.#roadWorks = null;
+    if (closed.length === 0) return;
+    const g = this.add.graphics();
+    const W = state.town.widthTiles;
+    let bottom = 0;
+    for (const i of closed) {
+      const x = (i % W) * T;
+      const y = Math.floor(i / W) * T;
+      bottom = Math.max(bottom, y + T);
+      g.fillStyle(0x4a3b2a, 1).fillRect(x + 1, y + 1, T - 2, T - 2);
+      for (let k = 0; k < 4; k++) {
+        g.fillStyle(k % 2 === 0 ? 0xff7a00 : 0xffffff, 1)
+          .fillRect(x + 2, y + 9 + k * 4, T - 4, 4);
+      }
+      g.fillStyle(0xff7a00, 1).fillTriangle(
+        x + 6,
+        y + 28,
+        x + 10,
+        y + 18,
+        x + 14,
+        y + 28,
+      ).fillTriangle(x + 18, y + 28, x + 22, y + 18, x + 26, y + 28);
+    }
+    g.setDepth(bottom);
+    this.#roadWorks = g;
   }
 
   // ---- town --------------------------------------------------------------------
