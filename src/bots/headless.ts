@@ -9,7 +9,7 @@ import type { Difficulty } from "../game/difficulty.ts";
 import { createGame, joinPlayer, startGame, step } from "../game/engine.ts";
 import { allergyBlock } from "../game/players.ts";
 import type { GameState, OutcomeReason } from "../game/types.ts";
-import { botCommands, createBotTeam } from "./bot.ts";
+import { botCommands, type BotProfile, createBotTeam } from "./bot.ts";
 
 /** The host's real step: one engine step per frame at about 60 frames a second, ms. */
 export const HOST_STEP_MS = 16;
@@ -32,6 +32,11 @@ export interface BotGameOptions {
    * @default 360000 (6:00)
    */
   roundLengthMs?: number;
+  /**
+   * How the bots play.
+   * @default "expert"
+   */
+  profile?: BotProfile;
 }
 
 /** How a bot game ended. */
@@ -76,7 +81,7 @@ export function playBotGame(options: BotGameOptions): BotGameResult {
   const ids = Array.from({ length: options.players }, (_, i) => `bot${i}`);
   for (const id of ids) state = joinPlayer(state, { id, name: id }).state;
   state = startGame(state).state;
-  const team = createBotTeam(ids);
+  const team = createBotTeam(ids, options.profile);
   const maxSteps = Math.ceil(state.roundLengthMs / stepMs) + 10;
   let uncarriable = 0;
   for (let i = 0; i < maxSteps && state.phase === "playing"; i++) {

@@ -67,12 +67,14 @@ import {
   type BotMemory,
   type BotPlan,
   carriedSingles,
+  EXPERT_STYLE,
   freeSlots,
   goodStart,
   isSingle,
   type Job,
   jobsOf,
   orderOf,
+  type PlanStyle,
   tableItemMask,
   type TeamMemory,
   type Work,
@@ -92,6 +94,8 @@ export {
   type BotMemory,
   botMemory,
   type BotPlan,
+  EXPERT_STYLE,
+  type PlanStyle,
   type TeamMemory,
 } from "./team_memory.ts";
 
@@ -168,7 +172,9 @@ function choosePlan(
   let wait: BotPlan | null = null;
   if (bot.job) {
     let plan = jobPlan(team, state, bot, player);
-    if (plan && (!isBaking(state, plan) || hard)) return plan;
+    if (plan && (!isBaking(state, plan) || hard || !team.style.ahead)) {
+      return plan;
+    }
     // Meanwhile carry a pizza built ahead that only this bot is free to
     // carry to another oven: a teammate's busy lead would come too late.
     if (!hard && claimSide(team, state, bot, player)) {
@@ -193,7 +199,8 @@ function choosePlan(
   if (rescue) return rescue;
   if (!bot.errand) bot.errand = pickErrand(team, state, bot, player);
   if (
-    !bot.errand && (!bot.job || wait) && startPrep(team, state, bot, player)
+    !bot.errand && (!bot.job || wait) && team.style.ahead &&
+    startPrep(team, state, bot, player)
   ) {
     bot.errand = pickErrand(team, state, bot, player);
   }
@@ -362,6 +369,11 @@ function planJob(
   }
   const tableMask = onTable?.mask ?? 0;
   const need = m & ~tableMask;
+  // A first-timer puts each ingredient on the table before buying the next.
+  const first = team.style.oneAtATime
+    ? droppableSlot(player, need, tableMask)
+    : -1;
+  if (first >= 0) return stationPlan(state, tableId, `drop:${first}`);
   if (freeSlots(player) > 0) {
     const fetched = team.bots.reduce(
       (acc, b) =>
@@ -434,9 +446,10 @@ export function planTeam(
   state: GameState,
   memory: TeamMemory,
   cache: PathCache,
+  style: PlanStyle = EXPERT_STYLE,
 ): TeamPlan {
   const copy = structuredClone(memory);
-  const team: Work = { ...copy, preps: copy.preps ?? [], cache };
+  const team: Work = { ...copy, preps: copy.preps ?? [], cache, style };
   const plans = new Map<string, BotPlan | null>();
   forgetStale(team, state);
   handOver(team, state);

@@ -169,7 +169,23 @@ export function freeSlots(player: Player): number {
 export interface Work extends TeamMemory {
   preps: Prep[];
   cache: PathCache;
+  /** How the team plans. */
+  style: PlanStyle;
 }
+
+/** How a team of bots plans: the expert's way, or a first-timer's. */
+export interface PlanStyle {
+  /**
+   * Plan ahead: build pizzas ahead, carry side jobs and use the time a
+   * pizza bakes; choose orders by who can buy and carry them best.
+   */
+  ahead: boolean;
+  /** Drop each ingredient on the table before buying the next. */
+  oneAtATime: boolean;
+}
+
+/** The expert bots' style: plans ahead, buys all it can carry in one trip. */
+export const EXPERT_STYLE: PlanStyle = { ahead: true, oneAtATime: false };
 
 /** A fresh memory for one bot. */
 export function botMemory(playerId: string): BotMemory {

@@ -172,6 +172,14 @@ export function claimOrder(
   player: Player,
 ): void {
   const claimed = ledOrders(team);
+  if (!team.style.ahead) {
+    // A first-timer takes the oldest order it may carry, nothing cleverer.
+    const oldest = state.orders.find((o) =>
+      !claimed.has(o.id) && canLead(state, player, o)
+    );
+    if (oldest) bot.job = { orderId: oldest.id, tableId: null, ovenId: null };
+    return;
+  }
   // Orders whose ingredients this bot may buy itself first, then the nearest
   // deadline: a lead who must wait for every ingredient wastes its time.
   const prepOf = (o: Order) => team.preps.find((p) => p.orderId === o.id);

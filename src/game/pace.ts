@@ -27,7 +27,7 @@ export const BIG_ORDER_INGREDIENTS = 3;
 /** Most big orders a small team has open at once. */
 export const SMALL_TEAM_BIG_ORDERS = 1;
 /** Extra time a small team gets to deliver each order, ms. */
-export const SMALL_TEAM_EXTRA_MS = 30_000;
+export const SMALL_TEAM_EXTRA_MS = 10_000;
 
 /**
  * Whether the round runs at the small-team pace: Cook with 1 to
