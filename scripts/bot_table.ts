@@ -3,14 +3,16 @@
  * table: wins / games and median deliveries per level and team size.
  *
  * Usage: `deno task bots [--seeds 50] [--first 1] [--levels 1,2]
- * [--sizes 1,2,4,8] [--jobs 1]`. Seeds `first` to `first + seeds - 1` per
- * cell. With `--jobs N` (N > 1) the games are shared among N workers, one
+ * [--sizes 1,2,4,8] [--jobs 1] [--profile expert|first-timer]`. Seeds
+ * `first` to `first + seeds - 1` per cell; `--profile first-timer` plays
+ * bots that play like someone in their first round. With `--jobs N` (N > 1) the games are shared among N workers, one
  * per core (workers load this file: the task grants `--allow-read=.`).
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
+import { BOT_PROFILES, type BotProfile } from "../src/bots/bot.ts";
 import { playBotGame } from "../src/bots/headless.ts";
 import {
   type Difficulty,
@@ -23,6 +25,7 @@ interface Game {
   seed: number;
   players: number;
   level: Difficulty;
+  profile: BotProfile;
 }
 
 /** What a game gave, for the table. */
@@ -38,6 +41,7 @@ function play(game: Game): Outcome {
     seed: game.seed,
     players: game.players,
     difficulty: game.level,
+    profile: game.profile,
   });
   return {
     won: r.won,
@@ -103,6 +107,7 @@ async function main(): Promise<void> {
       levels: { type: "string", default: "1,2" },
       sizes: { type: "string", default: "1,2,4,8" },
       jobs: { type: "string", default: "1" },
+      profile: { type: "string", default: "expert" },
     },
   });
   const seeds = Number(values.seeds);
@@ -114,6 +119,13 @@ async function main(): Promise<void> {
     return level;
   });
   const sizes = values.sizes.split(",").map(Number);
+  const profile = BOT_PROFILES.find((p) => p === values.profile);
+  if (!profile) {
+    throw new RangeError(
+      `Cannot use profile: not ${BOT_PROFILES.join(" or ")}`,
+    );
+  }
+  const who = profile === "first-timer" ? "first-timer" : "bot";
 
   // The hardest and longest cells first: their news comes early, and the
   // workers finish together.
@@ -121,7 +133,7 @@ async function main(): Promise<void> {
   for (const level of [...levels].reverse()) {
     for (const players of [...sizes].sort((a, b) => b - a)) {
       for (let seed = first; seed < first + seeds; seed++) {
-        games.push({ seed, players, level });
+        games.push({ seed, players, level, profile });
       }
     }
   }
@@ -164,7 +176,7 @@ async function main(): Promise<void> {
 
   console.log(
     `| level | ${
-      sizes.map((n) => `${n} bot${n > 1 ? "s" : ""}`).join(" | ")
+      sizes.map((n) => `${n} ${who}${n > 1 ? "s" : ""}`).join(" | ")
     } |`,
   );
   console.log(`|---|${sizes.map(() => "---").join("|")}|`);

@@ -10,7 +10,8 @@
  * tile is claimed by a higher-ranked player, or stands on such a claim, takes
  * a detour around those claims when one is not much longer, and otherwise
  * steps aside to the nearest tile off the higher-ranked routes and waits
- * there. Stuck detection uses round time from the state (`clockMs`), never
+ * there. People standing still are walked round, as walls are: they may
+ * stand there all round, and a bot must never stay boxed in. Stuck detection uses round time from the state (`clockMs`), never
  * wall-clock time or step counts, so it behaves the same at 16 ms and 100 ms
  * steps.
  *
@@ -26,6 +27,7 @@ import { tileCenterPx, tileIndex, tileOfPx } from "../game/tiles.ts";
 import type { GameState, Player, PlayerCommand } from "../game/types.ts";
 import {
   distanceField,
+  fieldAvoiding,
   type PathCache,
   routeFrom,
   searchAvoiding,
@@ -123,6 +125,8 @@ interface Claims {
   solid: Set<number>;
   /** Centres of the higher-ranked bodies, px. */
   bodies: { x: number; y: number }[];
+  /** Tiles of people standing still: routes go round them. */
+  still: Set<number>;
 }
 
 function addClaim(
@@ -182,6 +186,7 @@ export function actTeam(
     order: new Map(),
     solid: new Set(),
     bodies: [],
+    still: new Set(),
   };
   for (const p of state.players) {
     if (botIds.has(p.id) || p.vehicleId !== null) continue;
@@ -287,7 +292,8 @@ function claimPerson(claims: Claims, p: Player): void {
   const here = tileKeyOfPx(p.x, p.y);
   if (here < 0) return;
   const route = [here];
-  if (p.stickX !== 0 || p.stickY !== 0) {
+  if (p.stickX === 0 && p.stickY === 0) claims.still.add(here);
+  else {
     const ahead = tileKeyOfPx(p.x + p.stickX * 32, p.y + p.stickY * 32);
     if (ahead >= 0 && ahead !== here) route.push(ahead);
   }
@@ -364,7 +370,7 @@ function actOne(
       ? stepAside(state, player, here, claims, 0)
       : idle();
   }
-  const field = distanceField(cache, state.town, plan.tiles);
+  const field = routeField(state, cache, plan, claims.still, here);
   const atTarget = plan.target === null
     ? field[here] === 0
     : sameTarget(targetOf(state, player), plan.target);
@@ -420,6 +426,29 @@ function actOne(
     };
   }
   return stepAside(state, player, here, claims, progressPx);
+}
+
+/**
+ * The distance field a bot walks by: round the tiles of people standing
+ * still (who may stand there all round, so waiting for them could last
+ * forever), unless that leaves the bot no way to its goal.
+ */
+function routeField(
+  state: GameState,
+  cache: PathCache,
+  plan: BotPlan,
+  still: ReadonlySet<number>,
+  here: number,
+): Int32Array {
+  const field = distanceField(cache, state.town, plan.tiles);
+  if (still.size === 0) return field;
+  const goals = plan.tiles.map((t) => tileIndex(t.tx, t.ty));
+  const avoid = [...still].filter((k) => !goals.includes(k) && k !== here);
+  if (avoid.length === 0) return field;
+  // Always round them, not only when one is ahead: a bot switching between
+  // the two fields as it walks would turn back and forth.
+  const around = fieldAvoiding(cache, state, goals, avoid);
+  return around[here] >= 0 ? around : field;
 }
 
 /** Steps aside to the nearest tile off the higher-ranked routes and waits. */

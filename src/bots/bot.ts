@@ -14,7 +14,28 @@ import { findPlayer } from "../game/players.ts";
 import type { GameState, PlayerCommand } from "../game/types.ts";
 import { actTeam, type Motion } from "./actor.ts";
 import { createPathCache, type PathCache } from "./pathfinding.ts";
-import { botMemory, planTeam, type TeamMemory } from "./planner.ts";
+import {
+  FIRST_TIMER_STYLE,
+  firstTimerIntents,
+  type FirstTimerMemory,
+  softenMoves,
+} from "./first_timer.ts";
+import {
+  botMemory,
+  EXPERT_STYLE,
+  planTeam,
+  type TeamMemory,
+} from "./planner.ts";
+
+/**
+ * How a team of bots plays: "expert" plans ahead and wins nearly every
+ * round; "first-timer" plays like someone in their first round
+ * (`first_timer.ts`).
+ */
+export type BotProfile = "expert" | "first-timer";
+
+/** Every bot profile, for option parsing. */
+export const BOT_PROFILES: readonly BotProfile[] = ["expert", "first-timer"];
 
 /** Memory of a team of bots; create with {@link createBotTeam}. */
 export interface BotTeam {
@@ -24,6 +45,10 @@ export interface BotTeam {
   motion: Record<string, Motion>;
   /** Distance fields of the current town. */
   cache: PathCache;
+  /** How the team plays (expert if absent). */
+  profile?: BotProfile;
+  /** First-timers' hesitations, by player id. */
+  firstTimers?: Record<string, FirstTimerMemory>;
 }
 
 /**
@@ -39,11 +64,15 @@ export interface BotTeam {
  * assert.ok(Array.isArray(botCommands(team, state)));
  * ```
  */
-export function createBotTeam(playerIds: readonly string[]): BotTeam {
+export function createBotTeam(
+  playerIds: readonly string[],
+  profile: BotProfile = "expert",
+): BotTeam {
   return {
     plan: { bots: playerIds.map(botMemory) },
     motion: {},
     cache: createPathCache(),
+    profile,
   };
 }
 
@@ -76,13 +105,24 @@ export function botCommands(
     }
     return out;
   }
-  const planned = planTeam(state, team.plan, team.cache);
+  const firstTimer = team.profile === "first-timer";
+  const planned = planTeam(
+    state,
+    team.plan,
+    team.cache,
+    firstTimer ? FIRST_TIMER_STYLE : EXPERT_STYLE,
+  );
   team.plan = planned.memory;
-  const intents = botIdsOf(team).map((playerId) => ({
+  let intents = botIdsOf(team).map((playerId) => ({
     playerId,
     plan: planned.plans.get(playerId) ?? null,
   }));
+  if (firstTimer) {
+    const slow = firstTimerIntents(state, intents, team.firstTimers ?? {});
+    intents = slow.intents;
+    team.firstTimers = slow.memory;
+  }
   const acted = actTeam(state, team.cache, intents, team.motion);
   team.motion = acted.motion;
-  return acted.commands;
+  return firstTimer ? softenMoves(acted.commands) : acted.commands;
 }

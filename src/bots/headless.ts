@@ -17,7 +17,7 @@ import {
 } from "../game/engine.ts";
 import { allergyBlock } from "../game/players.ts";
 import type { GameState, OutcomeReason } from "../game/types.ts";
-import { botCommands, createBotTeam } from "./bot.ts";
+import { botCommands, type BotProfile, createBotTeam } from "./bot.ts";
 
 /** The host's real step: one engine step per frame at about 60 frames a second, ms. */
 export const HOST_STEP_MS = 16;
@@ -45,6 +45,10 @@ export interface BotGameOptions {
    * audience's event votes are otherwise closed with nobody voting).
    */
   audienceEvent?: AudienceEventKind;
+   * How the bots play.
+   * @default "expert"
+   */
+  profile?: BotProfile;
 }
 
 /** How a bot game ended. */
@@ -91,7 +95,7 @@ export function playBotGame(options: BotGameOptions): BotGameResult {
   state = startGame(state).state;
   const event = options.audienceEvent;
   if (event) state = startAudienceEvent(state, event, 0).state;
-  const team = createBotTeam(ids);
+  const team = createBotTeam(ids, options.profile);
   const maxSteps = Math.ceil(state.roundLengthMs / stepMs) + 10;
   let uncarriable = 0;
   for (let i = 0; i < maxSteps && state.phase === "playing"; i++) {

@@ -7,8 +7,10 @@
  */
 export {
   addBot,
+  BOT_PROFILES,
   botCommands,
   botIdsOf,
+  type BotProfile,
   type BotTeam,
   createBotTeam,
 } from "./bot.ts";

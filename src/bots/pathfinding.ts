@@ -27,6 +27,11 @@ export interface PathCache {
   town: Town | null;
   /** Distance field (steps to the nearest goal, -1 unreachable) by goal key. */
   fields: Map<string, Int32Array>;
+  /**
+   * Distance fields that go round some tiles, by goal and avoided tiles
+   * (bounded: cleared when full).
+   */
+  avoiding?: Map<string, Int32Array>;
 }
 
 /** An empty cache. */
@@ -43,6 +48,7 @@ export function distanceField(
   if (cache.town !== town) {
     cache.town = town;
     cache.fields.clear();
+    cache.avoiding?.clear();
   }
   const key = goals.map((g) => `${g.tx},${g.ty}`).join(";");
   let field = cache.fields.get(key);
@@ -173,6 +179,34 @@ export interface Search {
   dist: Int32Array;
   /** Previous tile on a shortest path from a start, -1 at starts. */
   parent: Int32Array;
+}
+
+/** Most fields kept in {@link PathCache.avoiding} before it is cleared. */
+const MAX_AVOIDING_FIELDS = 256;
+
+/**
+ * The distance field to some goal tiles (keys) over walkable tiles other
+ * than `avoid` (keys), memoised in the cache.
+ */
+export function fieldAvoiding(
+  cache: PathCache,
+  state: { town: Town },
+  goals: readonly number[],
+  avoid: readonly number[],
+): Int32Array {
+  const town = state.town;
+  if (cache.townSeed !== town.seed) distanceField(cache, town, []);
+  cache.avoiding ??= new Map();
+  const key = `${goals.join(",")}|${
+    [...avoid].sort((a, b) => a - b).join(",")
+  }`;
+  let field = cache.avoiding.get(key);
+  if (!field) {
+    field = searchAvoiding(town, goals, new Set(avoid)).dist;
+    if (cache.avoiding.size >= MAX_AVOIDING_FIELDS) cache.avoiding.clear();
+    cache.avoiding.set(key, field);
+  }
+  return field;
 }
 
 /**

@@ -42,6 +42,12 @@ import {
   type Item,
 } from "./items.ts";
 import { orderDeliverable } from "./fairness.ts";
+import {
+  extraDeliveryMs,
+  extraOrdersAllowed,
+  orderSizeCap,
+  trimMask,
+} from "./pace.ts";
 import { checkLoss } from "./outcome.ts";
 import { chance, nextInt, pick } from "./random.ts";
 import { cancelDeadlines, popDue, schedule } from "./timeline.ts";
@@ -105,7 +111,7 @@ export function runTimeline(
 
 /**
  * Places an order if fewer are open than there are players (10 % chance of
- * one more), at a random house without one.
+ * one more, except at the small-team pace), at a random house without one.
  */
 export function trySpawnOrder(
   state: GameState,
@@ -115,7 +121,10 @@ export function trySpawnOrder(
   const players = state.players.length;
   const open = state.orders.length;
   if (open > players) return null;
-  if (open === players && !chance(state, EXTRA_ORDER_CHANCE)) return null;
+  if (
+    open === players &&
+    (!extraOrdersAllowed(state) || !chance(state, EXTRA_ORDER_CHANCE))
+  ) return null;
   const busy = new Set(state.orders.map((o) => o.houseId));
   const free = state.town.houses.filter((h) => !busy.has(h.id));
   if (free.length === 0) return null;
@@ -133,7 +142,7 @@ export function trySpawnOrder(
     startedMs: nowMs,
     deadlineMs: nowMs +
       (auto
-        ? deliveryTimeMs(mask, needsBaking)
+        ? deliveryTimeMs(mask, needsBaking) + extraDeliveryMs(state)
         : TAKE_TIME_MS + TAKE_WARNING_MS),
     warningMs: auto ? DELIVER_WARNING_MS : TAKE_WARNING_MS,
     takenBy: null,
@@ -151,14 +160,16 @@ export function trySpawnOrder(
 
 /**
  * Draws the mask of a new order that the team as it stands can carry to the
- * door (GAME.md): the first draw if it is deliverable, otherwise one drawn
- * among the deliverable masks of the level; null when there is none.
+ * door (GAME.md), no bigger than the pace allows (`pace.ts`): the first draw
+ * if it is deliverable, otherwise one drawn among the deliverable masks of
+ * the level; null when there is none.
  */
 export function fairOrderMask(state: GameState): number | null {
-  const first = orderMask(state);
+  const cap = orderSizeCap(state);
+  const first = trimMask(state, orderMask(state), cap);
   if (orderDeliverable(state.players, first)) return first;
   const fair = orderMasks(state.difficulty).filter((m) =>
-    orderDeliverable(state.players, m)
+    ingredientCount(m) <= cap && orderDeliverable(state.players, m)
   );
   return fair.length > 0 ? pick(state, fair) : null;
 }

@@ -1,6 +1,7 @@
 /**
- * Ending a round: win when the timer runs out after at least one delivery,
- * lose on strikes, debt or an empty team; and the star grade.
+ * Ending a round: win when the timer runs out after at least one delivery
+ * per two players (GAME.md, "The first round"), lose on strikes, debt or an
+ * empty team; and the star grade.
  *
  * @module
  */
@@ -19,10 +20,42 @@ import type { GameEvent, GameState, OutcomeReason } from "./types.ts";
 const OUTCOME_TEXT: Record<OutcomeReason, string> = {
   time_up: "Time's up: the town is fed. You win!",
   nothing_delivered: "Time's up, but no pizza was delivered.",
+  too_few_deliveries: "Time's up, but too few pizzas were delivered.",
   strikes: "Three failed orders: the town went hungry.",
   bankrupt: "Out of money: the pizzeria went bankrupt.",
   everyone_left: "Everyone left the game.",
 };
+
+/**
+ * Deliveries a team of `players` needs by 0:00 to win: one per two players,
+ * at least one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { deliveriesToWin } from "./outcome.ts";
+ * assert.equal(deliveriesToWin(1), 1);
+ * assert.equal(deliveriesToWin(2), 1);
+ * assert.equal(deliveriesToWin(3), 2);
+ * assert.equal(deliveriesToWin(8), 4);
+ * ```
+ */
+export function deliveriesToWin(players: number): number {
+  return Math.max(1, Math.ceil(players / 2));
+}
+
+/** The sentence shown at game over for a reason, with the team's figures. */
+function outcomeText(
+  why: OutcomeReason,
+  delivered: number,
+  players: number,
+): string {
+  if (why !== "too_few_deliveries") return OUTCOME_TEXT[why];
+  const need = deliveriesToWin(players);
+  return `Time's up, but ${delivered} ${
+    delivered === 1 ? "pizza" : "pizzas"
+  } for ${players} players is not a win: it takes ${need}, one for every two players.`;
+}
 
 /** Ends the round (once): sets phase "over" and the outcome, stops everyone. */
 export function endRound(
@@ -31,8 +64,14 @@ export function endRound(
   reason: OutcomeReason,
 ): void {
   if (state.phase === "over") return;
-  const why = reason === "time_up" && state.delivered === 0
+  // Players in the round (not those waiting for the next one).
+  const players = state.players.filter((p) => !p.waiting).length;
+  const why: OutcomeReason = reason !== "time_up"
+    ? reason
+    : state.delivered === 0
     ? "nothing_delivered"
+    : state.delivered < deliveriesToWin(players)
+    ? "too_few_deliveries"
     : reason;
   const won = why === "time_up";
   state.phase = "over";
@@ -43,7 +82,7 @@ export function endRound(
     strikes: state.strikes,
     roundLengthMs: state.roundLengthMs,
   });
-  const text = OUTCOME_TEXT[why];
+  const text = outcomeText(why, state.delivered, players);
   state.outcome = { won, reason: why, text, stars };
   for (const p of state.players) {
     p.stickX = 0;
@@ -70,7 +109,7 @@ export function checkLoss(state: GameState, events: GameEvent[]): void {
  * The star grade of a round, 0 to 3:
  * - 0 stars: the round was lost (strikes, debt, everyone left) or nothing
  *   was delivered;
- * - 1 star: won (0:00 reached with at least one delivery);
+ * - 1 star: won (0:00 reached with at least one delivery per two players);
  * - 2 stars: won with at least 2 deliveries per player per 6:00 of round
  *   (the rate scales with the round length, so short test rounds compare);
  * - 3 stars: won with at least 4 deliveries per player per 6:00 and no strike.

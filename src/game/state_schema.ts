@@ -182,6 +182,7 @@ export const AudienceStateSchema = v.object({
 export const OutcomeReasonSchema = v.picklist([
   "time_up",
   "nothing_delivered",
+  "too_few_deliveries",
   "strikes",
   "bankrupt",
   "everyone_left",
@@ -189,7 +190,7 @@ export const OutcomeReasonSchema = v.picklist([
 
 /**
  * How a game ended: `won` (0:00 reached with the team alive and at least one
- * delivery), the `reason`, a sentence for players and the star grade 0..3
+ * delivery per two players), the `reason`, a sentence for players and the star grade 0..3
  * (see `starGrade` in outcome.ts).
  */
 export const OutcomeSchema = v.object({

@@ -12,7 +12,6 @@
 import {
   KITCHEN_COUNT,
   MAX_HOUSES,
-  MAX_PLAYERS,
   MAX_PRICE_COINS,
   MIN_HOUSES,
   MIN_PRICE_COINS,
@@ -24,6 +23,7 @@ import {
 } from "./constants.ts";
 import { type Ingredient, INGREDIENTS } from "./items.ts";
 import { layoutKitchen, type TileRect } from "./kitchen.ts";
+import { chooseSpawnTiles } from "./spawns.ts";
 import {
   chance,
   nextInt,
@@ -32,7 +32,7 @@ import {
   shuffled,
   toSeed,
 } from "./random.ts";
-import { tileIndex, TileKind, type TilePos, walkDistances } from "./tiles.ts";
+import { tileIndex, TileKind, type TilePos } from "./tiles.ts";
 
 export type { TileRect } from "./kitchen.ts";
 
@@ -582,7 +582,8 @@ function plantBorder(draft: Draft): void {
 
 /**
  * Vehicles and players: 5 vehicle spawns spread out on free road tiles (not
- * doors), and 12 player spawn tiles on the road nearest the town centre.
+ * doors), and 12 player spawn tiles on the roads nearest the town centre,
+ * spread so that no one starts boxed in (`spawns.ts`).
  */
 function placeVehiclesAndSpawns(
   draft: Draft,
@@ -601,9 +602,10 @@ function placeVehiclesAndSpawns(
     }
   }
   const freeRoads = roads.filter((r) => !doorKeys.has(tileIndex(r.tx, r.ty)));
+  const vehicleSpawns = chooseVehicleSpawns(draft.holder, freeRoads);
   return {
-    vehicleSpawns: chooseVehicleSpawns(draft.holder, freeRoads),
-    spawnTiles: chooseSpawnTiles(tiles, roads, doorKeys),
+    vehicleSpawns,
+    spawnTiles: chooseSpawnTiles(tiles, doorKeys, vehicleSpawns),
   };
 }
 
@@ -698,32 +700,4 @@ function chooseVehicleSpawns(holder: RngHolder, roads: TilePos[]): TilePos[] {
     }
   }
   return chosen;
-}
-
-function chooseSpawnTiles(
-  tiles: readonly number[],
-  roads: TilePos[],
-  doorKeys: ReadonlySet<number>,
-): TilePos[] {
-  const cx = TOWN_WIDTH_TILES / 2;
-  const cy = TOWN_HEIGHT_TILES / 2;
-  let centre = roads[0];
-  for (const r of roads) {
-    const d = Math.abs(r.tx - cx) + Math.abs(r.ty - cy);
-    if (d < Math.abs(centre.tx - cx) + Math.abs(centre.ty - cy)) centre = r;
-  }
-  const dist = walkDistances(
-    tiles,
-    [centre],
-    (tx, ty) => tiles[tileIndex(tx, ty)] === TileKind.Road,
-  );
-  return roads
-    .filter((r) =>
-      dist[tileIndex(r.tx, r.ty)] >= 0 && !doorKeys.has(tileIndex(r.tx, r.ty))
-    )
-    .sort((a, b) =>
-      dist[tileIndex(a.tx, a.ty)] - dist[tileIndex(b.tx, b.ty)] ||
-      a.ty - b.ty || a.tx - b.tx
-    )
-    .slice(0, MAX_PLAYERS);
 }

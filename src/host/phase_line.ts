@@ -21,6 +21,7 @@ export interface PhaseLine {
 const LOST_BECAUSE: Record<OutcomeReason, string> = {
   time_up: "time ran out",
   nothing_delivered: "no pizza was delivered",
+  too_few_deliveries: "too few pizzas for the team",
   strikes: "three failed orders",
   bankrupt: "out of money",
   everyone_left: "everyone left",

@@ -3,14 +3,16 @@ import {
   actTeam,
   type BotIntent,
   DEMOTE_MS,
+  DETOUR_SLACK_TILES,
   type Motion,
   STUCK_MS,
 } from "../../src/bots/actor.ts";
-import { createPathCache } from "../../src/bots/pathfinding.ts";
+import { createPathCache, searchAvoiding } from "../../src/bots/pathfinding.ts";
 import { step } from "../../src/game/engine.ts";
 import {
   isWalkable,
   tileCenterPx,
+  tileIndex,
   tileOfPx,
   type TilePos,
 } from "../../src/game/tiles.ts";
@@ -182,4 +184,49 @@ Deno.test("actTeam() has an idle bot touched head-on in a one-tile passage back 
     return;
   }
   throw new Error("no town with a one-tile passage");
+});
+
+Deno.test("actTeam() walks a bot round a person standing still in a one-tile passage, however long the way round", () => {
+  let tried = 0;
+  for (let seed = 1; seed < 80; seed++) {
+    let state = started({ players: 2, seed });
+    const passage = narrowPassage(state, 4);
+    if (!passage) continue;
+    const { west, east } = passage;
+    const middle = { tx: west.tx + 2, ty: west.ty };
+    // The way round the person must be longer than any detour a bot takes
+    // round another bot, or this would not tell the rules apart.
+    const goalKey = tileIndex(east.tx, east.ty);
+    const around = searchAvoiding(
+      state.town,
+      [goalKey],
+      new Set([tileIndex(middle.tx, middle.ty)]),
+    ).dist[tileIndex(west.tx, west.ty)];
+    if (around < 0 || around <= 4 + DETOUR_SLACK_TILES) continue;
+    tried++;
+    // p0 is a person (no intent) standing still in the passage.
+    state = onTile(onTile(state, "p0", middle), "p1", west);
+    const intents: BotIntent[] = [{ playerId: "p1", plan: goal(east) }];
+    const cache = createPathCache();
+    let motion: Record<string, Motion> = {};
+    const startMs = state.clockMs;
+    const at = () => {
+      const p = state.players[1];
+      const t = tileOfPx(p.x, p.y);
+      return t.tx === east.tx && t.ty === east.ty;
+    };
+    while (!at() && state.clockMs - startMs < 60_000) {
+      const r = actTeam(state, cache, intents, motion);
+      motion = r.motion;
+      state = step(state, r.commands, 16).state;
+    }
+    const person = tileOfPx(state.players[0].x, state.players[0].y);
+    assert.deepEqual(person, middle, "the person never moved");
+    assert.ok(at(), `seed ${seed}: the bot got round (${around} tiles)`);
+    // Walking the way round takes about a third of a second a tile.
+    const ms = state.clockMs - startMs;
+    assert.ok(ms < around * 600, `seed ${seed}: took ${ms} ms`);
+    if (tried === 3) return;
+  }
+  assert.ok(tried > 0, "found a passage with a long way round");
 });

@@ -5,9 +5,14 @@ import {
   botIdsOf,
   createBotTeam,
 } from "../../src/bots/bot.ts";
-import { createGame, joinPlayer, step } from "../../src/game/engine.ts";
+import {
+  createGame,
+  joinPlayer,
+  startGame,
+  step,
+} from "../../src/game/engine.ts";
 import type { Difficulty } from "../../src/game/difficulty.ts";
-import { ROUND_LENGTH_MS } from "../../src/game/constants.ts";
+import { ROUND_LENGTH_MS, TILE_SIZE_PX } from "../../src/game/constants.ts";
 import type {
   GameEvent,
   GameState,
@@ -123,4 +128,44 @@ Deno.test("addBot() adds a bot once to a running team", () => {
   addBot(team, "b");
   addBot(team, "b");
   assert.deepEqual(botIdsOf(team), ["a", "b"]);
+});
+
+Deno.test("4 idle people and 4 bots: every bot walks away from its spawn, and a 60 s round with fewer than 4 deliveries is no win", () => {
+  // Seeds where the 60 s round of the original report ends with 1 to 3
+  // deliveries (checked below, so the case cannot silently vanish).
+  for (const seed of [4, 5, 6]) {
+    let state = createGame({ seed, difficulty: 1, roundLengthMs: 60_000 });
+    for (let i = 0; i < 4; i++) {
+      state = joinPlayer(state, { id: `h${i}`, name: `Human ${i}` }).state;
+    }
+    const bots = ["b0", "b1", "b2", "b3"];
+    for (const id of bots) state = joinPlayer(state, { id, name: id }).state;
+    state = startGame(state).state;
+    const spawn = new Map(state.players.map((p) => [p.id, { x: p.x, y: p.y }]));
+    const farthest = new Map<string, number>();
+    const team = createBotTeam(bots);
+    while (state.phase === "playing") {
+      state = step(state, botCommands(team, state), 16).state;
+      for (const p of state.players) {
+        const s = spawn.get(p.id) ?? p;
+        const d = Math.hypot(p.x - s.x, p.y - s.y) / TILE_SIZE_PX;
+        farthest.set(p.id, Math.max(farthest.get(p.id) ?? 0, d));
+      }
+    }
+    for (const id of bots) {
+      assert.ok(
+        (farthest.get(id) ?? 0) >= 5,
+        `seed ${seed}: ${id} went ${farthest.get(id)?.toFixed(1)} tiles`,
+      );
+    }
+    for (let i = 0; i < 4; i++) assert.equal(farthest.get(`h${i}`), 0);
+    const outcome = state.outcome;
+    assert.ok(
+      state.delivered >= 1 && state.delivered < 4,
+      `seed ${seed}: ${state.delivered} delivered`,
+    );
+    assert.equal(outcome?.won, false);
+    assert.equal(outcome?.reason, "too_few_deliveries");
+    assert.match(outcome?.text ?? "", /for 8 players is not a win: it takes 4/);
+  }
 });

@@ -43,3 +43,35 @@ for (const level of [COOK, CHEF] as Difficulty[]) {
     );
   });
 }
+
+/**
+ * First-timer bots (`src/bots/first_timer.ts`) stand in for two friends in
+ * their first round at Cook: GAME.md asks that such a round be won about
+ * half of the time, and issue 18 between 40 % and 80 % over 50 seeds
+ * (README, "Bots", the first-timer table). Ten seeds fit CI time; the games
+ * are deterministic, so the sample's share is a fixed figure held to the
+ * same bounds.
+ */
+const FIRST_TIMER_SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+
+Deno.test(`2 first-timer bots win between 40 % and 80 % of first rounds at Cook at ${HOST_STEP_MS} ms steps`, () => {
+  const lost: string[] = [];
+  for (const seed of FIRST_TIMER_SEEDS) {
+    const r = playBotGame({
+      seed,
+      players: 2,
+      difficulty: COOK,
+      profile: "first-timer",
+    });
+    assert.equal(r.uncarriable, 0, "no order nobody could carry");
+    if (!r.won) {
+      lost.push(`seed ${seed}: ${r.reason}, ${r.delivered} delivered`);
+    }
+  }
+  const won = FIRST_TIMER_SEEDS.length - lost.length;
+  const share = won / FIRST_TIMER_SEEDS.length;
+  assert.ok(
+    share >= 0.4 && share <= 0.8,
+    `won ${won}/${FIRST_TIMER_SEEDS.length}; lost ${lost.join("; ")}`,
+  );
+});

@@ -77,7 +77,13 @@ Deno.test({
             (await phoneView(bob))?.phase === "playing",
         );
 
-        // Ann: nearest store, buy, then a kitchen table, put it down.
+        // Ann: nearest store, buy, then a kitchen table, put it down. Bob
+        // sets off once Ann has bought: scripted sticks never give way, and
+        // on a one-tile road two players walking into each other would jam.
+        let annBought = () => {};
+        const annHasBought = new Promise<void>((resolve) => {
+          annBought = resolve;
+        });
         const annRun = async () => {
           const me = (await gameSnapshot(host)).players.find((p) =>
             p.id === "Ann"
@@ -91,6 +97,7 @@ Deno.test({
           await tapAction(ann, "buy");
           await waitFor("Ann's purchase", async () =>
             (await phoneView(ann))?.backpack.length === 1);
+          annBought();
           const at = (await gameSnapshot(host)).players.find((p) =>
             p.id === "Ann"
           )!;
@@ -109,6 +116,7 @@ Deno.test({
 
         // Bob: an open order, the nearest store selling what it wants, buy, deliver.
         const bobRun = async () => {
+          await annHasBought;
           const snap = await waitFor("an order", async () => {
             const s = await gameSnapshot(host);
             return s.orders.some((o) =>

@@ -117,6 +117,25 @@ Deno.test("reaching 0:00 with no delivery is no win: 'nothing_delivered', 0 star
   assert.equal(won.outcome?.stars, 1);
 });
 
+Deno.test("reaching 0:00 with fewer deliveries than one per two players is no win: 'too_few_deliveries', the reason in words", () => {
+  const few = timeUp(started({ players: 8 }), 1);
+  assert.equal(few.outcome?.won, false);
+  assert.equal(few.outcome?.reason, "too_few_deliveries");
+  assert.equal(few.outcome?.stars, 0);
+  assert.equal(
+    few.outcome?.text,
+    "Time's up, but 1 pizza for 8 players is not a win: it takes 4, one for every two players.",
+  );
+  assert.equal(timeUp(started({ players: 8 }), 3).outcome?.won, false);
+  const enough = timeUp(started({ players: 8 }), 4);
+  assert.equal(enough.outcome?.won, true);
+  assert.equal(enough.outcome?.reason, "time_up");
+  // Three players need two pizzas; one player needs one.
+  assert.equal(timeUp(started({ players: 3 }), 1).outcome?.won, false);
+  assert.equal(timeUp(started({ players: 3 }), 2).outcome?.won, true);
+  assert.equal(timeUp(started({ players: 1 }), 1).outcome?.won, true);
+});
+
 Deno.test("starGrade(): 0 lost or empty, 1 won, 2 at 2 deliveries per player per 6:00, 3 at 4 with no strike", () => {
   const full = { strikes: 0, roundLengthMs: 360_000 };
   assert.equal(starGrade(false, 20, 1, full), 0);

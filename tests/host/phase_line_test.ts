@@ -28,7 +28,14 @@ Deno.test("phaseLine() follows the game: lobby, playing, paused for whom, won or
   });
   const both = disconnectPlayer(disconnectPlayer(paused, "b").state, "c").state;
   assert.equal(phaseLine(both).text, "Paused: waiting for Ann, Bob and Cleo");
-  let won = { ...state, delivered: 1 }; // 0:00 with no delivery is no win
+  // 0:00 with fewer than one delivery per two players is no win.
+  let few = { ...state, delivered: 1 };
+  for (let i = 0; i < 10; i++) few = step(few, [], 200).state;
+  assert.deepEqual(phaseLine(few), {
+    kind: "lost",
+    text: "Game over: you lost (too few pizzas for the team)",
+  });
+  let won = { ...state, delivered: 2 };
   for (let i = 0; i < 10; i++) won = step(won, [], 200).state;
   assert.deepEqual(phaseLine(won), {
     kind: "won",
