@@ -24,6 +24,7 @@ import {
   tokenDigest,
 } from "../room_codes.ts";
 import type { Envelope } from "./envelope.ts";
+import { AUDIENCE_CONN_PREFIX, RemoteAudience } from "./remote_audience.ts";
 import { BusDownError, type BusHealth, type RoomBus } from "./room_bus.ts";
 
 /** WebSocket close code "service restart": the client reconnects. */
@@ -71,12 +72,7 @@ interface Forwarded {
   opened: boolean;
   /** Frames gathered while the socket's waiting frames are routed. */
   held?: string[];
-  /** Whether the socket watches the room as its audience. */
-  audience?: boolean;
 }
-
-/** The `conn` of an `out` envelope for every audience socket of a room here. */
-export const AUDIENCE_CONN_PREFIX = "audience:";
 
 /**
  * Routes one instance's socket traffic through the bus. It has the
@@ -100,8 +96,8 @@ export class RoomRouter {
   readonly #log: (event: RouterEvent) => void;
   readonly #addresses = new Map<string, string>();
   readonly #forwarded = new Map<string, Forwarded>();
-  /** Local audience sockets of rooms owned elsewhere, by room code. */
-  readonly #audience = new Map<string, Set<string>>();
+  /** Local audience sockets of rooms owned elsewhere. */
+  readonly #audience = new RemoteAudience();
   /** Frames of sockets whose lookup is in flight, in order. */
   readonly #waiting = new Map<string, { raw: string; msg: ClientMessage }[]>();
   readonly #proxies = new Map<string, RemoteConnection>();
@@ -612,7 +608,7 @@ export class RoomRouter {
   #unforward(connId: string): void {
     const forwarded = this.#forwarded.get(connId);
     if (!forwarded) return;
-    this.#watching(connId, forwarded, false);
+    this.#audience.set(connId, undefined);
     this.#send(connId, forwarded);
     this.#forwarded.delete(connId);
     this.#bus.publish(forwarded.owner, {
@@ -646,14 +642,25 @@ export class RoomRouter {
       }
       case "out": {
         if (envelope.conn.startsWith(AUDIENCE_CONN_PREFIX)) {
-          return this.#toAudience(envelope);
+          const code = envelope.conn.slice(AUDIENCE_CONN_PREFIX.length);
+          return this.#audience.deliver(
+            code,
+            envelope.msgs,
+            (connId) =>
+              this.#forwarded.get(connId)?.owner === envelope.from
+                ? registry.connection(connId)
+                : undefined,
+          );
         }
         const forwarded = this.#forwarded.get(envelope.conn);
         if (forwarded?.owner !== envelope.from) return;
         const conn = registry.connection(envelope.conn);
         for (const msg of envelope.msgs) {
           if (msg.type === "watching" || msg.type === "roomClosed") {
-            this.#watching(envelope.conn, forwarded, msg.type === "watching");
+            this.#audience.set(
+              envelope.conn,
+              msg.type === "watching" ? forwarded.code : undefined,
+            );
           }
           conn?.send(msg);
         }
@@ -676,7 +683,7 @@ export class RoomRouter {
         }
         for (const [connId, forwarded] of [...this.#forwarded]) {
           if (forwarded.owner !== from) continue;
-          this.#watching(connId, forwarded, false);
+          this.#audience.set(connId, undefined);
           this.#forwarded.delete(connId);
           registry.connection(connId)?.close(CLOSE_SERVICE_RESTART, MOVED);
         }
@@ -698,43 +705,6 @@ export class RoomRouter {
   #fail(connId: string | undefined): void {
     if (connId === undefined) return;
     this.#registry.connection(connId)?.close(1011, "internal error");
-  }
-
-  /** Marks a forwarded socket as its room's audience, or not. */
-  #watching(connId: string, forwarded: Forwarded, on: boolean): void {
-    if (forwarded.audience === on) return;
-    forwarded.audience = on;
-    let set = this.#audience.get(forwarded.code);
-    if (on) {
-      if (!set) this.#audience.set(forwarded.code, set = new Set());
-      set.add(connId);
-    } else if (set) {
-      set.delete(connId);
-      if (set.size === 0) this.#audience.delete(forwarded.code);
-    }
-  }
-
-  /**
-   * An owner's audience message for every audience socket of one of its
-   * rooms here: serialised once, sent to each of them.
-   */
-  #toAudience(envelope: Extract<Envelope, { kind: "out" }>): void {
-    const code = envelope.conn.slice(AUDIENCE_CONN_PREFIX.length);
-    const members = this.#audience.get(code);
-    if (!members) return;
-    for (const msg of envelope.msgs) {
-      const text = JSON.stringify(msg);
-      for (const connId of [...members]) {
-        const forwarded = this.#forwarded.get(connId);
-        if (forwarded?.owner !== envelope.from) continue;
-        const conn = this.#registry.connection(connId) as
-          | (Connection & { sendText?(text: string): void })
-          | undefined;
-        if (conn?.sendText) conn.sendText(text);
-        else conn?.send(msg);
-        if (msg.type === "roomClosed") this.#watching(connId, forwarded, false);
-      }
-    }
   }
 
   /** One frame of a remote socket, on its room's owner. */
