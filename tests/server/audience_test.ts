@@ -34,6 +34,7 @@ const STATE = {
 async function setUp(overrides: Partial<Config> = {}) {
   const server = await startTestServer({
     maxConnectionsPerAddress: 5_000,
+    joinBurstPerAddress: 5_000,
     maxConnections: 20_000,
     ...overrides,
   });
@@ -325,6 +326,38 @@ Deno.test("AUDIENCE_MAX_PER_ROOM and the server-wide cap refuse watchers; a clos
     assert.equal((await third.nextOfType("watching")).room, room2);
   } finally {
     await closeAll([...crowd, host, host2]);
+    await server.close();
+  }
+});
+
+Deno.test("watchRoom to codes that do not exist counts as guessing: the address's failed-join budget ends in rate limited", async () => {
+  const server = await startTestServer({ failedJoinBudget: 3 });
+  const guesser = await WsClient.connect(server.localUrl);
+  const host = await WsClient.connect(server.localUrl);
+  try {
+    host.send({ action: "createRoom" });
+    const room = String((await host.nextOfType("confirmRoom")).room);
+    const wrong = room === "ZZZZ" ? "ZZZY" : "ZZZZ";
+    const answers: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      guesser.send({ action: "watchRoom", room: wrong, name: "Eve" });
+      answers.push(String((await guesser.nextOfType("error")).val));
+    }
+    // The budget of 3, plus one for the host seated in its room.
+    assert.deepEqual(answers, [
+      "wrong room",
+      "wrong room",
+      "wrong room",
+      "wrong room",
+      "rate limited",
+      "rate limited",
+    ]);
+    // The right code is refused too now: watching finds no room by guessing.
+    guesser.send({ action: "watchRoom", room, name: "Eve" });
+    assert.equal((await guesser.nextOfType("error")).val, "rate limited");
+  } finally {
+    guesser.close();
+    host.close();
     await server.close();
   }
 });

@@ -22,7 +22,12 @@ type TextConnection = Connection & { sendText?(text: string): void };
  * import assert from "node:assert/strict";
  * import { RemoteAudience } from "./remote_audience.ts";
  * const sent: string[] = [];
- * const conn = { send() {}, close() {}, sendText: (t: string) => sent.push(t) };
+ * const conn = {
+ *   id: "c1",
+ *   send() {},
+ *   close() {},
+ *   sendText: (t: string) => void sent.push(t),
+ * };
  * const audience = new RemoteAudience();
  * audience.set("c1", "ABCD");
  * audience.deliver("ABCD", [{ type: "roomClosed", reason: "host left", message: "" }], () => conn);
