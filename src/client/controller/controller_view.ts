@@ -11,6 +11,7 @@ import type { PhoneStage } from "../../phone/phone_session.ts";
 import type { Screen } from "../../phone/controller_flow.ts";
 import { HoldPress } from "../../phone/hold_press.ts";
 import { HOW_TO_STEPS, HowToCard } from "../../phone/how_to_play.ts";
+import { playerMark } from "../../game/player_marks.ts";
 import {
   ingredientIcon,
   ingredientStripe,
@@ -99,6 +100,8 @@ export class ControllerView {
   #onHowToDone: () => void = () => {};
   #actions = byId("actions");
   #toast = byId("toast");
+  #meDot = document.querySelector<HTMLElement>(".me-dot")!;
+  #announcer = byId("announcer");
   #endedText = byId("ended-text");
   #toastTimer: ReturnType<typeof setTimeout> | undefined;
   #buttons = new Map<string, HTMLButtonElement>();
@@ -175,6 +178,10 @@ export class ControllerView {
     this.#meName.textContent = name;
     this.#meVip.hidden = !vip;
     document.body.style.setProperty("--me", color);
+    this.#meDot.textContent = playerMark(color) === "?"
+      ? ""
+      : playerMark(color);
+    this.#meDot.setAttribute("aria-label", `Player ${playerMark(color)}`);
   }
 
   /** Renders a player view from the host. */
@@ -282,7 +289,7 @@ export class ControllerView {
     const rows = (view.team ?? []).map((row) => {
       const tr = el("tr", "");
       const name = el("td", "team-name");
-      const dot = el("span", "team-dot");
+      const dot = el("span", "team-mark", playerMark(row.color));
       dot.style.background = row.color;
       name.append(dot, document.createTextNode(row.name));
       tr.append(name, ...statsCells(row).map((cell) => el("td", "", cell)));
@@ -382,6 +389,16 @@ export class ControllerView {
     }
     cell.addEventListener("contextmenu", (event) => event.preventDefault());
     return slot;
+  }
+
+  /** Says `lines` through the screen-reader region (each as its own paragraph). */
+  announce(lines: readonly string[]): void {
+    if (lines.length === 0) return;
+    const items = lines.map((line) => el("p", "", line));
+    this.#announcer.append(...items);
+    while (this.#announcer.childElementCount > 6) {
+      this.#announcer.firstElementChild?.remove();
+    }
   }
 
   /** Shows a short message over the controller. */

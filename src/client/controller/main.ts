@@ -29,6 +29,8 @@ import {
   stageEffect,
 } from "../../phone/controller_flow.ts";
 import { bindJoystick } from "./joystick.ts";
+import { bindComfortPanel } from "./comfort_panel.ts";
+import { announcements } from "../../phone/announcements.ts";
 import {
   sameStick,
   type Stick,
@@ -40,6 +42,7 @@ import { SessionStore } from "../../phone/session_store.ts";
 import "../shared/build_flags.ts";
 
 const view = new ControllerView();
+const comfort = bindComfortPanel();
 const store = new SessionStore(localStorage, sessionStorage);
 let session: PhoneSession | null = null;
 let config: ClientConfig | null = null;
@@ -109,6 +112,7 @@ async function start(
   next.on("message", (message) => {
     switch (message.t) {
       case "view":
+        view.announce(announcements(lastView, message.view));
         lastView = message.view;
         view.renderView(message.view, (id) => session?.send({ t: "act", id }));
         view.showHowTo(
@@ -118,7 +122,7 @@ async function start(
         return;
       case "feedback":
         view.toast(message.text, message.tone);
-        vibrate(message.tone);
+        if (comfort.settings.vibration) vibrate(message.tone);
         return;
       default:
         return;
@@ -135,7 +139,7 @@ function onStage(stage: PhoneStage): void {
   if (effect.forget) myName = null;
   if (stage.kind === "ended") {
     lastView = null;
-    vibrate("bad");
+    if (comfort.settings.vibration) vibrate("bad");
     view.showEnded(stage.message);
     return;
   }

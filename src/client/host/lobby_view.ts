@@ -6,6 +6,7 @@
  * @module
  */
 /// <reference lib="dom" />
+import { playerMark } from "../../game/player_marks.ts";
 import type { PhaseLine } from "../../host/phase_line.ts";
 import type { LinkKind, LobbyRow } from "../../host/room_game.ts";
 
@@ -252,6 +253,7 @@ export class LobbyView {
       const dot = document.createElement("span");
       dot.className = "player-dot";
       dot.style.background = row.color;
+      dot.textContent = playerMark(row.color);
       const name = document.createElement("span");
       name.className = "player-name";
       const text = document.createElement("span");

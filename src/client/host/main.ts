@@ -27,6 +27,7 @@ import { qrSvg } from "./qr_code.ts";
 import { JoiningPolicy } from "../../host/joining_policy.ts";
 import { orderRows } from "../../host/order_rows.ts";
 import { OrderListView } from "./order_list_view.ts";
+import { bindLargeTextSwitch } from "./large_text.ts";
 import "../shared/build_flags.ts";
 
 /** Query parameter: round length in seconds (e.g. `?round=30` for tests). */
@@ -36,6 +37,7 @@ export const SEED_PARAM = "seed";
 
 const view = new LobbyView();
 const orderList = new OrderListView();
+bindLargeTextSwitch();
 /**
  * Whether friends may join now (lobby, game over, mid-round with drop-in).
  * The page shows the QR code only while open; the signaling action and the

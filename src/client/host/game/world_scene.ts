@@ -47,6 +47,8 @@ import {
 import type { GameSource, LinkKind } from "./game_source.ts";
 import type { SoundBoard } from "./sound_board.ts";
 import { placeTags } from "../../../host/tag_layout.ts";
+import { playerMark } from "../../../game/player_marks.ts";
+import { drawMark } from "./player_mark_art.ts";
 
 /** Key of this scene. */
 export const WORLD_SCENE_KEY = "world";
@@ -71,6 +73,8 @@ const ITEM_RADIUS_PX = 11;
  * than the town's tiles, so they read from a sofa 3 m from a TV.
  */
 const BIG = 1.5;
+/** How much larger name tags are with the host's "large text" switch. */
+const LARGE_TEXT = 1.5;
 /** Size of one ingredient cell inside an order bubble, px (before {@link BIG}). */
 const BUBBLE_CELL_PX = 30;
 /** Height of an order bubble's box and tail, px (before {@link BIG}). */
@@ -255,7 +259,10 @@ export class WorldScene extends Phaser.Scene {
       `chef-${color}-${look}`,
       CHARACTER_SIZE.w,
       CHARACTER_SIZE.h,
-      (ctx) => drawCharacter(ctx, color, look),
+      (ctx) => {
+        drawCharacter(ctx, color, look);
+        if (look !== "up") drawMark(ctx, playerMark(color), 18, 33, 7);
+      },
     );
   }
 
@@ -520,10 +527,13 @@ export class WorldScene extends Phaser.Scene {
         bottom: labelY,
         w: boxes[index].w,
       });
-      const labelKey = `${p.name}|${p.color}`;
+      const large = document.body.dataset.text === "large";
+      const labelKey = `${p.name}|${p.color}|${large}`;
       if (sprite.labelKey !== labelKey) {
         sprite.labelKey = labelKey;
-        sprite.label.setText(p.name).setBackgroundColor(darken(p.color));
+        sprite.label.setText(`${playerMark(p.color)} ${p.name}`)
+          .setBackgroundColor(darken(p.color))
+          .setFontSize(Math.round(17 * BIG * (large ? LARGE_TEXT : 1)));
       }
       sprite.label.setPosition(tagX + 9, labelY);
       sprite.dot.setPosition(
@@ -533,7 +543,9 @@ export class WorldScene extends Phaser.Scene {
       const link = p.connected ? this.#source.link(p.id) : "disconnected";
       if (link !== sprite.link) {
         sprite.link = link;
-        sprite.dot.setFillStyle(LINK_COLORS[link], 1);
+        // Relayed is a ring, direct a filled dot: not told by colour alone.
+        sprite.dot.setFillStyle(LINK_COLORS[link], link === "relayed" ? 0 : 1)
+          .setStrokeStyle(3, link === "relayed" ? LINK_COLORS[link] : 0x1b1033);
       }
       const alpha = p.connected ? 1 : OFFLINE_ALPHA;
       sprite.body.setAlpha(alpha);
@@ -826,6 +838,16 @@ export class WorldScene extends Phaser.Scene {
 
   /** A burst of confetti at (x, y): every delivery is a small party. */
   #confetti(x: number, y: number): void {
+    if (matchMedia("(prefers-reduced-motion: reduce)").matches) {
+      // Reduced motion: a still badge instead of flying pieces.
+      const badge = this.add.text(x, y, "★", {
+        fontFamily: FONT,
+        fontSize: `${Math.round(34 * BIG)}px`,
+        color: "#ffd23f",
+      }).setOrigin(0.5).setDepth(LABEL_DEPTH + 4);
+      this.time.delayedCall(1_200, () => badge.destroy());
+      return;
+    }
     for (let i = 0; i < CONFETTI_PIECES; i++) {
       const color = CONFETTI_COLORS[i % CONFETTI_COLORS.length];
       const piece = this.add.rectangle(x, y, 7 * BIG, 11 * BIG, color)
