@@ -11,12 +11,15 @@
  * (a `requestAnimationFrame` loop installed in the page, beside Phaser's
  * own) for the sample window. From those: frames in each whole 1-second
  * window (median and worst), and the 99th percentile of frame times. The
- * CPU time of Chromium's processes over the same window is read from /proc.
+ * CPU time of Chromium's processes over the same window is read from /proc,
+ * and the round's clock is read against the page's own clock (game time per
+ * wall time: 1 when the round keeps real time).
  *
- * Phaser draws with its Canvas renderer (the page's default); with
- * `--disable-gpu` Chromium rasterizes and composites in software, on the
- * same cores as the server, so the figures are a floor for a host machine
- * with a GPU, not its frame rate.
+ * The page picks its renderer itself (no `?renderer=`): without a GPU its
+ * WebGL is a software rasteriser, so it draws with Canvas (`renderer` in the
+ * result says which); with `--disable-gpu` Chromium rasterizes and
+ * composites in software, on the same cores as the server, so the figures
+ * are a floor for a host machine with a GPU, not its frame rate.
  *
  * Prints one JSON line: {@link HostFpsResult}.
  *
@@ -71,6 +74,11 @@ export interface FpsScenario {
    * core: the headroom the 60-frame cap hides (NaN when unreadable).
    */
   chromiumCpuPercent: number;
+  /**
+   * Round time that passed over the sample window ÷ the page's wall time:
+   * 1 when the game clock keeps real time (NaN when unreadable).
+   */
+  clockRate: number;
 }
 
 /** What the worker prints. */
@@ -102,7 +110,10 @@ export interface HostFpsOptions {
 /** Frame-rate figures from animation frame timestamps (ms, ascending). */
 export function frameStats(
   timestamps: readonly number[],
-): Omit<FpsScenario, "players" | "snapshotFps" | "chromiumCpuPercent"> {
+): Omit<
+  FpsScenario,
+  "players" | "snapshotFps" | "chromiumCpuPercent" | "clockRate"
+> {
   const intervals = timestamps.slice(1).map((t, i) => t - timestamps[i]);
   const first = timestamps[0] ?? 0;
   const span = (timestamps.at(-1) ?? 0) - first;
@@ -212,6 +223,14 @@ async function treeCpuTimeMs(root: number): Promise<number> {
   return total;
 }
 
+/** The page's clock and the round's time left, read together. */
+function roundClock(page: Page): Promise<{ at: number; left: number }> {
+  return page.evaluate(() => ({
+    at: performance.now(),
+    left: globalThis.pizzaGame?.snapshot().timeLeftMs ?? NaN,
+  }));
+}
+
 /** Which context the game's canvas has: "canvas" (2D) or "webgl". */
 function rendererOf(page: Page): Promise<string> {
   return page.evaluate(() => {
@@ -273,7 +292,9 @@ async function measureScenario(
     const root = browser.process()?.pid;
     const cpuBefore = root ? await treeCpuTimeMs(root) : NaN;
     const wallBefore = performance.now();
+    const clockBefore = await roundClock(page);
     const stamps = await recordFrames(page, options.sampleMs);
+    const clockAfter = await roundClock(page);
     const cpuMs = root ? (await treeCpuTimeMs(root)) - cpuBefore : NaN;
     const wallMs = performance.now() - wallBefore;
     const after = await gameSnapshot(page);
@@ -288,6 +309,8 @@ async function measureScenario(
         ...frameStats(stamps),
         snapshotFps: after.fps,
         chromiumCpuPercent: (cpuMs / wallMs) * 100,
+        clockRate: (clockBefore.left - clockAfter.left) /
+          (clockAfter.at - clockBefore.at),
       },
       renderer: await rendererOf(page),
     };

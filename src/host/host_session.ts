@@ -1,6 +1,7 @@
 /**
  * The host's signaling lifecycle: create a room, keep it, reclaim it after a
- * reload or a dropped socket, close it. Game traffic is the hub's job.
+ * reload, a dropped socket or from a new tab (a closed tab's room), close
+ * it. Game traffic is the hub's job.
  *
  * @module
  */
@@ -10,13 +11,13 @@ import {
   type AnswerMessage,
   SignalingSocket,
 } from "../link/signaling_socket.ts";
-
-/** sessionStorage key holding the room and host token across reloads. */
-export const HOST_SESSION_KEY = "pizza-peers-host";
+import type { HostRoomStore, SavedHost } from "./host_rooms.ts";
 /** First delay before reconnecting a dropped host socket, in ms. */
 export const RECONNECT_FIRST_DELAY_MS = 500;
 /** Longest delay between reconnect attempts, in ms. */
 export const RECONNECT_MAX_DELAY_MS = 5_000;
+/** How often an open room's record is refreshed for a later tab, in ms. */
+export const KEEP_FRESH_MS = 2_000;
 
 /** Where the host's room stands. */
 export type HostStatus =
@@ -37,26 +38,23 @@ export type HostSessionEvents = {
   error: [message: string, val: string];
 };
 
-interface SavedHost {
-  room: string;
-  hostToken: string;
-}
-
 /** Options of a {@link HostSession}. */
 export interface HostSessionOptions {
   /** WebSocket URL of the signaling server. */
   socketUrl: string;
-  /** Where the host token survives a reload. */
-  storage: Pick<Storage, "getItem" | "setItem" | "removeItem">;
+  /** Where the host token survives a reload, or the tab's closing. */
+  rooms: HostRoomStore;
   /** How long the server keeps a dropped host's room, in ms (from confirmRoom). */
   graceMs?: number;
+  /** How often the open room's record is refreshed. @default KEEP_FRESH_MS */
+  keepFreshMs?: number;
 }
 
 /**
  * Owns the host's signaling socket.
  *
- * `resume()` reclaims a room saved by a previous page load (returns false if
- * there is none), `create()` makes a new one, `end()` closes it for good.
+ * `resume()` reclaims the room this tab hosted before a reload, or a room a
+ * closed tab left; `create()` makes a new one, `end()` closes it for good.
  */
 export class HostSession extends Emitter<HostSessionEvents> {
   #options: HostSessionOptions;
@@ -68,13 +66,14 @@ export class HostSession extends Emitter<HostSessionEvents> {
   #lostAt = 0;
   #closed = false;
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
+  #freshTimer: ReturnType<typeof setInterval> | undefined;
 
   /** Reads a saved room, if any. */
   constructor(options: HostSessionOptions) {
     super();
     this.#options = options;
     this.#graceMs = options.graceMs ?? 60_000;
-    this.#saved = readSaved(options.storage);
+    this.#saved = options.rooms.tabRoom;
   }
 
   /** Current status. */
@@ -82,13 +81,22 @@ export class HostSession extends Emitter<HostSessionEvents> {
     return this.#status;
   }
 
-  /** True when a previous page load left a room to reclaim. */
+  /** True when a previous page load of this tab left a room to reclaim. */
   get hasSavedRoom(): boolean {
     return this.#saved !== null;
   }
 
-  /** Reclaims the saved room. */
-  async resume(): Promise<void> {
+  /**
+   * Reclaims this tab's room, or `room` when given (a room a closed tab
+   * left, from the store; nothing happens when it has no record).
+   */
+  async resume(room?: string): Promise<void> {
+    if (room !== undefined) {
+      const record = this.#options.rooms.record(room);
+      if (!record) return;
+      this.#saved = { room: record.room, hostToken: record.hostToken };
+      this.#graceMs = record.graceMs;
+    }
     if (!this.#saved) return;
     this.#setStatus({ kind: "connecting" });
     await this.#connect({ action: "reclaimRoom", ...this.#saved });
@@ -106,6 +114,17 @@ export class HostSession extends Emitter<HostSessionEvents> {
     return this.#socket?.send(message) ?? false;
   }
 
+  /**
+   * Tells the store this tab still hosts its open room, so the room's record
+   * stays fresh for a new tab should this one close (a timer calls it while
+   * the room is open; the page calls it when it hides).
+   */
+  keepFresh(): void {
+    if (this.#saved && this.#status.kind === "open") {
+      this.#options.rooms.remember(this.#saved, this.#graceMs);
+    }
+  }
+
   /** Closes the room for everyone and forgets it. */
   end(): void {
     this.send({ action: "leaveRoom" });
@@ -119,6 +138,8 @@ export class HostSession extends Emitter<HostSessionEvents> {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#iceTimer);
+    clearInterval(this.#freshTimer);
+    this.#freshTimer = undefined;
     this.#socket?.close();
     this.#socket = null;
   }
@@ -156,7 +177,11 @@ export class HostSession extends Emitter<HostSessionEvents> {
         this.#saved = { room: msg.room, hostToken: msg.hostToken };
         this.#graceMs = msg.hostGraceMs;
         this.#lostAt = 0;
-        writeSaved(this.#options.storage, this.#saved);
+        this.#options.rooms.remember(this.#saved, this.#graceMs);
+        this.#freshTimer ??= setInterval(
+          () => this.keepFresh(),
+          this.#options.keepFreshMs ?? KEEP_FRESH_MS,
+        );
         this.#setStatus({ kind: "open", room: msg.room, started: msg.started });
         // TURN credentials are only for sockets in a room: ask once in it.
         this.send({ action: "iceServers" });
@@ -241,44 +266,13 @@ export class HostSession extends Emitter<HostSessionEvents> {
   }
 
   #forget(): void {
+    if (this.#saved) this.#options.rooms.forget(this.#saved.room);
+    else this.#options.rooms.leaveTab();
     this.#saved = null;
-    this.#options.storage.removeItem(HOST_SESSION_KEY);
   }
 
   #setStatus(status: HostStatus): void {
     this.#status = status;
     this.emit("status", status);
-  }
-}
-
-function readSaved(storage: HostSessionOptions["storage"]): SavedHost | null {
-  try {
-    const raw = storage.getItem(HOST_SESSION_KEY);
-    if (!raw) return null;
-    const data: unknown = JSON.parse(raw);
-    if (
-      typeof data === "object" && data !== null &&
-      typeof (data as SavedHost).room === "string" &&
-      typeof (data as SavedHost).hostToken === "string"
-    ) {
-      return {
-        room: (data as SavedHost).room,
-        hostToken: (data as SavedHost).hostToken,
-      };
-    }
-  } catch {
-    // Corrupt entry: start fresh.
-  }
-  return null;
-}
-
-function writeSaved(
-  storage: HostSessionOptions["storage"],
-  saved: SavedHost,
-): void {
-  try {
-    storage.setItem(HOST_SESSION_KEY, JSON.stringify(saved));
-  } catch {
-    // Private mode: reload will create a new room.
   }
 }

@@ -17,16 +17,25 @@ import {
 } from "../protocol/mod.ts";
 import { Emitter } from "../link/emitter.ts";
 import { GameLink, type LinkState, type PeerLike } from "../link/game_link.ts";
+import { DEFAULT_PHONE_SILENT_MS } from "../link/client_config.ts";
 import { RttMeter } from "../link/rtt_meter.ts";
 
 /** How often each player is pinged for its round-trip time, in ms. */
 export const PING_INTERVAL_MS = 2_000;
+/** Longest time between two silence checks, in ms. */
+export const SILENCE_CHECK_MS = 500;
 
-/** A player's connection as the lobby shows it. */
+/**
+ * A player's connection as the lobby shows it. "silent": the link is up but
+ * a ping has gone unanswered (no pong, no message at all) for the silence
+ * limit, as on a frozen page or a lost network; the room treats it as
+ * disconnected until the phone is heard again.
+ */
 export type PlayerConnectionState =
   | "connecting"
   | "p2p"
   | "relayed"
+  | "silent"
   | "disconnected";
 
 /** What the hub knows of one player. */
@@ -65,6 +74,13 @@ export interface PeerHubOptions {
   relayAfterMs: number;
   /** Ping period. @default PING_INTERVAL_MS */
   pingIntervalMs?: number;
+  /**
+   * A phone on an open link that answers nothing this long is "silent"
+   * (`/config`'s `phoneSilentMs`). @default DEFAULT_PHONE_SILENT_MS
+   */
+  silentAfterMs?: number;
+  /** Milliseconds clock. @default performance.now */
+  now?: () => number;
 }
 
 interface Entry {
@@ -72,6 +88,8 @@ interface Entry {
   link: GameLink<PhoneMessage, HostMessage> | null;
   rtt: RttMeter;
   answered: boolean;
+  /** When the oldest ping not answered since was sent, by `now`; null: none. */
+  waitingSince: number | null;
 }
 
 /**
@@ -84,15 +102,34 @@ export class PeerHub extends Emitter<PeerHubEvents> {
   #entries = new Map<string, Entry>();
   #options: PeerHubOptions;
   #pingTimer: ReturnType<typeof setInterval>;
+  #silenceTimer: ReturnType<typeof setInterval>;
+  #silentAfterMs: number;
+  #now: () => number;
   #closed = false;
 
-  /** Starts the ping timer. */
+  /**
+   * Starts the ping and silence timers.
+   *
+   * @throws RangeError when `silentAfterMs` is not a positive number
+   */
   constructor(options: PeerHubOptions) {
     super();
+    const silentAfterMs = options.silentAfterMs ?? DEFAULT_PHONE_SILENT_MS;
+    if (!(silentAfterMs > 0)) {
+      throw new RangeError(
+        `Cannot watch phones as 'silentAfterMs' must be a positive number: current value is ${silentAfterMs}`,
+      );
+    }
     this.#options = options;
+    this.#silentAfterMs = silentAfterMs;
+    this.#now = options.now ?? (() => performance.now());
     this.#pingTimer = setInterval(
-      () => this.#pingAll(),
+      () => this.pingAll(),
       options.pingIntervalMs ?? PING_INTERVAL_MS,
+    );
+    this.#silenceTimer = setInterval(
+      () => this.checkSilence(),
+      Math.min(SILENCE_CHECK_MS, silentAfterMs / 4),
     );
   }
 
@@ -179,11 +216,38 @@ export class PeerHub extends Emitter<PeerHubEvents> {
     for (const name of this.#entries.keys()) this.send(name, message);
   }
 
-  /** Ends every link and the ping timer. Safe to call twice. */
+  /** Pings every phone on an open link now (the ping timer calls it). */
+  pingAll(): void {
+    if (this.#closed) return;
+    for (const entry of this.#entries.values()) this.#ping(entry);
+  }
+
+  /**
+   * Marks "silent" every phone on an open link whose ping has gone
+   * unanswered for the silence limit (a timer calls it; tests call it with
+   * their clock).
+   */
+  checkSilence(): void {
+    if (this.#closed) return;
+    const now = this.#now();
+    for (const entry of this.#entries.values()) {
+      const state = entry.player.state;
+      if (
+        (state === "p2p" || state === "relayed") &&
+        entry.waitingSince !== null &&
+        now - entry.waitingSince >= this.#silentAfterMs
+      ) {
+        this.#setState(entry, "silent");
+      }
+    }
+  }
+
+  /** Ends every link and the timers. Safe to call twice. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#pingTimer);
+    clearInterval(this.#silenceTimer);
     for (const entry of this.#entries.values()) entry.link?.close();
     this.#entries.clear();
     this.clear();
@@ -195,8 +259,9 @@ export class PeerHub extends Emitter<PeerHubEvents> {
       entry = {
         player: { name, state: "connecting", rttMs: null, p2pError: null },
         link: null,
-        rtt: new RttMeter(),
+        rtt: new RttMeter(this.#now),
         answered: false,
+        waitingSince: null,
       };
       this.#entries.set(name, entry);
     }
@@ -253,6 +318,9 @@ export class PeerHub extends Emitter<PeerHubEvents> {
   ): void {
     if (entry.link !== link || state === "closed") return;
     if (entry.player.state === "disconnected") return;
+    // Silent stays silent until the phone is heard, whatever the path.
+    if (entry.player.state === "silent" && state !== "connecting") return;
+    if (entry.player.state === "connecting") entry.waitingSince = null;
     const wasConnecting = entry.player.state === "connecting";
     if (wasConnecting && state === "relayed") {
       entry.player.p2pError ??= `no direct connection within ${
@@ -265,6 +333,14 @@ export class PeerHub extends Emitter<PeerHubEvents> {
   }
 
   #onMessage(entry: Entry, message: PhoneMessage): void {
+    entry.waitingSince = null;
+    const link = entry.link;
+    if (
+      entry.player.state === "silent" && link &&
+      (link.state === "p2p" || link.state === "relayed")
+    ) {
+      this.#setState(entry, link.state);
+    }
     switch (message.t) {
       case "ping":
         entry.link?.send({ t: "pong", id: message.id });
@@ -304,9 +380,6 @@ export class PeerHub extends Emitter<PeerHubEvents> {
     const link = entry.link;
     if (!link || (link.state !== "p2p" && link.state !== "relayed")) return;
     link.send({ t: "ping", id: entry.rtt.nextPing() });
-  }
-
-  #pingAll(): void {
-    for (const entry of this.#entries.values()) this.#ping(entry);
+    entry.waitingSince ??= this.#now();
   }
 }

@@ -15,6 +15,7 @@ import type {
 } from "../protocol/mod.ts";
 import { DIFFICULTY_NAMES } from "../game/mod.ts";
 import { DEFAULT_BOT_FILL, type FrameResult, HostGame } from "./host_game.ts";
+import { FixedStepClock } from "./fixed_step_clock.ts";
 import type { HostStatus } from "./host_session.ts";
 import type { HubPlayer, PlayerConnectionState } from "./peer_hub.ts";
 import { phaseLine } from "./phase_line.ts";
@@ -82,6 +83,8 @@ export interface RoomGameOptions {
   saves: GameSaveStore;
   /** Called whenever the lobby (player list, phase line) should redraw. */
   onChange?: () => void;
+  /** Turns wall-clock readings into engine steps. @default a new FixedStepClock */
+  clock?: FixedStepClock;
 }
 
 /** The host's open room's game: state and policy of the host page. */
@@ -93,6 +96,7 @@ export class RoomGame {
   #newGame: () => HostGame;
   #saves: GameSaveStore;
   #onChange: () => void;
+  #clock: FixedStepClock;
   #game: HostGame;
   #moveCounts = new Map<string, number>();
   #joinInfo: JoinInfo | null = null;
@@ -105,6 +109,7 @@ export class RoomGame {
     this.#newGame = options.newGame;
     this.#saves = options.saves;
     this.#onChange = options.onChange ?? (() => {});
+    this.#clock = options.clock ?? new FixedStepClock();
     this.#game = this.#newGame();
   }
 
@@ -128,15 +133,20 @@ export class RoomGame {
     return this.#moveCounts.get(name) ?? 0;
   }
 
-  /** The host asked for a new room: a saved game belongs to an old one. */
+  /**
+   * The host asked for a new room: nothing to restore (other rooms' saves
+   * stay, for the tabs that may resume them).
+   */
   createRoom(): void {
-    this.#saves.discard();
     this.#restoreChecked = true;
   }
 
-  /** The page loaded without a room to reclaim. */
-  noRoom(): void {
-    this.#saves.discard();
+  /**
+   * The host resumes a room a closed tab left: its save comes back with the
+   * first `confirmRoom`.
+   */
+  resumeRoom(): void {
+    this.#restoreChecked = false;
   }
 
   /** The room opened (or reopened after a server reconnect). */
@@ -197,7 +207,7 @@ export class RoomGame {
 
   /** The room is gone (lost or ended): forget its game and its saved copy. */
   reset(): void {
-    this.#saves.discard();
+    if (this.#joinInfo) this.#saves.discard(this.#joinInfo.room);
     this.#game = this.#newGame();
     this.#moveCounts.clear();
     this.#joinInfo = null;
@@ -220,9 +230,12 @@ export class RoomGame {
     this.#changed();
   }
 
-  /** A phone's link changed: its player is attached while the link is up. */
+  /**
+   * A phone's link changed: its player is attached while the link is up and
+   * the phone answers; a silent phone pauses the round as a disconnected one.
+   */
   playerChanged(player: HubPlayer): void {
-    if (player.state === "disconnected") {
+    if (player.state === "disconnected" || player.state === "silent") {
       this.#game.setConnected(player.name, false);
     }
     if (player.state === "p2p" || player.state === "relayed") {
@@ -284,6 +297,28 @@ export class RoomGame {
       ),
     );
     this.#changed();
+  }
+
+  /**
+   * Runs the engine steps the wall clock (`nowMs`) calls for, each a
+   * {@link frame} of one fixed step, so game time is real time whatever the
+   * page's frame rate. Returns their events together (none when no step was
+   * due).
+   */
+  advance(nowMs: number): FrameResult {
+    const steps = this.#clock.advance(nowMs);
+    const merged: FrameResult = {
+      events: [],
+      outbox: [],
+      phaseBefore: this.#game.state.phase,
+    };
+    for (let i = 0; i < steps; i++) {
+      const result = this.frame(this.#clock.stepMs);
+      if (i === 0) merged.phaseBefore = result.phaseBefore;
+      merged.events.push(...result.events);
+      merged.outbox.push(...result.outbox);
+    }
+    return merged;
   }
 
   /** Steps the game, sends each phone its messages, tells the server once the round is on, saves. */

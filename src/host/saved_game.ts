@@ -1,7 +1,8 @@
 /**
- * The host's saved game: the engine state written to sessionStorage so that
- * a reload of the host page (which reclaims the same room) resumes the round
- * instead of starting a new one. What is read back is checked: a format and
+ * The host's saved game: the engine state written to localStorage, one entry
+ * per room, so that a reload of the host page, or a new tab that resumes a
+ * room whose tab was closed, brings the round back instead of starting a new
+ * one. What is read back is checked: a format and
  * version tag, the shape of every field, the state's consistency with the
  * town regenerated from its seed, and one dry engine step. Anything that
  * fails is ignored, never trusted. No DOM: the storage is passed in.
@@ -26,8 +27,22 @@ import {
   type Town,
 } from "../game/mod.ts";
 
-/** sessionStorage key of the saved game (one per tab; it names its room). */
+/** Prefix of the storage key of a room's saved game (`pizza-peers-game:ABCD`). */
 export const SAVED_GAME_KEY = "pizza-peers-game";
+
+/**
+ * The storage key of `room`'s saved game.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { savedGameKey } from "./saved_game.ts";
+ * assert.equal(savedGameKey("ABCD"), "pizza-peers-game:ABCD");
+ * ```
+ */
+export function savedGameKey(room: string): string {
+  return `${SAVED_GAME_KEY}:${room}`;
+}
 /** Tag that marks a saved game. */
 export const SAVED_GAME_FORMAT = "pizza-peers-game";
 /** Version of the saved-game format; another version is ignored. */
@@ -256,8 +271,13 @@ function consistent(state: GameState, town: Town): boolean {
 
 /** Options of a {@link GameSaveStore}. */
 export interface GameSaveStoreOptions {
-  /** Where the save lives (the page passes `sessionStorage`). */
-  storage: Pick<Storage, "getItem" | "setItem" | "removeItem">;
+  /**
+   * Where the saves live (the page passes `localStorage`); `key` and
+   * `length`, when there, let {@link GameSaveStore.prune} find old saves.
+   */
+  storage:
+    & Pick<Storage, "getItem" | "setItem" | "removeItem">
+    & Partial<Pick<Storage, "key" | "length">>;
   /**
    * Least time between two throttled saves, in ms.
    * @default SAVE_INTERVAL_MS
@@ -289,6 +309,7 @@ export interface GameSaveStoreOptions {
  * assert.equal(store.save(state, "ABCD"), true);
  * assert.equal(store.save(state, "ABCD"), false, "throttled");
  * assert.equal(store.load("ABCD")?.state.town.seed, state.town.seed);
+ * assert.equal(store.load("WXYZ"), null, "one save per room");
  * ```
  */
 export class GameSaveStore {
@@ -326,7 +347,7 @@ export class GameSaveStore {
     this.#lastSaveMs = now;
     try {
       this.#storage.setItem(
-        SAVED_GAME_KEY,
+        savedGameKey(room),
         JSON.stringify(savedGameOf(state, room, now)),
       );
       return true;
@@ -339,22 +360,52 @@ export class GameSaveStore {
   load(room: string): RestoredGame | null {
     let text: string | null;
     try {
-      text = this.#storage.getItem(SAVED_GAME_KEY);
+      text = this.#storage.getItem(savedGameKey(room));
     } catch {
       return null;
     }
     if (text === null) return null;
     const restored = parseSavedGame(text, room);
-    if (!restored) this.discard();
+    if (!restored) this.discard(room);
     return restored;
   }
 
-  /** Forgets the saved game. */
-  discard(): void {
+  /** Forgets the saved game of `room`. */
+  discard(room: string): void {
     try {
-      this.#storage.removeItem(SAVED_GAME_KEY);
+      this.#storage.removeItem(savedGameKey(room));
     } catch {
       // Nothing to forget.
     }
+  }
+
+  /**
+   * Forgets every saved game but those of `keep` (rooms that may still be
+   * resumed), so saves of long-gone rooms do not fill the storage.
+   *
+   * @returns the rooms whose saves were removed
+   */
+  prune(keep: ReadonlySet<string>): string[] {
+    const removed: string[] = [];
+    try {
+      const { key, length } = this.#storage;
+      if (typeof key !== "function" || typeof length !== "number") {
+        return removed;
+      }
+      const prefix = `${SAVED_GAME_KEY}:`;
+      const rooms: string[] = [];
+      for (let i = 0; i < length; i++) {
+        const name = key.call(this.#storage, i);
+        if (name?.startsWith(prefix)) rooms.push(name.slice(prefix.length));
+      }
+      for (const room of rooms) {
+        if (keep.has(room)) continue;
+        this.discard(room);
+        removed.push(room);
+      }
+    } catch {
+      // Storage that cannot be listed keeps its saves.
+    }
+    return removed;
   }
 }

@@ -9,12 +9,22 @@ import { IceServerSchema } from "../protocol/mod.ts";
 /** Used when `/config` cannot be read or leaves a field out, in ms. */
 export const DEFAULT_RELAY_AFTER_MS = 5_000;
 
+/**
+ * Used when `/config` leaves it out: a phone whose link answers nothing this
+ * long is "no signal" on the host, in ms.
+ */
+export const DEFAULT_PHONE_SILENT_MS = 5_000;
+
 const ClientConfigSchema = v.object({
   iceServers: v.optional(v.array(IceServerSchema), []),
   lanOrigins: v.optional(v.array(v.string()), []),
   relayAfterMs: v.optional(
     v.pipe(v.number(), v.finite(), v.minValue(0)),
     DEFAULT_RELAY_AFTER_MS,
+  ),
+  phoneSilentMs: v.optional(
+    v.pipe(v.number(), v.finite(), v.minValue(1)),
+    DEFAULT_PHONE_SILENT_MS,
   ),
   maxPlayersPerRoom: v.optional(v.pipe(v.number(), v.integer()), 12),
 });

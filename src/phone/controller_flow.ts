@@ -104,13 +104,50 @@ export function checkJoinForm(
 }
 
 /**
- * The seat a page load takes back: the saved one, unless the page was opened
- * with a link to another room.
+ * The seat a page load takes back. The tab's saved seat, when the link names
+ * no room or the same room. When the link names another room, the seat is
+ * still taken back if the page was restored (`restored`: a reload, a tab the
+ * browser brought back, history), as the address is then stale; a link
+ * freshly opened in this tab (`restored` false) shows the join form for its
+ * room instead, and the seat stays saved.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { seatToResume } from "./controller_flow.ts";
+ * const seat = { room: "BBBB", name: "Bo", token: "t" };
+ * assert.equal(seatToResume("AAAA", seat, true), seat);
+ * assert.equal(seatToResume("AAAA", seat, false), null);
+ * ```
  */
 export function seatToResume(
   linkRoom: string,
   seat: Seat | null,
+  restored: boolean,
 ): Seat | null {
   if (!seat) return null;
-  return !linkRoom || linkRoom.toUpperCase() === seat.room ? seat : null;
+  if (!linkRoom || linkRoom.toUpperCase() === seat.room) return seat;
+  return restored ? seat : null;
+}
+
+/**
+ * The phone page's address for `room` (the room it is in, or none): the
+ * same page with `?room=CODE`, other query parameters kept.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { addressFor } from "./controller_flow.ts";
+ * assert.equal(
+ *   addressFor("http://x/play/?room=AAAA&debug=1", "BBBB"),
+ *   "/play/?room=BBBB&debug=1",
+ * );
+ * assert.equal(addressFor("http://x/play/?room=AAAA", null), "/play/");
+ * ```
+ */
+export function addressFor(href: string, room: string | null): string {
+  const url = new URL(href);
+  if (room) url.searchParams.set("room", room);
+  else url.searchParams.delete("room");
+  return url.pathname + url.search + url.hash;
 }

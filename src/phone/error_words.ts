@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ErrorCode } from "../protocol/mod.ts";
+import type { ErrorCode, RoomClosedReason } from "../protocol/mod.ts";
 
 const WORDS: Partial<Record<ErrorCode, string>> = {
   "wrong room":
@@ -39,4 +39,35 @@ export const GENERIC_ERROR_WORDS = "Oops, something went wrong. Try again!";
  */
 export function errorWords(code: string): string {
   return WORDS[code as ErrorCode] ?? GENERIC_ERROR_WORDS;
+}
+
+/** When the phone comes back and its game is gone without a word. */
+export const GAME_GONE_WORDS =
+  "This game ended while your phone was away. Thanks for playing!";
+
+const CLOSED_WORDS: Record<RoomClosedReason, string> = {
+  "host left": "The big screen closed the game. Thanks for playing!",
+  "host gone":
+    "The big screen did not come back, so the game has ended. Thanks for playing!",
+  kicked: "The host took you out of this game.",
+  "server shutdown":
+    "The game server is restarting, so the game has ended. Sorry!",
+};
+
+/**
+ * Why the game ended, in words, when the server closes the room for this
+ * phone.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { roomClosedWords } from "./error_words.ts";
+ * assert.match(roomClosedWords("host left"), /big screen closed the game/);
+ * assert.match(roomClosedWords("host gone"), /big screen did not come back/);
+ * assert.match(roomClosedWords("meteor"), /has ended/);
+ * ```
+ */
+export function roomClosedWords(reason: string): string {
+  return CLOSED_WORDS[reason as RoomClosedReason] ??
+    "The game has ended. Thanks for playing!";
 }

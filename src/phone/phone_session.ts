@@ -20,7 +20,7 @@ import {
   type AnswerMessage,
   SignalingSocket,
 } from "../link/signaling_socket.ts";
-import { errorWords } from "./error_words.ts";
+import { errorWords, GAME_GONE_WORDS, roomClosedWords } from "./error_words.ts";
 import type { Seat, SessionStore } from "./session_store.ts";
 
 /** How long to wait for the peer's offer before joining without one, in ms. */
@@ -146,7 +146,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
   leave(): void {
     this.#link?.send({ t: "leave" });
     this.#socket?.send({ action: "leaveRoom" });
-    this.#options.store.clearSeat();
+    this.#forgetSeat();
     this.#end({ kind: "idle" });
   }
 
@@ -319,7 +319,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
         this.#setStage({ kind: "peer" });
         return;
       case "roomClosed":
-        this.#options.store.clearSeat();
+        this.#forgetSeat();
         this.#end({
           kind: "ended",
           message: roomClosedWords(msg.reason),
@@ -346,19 +346,19 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
     if (code === "bad token" && this.#token) {
       // The seat is gone but the name may be free: try once without it.
       this.#token = undefined;
-      this.#options.store.clearSeat();
+      this.#forgetSeat();
       void this.#connect();
       return;
     }
     if (this.#everJoined && (code === "wrong room" || code === "no player")) {
-      this.#options.store.clearSeat();
+      this.#forgetSeat();
       this.#end({
         kind: "ended",
-        message: "This game has ended. Thanks for playing!",
+        message: GAME_GONE_WORDS,
       });
       return;
     }
-    this.#options.store.clearSeat();
+    this.#forgetSeat();
     this.#end({ kind: "refused", message: errorWords(code), code });
   }
 
@@ -368,7 +368,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       return;
     }
     if (message.t === "bye") {
-      this.#options.store.clearSeat();
+      this.#forgetSeat();
       this.#end({
         kind: "ended",
         message: `${message.reason} Thanks for playing!`,
@@ -403,6 +403,11 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
     }, delay);
   }
 
+  /** Forgets this session's seat (its room only; a seat elsewhere stays). */
+  #forgetSeat(): void {
+    this.#options.store.clearSeat(this.#room, this.#name);
+  }
+
   #setReadyOrPeer(): void {
     const state = this.#link?.state;
     if (state === "p2p" || state === "relayed") {
@@ -420,20 +425,6 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
   #setStage(stage: PhoneStage): void {
     this.#stage = stage;
     this.emit("stage", stage);
-  }
-}
-
-/** What the phone says when the server closes the room for it. */
-function roomClosedWords(reason: string): string {
-  switch (reason) {
-    case "host left":
-      return "The host ended the game. Thanks for playing!";
-    case "kicked":
-      return "The host took you out of this game.";
-    case "server shutdown":
-      return "The game server is restarting, so the game has ended. Sorry!";
-    default:
-      return "The game has ended. Thanks for playing!";
   }
 }
 

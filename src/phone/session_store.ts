@@ -80,18 +80,50 @@ export class SessionStore {
     return this.#tokens()[`${room}/${name}`]?.token;
   }
 
-  /** Forgets the seat (game over, left, or refused). */
-  clearSeat(): void {
+  /**
+   * Forgets the seat in `room` (game over, left, or refused there): the
+   * tab's seat if it is in that room, and the token backup of `name` in it.
+   * A seat in another room is kept.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { SessionStore } from "./session_store.ts";
+   * const memory = () => {
+   *   const data = new Map<string, string>();
+   *   return {
+   *     getItem: (k: string) => data.get(k) ?? null,
+   *     setItem: (k: string, v: string) => void data.set(k, v),
+   *     removeItem: (k: string) => void data.delete(k),
+   *   };
+   * };
+   * const store = new SessionStore(memory(), memory());
+   * store.saveSeat({ room: "BBBB", name: "Bo", token: "t" });
+   * store.clearSeat("AAAA", "Bo");
+   * assert.equal(store.seat?.room, "BBBB");
+   * store.clearSeat("BBBB", "Bo");
+   * assert.equal(store.seat, null);
+   * ```
+   */
+  clearSeat(room: string, name?: string): void {
+    const code = room.toUpperCase();
     const seat = this.seat;
-    try {
-      this.session.removeItem(SEAT_KEY);
-    } catch {
-      // Ignore.
+    if (seat && seat.room === code) {
+      try {
+        this.session.removeItem(SEAT_KEY);
+      } catch {
+        // Ignore.
+      }
     }
-    if (!seat) return;
     const tokens = this.#tokens();
-    delete tokens[`${seat.room}/${seat.name}`];
-    safeSet(this.local, TOKENS_KEY, JSON.stringify(tokens));
+    let changed = false;
+    for (const who of new Set([name, seat?.room === code ? seat.name : null])) {
+      if (who && `${code}/${who}` in tokens) {
+        delete tokens[`${code}/${who}`];
+        changed = true;
+      }
+    }
+    if (changed) safeSet(this.local, TOKENS_KEY, JSON.stringify(tokens));
   }
 
   #tokens(): Record<string, { token: string; at: number }> {

@@ -39,6 +39,8 @@ export const DEFAULTS = {
   sweepIntervalMs: 5_000,
   /** After how long without an open data channel a phone falls back to the relay, in ms. */
   relayAfterMs: 5_000,
+  /** A phone whose link answers nothing this long shows "no signal" on the host and pauses the round, in ms. */
+  phoneSilentMs: 5_000,
   /**
    * STUN URLs clients should use (comma-separated in env). Empty: host
    * candidates only (a LAN); see {@link stunDefault} for Deno Deploy and
@@ -117,6 +119,8 @@ export interface Config {
   sweepIntervalMs: number;
   /** @default 5000 */
   relayAfterMs: number;
+  /** @default 5000 */
+  phoneSilentMs: number;
   /** @default [] */
   stunUrls: readonly string[];
   /** @default [] */
@@ -213,6 +217,7 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   rejoinApprovalMs: "REJOIN_APPROVAL_MS",
   sweepIntervalMs: "SWEEP_INTERVAL_MS",
   relayAfterMs: "RELAY_AFTER_MS",
+  phoneSilentMs: "PHONE_SILENT_MS",
   stunUrls: "STUN_URLS",
   turnUrls: "TURN_URLS",
   turnSecret: "TURN_SECRET",
@@ -253,6 +258,7 @@ const RANGES: Partial<Record<keyof Config, readonly [number, number]>> = {
   rejoinApprovalMs: [1_000, 3_600_000],
   sweepIntervalMs: [10, 3_600_000],
   relayAfterMs: [0, 600_000],
+  phoneSilentMs: [1_000, 600_000],
   turnTtlMs: [60_000, 86_400_000],
   maxConnectionsPerAddress: [1, 10_000_000],
   joinBurstPerAddress: [1, 1_000_000],

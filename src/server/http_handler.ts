@@ -84,6 +84,8 @@ export interface ClientConfig {
   lanOrigins: readonly string[];
   /** When a phone without an open data channel switches to the relay, in ms. */
   relayAfterMs: number;
+  /** When the host shows a phone that answers nothing as "no signal" (and pauses), in ms. */
+  phoneSilentMs: number;
   /** Players per room. */
   maxPlayersPerRoom: number;
 }
@@ -288,6 +290,7 @@ export function createHandler(
           ),
           lanOrigins: lanOrigins(),
           relayAfterMs: config.relayAfterMs,
+          phoneSilentMs: config.phoneSilentMs,
           maxPlayersPerRoom: config.maxPlayersPerRoom,
         };
         return json(body);

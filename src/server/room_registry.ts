@@ -361,7 +361,7 @@ export class RoomRegistry {
         this.#closeRoom(
           room,
           "host gone",
-          "The game screen did not come back, so the game has ended.",
+          "The big screen did not come back, so the game has ended.",
         );
       }
     }
@@ -922,7 +922,7 @@ export class RoomRegistry {
       return this.#error(state, "not in room", { action: "leaveRoom" });
     }
     if (state.role === "host") {
-      this.#closeRoom(room, "host left", "The host ended the game.");
+      this.#closeRoom(room, "host left", "The big screen closed the game.");
       return;
     }
     this.#removePlayer(room, state.username ?? "", "left");

@@ -222,3 +222,80 @@ Deno.test("PeerHub takes a phone's new offer on a live link without dropping it:
     hub.close();
   }
 });
+
+Deno.test("PeerHub marks a phone whose ping goes unanswered for the silence limit as silent, and back when it answers", () => {
+  let now = 1_000;
+  const peers: FakePeer[] = [];
+  const hub = new PeerHub({
+    sendSignal: () => true,
+    createPeer: () => {
+      const peer = new FakePeer();
+      peers.push(peer);
+      return peer;
+    },
+    relayAfterMs: 10_000,
+    pingIntervalMs: 60_000,
+    silentAfterMs: 5_000,
+    now: () => now,
+  });
+  const states: string[] = [];
+  hub.on("playerChanged", (p) => {
+    if (states.at(-1) !== p.state) states.push(p.state);
+  });
+  const pings = () =>
+    peers[0].sent.map((raw) => JSON.parse(raw)).filter((m) => m.t === "ping");
+  try {
+    hub.handleServerMessage({
+      type: "playerJoined",
+      clientUsername: "Bo",
+      reconnected: false,
+    });
+    hub.handleServerMessage({ type: "offer", sdp: "o", clientUsername: "Bo" });
+    now += 60_000; // a slow connection does not count as silence
+    peers[0].fire("connect");
+    assert.equal(hub.player("Bo")?.state, "p2p");
+    assert.equal(pings().length, 1, "pinged once linked");
+    now += 4_999;
+    hub.checkSilence();
+    assert.equal(hub.player("Bo")?.state, "p2p", "not yet");
+    peers[0].fire("data", JSON.stringify({ t: "move", x: 0, y: 0 }));
+    now += 60_000;
+    hub.checkSilence();
+    assert.equal(
+      hub.player("Bo")?.state,
+      "p2p",
+      "any message answers; no ping since, nothing to answer",
+    );
+    hub.pingAll();
+    hub.pingAll();
+    now += 4_999;
+    hub.checkSilence();
+    assert.equal(hub.player("Bo")?.state, "p2p");
+    now += 1;
+    hub.checkSilence();
+    assert.equal(hub.player("Bo")?.state, "silent", "5 s since the first ping");
+    const [, late] = pings();
+    now += 30_000;
+    peers[0].fire("data", JSON.stringify({ t: "pong", id: late.id }));
+    assert.equal(hub.player("Bo")?.state, "p2p", "heard again");
+    now += 30_000;
+    hub.checkSilence();
+    assert.equal(hub.player("Bo")?.state, "p2p");
+    assert.deepEqual(states, ["p2p", "silent", "p2p"]);
+  } finally {
+    hub.close();
+  }
+});
+
+Deno.test("new PeerHub() refuses a silence limit that is not positive", () => {
+  assert.throws(
+    () =>
+      new PeerHub({
+        sendSignal: () => true,
+        createPeer: () => new FakePeer(),
+        relayAfterMs: 0,
+        silentAfterMs: 0,
+      }),
+    RangeError,
+  );
+});

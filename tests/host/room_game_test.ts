@@ -188,7 +188,7 @@ Deno.test("RoomGame restores the saved round of a reclaimed room once per page l
   );
 });
 
-Deno.test("RoomGame.createRoom() discards an old room's save, and reset() forgets the game", () => {
+Deno.test("RoomGame.createRoom() keeps other rooms' saves, resumeRoom() restores one, and reset() forgets the game", () => {
   const storage = memoryStorage();
   const first = setup(storage);
   first.room.createRoom();
@@ -196,9 +196,28 @@ Deno.test("RoomGame.createRoom() discards an old room's save, and reset() forget
   first.room.playerJoined("Ann");
   first.room.save(true);
   assert.equal(storage.data.size, 1);
+  // A new tab: the closed tab's room may still be resumed.
   const second = setup(storage);
   second.room.createRoom();
-  assert.equal(storage.data.size, 0);
+  assert.equal(storage.data.size, 1, "ABCD's save stays");
+  const third = setup(storage);
+  third.room.createRoom();
+  third.room.resumeRoom();
+  assert.equal(
+    third.room.serverMessage({
+      type: "confirmRoom",
+      room: "ABCD",
+      hostToken: "t",
+      hostGraceMs: 1000,
+      players: [{ clientUsername: "Ann", connected: false }],
+      started: false,
+      joiningOpen: true,
+    }),
+    "waiting for phones",
+  );
+  third.room.roomOpen({ room: "ABCD", url: "u" }, false);
+  third.room.reset();
+  assert.equal(storage.data.size, 0, "the ended room's save goes");
   second.room.playerJoined("Cy");
   second.room.roomOpen({ room: "WXYZ", url: "u" }, true);
   assert.equal(second.room.started, true);

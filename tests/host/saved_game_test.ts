@@ -6,6 +6,7 @@ import {
   SAVED_GAME_KEY,
   SAVED_GAME_VERSION,
   type SavedGame,
+  savedGameKey,
   savedGameOf,
 } from "../../src/host/saved_game.ts";
 import type { GameState } from "../../src/game/mod.ts";
@@ -179,13 +180,17 @@ Deno.test("GameSaveStore throttles saves, forces on request, and removes a save 
   now += 1_000;
   assert.equal(store.save(game.state, "ABCD"), true);
   assert.equal(store.load("ABCD")?.state.clockMs, game.state.clockMs);
-  assert.equal(store.load("WXYZ"), null, "another room's page");
-  assert.equal(storage.data.has(SAVED_GAME_KEY), false, "stale save removed");
-  storage.setItem(SAVED_GAME_KEY, '{"format":"pizza-peers-game"');
+  assert.equal(store.load("WXYZ"), null, "another room has no save");
+  assert.equal(storage.data.has(savedGameKey("ABCD")), true, "kept");
+  // A save under another room's key names ABCD: refused and removed.
+  storage.setItem(savedGameKey("WXYZ"), storage.getItem(savedGameKey("ABCD"))!);
+  assert.equal(store.load("WXYZ"), null);
+  assert.equal(storage.data.has(savedGameKey("WXYZ")), false);
+  storage.setItem(savedGameKey("ABCD"), '{"format":"pizza-peers-game"');
   assert.equal(store.load("ABCD"), null);
-  assert.equal(storage.data.has(SAVED_GAME_KEY), false);
+  assert.equal(storage.data.has(savedGameKey("ABCD")), false);
   store.save(game.state, "ABCD", true);
-  store.discard();
+  store.discard("ABCD");
   assert.equal(store.load("ABCD"), null);
   // Storage that throws (private mode, quota) is survived.
   const broken = new GameSaveStore({
@@ -203,9 +208,34 @@ Deno.test("GameSaveStore throttles saves, forces on request, and removes a save 
   });
   assert.equal(broken.save(game.state, "ABCD"), false);
   assert.equal(broken.load("ABCD"), null);
-  broken.discard();
+  broken.discard("ABCD");
+  assert.deepEqual(broken.prune(new Set()), []);
   assert.throws(
     () => new GameSaveStore({ storage, intervalMs: -1 }),
     RangeError,
   );
+});
+
+Deno.test("GameSaveStore keeps one save per room and prunes the saves of rooms that cannot be resumed", () => {
+  const data = new Map<string, string>();
+  const storage = {
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+    removeItem: (k: string) => void data.delete(k),
+    key: (i: number) => [...data.keys()][i] ?? null,
+    get length() {
+      return data.size;
+    },
+  };
+  const store = new GameSaveStore({ storage, intervalMs: 0 });
+  const game = midRound();
+  for (const room of ["AAAA", "BBBB", "CCCC"]) store.save(game.state, room);
+  data.set("pizza-peers-name", "Ann");
+  assert.equal(store.load("BBBB")?.room, "BBBB");
+  assert.deepEqual(store.prune(new Set(["BBBB"])).sort(), ["AAAA", "CCCC"]);
+  assert.deepEqual([...data.keys()].sort(), [
+    savedGameKey("BBBB"),
+    "pizza-peers-name",
+  ]);
+  assert.ok(SAVED_GAME_KEY.length > 0);
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  addressFor,
   checkJoinForm,
   seatToResume,
   stageEffect,
@@ -82,10 +83,29 @@ Deno.test("checkJoinForm() stays quiet about empty fields while typing, and comp
   });
 });
 
-Deno.test("seatToResume() takes the saved seat back unless the link names another room", () => {
+Deno.test("seatToResume() takes the saved seat back unless a freshly opened link names another room", () => {
   const seat = { room: "ABCD", name: "Ann", token: "t" };
-  assert.equal(seatToResume("", seat), seat);
-  assert.equal(seatToResume("abcd", seat), seat);
-  assert.equal(seatToResume("WXYZ", seat), null);
-  assert.equal(seatToResume("ABCD", null), null);
+  for (const restored of [true, false]) {
+    assert.equal(seatToResume("", seat, restored), seat);
+    assert.equal(seatToResume("abcd", seat, restored), seat);
+    assert.equal(seatToResume("ABCD", null, restored), null);
+  }
+  assert.equal(seatToResume("WXYZ", seat, false), null, "a new link: its form");
+  assert.equal(
+    seatToResume("WXYZ", seat, true),
+    seat,
+    "a reload or a restored tab with a stale address keeps the tab's seat",
+  );
+});
+
+Deno.test("addressFor() names the room the phone is in and keeps the rest of the address", () => {
+  assert.equal(
+    addressFor("http://h:1/play/?room=AAAA", "BBBB"),
+    "/play/?room=BBBB",
+  );
+  assert.equal(addressFor("http://h:1/play/", "BBBB"), "/play/?room=BBBB");
+  assert.equal(
+    addressFor("http://h:1/play/?x=1&room=AAAA#top", null),
+    "/play/?x=1#top",
+  );
 });

@@ -37,12 +37,29 @@ Deno.test("SessionStore remembers the name and the seat, and backs the token up 
   assert.equal(newTab.tokenFor("ABCD", "Ann"), undefined);
 });
 
-Deno.test("SessionStore.clearSeat() forgets the seat and its token", () => {
+Deno.test("SessionStore.clearSeat() forgets the seat and its token in that room only", () => {
   const store = new SessionStore(new MemoryStorage(), new MemoryStorage());
   store.saveSeat({ room: "ABCD", name: "Ann", token: "tok-123456" });
-  store.clearSeat();
+  store.clearSeat("abcd");
   assert.equal(store.seat, null);
   assert.equal(store.tokenFor("ABCD", "Ann"), undefined);
+});
+
+Deno.test("SessionStore.clearSeat() of a failed join elsewhere keeps the tab's seat and its backup", () => {
+  const local = new MemoryStorage();
+  const store = new SessionStore(local, new MemoryStorage());
+  // Bo was in AAAA (backup kept), then joined BBBB in this tab.
+  store.saveSeat({ room: "AAAA", name: "Bo", token: "tok-a" });
+  store.saveSeat({ room: "BBBB", name: "Bo", token: "tok-b" });
+  // A join into the stale AAAA fails: only AAAA's seat is forgotten.
+  store.clearSeat("AAAA", "Bo");
+  assert.deepEqual(store.seat, { room: "BBBB", name: "Bo", token: "tok-b" });
+  assert.equal(store.tokenFor("BBBB", "Bo"), "tok-b");
+  assert.equal(store.tokenFor("AAAA", "Bo"), undefined);
+  // A seat refused in BBBB itself goes, with its backup.
+  store.clearSeat("BBBB", "Bo");
+  assert.equal(store.seat, null);
+  assert.equal(store.tokenFor("BBBB", "Bo"), undefined);
 });
 
 Deno.test("SessionStore ignores corrupt entries", () => {

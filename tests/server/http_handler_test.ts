@@ -140,6 +140,7 @@ Deno.test("createHandler() /config gives STUN only and the LAN origins when TURN
       iceServers: [{ urls: ["stun:stun.example.org:3478"] }],
       lanOrigins: ["http://192.168.1.7:8888"],
       relayAfterMs: config.relayAfterMs,
+      phoneSilentMs: config.phoneSilentMs,
       maxPlayersPerRoom: config.maxPlayersPerRoom,
     });
   });

@@ -8,6 +8,7 @@
 import type { PlayerView } from "../../protocol/mod.ts";
 import {
   type ClientConfig,
+  DEFAULT_PHONE_SILENT_MS,
   DEFAULT_RELAY_AFTER_MS,
   fetchClientConfig,
 } from "../../link/client_config.ts";
@@ -24,6 +25,7 @@ import { showHowTo } from "../../phone/how_to_play.ts";
 import { InputThrottle } from "../../phone/input_throttle.ts";
 import { checkRoomCode } from "../../phone/join_validation.ts";
 import {
+  addressFor,
   checkJoinForm,
   seatToResume,
   stageEffect,
@@ -77,6 +79,7 @@ async function loadConfig(): Promise<ClientConfig> {
       iceServers: [],
       lanOrigins: [],
       relayAfterMs: DEFAULT_RELAY_AFTER_MS,
+      phoneSilentMs: DEFAULT_PHONE_SILENT_MS,
       maxPlayersPerRoom: 12,
     };
   }
@@ -104,6 +107,9 @@ async function start(
   next.on("stage", onStage);
   next.on("joined", (info) => {
     myName = info.name;
+    // The address names the room this phone is in, so a reload or a tab the
+    // browser restores comes back to it.
+    showAddress(info.room);
     view.showMe(info.name, info.vip);
     if (info.renamed) {
       view.toast(`That name was taken, so you are "${info.name}".`, "info");
@@ -194,6 +200,7 @@ view.leaveButton.addEventListener("click", () => {
   if (confirm("Leave the game for good?")) session?.leave();
 });
 view.againButton.addEventListener("click", () => {
+  showAddress(null);
   view.setJoinBusy(false);
   view.setFieldError("form", "");
   view.show("join");
@@ -214,13 +221,30 @@ if (PIZZA_TEST_HOOKS) {
   };
 }
 
+/** Rewrites the address bar to name `room` (or none), without a new history entry. */
+function showAddress(room: string | null): void {
+  try {
+    history.replaceState(history.state, "", addressFor(location.href, room));
+  } catch {
+    // A sandboxed page may refuse: the seat is still in sessionStorage.
+  }
+}
+
+/** Whether this load restored the page (reload, history, a tab brought back) rather than opened a link. */
+function pageRestored(): boolean {
+  const [entry] = performance.getEntriesByType("navigation");
+  const type = (entry as PerformanceNavigationTiming | undefined)?.type;
+  return type !== undefined && type !== "navigate";
+}
+
 function boot(): void {
   const params = new URLSearchParams(location.search);
   const linkRoom = params.get("room") ?? "";
   view.roomInput.value = linkRoom.toUpperCase().slice(0, 8);
   view.nameInput.value = store.name;
-  const seat = seatToResume(linkRoom, store.seat);
+  const seat = seatToResume(linkRoom, store.seat, pageRestored());
   if (seat) {
+    showAddress(seat.room);
     view.roomInput.value = seat.room;
     myName = seat.name;
     view.showMe(seat.name, false);

@@ -30,6 +30,7 @@ const STATE_LABELS: Record<LinkKind, string> = {
   connecting: "Connecting…",
   p2p: "P2P",
   relayed: "Relayed",
+  silent: "No signal",
   disconnected: "Disconnected",
 };
 
@@ -52,6 +53,7 @@ export class LobbyView {
   #start = byId<HTMLButtonElement>("start-button");
   #end = byId<HTMLButtonElement>("end-button");
   #create = byId<HTMLButtonElement>("create-button");
+  #resume = byId<HTMLButtonElement>("resume-button");
   #status = byId("welcome-status");
   #banner = byId("banner");
   #phase = byId("phase");
@@ -136,6 +138,14 @@ export class LobbyView {
     this.#create.addEventListener("click", handler);
   }
 
+  /** Calls `handler` with the room code when "Resume game ABCD" is clicked. */
+  onResume(handler: (room: string) => void): void {
+    this.#resume.addEventListener("click", () => {
+      const room = this.#resume.dataset.room;
+      if (room) handler(room);
+    });
+  }
+
   /** Calls `handler` when "Start" is clicked. */
   onStart(handler: () => void): void {
     this.#start.addEventListener("click", handler);
@@ -180,6 +190,21 @@ export class LobbyView {
     this.#status.textContent = status;
     this.#create.disabled = busy;
     this.#create.textContent = busy ? "Creating…" : "Create game";
+    this.#resume.hidden = true;
+    this.#create.classList.replace("small-button", "big-button");
+  }
+
+  /**
+   * Offers to resume `room`, a game this computer's closed tab left open
+   * (the welcome screen shows it above "Create game").
+   */
+  offerResume(room: string): void {
+    this.#resume.dataset.room = room;
+    this.#resume.textContent = `Resume game ${room}`;
+    this.#resume.hidden = false;
+    this.#create.classList.replace("big-button", "small-button");
+    this.#status.textContent =
+      `Game ${room} was left open on this computer. Its phones wait for it.`;
   }
 
   /** Shows the lobby of `room`. */
@@ -319,7 +344,8 @@ export class LobbyView {
 
 /** A row's round-trip time as shown ("" when unknown or away). */
 function rttText(row: LobbyRow): string {
-  return row.rttMs === null || row.state === "disconnected"
+  return row.rttMs === null || row.state === "disconnected" ||
+      row.state === "silent"
     ? ""
     : `${row.rttMs} ms`;
 }

@@ -13,6 +13,8 @@ import {
 import { createPeer } from "../../link/peer_factory.ts";
 import { socketUrlFor } from "../../link/signaling_socket.ts";
 import { HostSession, type HostStatus } from "../../host/host_session.ts";
+import { HostRoomStore } from "../../host/host_rooms.ts";
+import { RoomLock } from "./room_lock.ts";
 import type { HostSnapshot } from "../../host/host_snapshot.ts";
 import { joinOrigin, joinUrl } from "../../host/join_link.ts";
 import { LobbyView } from "./lobby_view.ts";
@@ -51,12 +53,16 @@ joining.onChange(({ open, dropIn }) => {
 });
 view.onDropIn((on) => joining.setDropIn(on));
 const params = new URLSearchParams(location.search);
-const room = new RoomGame({
-  newGame,
-  /** The game survives a reload of this page (sessionStorage, per tab). */
-  saves: new GameSaveStore({ storage: sessionStorage }),
-  onChange: refresh,
+/** The host token: this tab's for a reload, every room's for a new tab. */
+const rooms = new HostRoomStore({
+  session: sessionStorage,
+  local: localStorage,
 });
+/** The game survives a reload, or the tab's closing (localStorage, per room). */
+const saves = new GameSaveStore({ storage: localStorage });
+const room = new RoomGame({ newGame, saves, onChange: refresh });
+/** The open room's Web Lock: other tabs do not offer to resume it. */
+const lock = new RoomLock();
 let hub: PeerHub | null = null;
 let session: HostSession | null = null;
 
@@ -75,7 +81,7 @@ async function boot(): Promise<void> {
   }
   const hostSession = new HostSession({
     socketUrl: socketUrlFor(location.origin),
-    storage: sessionStorage,
+    rooms,
   });
   session = hostSession;
   room.signal = hostSession;
@@ -86,6 +92,7 @@ async function boot(): Promise<void> {
       sendSignal: (message) => hostSession.send(message),
       createPeer: () => createPeer({ initiator: false, iceServers }),
       relayAfterMs: config.relayAfterMs,
+      silentAfterMs: config.phoneSilentMs,
     });
     wireHub(peerHub);
     room.links = peerHub;
@@ -95,7 +102,9 @@ async function boot(): Promise<void> {
   const origin = joinOrigin(location.origin, config.lanOrigins);
 
   hostSession.on("status", (status) => {
+    if (status.kind === "open") lock.hold(status.room);
     if (status.kind === "lost" || status.kind === "idle") {
+      lock.hold(null);
       view.clearRejoinRequests();
       // The room is gone (or ended): so is its game.
       room.reset();
@@ -124,9 +133,13 @@ async function boot(): Promise<void> {
   hostSession.on("error", (message) => view.showBanner("warn", message));
 
   view.onCreate(() => {
-    // A new room: whatever game this tab saved belongs to an old one.
     room.createRoom();
     void hostSession.create();
+  });
+  view.onResume((code) => {
+    // A room a closed tab left: its saved round comes back with it.
+    room.resumeRoom();
+    void hostSession.resume(code);
   });
   view.onStart(startGame);
   view.onEnd(endGame);
@@ -140,15 +153,29 @@ async function boot(): Promise<void> {
   const gameParent = document.getElementById("game");
   if (gameParent) startPizzaGame(gameParent, gameSource);
 
-  addEventListener("pagehide", () => room.save(true));
+  const keep = (): void => {
+    room.save(true);
+    hostSession.keepFresh();
+  };
+  addEventListener("pagehide", keep);
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden") room.save(true);
+    if (document.visibilityState === "hidden") keep();
   });
+
+  // Saves of rooms that can no longer be resumed go.
+  const live = new Set(rooms.resumable().map((r) => r.room));
+  const own = rooms.tabRoom?.room;
+  if (own) live.add(own);
+  saves.prune(live);
 
   if (hostSession.hasSavedRoom) await hostSession.resume();
   else {
-    room.noRoom();
     view.showWelcome("", false);
+    const inUse = await RoomLock.held();
+    const offer = rooms.resumable().find((r) => !inUse.has(r.room));
+    if (offer && hostSession.status.kind === "idle") {
+      view.offerResume(offer.room);
+    }
   }
 }
 
@@ -245,8 +272,9 @@ const gameSource: GameSource = {
   get game() {
     return room.game;
   },
-  frame: (dtMs) => {
-    const result = room.frame(dtMs);
+  frame: () => {
+    // Game time follows the wall clock, whatever the frame rate.
+    const result = room.advance(performance.now());
     syncJoining();
     const state = room.game.state;
     joining.setPhase(state.phase);
@@ -263,7 +291,7 @@ const gameSource: GameSource = {
 };
 
 function endGame(): void {
-  hub?.broadcast({ t: "bye", reason: "The host ended the game." });
+  hub?.broadcast({ t: "bye", reason: "The big screen closed the game." });
   session?.end();
 }
 

@@ -14,8 +14,12 @@ export type { JoinInfo, LinkKind } from "../../../host/room_game.ts";
 export interface GameSource {
   /** The game (read its `state`; never mutate it). */
   readonly game: HostGame;
-  /** Steps the game by `dtMs`; the page has sent the outbox when this returns. */
-  frame(dtMs: number): FrameResult;
+  /**
+   * Advances the game to the wall clock in fixed steps (`frameMs`, the time
+   * since the last frame, is not what paces it); the page has sent the
+   * outbox when this returns.
+   */
+  frame(frameMs: number): FrameResult;
   /** Connection of a player. */
   link(id: string): LinkKind;
   /** Room code and join URL, or null before a room exists. */

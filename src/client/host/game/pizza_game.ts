@@ -10,6 +10,11 @@ import * as Phaser from "phaser";
 import { WORLD_HEIGHT_PX, WORLD_WIDTH_PX } from "../../../game/mod.ts";
 import type { GameSource } from "./game_source.ts";
 import type { GameSnapshot } from "../../../host/game_snapshot.ts";
+import {
+  chooseRenderer,
+  rendererParam,
+  type WebglProbe,
+} from "../../../host/renderer_choice.ts";
 import "../../shared/build_flags.ts";
 import { HudScene } from "./hud_scene.ts";
 import { SoundBoard } from "./sound_board.ts";
@@ -160,13 +165,26 @@ export function startPizzaGame(
 }
 
 /**
- * Phaser renderer: Canvas 2D unless the page asks for `?renderer=webgl`.
- * The scene is a few hundred sprites; Chrome's canvas is GPU-backed anyway,
- * and where WebGL falls back to software (headless, old laptops) it ran at
- * 3 fps where canvas holds 50-60.
+ * Phaser renderer: `?renderer=webgl|canvas` if asked, else WebGL only on a
+ * GPU (see src/host/renderer_choice.ts); a software rasteriser gets Canvas.
  */
 function rendererType(): number {
-  return new URLSearchParams(location.search).get("renderer") === "webgl"
-    ? Phaser.WEBGL
-    : Phaser.CANVAS;
+  const choice = chooseRenderer(rendererParam(location.search), probeWebgl);
+  return choice === "webgl" ? Phaser.WEBGL : Phaser.CANVAS;
+}
+
+/** Creates a throw-away WebGL context to see whether it is fast and whose it is. */
+function probeWebgl(): WebglProbe {
+  const canvas = document.createElement("canvas");
+  const gl = canvas.getContext("webgl", { failIfMajorPerformanceCaveat: true });
+  if (!gl) return { fast: false, renderer: "" };
+  try {
+    const info = gl.getExtension("WEBGL_debug_renderer_info");
+    const name = gl.getParameter(
+      info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER,
+    );
+    return { fast: true, renderer: typeof name === "string" ? name : "" };
+  } finally {
+    gl.getExtension("WEBGL_lose_context")?.loseContext();
+  }
 }

@@ -96,6 +96,7 @@ const LINK_COLORS: Record<LinkKind, number> = {
   p2p: 0x38d97a,
   relayed: 0xffcc4d,
   connecting: 0x9aa0b4,
+  silent: 0xff9f43,
   disconnected: 0xff5a5f,
   bot: 0x8ea2ff,
 };
@@ -540,7 +541,8 @@ export class WorldScene extends Phaser.Scene {
         tagX + 9 - sprite.label.width / 2 - 1,
         labelY - sprite.label.height / 2,
       );
-      const link = p.connected ? this.#source.link(p.id) : "disconnected";
+      const source = this.#source.link(p.id);
+      const link = p.connected || source === "silent" ? source : "disconnected";
       if (link !== sprite.link) {
         sprite.link = link;
         // Relayed is a ring, direct a filled dot: not told by colour alone.
@@ -549,6 +551,10 @@ export class WorldScene extends Phaser.Scene {
       }
       const alpha = p.connected ? 1 : OFFLINE_ALPHA;
       sprite.body.setAlpha(alpha);
+      const offlineText = link === "silent" ? "NO SIGNAL" : "OFFLINE";
+      if (sprite.offline.text !== offlineText) {
+        sprite.offline.setText(offlineText);
+      }
       sprite.offline.setVisible(!p.connected).setPosition(p.x, p.y - 30);
       const bagKey = p.backpack.map((item) => this.#itemTexture(item)).join(
         ",",
