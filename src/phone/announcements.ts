@@ -7,6 +7,7 @@
  * @module
  */
 import type { PlayerView } from "../protocol/mod.ts";
+import type { Translator } from "./translator.ts";
 
 /** The part of a view the announcements read. */
 export type AnnouncedView = Pick<
@@ -15,15 +16,15 @@ export type AnnouncedView = Pick<
 >;
 
 /** How an item reads: "tomato", "baked dough + cheese". */
-function itemWords(item: PlayerView["backpack"][number]): string {
-  const state = item.burned ? "burned " : item.baked ? "baked " : "";
-  return `${state}${item.ingredients.join(" + ")}`;
-}
-
-/** "Ann", "Ann and Bob", "Ann, Bob and Cy". */
-function nameList(names: readonly string[]): string {
-  if (names.length <= 1) return names[0] ?? "a player";
-  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+export function itemWords(
+  item: PlayerView["backpack"][number],
+  words: Translator,
+): string {
+  const names = item.ingredients.map((name) => words.t(`ing.${name}`)).join(
+    " + ",
+  );
+  if (item.burned) return words.t("item.burned", { item: names });
+  return item.baked ? words.t("item.baked", { item: names }) : names;
 }
 
 /**
@@ -34,14 +35,19 @@ function nameList(names: readonly string[]): string {
  * ```ts
  * import assert from "node:assert/strict";
  * import { announcements } from "./announcements.ts";
+ * import { Translator } from "./translator.ts";
+ * const words = new Translator("en", {
+ *   "say.picked": "You picked up {item}", "ing.tomato": "tomato",
+ *   "say.paused": "Game paused: waiting for {names}",
+ * });
  * const before = { phase: "playing" as const, backpack: [], money: 0 };
  * const tomato = { ingredients: ["tomato"], heat: 0, baked: false, burned: false };
  * assert.deepEqual(
- *   announcements(before, { ...before, backpack: [tomato] }),
+ *   announcements(before, { ...before, backpack: [tomato] }, words),
  *   ["You picked up tomato"],
  * );
  * assert.deepEqual(
- *   announcements(before, { ...before, phase: "paused", pausedFor: ["Ann"] }),
+ *   announcements(before, { ...before, phase: "paused", pausedFor: ["Ann"] }, words),
  *   ["Game paused: waiting for Ann"],
  * );
  * ```
@@ -49,31 +55,37 @@ function nameList(names: readonly string[]): string {
 export function announcements(
   before: AnnouncedView | null,
   next: AnnouncedView,
+  words: Translator,
 ): string[] {
   const out: string[] = [];
   if (before?.phase !== next.phase) {
     if (next.phase === "paused") {
-      out.push(`Game paused: waiting for ${nameList(next.pausedFor ?? [])}`);
+      const names = next.pausedFor?.length
+        ? next.pausedFor
+        : [words.t("say.someone")];
+      out.push(words.t("say.paused", { names }));
     } else if (next.phase === "playing") {
-      out.push(before?.phase === "paused" ? "Game on again" : "Round started");
+      out.push(
+        words.t(before?.phase === "paused" ? "say.resumed" : "say.started"),
+      );
     } else if (next.phase === "over" && next.outcome) {
-      out.push(next.outcome.won ? "Game over: you win!" : "Game over");
+      out.push(words.t(next.outcome.won ? "say.won" : "say.over"));
     }
   }
   if (!before || before.phase === "lobby") return out;
   const had = new Map<string, number>();
   for (const item of before.backpack) {
-    const key = itemWords(item);
+    const key = itemWords(item, words);
     had.set(key, (had.get(key) ?? 0) + 1);
   }
   for (const item of next.backpack) {
-    const key = itemWords(item);
+    const key = itemWords(item, words);
     const left = had.get(key) ?? 0;
     if (left > 0) had.set(key, left - 1);
-    else out.push(`You picked up ${key}`);
+    else out.push(words.t("say.picked", { item: key }));
   }
   if (next.phase === "playing" && next.money > before.money) {
-    out.push(`Order delivered: ${next.money - before.money} coins`);
+    out.push(words.t("say.delivered", { count: next.money - before.money }));
   }
   return out;
 }

@@ -12,6 +12,8 @@ import type { Screen } from "../../phone/controller_flow.ts";
 import { HoldPress } from "../../phone/hold_press.ts";
 import { HOW_TO_STEPS, HowToCard } from "../../phone/how_to_play.ts";
 import { playerMark } from "../../game/player_marks.ts";
+import { Translator } from "../../phone/translator.ts";
+import { itemWords } from "../../phone/announcements.ts";
 import {
   ingredientIcon,
   ingredientStripe,
@@ -101,6 +103,8 @@ export class ControllerView {
   #actions = byId("actions");
   #toast = byId("toast");
   #meDot = document.querySelector<HTMLElement>(".me-dot")!;
+  /** The words of the phone's language (English keys until one loads). */
+  words: Translator = new Translator("en", {});
   #announcer = byId("announcer");
   #endedText = byId("ended-text");
   #toastTimer: ReturnType<typeof setTimeout> | undefined;
@@ -141,7 +145,9 @@ export class ControllerView {
   /** Disables the join button while a join is under way. */
   setJoinBusy(busy: boolean): void {
     this.#joinButton.disabled = busy;
-    this.#joinButton.textContent = busy ? "Joining…" : "Join game";
+    this.#joinButton.textContent = this.words.t(
+      busy ? "join.busy" : "join.button",
+    );
   }
 
   /** Shows the connection progress for a stage. */
@@ -160,16 +166,16 @@ export class ControllerView {
         : "todo";
       if (stage.kind === "ready" && index === step) item.dataset.state = "done";
     });
-    this.#connectText.textContent = stageText(stage);
+    this.#connectText.textContent = stageText(stage, this.words);
     this.#statusLine.textContent = stage.kind === "ready"
       ? ""
-      : stageText(stage);
+      : stageText(stage, this.words);
     this.#statusLine.hidden = stage.kind === "ready";
     this.#linkPill.dataset.path = stage.kind === "ready"
       ? stage.path
       : "waiting";
     this.#linkPill.textContent = stage.kind === "ready"
-      ? stage.path === "p2p" ? "Direct" : "Via server"
+      ? this.words.t(stage.path === "p2p" ? "link.direct" : "link.relayed")
       : "…";
   }
 
@@ -181,7 +187,10 @@ export class ControllerView {
     this.#meDot.textContent = playerMark(color) === "?"
       ? ""
       : playerMark(color);
-    this.#meDot.setAttribute("aria-label", `Player ${playerMark(color)}`);
+    this.#meDot.setAttribute(
+      "aria-label",
+      this.words.t("top.player", { mark: playerMark(color) }),
+    );
   }
 
   /** Renders a player view from the host. */
@@ -191,9 +200,9 @@ export class ControllerView {
     const hud: HTMLElement[] = [];
     if (view.phase !== "lobby") {
       hud.push(
-        stat("Money", String(view.money), "money"),
-        stat("Time", formatTime(view.timeLeftMs), "time"),
-        stat("Strikes", `${view.strikes}/3`, "strikes"),
+        stat(this.words.t("stat.money"), String(view.money), "money"),
+        stat(this.words.t("stat.time"), formatTime(view.timeLeftMs), "time"),
+        stat(this.words.t("stat.strikes"), `${view.strikes}/3`, "strikes"),
       );
     }
     this.#hud.replaceChildren(...hud);
@@ -203,7 +212,7 @@ export class ControllerView {
         ? `Allergic to: ${view.allergies.join(", ")}`
         : "");
     setText(this.#allergyLine, allergy);
-    setText(this.#phaseNote, phaseNote(view));
+    setText(this.#phaseNote, phaseNote(view, this.words));
     this.#renderOutcome(view);
     this.#renderActions(buttonActions(view.actions));
     this.#discards = discardBySlot(view.actions);
@@ -220,9 +229,11 @@ export class ControllerView {
   #drawHowTo(): void {
     const card = this.#howToCard;
     this.#howToCount.textContent = `${card.index + 1} / ${HOW_TO_STEPS.length}`;
-    this.#howToTitle.textContent = card.step.title;
-    this.#howToText.textContent = card.step.text;
-    this.#howToNext.textContent = card.last ? "Got it!" : "Next";
+    this.#howToTitle.textContent = this.words.t(card.step.title);
+    this.#howToText.textContent = this.words.t(card.step.text);
+    this.#howToNext.textContent = this.words.t(
+      card.last ? "howto.done" : "howto.next",
+    );
     this.#howToSkip.hidden = card.last;
   }
 
@@ -249,24 +260,28 @@ export class ControllerView {
     this.#backpackKey = key;
     this.#slots.forEach((slot, index) => {
       const item = view.backpack[index];
-      const label = item
-        ? `${item.baked ? "baked " : ""}${item.burned ? "burned " : ""}${
-          item.ingredients.join(" + ")
-        }`
-        : "empty";
+      const words = this.words;
+      const label = item ? itemWords(item, words) : words.t("backpack.empty");
       slot.cell.dataset.empty = String(!item);
       slot.cell.dataset.baked = String(!!item?.baked);
       slot.cell.dataset.burned = String(!!item?.burned);
       slot.icons.innerHTML = item
         ? item.ingredients.map(ingredientIcon).join("")
         : "";
-      slot.label.textContent = item ? item.ingredients.join(" + ") : "empty";
+      slot.label.textContent = item
+        ? item.ingredients.map((name) => words.t(`ing.${name}`)).join(" + ")
+        : words.t("backpack.empty");
       slot.cell.setAttribute(
         "aria-label",
-        item ? `${label}: hold to throw away` : "empty slot",
+        words.t(item ? "backpack.slot" : "backpack.empty_slot", {
+          item: label,
+        }),
       );
       slot.discard.hidden = !item;
-      slot.discard.setAttribute("aria-label", `Throw away ${label}`);
+      slot.discard.setAttribute(
+        "aria-label",
+        words.t("backpack.throw", { item: label }),
+      );
       slot.cell.style.setProperty(
         "--ing",
         item ? ingredientStripe(item.ingredients) : "transparent",
@@ -281,8 +296,8 @@ export class ControllerView {
     this.#gameOver.hidden = !outcome;
     if (!outcome) return;
     this.#gameOver.dataset.won = String(outcome.won);
-    this.#overTitle.textContent = outcomeTitle(outcome);
-    const grade = starGrade(outcome.stars);
+    this.#overTitle.textContent = outcomeTitle(outcome, this.words);
+    const grade = starGrade(outcome.stars, this.words);
     this.#overStars.textContent = grade.stars;
     this.#overStars.setAttribute("aria-label", grade.words);
     this.#overReason.textContent = outcome.reason;
@@ -292,7 +307,10 @@ export class ControllerView {
       const dot = el("span", "team-mark", playerMark(row.color));
       dot.style.background = row.color;
       name.append(dot, document.createTextNode(row.name));
-      tr.append(name, ...statsCells(row).map((cell) => el("td", "", cell)));
+      tr.append(
+        name,
+        ...statsCells(row, this.words).map((cell) => el("td", "", cell)),
+      );
       return tr;
     });
     this.#overTeam.replaceChildren(...rows);
@@ -477,22 +495,20 @@ function formatTime(ms: number): string {
 }
 
 /** Words for each connection stage. */
-export function stageText(stage: PhoneStage): string {
+export function stageText(stage: PhoneStage, words: Translator): string {
   switch (stage.kind) {
     case "idle":
       return "";
     case "server":
-      return stage.attempt > 1
-        ? "Reconnecting to the game…"
-        : "Connecting to the game…";
+      return words.t(stage.attempt > 1 ? "connect.again" : "connect.game");
     case "joining":
-      return "Joining the room…";
+      return words.t("connect.room");
     case "peer":
-      return "Connecting to the big screen…";
+      return words.t("connect.big_screen");
     case "ready":
-      return stage.path === "p2p"
-        ? "Connected!"
-        : "Connected (through the server)";
+      return words.t(
+        stage.path === "p2p" ? "connect.direct" : "connect.relayed",
+      );
     case "hostAway":
     case "waitingHost":
     case "refused":

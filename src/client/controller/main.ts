@@ -34,6 +34,12 @@ import { bindJoystick } from "./joystick.ts";
 import { bindComfortPanel } from "./comfort_panel.ts";
 import { announcements } from "../../phone/announcements.ts";
 import {
+  loadTranslator,
+  rememberLanguage,
+  startLanguage,
+  translatePage,
+} from "./page_words.ts";
+import {
   sameStick,
   type Stick,
   STICK_CENTRE,
@@ -112,13 +118,13 @@ async function start(
     showAddress(info.room);
     view.showMe(info.name, info.vip);
     if (info.renamed) {
-      view.toast(`That name was taken, so you are "${info.name}".`, "info");
+      view.toast(view.words.t("toast.renamed", { name: info.name }), "info");
     }
   });
   next.on("message", (message) => {
     switch (message.t) {
       case "view":
-        view.announce(announcements(lastView, message.view));
+        view.announce(announcements(lastView, message.view, view.words));
         lastView = message.view;
         view.renderView(message.view, (id) => session?.send({ t: "act", id }));
         view.showHowTo(
@@ -197,7 +203,7 @@ view.form.addEventListener("submit", (event) => {
 view.fullscreenButton.hidden = !canFullscreen();
 view.fullscreenButton.addEventListener("click", () => void toggleFullscreen());
 view.leaveButton.addEventListener("click", () => {
-  if (confirm("Leave the game for good?")) session?.leave();
+  if (confirm(view.words.t("top.leave_confirm"))) session?.leave();
 });
 view.againButton.addEventListener("click", () => {
   showAddress(null);
@@ -237,7 +243,26 @@ function pageRestored(): boolean {
   return type !== undefined && type !== "navigate";
 }
 
-function boot(): void {
+/** Loads `lang`'s words and redraws everything shown in them. */
+async function useLanguage(lang: string): Promise<void> {
+  view.words = await loadTranslator(lang);
+  translatePage(view.words, lang);
+  const select = document.getElementById("lang-select") as HTMLSelectElement;
+  if ([...select.options].some((o) => o.value === lang)) select.value = lang;
+  if (session) view.showStage(session.stage);
+  if (lastView) {
+    view.renderView(lastView, (id) => session?.send({ t: "act", id }));
+  }
+}
+
+document.getElementById("lang-select")!.addEventListener("change", (event) => {
+  const lang = (event.target as HTMLSelectElement).value;
+  rememberLanguage(lang);
+  void useLanguage(lang);
+});
+
+async function boot(): Promise<void> {
+  await useLanguage(startLanguage());
   const params = new URLSearchParams(location.search);
   const linkRoom = params.get("room") ?? "";
   view.roomInput.value = linkRoom.toUpperCase().slice(0, 8);
@@ -255,4 +280,4 @@ function boot(): void {
   (view.roomInput.value ? view.nameInput : view.roomInput).focus();
 }
 
-boot();
+void boot();

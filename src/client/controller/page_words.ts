@@ -1,0 +1,80 @@
+/**
+ * The phone page's language: picks it (stored choice, else the browser's),
+ * fetches only that language's catalogue (`/i18n/<lang>.json`), and writes
+ * the words into the page's `data-i18n` (text), `data-i18n-label`
+ * (`aria-label`) and `data-i18n-placeholder` elements. `?lang=xx` shows the
+ * pseudo-locale.
+ *
+ * @module
+ */
+/// <reference lib="dom" />
+import {
+  type Catalogue,
+  LANGUAGE_KEY,
+  pickLanguage,
+  PSEUDO_LANGUAGE,
+  pseudoCatalogue,
+  Translator,
+} from "../../phone/translator.ts";
+
+/** The language to start with. */
+export function startLanguage(): string {
+  const asked = new URLSearchParams(location.search).get("lang");
+  let stored: string | null = null;
+  try {
+    stored = localStorage.getItem(LANGUAGE_KEY);
+  } catch {
+    // Storage refused: the browser's language.
+  }
+  return pickLanguage(
+    navigator.languages ?? [navigator.language],
+    asked ?? stored,
+  );
+}
+
+/** Remembers the player's choice. */
+export function rememberLanguage(lang: string): void {
+  try {
+    localStorage.setItem(LANGUAGE_KEY, lang);
+  } catch {
+    // Not remembered; still used.
+  }
+}
+
+/** Fetches one language's catalogue (English when it cannot). */
+export async function loadTranslator(lang: string): Promise<Translator> {
+  const file = lang === PSEUDO_LANGUAGE ? "en" : lang;
+  let catalogue: Catalogue = {};
+  try {
+    const response = await fetch(`/i18n/${file}.json`);
+    if (response.ok) catalogue = await response.json();
+  } catch {
+    // Offline: keys stay visible as [[key]].
+  }
+  if (lang === PSEUDO_LANGUAGE) catalogue = pseudoCatalogue(catalogue);
+  return new Translator(lang, catalogue);
+}
+
+/** Writes the words of `words` into the page. */
+export function translatePage(words: Translator, lang: string): void {
+  document.documentElement.lang = words.locale;
+  document.documentElement.dataset.lang = lang;
+  for (const el of document.querySelectorAll<HTMLElement>("[data-i18n]")) {
+    el.textContent = words.t(el.dataset.i18n!);
+  }
+  for (
+    const el of document.querySelectorAll<HTMLElement>("[data-i18n-label]")
+  ) {
+    el.setAttribute("aria-label", words.t(el.dataset.i18nLabel!));
+  }
+  const backpack = document.getElementById("backpack");
+  backpack?.setAttribute("data-hint", words.t("backpack.hint"));
+  backpack?.setAttribute("data-hint-fine", words.t("backpack.hint_fine"));
+  for (
+    const el of document.querySelectorAll<HTMLInputElement>(
+      "[data-i18n-placeholder]",
+    )
+  ) {
+    el.placeholder = words.t(el.dataset.i18nPlaceholder!);
+  }
+}
