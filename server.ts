@@ -10,10 +10,10 @@ import { lanAddresses } from "./src/server/lan_addresses.ts";
 import { EventLog } from "./src/server/event_log.ts";
 import {
   busTimingsFromEnv,
+  limitCountersFor,
   REDIS_URL_SETTING,
   roomBusFromEnv,
 } from "./src/server/bus/room_bus_from_env.ts";
-import { SharedAddressLimits } from "./src/server/bus/shared_address_limits.ts";
 import {
   connectionBudget,
   raiseOpenFileLimit,
@@ -28,13 +28,13 @@ const env = (name: string) => Deno.env.get(name);
 const timings = busTimingsFromEnv(env);
 const shared = Boolean(env(REDIS_URL_SETTING)?.trim());
 const bus = await roomBusFromEnv(env, timings);
+const limitCounters = await limitCountersFor(bus);
 const server = await startServer(config, {
   bus,
   sharedBus: shared,
   busCodeTtlMs: timings.codeTtlMs,
-  addressLimits: shared
-    ? (bus) => new SharedAddressLimits(config, bus.counters)
-    : undefined,
+  // Per-address limits counted in Redis by every instance.
+  limitCounters: limitCounters && (() => limitCounters),
   log: (event) => eventLog.add(event),
   maxConnections,
   lanOrigins: (port) =>

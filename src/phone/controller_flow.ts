@@ -24,6 +24,13 @@ export interface StageEffect {
   unlockJoin: boolean;
   /** Focus the name field (the name was taken). */
   focusName: boolean;
+  /**
+   * Empty the code field and put the cursor there (the game is gone: a new
+   * code is needed; the name stays).
+   */
+  clearRoom: boolean;
+  /** A calm line over the join form (not an error), or null to leave it. */
+  notice: string | null;
 }
 
 const NOTHING: StageEffect = {
@@ -32,6 +39,8 @@ const NOTHING: StageEffect = {
   formError: null,
   unlockJoin: false,
   focusName: false,
+  clearRoom: false,
+  notice: null,
 };
 
 /**
@@ -58,13 +67,32 @@ export function stageEffect(stage: PhoneStage, joined: boolean): StageEffect {
     case "hostAway":
       return { ...NOTHING, screen: joined ? "play" : null };
     case "refused":
+      if (stage.code === "room closed") {
+        // Not the player's mistake: said calmly, ready for the new code.
+        return {
+          ...NOTHING,
+          screen: "join",
+          formError: "",
+          unlockJoin: true,
+          clearRoom: true,
+          notice: stage.message,
+        };
+      }
+      return {
+        ...NOTHING,
+        screen: "join",
+        formError: stage.message,
+        unlockJoin: true,
+        focusName: stage.code === "name taken",
+        notice: "",
+      };
     case "unreachable":
       return {
         ...NOTHING,
         screen: "join",
         formError: stage.message,
         unlockJoin: true,
-        focusName: stage.kind === "refused" && stage.code === "name taken",
+        notice: "",
       };
     case "ended":
       return { ...NOTHING, screen: "ended", forget: true };

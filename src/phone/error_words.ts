@@ -8,6 +8,7 @@ import type { ErrorCode, RoomClosedReason } from "../protocol/mod.ts";
 const WORDS: Partial<Record<ErrorCode, string>> = {
   "wrong room":
     "We can't find a game with that code. Check the letters on the big screen!",
+  "room closed": "This game has ended — ask the host for the new code",
   "no player":
     "This game has already started without you. Ask the host to start a new round!",
   "game started":
@@ -52,6 +53,8 @@ const CLOSED_WORDS: Record<RoomClosedReason, string> = {
   kicked: "The host took you out of this game.",
   "server shutdown":
     "The game server is restarting, so the game has ended. Sorry!",
+  "server error":
+    "Something went wrong on the game server, so this game has ended. Sorry!",
 };
 
 /**

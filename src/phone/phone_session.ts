@@ -350,7 +350,10 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       void this.#connect();
       return;
     }
-    if (this.#everJoined && (code === "wrong room" || code === "no player")) {
+    if (
+      this.#everJoined &&
+      (code === "wrong room" || code === "no player" || code === "room closed")
+    ) {
       this.#forgetSeat();
       this.#end({
         kind: "ended",

@@ -18,6 +18,7 @@ export const MAX_SDP_LENGTH = 32_768;
 /** Every error value the server can send, as `{ type: "error", val }`. */
 export const ERROR_CODES = [
   "wrong room",
+  "room closed",
   "no player",
   "bad json",
   "binary",

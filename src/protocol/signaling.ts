@@ -343,6 +343,7 @@ export const RoomClosedReasonSchema = v.picklist([
   "host gone",
   "kicked",
   "server shutdown",
+  "server error",
 ]);
 /** Why a room ended, as told to players. */
 export type RoomClosedReason = v.InferOutput<typeof RoomClosedReasonSchema>;

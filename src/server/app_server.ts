@@ -9,12 +9,17 @@ import { createHandler, type HttpEvent } from "./http_handler.ts";
 import { type RegistryEvent, RoomRegistry } from "./room_registry.ts";
 import type { LogEvent } from "./event_log.ts";
 import { LogLimiter, type LogLimits } from "./log_limiter.ts";
-import { MemoryAddressLimits } from "./address_limits.ts";
+import { AddressLimits } from "./address_limits.ts";
+import { type LimitCounters, MemoryLimitCounters } from "./limit_counters.ts";
 import { serveResilient } from "./resilient_listener.ts";
-import type { RoomBus } from "./bus/room_bus.ts";
+import type { BusHealth, RoomBus } from "./bus/room_bus.ts";
 import { MemoryRoomBus } from "./bus/memory_room_bus.ts";
 import { RoomRouter } from "./bus/room_router.ts";
-import type { AddressLimits } from "./address_limits.ts";
+import {
+  type Fault,
+  FaultBoundary,
+  type FaultContext,
+} from "./fault_boundary.ts";
 
 /** Options for {@link startServer}. */
 export interface StartOptions {
@@ -50,10 +55,22 @@ export interface StartOptions {
   /** The bus's code lifetime, in ms. @default 15000 */
   busCodeTtlMs?: number;
   /**
-   * Per-address counters, given the bus (e.g. counted across instances).
-   * @default a MemoryAddressLimits over config
+   * Where the per-address counters live, given the bus (e.g. in Redis,
+   * counted across instances).
+   * @default in this process's memory
    */
-  addressLimits?: (bus: RoomBus) => AddressLimits;
+  limitCounters?: (bus: RoomBus) => LimitCounters;
+  /**
+   * The clock of the per-address limits' windows and blocks, in ms (a test
+   * plays a whole evening in seconds with it). @default Date.now
+   */
+  limitsNow?: () => number;
+  /**
+   * Called at every entry from outside before its work (see
+   * `FaultBoundary`'s `probe`): tests inject faults by throwing here.
+   * @default none
+   */
+  faultProbe?: (context: FaultContext) => void;
 }
 
 /** A running server. */
@@ -66,6 +83,8 @@ export interface PizzaServer {
   readonly registry: RoomRegistry;
   /** The router between sockets, the registry and the room bus. */
   readonly router: RoomRouter;
+  /** The exception boundary every entry from outside goes through. */
+  readonly boundary: FaultBoundary;
   /** Tells every client, closes every socket and stops listening. Idempotent. */
   close(): Promise<void>;
 }
@@ -91,8 +110,47 @@ export async function startServer(
   // addresses by connection here, no copy of each event.
   const registryLog = (event: RegistryEvent) => limiter.add(event);
   const httpLog = (event: HttpEvent) => limiter.add(event);
+  // The registry is made below; a faulting room is closed through this.
+  const lateRegistry: { registry?: RoomRegistry } = {};
+  const boundary = new FaultBoundary({
+    report: (fault) => {
+      lateRegistry.registry!.metrics.internalErrors++;
+      limiter.add(faultEvent(fault));
+    },
+    onRoomFaulting: (code) => {
+      limiter.add({
+        event: "room closed after faults",
+        room: code,
+        detail: "it kept hitting bugs of the server",
+      });
+      lateRegistry.registry!.closeFaultingRoom(code);
+    },
+    roomOf: (connId) => lateRegistry.registry!.roomOf(connId),
+    probe: options.faultProbe,
+  });
   const bus = options.bus ?? new MemoryRoomBus({ keepAliveMs: 0 });
   const shared = options.sharedBus ?? options.bus !== undefined;
+  const limitsNow = options.limitsNow ?? Date.now;
+  const addressLimits = new AddressLimits(
+    config,
+    options.limitCounters?.(bus) ?? new MemoryLimitCounters({ now: limitsNow }),
+    limitsNow,
+  );
+  // Closed codes are remembered (a join to one is told the game ended);
+  // a code opened again is forgotten.
+  const rememberCodes = (event: RegistryEvent) => {
+    const code = event.room;
+    if (code === undefined) return;
+    const done = event.event === "room closed" &&
+        event.detail !== "server shutdown"
+      ? addressLimits.roomClosed(code)
+      : event.event === "room created"
+      ? addressLimits.roomOpened(code)
+      : undefined;
+    done?.catch((error) =>
+      boundary.fault({ where: "closed code memory", room: code }, error)
+    );
+  };
   // An in-memory bus no other instance can reach (the default without
   // REDIS_URL): every room is here, so sockets talk to the registry
   // directly, with no routing, code claims or records (the hot path of a
@@ -103,12 +161,19 @@ export async function startServer(
   const late: { router?: RoomRouter } = {};
   const registry = new RoomRegistry({
     limits: config,
-    log: direct ? registryLog : (event) => {
-      registryLog(event);
-      late.router?.observe(event);
-    },
+    log: direct
+      ? (event) => {
+        registryLog(event);
+        rememberCodes(event);
+      }
+      : (event) => {
+        registryLog(event);
+        rememberCodes(event);
+        late.router?.observe(event);
+      },
     generateCode: direct ? undefined : () => late.router!.generateCode(),
   });
+  lateRegistry.registry = registry;
   const router = late.router = new RoomRouter({
     registry,
     bus,
@@ -116,19 +181,22 @@ export async function startServer(
     codeTtlMs: options.busCodeTtlMs ?? 15_000,
     shared,
     log: (event) => limiter.add(event),
+    boundary,
   });
-  const stopHealthLog = bus.onHealthChange((health) =>
-    limiter.add({
-      event: health.up ? "room bus up" : "room bus down",
-      detail: health.up
-        ? "new games can start"
-        : `${health.lastError ?? "unreachable"}; new games are refused`,
-    })
+  const stopHealthLog = bus.onHealthChange(
+    boundary.wrap(
+      { where: "bus connection event" },
+      (health: BusHealth) =>
+        limiter.add({
+          event: health.up ? "room bus up" : "room bus down",
+          detail: health.up
+            ? "new games can start"
+            : `${health.lastError ?? "unreachable"}; new games are refused`,
+        }),
+    ),
   );
   await router.start();
   const staticRoot = await resolveStaticRoot(config.staticDir);
-  const addressLimits = options.addressLimits?.(bus) ??
-    new MemoryAddressLimits(config);
   let boundPort = config.port;
   const handler = createHandler({
     config,
@@ -146,6 +214,7 @@ export async function startServer(
     limits: addressLimits,
     log: httpLog,
     maxConnections: options.maxConnections,
+    boundary,
   });
   const tls = config.tlsCertFile
     ? {
@@ -168,15 +237,20 @@ export async function startServer(
   }, handler);
   boundPort = server.port;
   onListen?.({ hostname: config.hostname, port: boundPort });
-  const sweepTimer = setInterval(() => {
-    registry.sweep();
-    addressLimits.sweep(Date.now());
-    limiter.tick();
-    if (shared && bus.health().up) {
-      router.checkOwners().catch(() => {});
-      bus.measureRoundTrip().catch(() => {});
-    }
-  }, config.sweepIntervalMs);
+  // Each room's sweep step runs in the boundary: a fault costs that room.
+  const sweepRoom = (room: string, step: () => void) =>
+    boundary.run({ where: "sweep timer", room }, step);
+  const sweepTimer = setInterval(
+    boundary.wrap({ where: "sweep timer" }, () => {
+      registry.sweep(sweepRoom);
+      limiter.tick();
+      if (shared && bus.health().up) {
+        router.checkOwners().catch(() => {});
+        bus.measureRoundTrip().catch(() => {});
+      }
+    }),
+    config.sweepIntervalMs,
+  );
   let closing: Promise<void> | undefined;
 
   return {
@@ -184,6 +258,7 @@ export async function startServer(
     localUrl: `${tls.cert ? "https" : "http"}://127.0.0.1:${boundPort}`,
     registry,
     router,
+    boundary,
     close() {
       closing ??= (async () => {
         clearInterval(sweepTimer);
@@ -202,6 +277,21 @@ export async function startServer(
       })();
       return closing;
     },
+  };
+}
+
+/** One fault as a log line: where, who, and the stack. */
+function faultEvent(fault: Fault): LogEvent {
+  const { error } = fault;
+  const stack = error instanceof Error
+    ? (error.stack ?? `${error.name}: ${error.message}`)
+    : String(error);
+  return {
+    event: "internal error",
+    conn: fault.connId,
+    address: fault.address,
+    room: fault.room,
+    detail: `${fault.where}: ${stack}`,
   };
 }
 

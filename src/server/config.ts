@@ -59,18 +59,24 @@ export const DEFAULTS = {
   tlsKeyFile: "",
   /** WebSocket connections (and upgrade attempts) from one address at once. */
   maxConnectionsPerAddress: 64,
-  /** Joins one address may start in a burst (refilled by `joinRefillMs`). */
+  /** Joins (and host reclaims) one address may start per window of `joinBurstPerAddress × joinRefillMs`. */
   joinBurstPerAddress: 60,
-  /** One more join is allowed per address every this many ms. */
+  /** With `joinBurstPerAddress`, the join window: one join per this many ms on average. */
   joinRefillMs: 1_000,
-  /** Failed joins ("wrong room") one address may make before it is refused. */
+  /** Failed joins ("wrong room") one address may make per `failedJoinWindowMs` before it is refused. */
   failedJoinBudget: 10,
-  /** One failed join is forgiven per address every this many ms. */
-  failedJoinRefillMs: 60_000,
-  /** How long an address over its failed-join budget is refused, in ms. */
+  /** The failed-join window, in ms (a fixed window: its number is in the counter's key). */
+  failedJoinWindowMs: 3_600_000,
+  /** How long an address that used its failed-join budget is refused at least, in ms. */
   joinBlockMs: 600_000,
-  /** Once half the failed-join budget is used, joins from that address are this far apart, in ms. */
-  joinSlowMs: 2_000,
+  /** Joins with a reconnect token to a room that is gone, per failed-join window, that are not guesses. */
+  tokenMissBudget: 16,
+  /** Most the failed-join budget grows by: one per socket of the address seated in a room. */
+  seatedFailureBonusMax: 16,
+  /** How long a closed room's code is remembered (joins to it get `room closed`), in ms. */
+  closedCodeMemoryMs: 3_600_000,
+  /** Rooms one address may create per minute. */
+  roomCreatesPerMinute: 10,
   /** Addresses of reverse proxies whose X-Forwarded-For / Forwarded is believed. */
   trustProxy: [] as readonly string[],
   /** Extra origins allowed to open the WebSocket (own and LAN origins always are). */
@@ -141,12 +147,18 @@ export interface Config {
   joinRefillMs: number;
   /** @default 10 */
   failedJoinBudget: number;
-  /** @default 60000 */
-  failedJoinRefillMs: number;
+  /** @default 3600000 (an hour) */
+  failedJoinWindowMs: number;
   /** @default 600000 */
   joinBlockMs: number;
-  /** @default 2000 */
-  joinSlowMs: number;
+  /** @default 16 */
+  tokenMissBudget: number;
+  /** @default 16 */
+  seatedFailureBonusMax: number;
+  /** @default 3600000 (an hour) */
+  closedCodeMemoryMs: number;
+  /** @default 10 */
+  roomCreatesPerMinute: number;
   /** @default [] */
   trustProxy: readonly string[];
   /** @default [] */
@@ -228,9 +240,12 @@ export const ENV_NAMES: Readonly<Record<keyof Config, string>> = {
   joinBurstPerAddress: "JOIN_BURST_PER_ADDRESS",
   joinRefillMs: "JOIN_REFILL_MS",
   failedJoinBudget: "FAILED_JOIN_BUDGET",
-  failedJoinRefillMs: "FAILED_JOIN_REFILL_MS",
+  failedJoinWindowMs: "FAILED_JOIN_WINDOW_MS",
   joinBlockMs: "JOIN_BLOCK_MS",
-  joinSlowMs: "JOIN_SLOW_MS",
+  tokenMissBudget: "TOKEN_MISS_BUDGET",
+  seatedFailureBonusMax: "SEATED_FAILURE_BONUS_MAX",
+  closedCodeMemoryMs: "CLOSED_CODE_MEMORY_MS",
+  roomCreatesPerMinute: "ROOM_CREATES_PER_MINUTE",
   trustProxy: "TRUST_PROXY",
   allowedOrigins: "ALLOWED_ORIGINS",
   unjoinedTimeoutMs: "UNJOINED_TIMEOUT_MS",
@@ -264,9 +279,12 @@ const RANGES: Partial<Record<keyof Config, readonly [number, number]>> = {
   joinBurstPerAddress: [1, 1_000_000],
   joinRefillMs: [1, 3_600_000],
   failedJoinBudget: [1, 1_000_000],
-  failedJoinRefillMs: [1, 86_400_000],
+  failedJoinWindowMs: [1_000, 86_400_000],
   joinBlockMs: [0, 86_400_000],
-  joinSlowMs: [0, 3_600_000],
+  tokenMissBudget: [0, 1_000_000],
+  seatedFailureBonusMax: [0, 1_000_000],
+  closedCodeMemoryMs: [0, 86_400_000],
+  roomCreatesPerMinute: [1, 1_000_000],
   unjoinedTimeoutMs: [100, 86_400_000],
   maxBufferedBytes: [1_024, 1_073_741_824],
   maxQueuedBytesTotal: [1_024, 68_719_476_736],

@@ -39,6 +39,18 @@ export interface FaultBoundaryOptions {
   roomFaultWindowMs?: number;
   /** Current time in ms. @default Date.now */
   now?: () => number;
+  /**
+   * The room a connection is in, to name it in a fault that names only the
+   * connection (so a room's faults are counted against it).
+   * @default none
+   */
+  roomOf?: (connId: string) => string | undefined;
+  /**
+   * Called at each entry before its work, with its context: the seam tests
+   * inject faults through (it throws for the socket, room or entry they
+   * pick). @default none
+   */
+  probe?: (context: FaultContext) => void;
 }
 
 /** Rooms whose recent faults are remembered, at most (oldest forgotten first). */
@@ -68,6 +80,9 @@ export class FaultBoundary {
   readonly #roomFaultLimit: number;
   readonly #roomFaultWindowMs: number;
   readonly #now: () => number;
+  readonly #roomOf: (connId: string) => string | undefined;
+  /** The fault-injection seam (see {@link FaultBoundaryOptions.probe}). */
+  readonly probe: ((context: FaultContext) => void) | undefined;
   /** Recent fault times per room, oldest room first (Map keeps insertion order). */
   readonly #roomFaults = new Map<string, number[]>();
   #faults = 0;
@@ -80,7 +95,11 @@ export class FaultBoundary {
       roomFaultLimit = 3,
       roomFaultWindowMs = 60_000,
       now = Date.now,
+      roomOf = () => undefined,
+      probe,
     } = options;
+    this.#roomOf = roomOf;
+    this.probe = probe;
     this.#report = report;
     this.#onRoomFaulting = onRoomFaulting;
     this.#roomFaultLimit = roomFaultLimit;
@@ -95,17 +114,23 @@ export class FaultBoundary {
 
   /**
    * Runs `fn`; a throw is reported and `undefined` returned. A returned
-   * promise that rejects is reported too.
+   * promise that rejects is reported too. `onFault` then pays for the fault
+   * (e.g. closes the one socket involved); its own throw is reported.
    */
-  run<T>(context: FaultContext, fn: () => T): T | undefined {
+  run<T>(
+    context: FaultContext,
+    fn: () => T,
+    onFault?: () => void,
+  ): T | undefined {
     try {
+      this.probe?.(context);
       const value = fn();
       if (value instanceof Promise) {
-        value.catch((error: unknown) => this.fault(context, error));
+        value.catch((error: unknown) => this.fault(context, error, onFault));
       }
       return value;
     } catch (error) {
-      this.fault(context, error);
+      this.fault(context, error, onFault);
       return undefined;
     }
   }
@@ -120,15 +145,44 @@ export class FaultBoundary {
     };
   }
 
-  /** Reports a fault caught elsewhere (e.g. in a promise chain). */
-  fault(context: FaultContext, error: unknown): void {
+  /**
+   * Reports a fault caught elsewhere (e.g. in a promise chain), then runs
+   * `onFault` (see {@link run}).
+   */
+  fault(context: FaultContext, error: unknown, onFault?: () => void): void {
     this.#faults++;
+    let room = context.room;
     try {
-      this.#report({ ...context, error });
+      if (room === undefined && context.connId !== undefined) {
+        room = this.#roomOf(context.connId);
+      }
+      this.#report(
+        room === undefined ? { ...context, error } : {
+          ...context,
+          room,
+          error,
+        },
+      );
     } catch {
       // A broken reporter must not turn one fault into a crash.
     }
-    if (context.room !== undefined) this.#countRoomFault(context.room);
+    if (onFault) {
+      try {
+        onFault();
+      } catch (again) {
+        this.#faults++;
+        try {
+          this.#report({
+            ...context,
+            where: `${context.where} (after a fault)`,
+            error: again,
+          });
+        } catch {
+          // As above.
+        }
+      }
+    }
+    if (room !== undefined) this.#countRoomFault(room);
   }
 
   #countRoomFault(room: string): void {

@@ -18,10 +18,11 @@ import {
 import type { BusFigures } from "./metrics.ts";
 import { GzipCache, serveStaticFile } from "./static_files.ts";
 import { randomToken } from "./room_codes.ts";
-import { type AddressLimits, MemoryAddressLimits } from "./address_limits.ts";
+import { addressKey, AddressLimits } from "./address_limits.ts";
+import { MemoryLimitCounters } from "./limit_counters.ts";
 import { clientAddress, requestHost } from "./client_address.ts";
 import { checkHandshake, originAllowed } from "./upgrade_checks.ts";
-import { TokenBucket } from "./rate_limiter.ts";
+import { FaultBoundary } from "./fault_boundary.ts";
 
 /** URL paths that accept WebSocket upgrades (`/` is the seed's). */
 export const WEBSOCKET_PATHS: ReadonlySet<string> = new Set(["/", "/ws"]);
@@ -45,10 +46,16 @@ export interface HandlerContext {
   lanOrigins: () => readonly string[];
   /** Current time in ms. @default Date.now */
   now?: () => number;
-  /** Per-address counters. @default a {@link MemoryAddressLimits} over `config` */
+  /** Per-address limits. @default {@link AddressLimits} over `config`, counted in memory */
   limits?: AddressLimits;
   /** Receives events of the HTTP and socket layer (each with the address). @default ignore */
   log?: (event: HttpEvent) => void;
+  /**
+   * Where a throw while serving a request or a socket goes (reported; costs
+   * that request or socket only).
+   * @default a boundary that writes each fault to stderr
+   */
+  boundary?: FaultBoundary;
   /**
    * Connections allowed at once, when lower than `config.maxConnections`
    * (e.g. kept below the open-file limit). @default config.maxConnections
@@ -123,18 +130,24 @@ export function createHandler(
     staticRoot,
     lanOrigins,
     now = Date.now,
-    limits = new MemoryAddressLimits(config),
+    limits = new AddressLimits(config, new MemoryLimitCounters(), now),
     log = () => {},
     maxConnections = config.maxConnections,
     signaling = registry,
     cluster,
+    boundary = new FaultBoundary({
+      report: (fault) =>
+        console.error(
+          `internal error in ${fault.where} from ${fault.address}:`,
+          fault.error,
+        ),
+    }),
   } = context;
   const startedAt = now();
   let nextConnection = 0;
   /** Sockets from upgrade to close (the registry counts only opened ones). */
   let liveSockets = 0;
   const queued = new QueuedBytes();
-  const turnMints = new Map<string, TokenBucket>();
   const gzipCache = new GzipCache();
   const socketLog = (event: SocketEvent) => log(event);
   /** One guards object for every socket (nothing per socket here). */
@@ -152,6 +165,7 @@ export function createHandler(
       limits.closeConnection(address);
     },
     iceServersFor: (address) => mintIceServers(address),
+    boundary,
   };
 
   /** Upgrades answer synchronously: joins are the server's hot path. */
@@ -213,27 +227,11 @@ export function createHandler(
     return upgraded.response;
   };
 
-  /** TURN credentials, a few per address per minute; STUN only beyond. */
-  const mayMintTurn = (address: string): boolean => {
-    const time = now();
-    let bucket = turnMints.get(address);
-    if (!bucket) {
-      // Bounded: forget every address once the map grows large.
-      if (turnMints.size >= 10_000) turnMints.clear();
-      bucket = new TokenBucket(
-        config.turnMintsPerMinute / 60,
-        config.turnMintsPerMinute,
-        time,
-      );
-      turnMints.set(address, bucket);
-    }
-    return bucket.take(time);
-  };
-
   /** ICE servers for a socket in a room: TURN within the address's budget. */
   const mintIceServers = async (address: string) => {
+    // A few per address per minute; STUN only beyond.
     const turn = config.turnSecret !== "" && config.turnUrls.length > 0 &&
-      mayMintTurn(address);
+      await limits.mayMintTurn(address);
     return {
       iceServers: await iceServersFor(
         turn ? config : { ...config, turnSecret: "" },
@@ -304,9 +302,9 @@ export function createHandler(
     address: string,
     error: unknown,
   ): Response => {
-    // A fault of the server, not of the client: worth its stack trace.
-    console.error(
-      `request failed: ${request.method} ${request.url} from ${address}:`,
+    // A fault of the server, not of the client: reported with its stack.
+    boundary.fault(
+      { where: `http ${request.method} ${pathOf(request.url)}`, address },
       error,
     );
     return text(500, "Internal Server Error");
@@ -316,8 +314,13 @@ export function createHandler(
     // One read: each read of remoteAddr asks the runtime again.
     const remote = info.remoteAddr;
     const peer = "hostname" in remote ? remote.hostname : "unknown";
-    const address = clientAddress(peer, request.headers, config.trustProxy);
+    // One key per client everywhere (limits, rooms, logs): an IPv6 /64
+    // counts as one address.
+    const address = addressKey(
+      clientAddress(peer, request.headers, config.trustProxy),
+    );
     try {
+      boundary.probe?.({ where: "http request", address });
       if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
         return upgrade(request, address, peer);
       }

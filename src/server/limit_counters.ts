@@ -24,7 +24,7 @@ export interface LimitCounters {
 
 /** Options of {@link MemoryLimitCounters}. */
 export interface MemoryLimitCountersOptions {
-  /** Keys kept at most; the least recently written goes first. @default 100000 */
+  /** Keys kept at most; the least recently used goes first. @default 100000 */
   maxKeys?: number;
   /** Current time in ms. @default Date.now */
   now?: () => number;
@@ -37,7 +37,7 @@ interface Entry {
 
 /**
  * {@link LimitCounters} in this process's memory, bounded: past `maxKeys`
- * the least recently written key is forgotten (never all of them at once).
+ * the least recently used key is forgotten (never all of them at once).
  *
  * @example
  * ```ts
@@ -84,7 +84,14 @@ export class MemoryLimitCounters implements LimitCounters {
 
   read(keys: readonly string[]): Promise<number[]> {
     const now = this.#now();
-    return Promise.resolve(keys.map((key) => this.#live(key, now)?.value ?? 0));
+    return Promise.resolve(keys.map((key) => {
+      const entry = this.#live(key, now);
+      if (!entry) return 0;
+      // A read keeps a key young too: the least recently used goes first.
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+      return entry.value;
+    }));
   }
 
   set(key: string, value: number, ttlMs: number): Promise<void> {
@@ -110,4 +117,39 @@ export class MemoryLimitCounters implements LimitCounters {
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
   }
+}
+
+/**
+ * `primary`, and `fallback` for any call `primary` fails (Redis unreachable):
+ * the limits keep counting in this process meanwhile, instead of letting
+ * every join through or refusing every one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MemoryLimitCounters, withFallback } from "./limit_counters.ts";
+ * const down = {
+ *   add: () => Promise.reject(new Error("down")),
+ *   read: () => Promise.reject(new Error("down")),
+ *   set: () => Promise.reject(new Error("down")),
+ * };
+ * const counters = withFallback(down, new MemoryLimitCounters());
+ * assert.equal(await counters.add("k", 1000), 1);
+ * ```
+ */
+export function withFallback(
+  primary: LimitCounters,
+  fallback: LimitCounters,
+): LimitCounters {
+  return {
+    add: (key, ttlMs, amount) =>
+      primary.add(key, ttlMs, amount).catch(() =>
+        fallback.add(key, ttlMs, amount)
+      ),
+    read: (keys) => primary.read(keys).catch(() => fallback.read(keys)),
+    set: (key, value, ttlMs) =>
+      primary.set(key, value, ttlMs).catch(() =>
+        fallback.set(key, value, ttlMs)
+      ),
+  };
 }

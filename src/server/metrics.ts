@@ -52,6 +52,8 @@ export class Metrics {
   connectionsOpened = 0;
   /** Upgrades refused because the server was full. */
   connectionsRefused = 0;
+  /** Bugs of the server caught at an entry from outside (`fault_boundary.ts`). */
+  internalErrors = 0;
   readonly #errors = new Map<ErrorCode, number>();
 
   /** Counts one error sent to a client. */
@@ -106,6 +108,12 @@ export class Metrics {
       "counter",
       "WebSocket upgrades refused because the server was full.",
       this.connectionsRefused,
+    );
+    metric(
+      "pizza_internal_errors_total",
+      "counter",
+      "Bugs of the server caught at an entry (each cost at most one socket or room).",
+      this.internalErrors,
     );
     const bus = gauges.bus;
     if (bus) {

@@ -38,6 +38,7 @@ export const ROOM_ERRORS = {
     `Your network already has ${count} games open. Close one first.`,
   "wrong room": ({ room }: ErrorContext) =>
     `There is no game with the code ${room}. Check the code on the big screen.`,
+  "room closed": () => "This game has ended — ask the host for the new code",
   "bad token": () => "That is not this room's host token.",
   "name taken": ({ username }: ErrorContext) =>
     `Someone called ${username} is already playing. Pick another name.`,

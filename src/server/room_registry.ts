@@ -209,6 +209,25 @@ export class RoomRegistry {
     return this.#rooms.get(code.toUpperCase());
   }
 
+  /** The code of the room a connection is in, if any (to name it in a fault). */
+  roomOf(connId: string): string | undefined {
+    return this.#connections.get(connId)?.room?.code;
+  }
+
+  /**
+   * Closes a room that keeps hitting bugs of the server (see
+   * `fault_boundary.ts`): its players and host are told "server error".
+   */
+  closeFaultingRoom(code: string): void {
+    const room = this.room(code);
+    if (!room) return;
+    this.#closeRoom(
+      room,
+      "server error",
+      "The server hit a problem with this game, so it has ended. Start a new game.",
+    );
+  }
+
   /** The open connection with this id, if any: the one connection lookup. */
   connection(connId: string): Connection | undefined {
     return this.#lookup(connId);
@@ -334,36 +353,43 @@ export class RoomRegistry {
    * Closes rooms whose host has been away longer than the grace period,
    * frees lobby seats whose player has been away longer than
    * `lobbySeatGraceMs` and refuses rejoin requests the host left unanswered.
-   * Call it periodically.
+   * Call it periodically. `guard` runs each room's step (so a fault in one
+   * room costs that room only).
    */
-  sweep(): void {
+  sweep(
+    guard: (room: string, step: () => void) => void = (_, step) => step(),
+  ): void {
     const now = this.#now();
     for (const room of [...this.#rooms.values()]) {
-      for (const request of [...room.rejoinRequests.values()]) {
-        if (now >= request.expiresAt) {
-          this.#endRejoin({ room, requestId: request.id }, "expired");
+      guard(room.code, () => this.#sweepRoom(room, now));
+    }
+  }
+
+  #sweepRoom(room: Room, now: number): void {
+    for (const request of [...room.rejoinRequests.values()]) {
+      if (now >= request.expiresAt) {
+        this.#endRejoin({ room, requestId: request.id }, "expired");
+      }
+    }
+    if (!room.started) {
+      for (const seat of [...room.seats()]) {
+        if (
+          seat.connId === undefined && seat.awaySince !== undefined &&
+          now - seat.awaySince >= this.#limits.lobbySeatGraceMs
+        ) {
+          this.#removePlayer(room, seat.username, "expired");
         }
       }
-      if (!room.started) {
-        for (const seat of [...room.seats()]) {
-          if (
-            seat.connId === undefined && seat.awaySince !== undefined &&
-            now - seat.awaySince >= this.#limits.lobbySeatGraceMs
-          ) {
-            this.#removePlayer(room, seat.username, "expired");
-          }
-        }
-      }
-      if (
-        !room.hostPresent && room.hostAwaySince !== undefined &&
-        now - room.hostAwaySince >= this.#limits.hostGraceMs
-      ) {
-        this.#closeRoom(
-          room,
-          "host gone",
-          "The big screen did not come back, so the game has ended.",
-        );
-      }
+    }
+    if (
+      !room.hostPresent && room.hostAwaySince !== undefined &&
+      now - room.hostAwaySince >= this.#limits.hostGraceMs
+    ) {
+      this.#closeRoom(
+        room,
+        "host gone",
+        "The big screen did not come back, so the game has ended.",
+      );
     }
   }
 

@@ -10,7 +10,13 @@
 import type { Connection, RoomRegistry } from "./room_registry.ts";
 import type { IceServer, ServerMessage } from "../protocol/mod.ts";
 import { roomError } from "./room_errors.ts";
-import type { AddressLimits } from "./address_limits.ts";
+import {
+  type AddressLimits,
+  type AskVerdict,
+  isTokenFormat,
+  type RoomAsk,
+} from "./address_limits.ts";
+import { FaultBoundary } from "./fault_boundary.ts";
 
 /**
  * Where a socket's traffic goes: the registry itself, or a router in front
@@ -29,6 +35,12 @@ export const CLOSE_TOO_BIG = 1009;
 export const CLOSE_UNJOINED = 4001;
 /** Close code when a client does not read what it is sent. */
 export const CLOSE_TOO_SLOW = 1013;
+/** Close code when a socket sends too much while its room request is checked. */
+export const CLOSE_POLICY_VIOLATION = 1008;
+/** Frames a socket may send while its room request is checked. */
+export const MAX_FRAMES_WHILE_ASKING = 64;
+/** Close code when handling this socket hit a bug of the server (RFC 6455). */
+export const CLOSE_INTERNAL_ERROR = 1011;
 
 /** Bytes queued for all sockets of one server, kept current on each send. */
 export class QueuedBytes {
@@ -68,6 +80,11 @@ export interface SocketGuards {
   log: (event: SocketEvent) => void;
   /** Called once per socket when it is gone (to release counters). */
   onGone: (address: string) => void;
+  /**
+   * Where a throw while handling a socket's event goes: reported, and it
+   * costs that one socket (closed with {@link CLOSE_INTERNAL_ERROR}).
+   */
+  boundary: FaultBoundary;
   /**
    * ICE servers for a socket in a room (TURN credentials within the
    * address's budget). @default none: the answer is an empty list
@@ -192,8 +209,14 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
   readonly #guards: SocketGuards;
   /** Whether the registry knows this connection (open, not yet closed). */
   #registered = false;
-  /** Whether the socket created or joined a room (joins stop counting). */
+  /** Whether the socket is in a room it created or joined. */
   #inRoom = false;
+  /** That room's code, upper case. */
+  #room = "";
+  /** Frames that arrived while a room request is checked, in order. */
+  #waiting: unknown[] | undefined;
+  /** The last join let through, and whether its code was closed lately. */
+  #lastAsk: { ask: RoomAsk; closedCode: boolean } | undefined;
   #gone = false;
   /** This socket's bytes in the shared tally. */
   #counted = 0;
@@ -212,16 +235,41 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
     this.#guards = guards;
   }
 
-  /** The socket's events: open, message, close. */
+  /**
+   * The socket's events: open, message, close. A throw while handling one
+   * is a bug of the server: it is reported and costs this socket only.
+   */
   handleEvent(event: Event): void {
-    switch (event.type) {
-      case "message":
-        return this.#onFrame((event as MessageEvent).data);
-      case "open":
-        return this.#onOpen();
-      case "close":
-        return this.#release();
+    try {
+      this.#guards.boundary.probe?.(this.#context(`socket ${event.type}`));
+      switch (event.type) {
+        case "message":
+          return this.#onFrame((event as MessageEvent).data);
+        case "open":
+          return this.#onOpen();
+        case "close":
+          return this.#release();
+      }
+    } catch (error) {
+      this.#guards.boundary.fault(
+        this.#context(`socket ${event.type}`),
+        error,
+        () => this.fail(),
+      );
     }
+  }
+
+  /**
+   * Ends this socket after a fault of the server while handling it: closed
+   * with 1011 "internal error", and the registry told it is gone.
+   */
+  fail(): void {
+    this.close(CLOSE_INTERNAL_ERROR, "internal error");
+    this.#release();
+  }
+
+  #context(where: string) {
+    return { where, address: this.#address, connId: this.id };
   }
 
   send(msg: ServerMessage): void {
@@ -256,6 +304,14 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
 
   /** Called by the {@link UnjoinedSweep} when this socket's time is up. */
   unjoinedTimeout(): void {
+    this.#guards.boundary.run(
+      this.#context("unjoined timeout"),
+      () => this.#unjoinedTimeout(),
+      () => this.fail(),
+    );
+  }
+
+  #unjoinedTimeout(): void {
     if (this.#inRoom || this.#gone) return;
     this.#guards.log({
       event: "unjoined socket closed",
@@ -289,6 +345,8 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
     this.#gone = true;
     const guards = this.#guards;
     guards.unjoined.delete(this);
+    this.#leaveRoom();
+    this.#waiting = undefined;
     guards.queued.total -= this.#counted;
     this.#counted = 0;
     if (this.#registered) this.#registry.closed(this.id);
@@ -312,33 +370,100 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
     this.close(CLOSE_TOO_SLOW, "client is not reading its messages");
   }
 
-  /** Watches what the registry answers: joins and failed joins. */
+  /** Watches what the registry answers: rooms entered and left, failed joins. */
   #observe(msg: ServerMessage): void {
     if (msg.type === "joined" || msg.type === "confirmRoom") {
-      if (!this.#inRoom) this.#guards.unjoined.delete(this);
-      this.#inRoom = true;
-    } else if (msg.type === "error" && msg.val === "wrong room") {
-      const { limits, now, log } = this.#guards;
-      if (limits.failedJoin(this.#address, now())) {
-        log({
-          event: "address refused",
-          conn: this.id,
-          address: this.#address,
-          detail: "too many joins to rooms that do not exist",
-        });
+      if (!this.#inRoom) {
+        this.#guards.unjoined.delete(this);
+        this.#guards.limits.seated(this.#address, 1);
       }
+      this.#inRoom = true;
+      this.#room = msg.room.toUpperCase();
+    } else if (msg.type === "roomClosed") {
+      this.#leaveRoom();
+    } else if (msg.type === "error" && msg.val === "wrong room") {
+      const last = this.#lastAsk;
+      if (!last || last.ask.action === "createRoom") return;
+      const { limits, log, boundary } = this.#guards;
+      limits.failedJoin(this.#address, last.ask, last.closedCode).then(
+        (verdict) => {
+          if (verdict !== "blocked") return;
+          log({
+            event: "address refused",
+            conn: this.id,
+            address: this.#address,
+            detail: "too many joins to rooms that do not exist",
+          });
+        },
+        (error) => boundary.fault(this.#context("failed join"), error),
+      );
     }
   }
 
-  #refuseJoin(retryMs: number): void {
-    this.#registry.metrics.countError("rate limited");
-    const seconds = Math.max(1, Math.ceil(retryMs / 1000));
+  /** The socket is out of its room (closed, left, or the socket is gone). */
+  #leaveRoom(): void {
+    if (!this.#inRoom) return;
+    this.#inRoom = false;
+    this.#room = "";
+    this.#guards.limits.seated(this.#address, -1);
+  }
+
+  /** Checks a room request with the per-address limits, then lets it on. */
+  #ask(ask: RoomAsk, data: string): void {
+    this.#waiting = [];
+    const { limits, boundary } = this.#guards;
+    const context = this.#context("room request check");
+    limits.ask(this.#address, ask).then(
+      (verdict) =>
+        boundary.run(
+          context,
+          () => this.#asked(ask, verdict, data),
+          () => this.fail(),
+        ),
+      (error) => boundary.fault(context, error, () => this.fail()),
+    );
+  }
+
+  #asked(ask: RoomAsk, verdict: AskVerdict, data: string): void {
+    const waiting = this.#waiting ?? [];
+    this.#waiting = undefined;
+    if (this.#gone) return;
+    if (verdict.ok) {
+      this.#lastAsk = { ask, closedCode: verdict.closedCode };
+      this.#registry.receive(this.id, data);
+    } else this.#refuse(ask, verdict);
+    // What came meanwhile, in order (a frame may start another check).
+    for (let i = 0; i < waiting.length; i++) {
+      // (Read through a call: TypeScript keeps the field narrowed otherwise.)
+      const again = this.#framesWaiting();
+      if (again) {
+        again.push(...waiting.slice(i));
+        return;
+      }
+      this.#onFrame(waiting[i]);
+    }
+  }
+
+  #framesWaiting(): unknown[] | undefined {
+    return this.#waiting;
+  }
+
+  #refuse(ask: RoomAsk, verdict: Exclude<AskVerdict, { ok: true }>): void {
+    const metrics = this.#registry.metrics;
+    if (verdict.reason === "room closed") {
+      metrics.countError("room closed");
+      this.send(roomError("room closed", { action: "joinRoom" }));
+      return;
+    }
+    metrics.countError("rate limited");
+    const seconds = Math.max(1, Math.ceil(verdict.retryMs / 1000));
     this.send({
       type: "error",
       val: "rate limited",
-      message:
-        `Too many tries to join from your network. Wait ${seconds} s, then check the code on the big screen.`,
-      action: "joinRoom",
+      message: verdict.reason === "too many rooms created"
+        ? `Too many new games from your network. Wait ${seconds} s, then try again.`
+        : `Too many tries to join from your network. Wait ${seconds} s, then check the code on the big screen.`,
+      action: ask.action,
     });
   }
 
@@ -354,17 +479,26 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
     mint(this.#address).then(
       (answer) => this.send({ type: "iceServers", ...answer }),
       (error) =>
-        this.#guards.log({
-          event: "ice servers failed",
-          conn: this.id,
-          address: this.#address,
-          detail: String(error),
-        }),
+        this.#guards.boundary.fault(
+          this.#context("ice servers"),
+          error,
+          () => this.fail(),
+        ),
     );
   }
 
   #onFrame(data: unknown): void {
     if (!this.#registered) return;
+    if (this.#waiting) {
+      if (this.#waiting.length >= MAX_FRAMES_WHILE_ASKING) {
+        return this.close(
+          CLOSE_POLICY_VIOLATION,
+          "too many messages while joining",
+        );
+      }
+      this.#waiting.push(data);
+      return;
+    }
     const registry = this.#registry;
     if (typeof data !== "string") {
       registry.receive(this.id, data);
@@ -375,10 +509,13 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
       return this.close(CLOSE_TOO_BIG, "message too large");
     }
     if (isIceServersAsk(data)) return this.#answerIceServers();
-    if (!this.#inRoom && isJoin(data)) {
-      const { limits, now } = this.#guards;
-      const verdict = limits.allowJoin(this.#address, now());
-      if (!verdict.ok) return this.#refuseJoin(verdict.retryMs);
+    const ask = roomAskOf(data);
+    // A seed client re-sends its join to pass signals: no new request.
+    if (
+      ask && !(this.#inRoom && ask.action === "joinRoom" &&
+        ask.room.toUpperCase() === this.#room)
+    ) {
+      return this.#ask(ask, data);
     }
     registry.receive(this.id, data);
   }
@@ -392,58 +529,46 @@ class SocketLink implements Connection, EventListenerObject, UnjoinedSocket {
 }
 
 /**
- * Whether a frame asks for a room by code (`joinRoom`, `reclaimRoom`): the
- * cheap test first, as most frames are relays. A join carries the player's
- * offer, so the frame is not parsed when its one `"action"` key can be read
- * in place (no `\u` escape anywhere, so no key is spelled otherwise); only
- * an unusual frame is parsed whole. A frame read as a join that is not one
- * costs its sender a join token, never the other way round.
+ * The room a frame asks for (`createRoom`, `joinRoom`, `reclaimRoom`), as
+ * the per-address limits see it; `undefined` for any other frame and for a
+ * malformed one (the registry answers those). Only a frame that could be
+ * one is parsed: it names a `…Room` action, or spells its keys with a `\u`
+ * escape. Parsed as the registry parses it, so what is checked here is what
+ * the registry acts on.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { isJoin } from "./socket_connection.ts";
- * assert.equal(isJoin('{"action":"joinRoom","room":"ABCD"}'), true);
- * assert.equal(isJoin('{"action":"createRoom"}'), false);
- * assert.equal(isJoin('{"action":"relay","action":"joinRoom"}'), true);
- * assert.equal(isJoin('{"\\u0061ction":"reclaimRoom"}'), true);
+ * import { roomAskOf } from "./socket_connection.ts";
+ * assert.deepEqual(roomAskOf('{"action":"joinRoom","room":"ABCD"}'), {
+ *   action: "joinRoom", room: "ABCD", token: false,
+ * });
+ * assert.deepEqual(roomAskOf('{"action":"createRoom"}'), { action: "createRoom" });
+ * assert.equal(roomAskOf('{"action":"relay","data":"x"}'), undefined);
+ * assert.equal(roomAskOf('{"\\u0061ction":"reclaimRoom","room":"ABCD"}')?.action, "reclaimRoom");
  * ```
  */
-export function isJoin(data: string): boolean {
-  // A \u escape can spell any key or value: such a frame is parsed whole.
-  const escaped = data.includes("\\u");
-  if (!escaped && !data.includes("Room")) return false;
-  const key = escaped ? -1 : data.indexOf('"action"');
-  // Without escapes, an "action" key is spelled so, or there is none.
-  if (!escaped && key === -1) return false;
-  if (key !== -1 && data.indexOf('"action"', key + 1) === -1) {
-    // The only "action" key there can be: read its value where it stands.
-    let at = skipSpace(data, key + 8);
-    if (data.charCodeAt(at) !== 58 /* : */) return false;
-    at = skipSpace(data, at + 1);
-    if (data.charCodeAt(at) !== 34 /* " */) return false;
-    const end = data.indexOf('"', at + 1);
-    if (end === -1) return false;
-    const action = data.slice(at + 1, end);
-    return action === "joinRoom" || action === "reclaimRoom";
-  }
+export function roomAskOf(data: string): RoomAsk | undefined {
+  if (!data.includes("Room") && !data.includes("\\u")) return undefined;
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(data);
-    if (typeof value !== "object" || value === null) return false;
-    const action = (value as { action?: unknown }).action;
-    return action === "joinRoom" || action === "reclaimRoom";
+    value = JSON.parse(data);
   } catch {
-    return false;
+    return undefined;
   }
-}
-
-/** The index of the first character at or after `at` that is not JSON whitespace. */
-function skipSpace(text: string, at: number): number {
-  for (;;) {
-    const c = text.charCodeAt(at);
-    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return at;
-    at++;
-  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const frame = value as {
+    action?: unknown;
+    room?: unknown;
+    reconnectToken?: unknown;
+    hostToken?: unknown;
+  };
+  const { action, room } = frame;
+  if (action === "createRoom") return { action };
+  if (action !== "joinRoom" && action !== "reclaimRoom") return undefined;
+  if (typeof room !== "string") return undefined;
+  const token = action === "joinRoom" ? frame.reconnectToken : frame.hostToken;
+  return { action, room, token: isTokenFormat(token) };
 }
 
 /** Whether a frame is `{"action":"iceServers"}` (the cheap test first). */

@@ -35,9 +35,21 @@ export class WsClient {
     });
   }
 
-  /** Connects to `url` (http(s) URLs are turned into ws(s)). */
-  static async connect(url: string, path = "/"): Promise<WsClient> {
-    const socket = new WebSocket(url.replace(/^http/, "ws") + path);
+  /**
+   * Connects to `url` (http(s) URLs are turned into ws(s)). `headers` go
+   * with the upgrade (Deno's WebSocket takes them), e.g. `X-Forwarded-For`
+   * to a server with `TRUST_PROXY=127.0.0.1`, so one test plays many
+   * addresses.
+   */
+  static async connect(
+    url: string,
+    path = "/",
+    headers?: Record<string, string>,
+  ): Promise<WsClient> {
+    const target = url.replace(/^http/, "ws") + path;
+    const socket = headers
+      ? new WebSocket(target, { headers } as unknown as string[])
+      : new WebSocket(target);
     const client = new WsClient(socket);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {

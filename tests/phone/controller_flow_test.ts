@@ -41,6 +41,8 @@ Deno.test("stageEffect() sends a refused phone back to the form with the reason,
     formError: "That name is taken",
     unlockJoin: true,
     focusName: true,
+    clearRoom: false,
+    notice: "",
   });
   const wrong = stageEffect(
     { kind: "refused", message: "No such room", code: "wrong room" },
@@ -50,6 +52,23 @@ Deno.test("stageEffect() sends a refused phone back to the form with the reason,
   const down = stageEffect({ kind: "unreachable", message: "down" }, true);
   assert.equal(down.screen, "join");
   assert.equal(down.formError, "down");
+});
+
+Deno.test("stageEffect() after a game that ended: says so calmly (no error), empties the code field, keeps the name", () => {
+  const message = "This game has ended — ask the host for the new code";
+  const gone = stageEffect(
+    { kind: "refused", message, code: "room closed" },
+    false,
+  );
+  assert.deepEqual(gone, {
+    screen: "join",
+    forget: false,
+    formError: "",
+    unlockJoin: true,
+    focusName: false,
+    clearRoom: true,
+    notice: message,
+  });
 });
 
 Deno.test("stageEffect() forgets the player when the game ends or the phone leaves", () => {

@@ -519,7 +519,12 @@ function expected(input: BadInput, state: State): Expect {
 }
 
 Deno.test(`server answers each of ${BAD_INPUTS.length} bad inputs in each of ${STATES.length} protocol states with its exact error, while another room keeps relaying`, async () => {
-  const server = await startTestServer();
+  // Every state asks for unknown rooms: more than one address's budget.
+  const server = await startTestServer({
+    failedJoinBudget: 1_000,
+    joinBurstPerAddress: 1_000,
+    roomCreatesPerMinute: 1_000,
+  });
   const clients: WsClient[] = [];
   try {
     // Room A, not started: Ann is the "player" state.

@@ -239,6 +239,6 @@ Deno.test("createHandler() answers 500 and logs when something throws", async ()
       console.error = original;
     }
     assert.equal(logged.length, 1);
-    assert.match(String(logged[0][0]), /GET http:\/\/localhost:8888\/config/);
+    assert.match(String(logged[0][0]), /http GET \/config from 127\.0\.0\.1/);
   });
 });

@@ -77,6 +77,7 @@ Deno.test("Metrics.render() writes valid Prometheus text with every gauge and co
     pizza_relayed_messages_total: 120,
     pizza_connections_opened_total: 15,
     pizza_connections_refused_total: 1,
+    pizza_internal_errors_total: 0,
   });
   for (const [name, type] of types) {
     assert.equal(type, name.endsWith("_total") ? "counter" : "gauge", name);

@@ -1,7 +1,8 @@
 /**
  * The socket guards through real sockets: binary and oversized frames end
  * the socket, sockets that never join are closed, slow readers are dropped
- * at once and handed to the registry as a disconnect.
+ * at once and handed to the registry as a disconnect, frames sent while a
+ * join is checked wait in order (and are bounded).
  */
 import assert from "node:assert/strict";
 import { startTestServer } from "../_helpers/test_server.ts";
@@ -10,6 +11,10 @@ import { GOOD_KEY, rawUpgrade, textFrame } from "./_raw_ws.ts";
 import { type PizzaServer, startServer } from "../../src/server/app_server.ts";
 import { loadConfig } from "../../src/server/config.ts";
 import type { LogEvent } from "../../src/server/event_log.ts";
+import {
+  type LimitCounters,
+  MemoryLimitCounters,
+} from "../../src/server/limit_counters.ts";
 
 /** The close event, or a failure if the socket is still open after `ms`. */
 async function closedWithin(client: WsClient, ms = 10_000) {
@@ -175,6 +180,76 @@ Deno.test("server drops readers once all queued bytes together pass MAX_QUEUED_B
   } finally {
     conn.close();
     await host.close();
+    await server.close();
+  }
+});
+
+/** Memory counters whose reads wait until `release()` (a slow store). */
+function heldCounters() {
+  const memory = new MemoryLimitCounters();
+  let open: () => void = () => {};
+  let gate = new Promise<void>((resolve) => (open = resolve));
+  let waiting = 0;
+  const counters: LimitCounters = {
+    add: (key, ttl, amount) => memory.add(key, ttl, amount),
+    read: async (keys) => {
+      waiting++;
+      await gate;
+      return memory.read(keys);
+    },
+    set: (key, value, ttl) => memory.set(key, value, ttl),
+  };
+  return {
+    counters,
+    waiting: () => waiting,
+    release() {
+      open();
+      gate = new Promise<void>((resolve) => (open = resolve));
+    },
+  };
+}
+
+Deno.test("frames sent while a join is checked wait and follow it in order; more than 64 close the socket with 1008", async () => {
+  const held = heldCounters();
+  const server = await startServer(
+    loadConfig(() => undefined, {
+      port: 0,
+      hostname: "127.0.0.1",
+      staticDir: "/nonexistent-static",
+    }),
+    { limitCounters: () => held.counters },
+  );
+  const clients: WsClient[] = [];
+  try {
+    const { host, room } = await openHost(server);
+    clients.push(host);
+    const ann = await WsClient.connect(server.localUrl);
+    clients.push(ann);
+    ann.send({ action: "joinRoom", room, username: "Ann" });
+    for (let i = 0; i < 5; i++) ann.send({ action: "relay", data: i });
+    // The join waits for the store; the relays wait behind it.
+    while (held.waiting() < 1) await new Promise((r) => setTimeout(r, 5));
+    held.release();
+    await ann.nextOfType("joined");
+    const seen: unknown[] = [];
+    for (let i = 0; i < 5; i++) {
+      seen.push((await host.nextOfType("relay")).data);
+    }
+    assert.deepEqual(seen, [0, 1, 2, 3, 4]);
+
+    const bob = await WsClient.connect(server.localUrl);
+    clients.push(bob);
+    bob.send({ action: "joinRoom", room, username: "Bob" });
+    // 64 wait; the 65th is one too many (and the last one sent, so the
+    // close handshake is not racing frames still on their way).
+    for (let i = 0; i < 65; i++) bob.send({ action: "relay", data: i });
+    const closed = await closedWithin(bob);
+    assert.equal(closed.code, 1008);
+    assert.equal(closed.reason, "too many messages while joining");
+    held.release();
+  } finally {
+    held.release();
+    await Promise.all(clients.map((c) => c.close()));
     await server.close();
   }
 });

@@ -76,6 +76,7 @@ export class ControllerView {
   #roomError = byId("room-error");
   #nameError = byId("name-error");
   #joinError = byId("join-error");
+  #joinNotice = byId("join-notice");
   #joinButton = byId<HTMLButtonElement>("join-button");
   #connectText = byId("connect-text");
   #progress = byId("progress");
@@ -140,6 +141,12 @@ export class ControllerView {
       const input = field === "room" ? this.roomInput : this.nameInput;
       input.setAttribute("aria-invalid", String(message !== ""));
     }
+  }
+
+  /** A calm line over the join form ("" hides it): news, not an error. */
+  setNotice(message: string): void {
+    this.#joinNotice.textContent = message;
+    this.#joinNotice.hidden = message === "";
   }
 
   /** Disables the join button while a join is under way. */

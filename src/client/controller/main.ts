@@ -157,8 +157,10 @@ function onStage(stage: PhoneStage): void {
   }
   if (effect.unlockJoin) view.setJoinBusy(false);
   if (effect.formError !== null) view.setFieldError("form", effect.formError);
-  if (effect.focusName) view.nameInput.focus();
+  if (effect.notice !== null) view.setNotice(effect.notice);
   if (effect.screen) view.show(effect.screen);
+  if (effect.clearRoom) askNewCode();
+  if (effect.focusName) view.nameInput.focus();
   if (stage.kind === "ready") {
     throttle.reset();
     throttle.push(stick);
@@ -209,8 +211,18 @@ view.againButton.addEventListener("click", () => {
   showAddress(null);
   view.setJoinBusy(false);
   view.setFieldError("form", "");
+  view.setNotice("");
   view.show("join");
+  askNewCode();
 });
+
+/** The game is gone: an empty code field with the cursor in it; the name stays. */
+function askNewCode(): void {
+  view.roomInput.value = "";
+  view.setFieldError("room", "");
+  if (!view.nameInput.value && myName) view.nameInput.value = myName;
+  view.roomInput.focus();
+}
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") session?.wake();
 });

@@ -93,15 +93,28 @@ return n`;
  */
 export class RedisRoomBus extends BaseRoomBus {
   readonly #prefix: string;
+  readonly #store: RedisStore;
 
   constructor(options: RedisRoomBusOptions) {
     const { keyPrefix = "pizza:" } = options;
     // The store reports health before `this` exists: bind the hooks after.
     const hooks: HealthHooks = { up() {}, down() {} };
-    super(new RedisStore(options, keyPrefix, hooks), options);
+    const store = new RedisStore(options, keyPrefix, hooks);
+    super(store, options);
+    this.#store = store;
     this.#prefix = keyPrefix;
     hooks.up = () => this.recovered();
     hooks.down = (error) => this.markDown(error);
+  }
+
+  /** The command connection (shared by the per-address limit counters). */
+  get redis(): Redis {
+    return this.#store.commands;
+  }
+
+  /** What every key of this bus starts with. */
+  get keyPrefix(): string {
+    return this.#prefix;
   }
 
   protected channelOf(instanceId: string): string {
@@ -163,6 +176,11 @@ class RedisStore implements BusStore {
       });
       client.on("ready", () => this.#onReady());
     }
+  }
+
+  /** The command connection. */
+  get commands(): Redis {
+    return this.#commands;
   }
 
   async connect(

@@ -6,6 +6,11 @@
  */
 import { MemoryRoomBus } from "./memory_room_bus.ts";
 import type { RoomBus, RoomBusOptions } from "./room_bus.ts";
+import {
+  type LimitCounters,
+  MemoryLimitCounters,
+  withFallback,
+} from "../limit_counters.ts";
 
 /** The environment variable naming the shared Redis. */
 export const REDIS_URL_SETTING = "REDIS_URL";
@@ -49,6 +54,25 @@ export async function roomBusFromEnv(
   }
   const { RedisRoomBus } = await import("./redis_room_bus.ts");
   return new RedisRoomBus({ ...options, url });
+}
+
+/**
+ * The per-address limit counters to use beside `bus`: in Redis, through
+ * the bus's own client, when `bus` is the Redis bus (in this process's
+ * memory only while Redis cannot be reached); `undefined` otherwise (the
+ * app server counts in memory). Loads the Redis modules only for a Redis bus.
+ */
+export async function limitCountersFor(
+  bus: RoomBus,
+): Promise<LimitCounters | undefined> {
+  if (bus instanceof MemoryRoomBus) return undefined;
+  const { RedisRoomBus } = await import("./redis_room_bus.ts");
+  if (!(bus instanceof RedisRoomBus)) return undefined;
+  const { RedisLimitCounters } = await import("./redis_limit_counters.ts");
+  return withFallback(
+    new RedisLimitCounters(bus.redis, `${bus.keyPrefix}limit:`),
+    new MemoryLimitCounters(),
+  );
 }
 
 /** Environment variables that tune the bus's timings, in ms. */

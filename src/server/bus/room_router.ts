@@ -9,10 +9,13 @@
  *
  * @module
  */
+import type { FaultBoundary } from "../fault_boundary.ts";
 import type { Connection, RoomRegistry } from "../room_registry.ts";
 import { roomError } from "../room_errors.ts";
 import { isBlockedCode, randomRoomCode } from "../room_codes.ts";
 import { BusLink } from "./bus_link.ts";
+import type { BusEnvelope } from "./envelope.ts";
+import { proxyId } from "./remote_connection.ts";
 import { adoptRoom } from "./room_adoption.ts";
 import { buildRoomRecord, hashTokenNow } from "./room_record.ts";
 import { BusDownError, type BusFigures, type RoomBus } from "./room_bus.ts";
@@ -70,6 +73,12 @@ export interface RoomRouterOptions {
   now?: () => number;
   /** Receives events worth logging. @default ignore */
   log?: (event: RouterEvent) => void;
+  /**
+   * Where bus deliveries run and where a throw in a frame's asynchronous
+   * routing goes (it costs that socket: closed with 1011).
+   * @default throws of async routing are logged as "routing failed"
+   */
+  boundary?: FaultBoundary;
 }
 
 /** The routing figures, beside the bus's own, for `/metrics`. */
@@ -121,6 +130,7 @@ export class RoomRouter {
   /** The code the registry takes for the room being created now. */
   #presetCode: string | undefined;
   #closed = false;
+  readonly #boundary: FaultBoundary | undefined;
   readonly #shared: boolean;
 
   constructor(options: RoomRouterOptions) {
@@ -131,6 +141,7 @@ export class RoomRouter {
     this.#recordTtlMs = options.hostGraceMs + options.codeTtlMs;
     this.#shared = options.shared ?? true;
     this.#recordDelayMs = options.recordDelayMs ?? 20;
+    this.#boundary = options.boundary;
     this.#link = new BusLink({
       bus: this.#bus,
       registry: this.#registry,
@@ -150,7 +161,23 @@ export class RoomRouter {
 
   /** Starts the bus, delivering its envelopes to the link. */
   async start(): Promise<void> {
-    await this.#bus.start((envelope) => this.#link.deliver(envelope));
+    const boundary = this.#boundary;
+    await this.#bus.start(
+      boundary
+        ? (envelope) =>
+          boundary.run(
+            {
+              where: `bus delivery (${envelope.kind})`,
+              connId: connectionOf(envelope),
+            },
+            () => this.#link.deliver(envelope),
+            () => {
+              const connId = connectionOf(envelope);
+              if (connId !== undefined) this.#failSocket(connId);
+            },
+          )
+        : (envelope) => this.#link.deliver(envelope),
+    );
   }
 
   /**
@@ -276,9 +303,30 @@ export class RoomRouter {
 
   // -------------------------------------------------------------------------
 
+  /** Closes a local socket after a fault of the server while serving it. */
+  #failSocket(connId: string): void {
+    this.#registry.connection(connId)?.close(1011, "internal error");
+  }
+
   #track(connId: string, work: Promise<void>): void {
     const tracked: Promise<void> = work.catch((error) => {
-      this.#log({ event: "routing failed", conn: connId, detail: `${error}` });
+      if (!this.#boundary) {
+        this.#log({
+          event: "routing failed",
+          conn: connId,
+          detail: `${error}`,
+        });
+        return;
+      }
+      this.#boundary.fault(
+        {
+          where: "frame routing",
+          connId,
+          address: this.#addresses.get(connId),
+        },
+        error,
+        () => this.#failSocket(connId),
+      );
     }).finally(() => {
       if (this.#pending.get(connId) === tracked) this.#pending.delete(connId);
     });
@@ -420,7 +468,10 @@ export class RoomRouter {
     if (owner === undefined || owner === this.#bus.instanceId) {
       this.#owners.delete(code);
     } else {
-      if (this.#owners.size >= 10_000) this.#owners.clear();
+      // Bounded: the oldest entry goes (Map order is insertion order).
+      if (this.#owners.size >= 10_000) {
+        this.#owners.delete(this.#owners.keys().next().value!);
+      }
       this.#owners.set(code, { owner, readAt: now });
     }
     return owner;
@@ -489,7 +540,9 @@ export class RoomRouter {
     let hash = this.#hashes.get(token);
     if (hash === undefined) {
       hash = hashTokenNow(token);
-      if (this.#hashes.size >= HASH_CACHE_SIZE) this.#hashes.clear();
+      if (this.#hashes.size >= HASH_CACHE_SIZE) {
+        this.#hashes.delete(this.#hashes.keys().next().value!);
+      }
       this.#hashes.set(token, hash);
     }
     return hash;
@@ -548,6 +601,23 @@ export function roomRequest(raw: string): RoomRequest | undefined {
   if (action === "joinRoom") return { action, room: room.toUpperCase() };
   if (action === "reclaimRoom" && typeof hostToken === "string") {
     return { action, room: room.toUpperCase(), hostToken };
+  }
+  return undefined;
+}
+
+/**
+ * The registry's id of the connection an envelope is about: a local
+ * socket's own id, or the proxy id of another instance's socket.
+ */
+function connectionOf(envelope: BusEnvelope): string | undefined {
+  switch (envelope.kind) {
+    case "send":
+    case "close":
+      return envelope.conn;
+    case "open":
+    case "frame":
+    case "gone":
+      return proxyId(envelope.from, envelope.conn);
   }
   return undefined;
 }
