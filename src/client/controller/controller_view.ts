@@ -129,23 +129,26 @@ export class ControllerView {
     document.body.dataset.screen = screen;
   }
 
-  /** Sets or clears the inline error of a field (or of the whole form). */
+  /**
+   * Sets or clears ("") the inline error of a field (or of the whole form);
+   * `message` is a catalogue key.
+   */
   setFieldError(field: "room" | "name" | "form", message: string): void {
     const target = field === "room"
       ? this.#roomError
       : field === "name"
       ? this.#nameError
       : this.#joinError;
-    target.textContent = message;
+    target.textContent = message ? this.words.t(message) : "";
     if (field !== "form") {
       const input = field === "room" ? this.roomInput : this.nameInput;
       input.setAttribute("aria-invalid", String(message !== ""));
     }
   }
 
-  /** A calm line over the join form ("" hides it): news, not an error. */
+  /** A calm line over the join form (a catalogue key; "" hides it): news, not an error. */
   setNotice(message: string): void {
-    this.#joinNotice.textContent = message;
+    this.#joinNotice.textContent = message ? this.words.t(message) : "";
     this.#joinNotice.hidden = message === "";
   }
 
@@ -216,7 +219,9 @@ export class ControllerView {
     this.#renderBackpack(view);
     const allergy = view.allergyText ||
       (view.allergies.length > 0
-        ? `Allergic to: ${view.allergies.join(", ")}`
+        ? this.words.t("allergy.list", {
+          names: view.allergies.map((name) => this.words.t(`ing.${name}`)),
+        })
         : "");
     setText(this.#allergyLine, allergy);
     setText(this.#phaseNote, phaseNote(view, this.words));
@@ -437,9 +442,9 @@ export class ControllerView {
     }, TOAST_MS);
   }
 
-  /** Shows the end screen. */
+  /** Shows the end screen with the words of a catalogue key. */
   showEnded(message: string): void {
-    this.#endedText.textContent = message;
+    this.#endedText.textContent = this.words.t(message);
     this.show("ended");
   }
 }
@@ -521,6 +526,6 @@ export function stageText(stage: PhoneStage, words: Translator): string {
     case "refused":
     case "unreachable":
     case "ended":
-      return stage.message;
+      return words.t(stage.message);
   }
 }
