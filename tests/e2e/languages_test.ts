@@ -214,6 +214,29 @@ Deno.test({
         });
       }
 
+      await t.step("the TV's own switch: its words in German", async () => {
+        const tv = await browser.newPage();
+        const files: string[] = [];
+        tv.on("request", (request) => {
+          const m = request.url().match(/\/i18n\/([\w/]+)\.json$/);
+          if (m) files.push(m[1]);
+        });
+        await tv.setViewport({ width: 1280, height: 720 });
+        await tv.goto(`${base}/?lang=de`);
+        await waitFor(
+          "the TV in German",
+          () => tv.evaluate(() => document.documentElement.dataset.lang),
+        );
+        assert.deepEqual(files, ["tv/de"]);
+        await tv.waitForSelector("#create-button:not([disabled])");
+        assert.equal(
+          await tv.$eval("#create-button", (e) => e.textContent),
+          catalogue("tv/de")["welcome.create"],
+        );
+        await screenshot(tv, "lang-de-tv-welcome");
+        await tv.close();
+      });
+
       await t.step("a choice on the switch is remembered", async () => {
         const phone = await openPhone(browser, `${base}/play/`);
         phones.push(phone);

@@ -27,7 +27,9 @@ function slots(message: Message): string[] {
 export function catalogueProblems(
   lang: string,
   other: Readonly<Record<string, Message>>,
+  folder = "",
 ): string[] {
+  const english = catalogue(`${folder}en`);
   const out: string[] = [];
   for (const key of Object.keys(english)) {
     if (!Object.hasOwn(other, key)) out.push(`${lang} misses ${key}`);
@@ -48,6 +50,11 @@ export function catalogueProblems(
 Deno.test("Catalogues: every language has every key, with the same plural forms and slots", () => {
   for (const lang of LANGUAGES) {
     assert.deepEqual(catalogueProblems(lang, catalogue(lang)), [], lang);
+    assert.deepEqual(
+      catalogueProblems(`tv/${lang}`, catalogue(`tv/${lang}`), "tv/"),
+      [],
+      `tv/${lang}`,
+    );
   }
   // The check fails for a catalogue missing a key another has.
   const { "join.button": _, ...missing } = catalogue("de");
@@ -102,9 +109,16 @@ function unmarkedText(html: string): string[] {
   return out;
 }
 
-Deno.test("Catalogues: every word the phone page shows is marked for translation", async () => {
+Deno.test("Catalogues: every word the phone page and the TV page write is marked for translation", async () => {
   const html = await Deno.readTextFile(new URL("static/play/index.html", ROOT));
   assert.deepEqual(unmarkedText(html), []);
+  const tv = await Deno.readTextFile(new URL("static/index.html", ROOT));
+  assert.deepEqual(unmarkedText(tv), []);
+  const tvEnglish = catalogue("tv/en");
+  const tvKeys = [
+    ...tv.matchAll(/data-i18n(?:-label|-placeholder)?="([^"]+)"/g),
+  ].map((m) => m[1]);
+  assert.deepEqual(tvKeys.filter((key) => !Object.hasOwn(tvEnglish, key)), []);
   assert.deepEqual(unmarkedText("<body><p>Hello there</p><script>"), [
     "Hello there",
   ]);
@@ -139,7 +153,9 @@ export function literalSentences(source: string): string[] {
 
 Deno.test("Catalogues: no English sentence is written in the phone's code", async () => {
   const found: string[] = [];
-  for (const dir of ["src/phone", "src/client/controller"]) {
+  for (
+    const dir of ["src/phone", "src/client/controller", "src/client/shared"]
+  ) {
     for await (const entry of Deno.readDir(new URL(`${dir}/`, ROOT))) {
       const source = await Deno.readTextFile(
         new URL(`${dir}/${entry.name}`, ROOT),

@@ -38,7 +38,7 @@ import {
   rememberLanguage,
   startLanguage,
   translatePage,
-} from "./page_words.ts";
+} from "../shared/page_words.ts";
 import {
   sameStick,
   type Stick,

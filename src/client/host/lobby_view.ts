@@ -7,6 +7,7 @@
  */
 /// <reference lib="dom" />
 import { playerMark } from "../../game/player_marks.ts";
+import { Translator } from "../../phone/translator.ts";
 import type { PhaseLine } from "../../host/phase_line.ts";
 import type { LinkKind, LobbyRow } from "../../host/room_game.ts";
 
@@ -51,6 +52,8 @@ export class LobbyView {
   #count = byId("player-count");
   #empty = byId("players-empty");
   #start = byId<HTMLButtonElement>("start-button");
+  /** The TV's words (English keys until a catalogue loads). */
+  words: Translator = new Translator("en", {});
   #end = byId<HTMLButtonElement>("end-button");
   #create = byId<HTMLButtonElement>("create-button");
   #resume = byId<HTMLButtonElement>("resume-button");
@@ -189,7 +192,9 @@ export class LobbyView {
     this.#room.hidden = true;
     this.#status.textContent = status;
     this.#create.disabled = busy;
-    this.#create.textContent = busy ? "Creating…" : "Create game";
+    this.#create.textContent = this.words.t(
+      busy ? "welcome.creating" : "welcome.create",
+    );
     this.#resume.hidden = true;
     this.#create.classList.replace("small-button", "big-button");
   }
@@ -200,7 +205,7 @@ export class LobbyView {
    */
   offerResume(room: string): void {
     this.#resume.dataset.room = room;
-    this.#resume.textContent = `Resume game ${room}`;
+    this.#resume.textContent = this.words.t("welcome.resume", { room });
     this.#resume.hidden = false;
     this.#create.classList.replace("big-button", "small-button");
     this.#status.textContent =

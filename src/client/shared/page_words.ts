@@ -1,9 +1,9 @@
 /**
- * The phone page's language: picks it (stored choice, else the browser's),
- * fetches only that language's catalogue (`/i18n/<lang>.json`), and writes
- * the words into the page's `data-i18n` (text), `data-i18n-label`
- * (`aria-label`) and `data-i18n-placeholder` elements. `?lang=xx` shows the
- * pseudo-locale.
+ * A page's language: picks it (stored choice, else the browser's), fetches
+ * only that language's catalogue (`/i18n/<lang>.json` for the phone,
+ * `/i18n/tv/<lang>.json` for the TV), and writes the words into the page's
+ * `data-i18n` (text), `data-i18n-label` (`aria-label`) and
+ * `data-i18n-placeholder` elements. `?lang=xx` shows the pseudo-locale.
  *
  * @module
  */
@@ -17,12 +17,12 @@ import {
   Translator,
 } from "../../phone/translator.ts";
 
-/** The language to start with. */
-export function startLanguage(): string {
+/** The language to start with (`storageKey`: where the choice is kept). */
+export function startLanguage(storageKey = LANGUAGE_KEY): string {
   const asked = new URLSearchParams(location.search).get("lang");
   let stored: string | null = null;
   try {
-    stored = localStorage.getItem(LANGUAGE_KEY);
+    stored = localStorage.getItem(storageKey);
   } catch {
     // Storage refused: the browser's language.
   }
@@ -33,20 +33,29 @@ export function startLanguage(): string {
 }
 
 /** Remembers the player's choice. */
-export function rememberLanguage(lang: string): void {
+export function rememberLanguage(
+  lang: string,
+  storageKey = LANGUAGE_KEY,
+): void {
   try {
-    localStorage.setItem(LANGUAGE_KEY, lang);
+    localStorage.setItem(storageKey, lang);
   } catch {
     // Not remembered; still used.
   }
 }
 
-/** Fetches one language's catalogue (English when it cannot). */
-export async function loadTranslator(lang: string): Promise<Translator> {
+/**
+ * Fetches one language's catalogue from `/i18n/<folder><lang>.json` (keys
+ * stay visible as `[[key]]` when it cannot).
+ */
+export async function loadTranslator(
+  lang: string,
+  folder = "",
+): Promise<Translator> {
   const file = lang === PSEUDO_LANGUAGE ? "en" : lang;
   let catalogue: Catalogue = {};
   try {
-    const response = await fetch(`/i18n/${file}.json`);
+    const response = await fetch(`/i18n/${folder}${file}.json`);
     if (response.ok) catalogue = await response.json();
   } catch {
     // Offline: keys stay visible as [[key]].
@@ -68,8 +77,13 @@ export function translatePage(words: Translator, lang: string): void {
     el.setAttribute("aria-label", words.t(el.dataset.i18nLabel!));
   }
   const backpack = document.getElementById("backpack");
-  backpack?.setAttribute("data-hint", words.t("backpack.hint"));
-  backpack?.setAttribute("data-hint-fine", words.t("backpack.hint_fine"));
+  if (!backpack) return translateFields(words);
+  backpack.setAttribute("data-hint", words.t("backpack.hint"));
+  backpack.setAttribute("data-hint-fine", words.t("backpack.hint_fine"));
+  translateFields(words);
+}
+
+function translateFields(words: Translator): void {
   for (
     const el of document.querySelectorAll<HTMLInputElement>(
       "[data-i18n-placeholder]",
