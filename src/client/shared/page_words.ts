@@ -64,7 +64,11 @@ export async function loadTranslator(
   return new Translator(lang, catalogue);
 }
 
-/** Writes the words of `words` into the page. */
+/**
+ * Writes the words of `words` into the page: `data-i18n` (text),
+ * `data-i18n-label` (`aria-label`), `data-i18n-placeholder`, and
+ * `data-i18n-attrs="attr:key;attr:key"` (any other attributes).
+ */
 export function translatePage(words: Translator, lang: string): void {
   document.documentElement.lang = words.locale;
   document.documentElement.dataset.lang = lang;
@@ -76,19 +80,19 @@ export function translatePage(words: Translator, lang: string): void {
   ) {
     el.setAttribute("aria-label", words.t(el.dataset.i18nLabel!));
   }
-  const backpack = document.getElementById("backpack");
-  if (!backpack) return translateFields(words);
-  backpack.setAttribute("data-hint", words.t("backpack.hint"));
-  backpack.setAttribute("data-hint-fine", words.t("backpack.hint_fine"));
-  translateFields(words);
-}
-
-function translateFields(words: Translator): void {
   for (
     const el of document.querySelectorAll<HTMLInputElement>(
       "[data-i18n-placeholder]",
     )
   ) {
     el.placeholder = words.t(el.dataset.i18nPlaceholder!);
+  }
+  for (
+    const el of document.querySelectorAll<HTMLElement>("[data-i18n-attrs]")
+  ) {
+    for (const pair of el.dataset.i18nAttrs!.split(";")) {
+      const [attr, key] = pair.split(":");
+      if (attr && key) el.setAttribute(attr.trim(), words.t(key.trim()));
+    }
   }
 }
