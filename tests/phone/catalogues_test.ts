@@ -73,6 +73,9 @@ Deno.test("Catalogues: every key the page and the code name exists, and every er
   ) {
     named.add(m[1]);
   }
+  for (const m of html.matchAll(/data-i18n-attrs="([^"]+)"/g)) {
+    for (const pair of m[1].split(";")) named.add(pair.split(":")[1]);
+  }
   for (const dir of ["src/phone", "src/client/controller"]) {
     for await (const entry of Deno.readDir(new URL(`${dir}/`, ROOT))) {
       const source = await Deno.readTextFile(
