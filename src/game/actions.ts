@@ -15,7 +15,7 @@ import {
   TILE_SIZE_PX,
   VEHICLE_RANGE_PX,
 } from "./constants.ts";
-import { DIFFICULTY_NAMES } from "./difficulty.ts";
+import { DIFFICULTY_BLURBS, DIFFICULTY_NAMES } from "./difficulty.ts";
 import { feedback, world } from "./events.ts";
 import {
   combineItems,
@@ -24,6 +24,7 @@ import {
   type Ingredient,
   ingredientNames,
   isOvenable,
+  type Item,
   newItem,
 } from "./items.ts";
 import { deliverOrder, takeOrder } from "./orders.ts";
@@ -43,7 +44,13 @@ export interface ContextAction {
   label: string;
   /** Ingredients concerned, canonical order, for icons (absent when none). */
   ingredients?: Ingredient[];
-  /** Set when an allergy would refuse it: the reason, shown greyed. */
+  /** A line under the label saying more (what a difficulty level adds). */
+  hint?: string;
+  /**
+   * Set when the rules would refuse it here (an allergy, a full backpack, too
+   * little money, a topping without dough, a busy oven): the reason, shown
+   * greyed; tapping it only says why.
+   */
   disabled?: string;
 }
 
@@ -130,7 +137,11 @@ export function contextActions(
       );
       DIFFICULTY_NAMES.forEach((name, d) => {
         const mark = d === state.difficulty ? " \u2713" : "";
-        out.push({ id: `difficulty:${d}`, label: `${name}${mark}` });
+        out.push({
+          id: `difficulty:${d}`,
+          label: `${name}${mark}`,
+          hint: DIFFICULTY_BLURBS[d],
+        });
       });
     }
     return out;
@@ -143,16 +154,12 @@ export function contextActions(
   const target = targetOf(state, player);
   if (target?.kind === "store") {
     const store = state.town.stores[target.id];
-    const allergic = allergyBlock(
-      player,
-      1 << store.ingredientIndex,
-      state.players.length,
-    );
+    const refusal = buyRefusal(state, player, store);
     out.push({
       id: "buy",
       label: `Buy ${store.ingredient} for ${store.price}`,
       ingredients: [store.ingredient],
-      ...(allergic ? { disabled: allergyReason(allergic) } : {}),
+      ...(refusal ? { disabled: refusal } : {}),
     });
   } else if (target?.kind === "house") {
     const order = state.orders.find((o) => o.houseId === target.id);
@@ -170,16 +177,12 @@ export function contextActions(
   } else if (target?.kind === "station") {
     const station = state.stations[target.id];
     if (station.item) {
-      const allergic = allergyBlock(
-        player,
-        station.item.mask,
-        state.players.length,
-      );
+      const refusal = pickUpRefusal(state, player, station.item);
       out.push({
         id: "pickup",
         label: `Pick up ${describeItem(station.item)}`,
         ingredients: ingredientNames(station.item.mask),
-        ...(allergic ? { disabled: allergyReason(allergic) } : {}),
+        ...(refusal ? { disabled: refusal } : {}),
       });
     }
     player.backpack.forEach((item, slot) => {
@@ -189,10 +192,12 @@ export function contextActions(
         : station.item
         ? `Add ${what}`
         : `Put down ${what}`;
+      const refusal = dropRefusal(station, item);
       out.push({
         id: `drop:${slot}`,
         label,
         ingredients: ingredientNames(item.mask),
+        ...(refusal ? { disabled: refusal } : {}),
       });
     });
   }
@@ -304,12 +309,9 @@ function buy(
   const target = targetOf(state, player);
   if (target?.kind !== "store") return refuse("No store here.");
   const store = state.town.stores[target.id];
-  // Full backpack is refused BEFORE any money is taken.
-  if (player.backpack.length >= BACKPACK_SLOTS) return refuse("Backpack full!");
+  const refusal = buyRefusal(state, player, store);
+  if (refusal) return refuse(refusal);
   const mask = 1 << store.ingredientIndex;
-  const allergic = allergyBlock(player, mask, state.players.length);
-  if (allergic) return refuse(allergyReason(allergic));
-  if (state.money < store.price) return refuse("Not enough money!");
   state.money -= store.price;
   player.backpack.push(newItem(mask));
   feedback(events, player.id, `Bought ${store.ingredient}`, "good");
@@ -328,13 +330,8 @@ function pickUp(
   const target = targetOf(state, player);
   const station = target?.kind === "station" ? state.stations[target.id] : null;
   if (!station?.item) return refuse("Nothing to pick up.");
-  if (player.backpack.length >= BACKPACK_SLOTS) return refuse("Backpack full!");
-  const allergic = allergyBlock(
-    player,
-    station.item.mask,
-    state.players.length,
-  );
-  if (allergic) return refuse(allergyReason(allergic));
+  const refusal = pickUpRefusal(state, player, station.item);
+  if (refusal) return refuse(refusal);
   player.backpack.push(station.item);
   feedback(
     events,
@@ -360,12 +357,9 @@ function drop(
   const spot = state.town.stations[station.id].tile;
   const x = (spot.tx + 0.5) * TILE_SIZE_PX;
   const y = (spot.ty + 0.5) * TILE_SIZE_PX;
+  const refusal = dropRefusal(station, item);
+  if (refusal) return refuse(refusal);
   if (station.kind === "oven") {
-    if (station.item) return refuse("The oven is busy!");
-    if (item.burned) return refuse("That's burned: throw it away!");
-    if (!isOvenable(item)) {
-      return refuse("Only pizzas with dough go in the oven!");
-    }
     station.item = item;
     player.backpack.splice(slot, 1);
     world(events, "dropped", x, y, { playerId: player.id });
@@ -378,13 +372,7 @@ function drop(
     return;
   }
   const result = combineItems(station.item, item);
-  if (!result.ok) {
-    if (result.reason === "burned") {
-      return refuse("Burned food can't be combined!");
-    }
-    if (result.reason === "nothing_new") return refuse("It already has that!");
-    return refuse("Toppings only go together on dough!");
-  }
+  if (!result.ok) return refuse(dropRefusal(station, item) ?? "No.");
   station.item = result.item;
   player.backpack.splice(slot, 1);
   feedback(events, player.id, `Made ${describeItem(result.item)}`, "good");
@@ -392,4 +380,71 @@ function drop(
     playerId: player.id,
     text: describeMask(result.item.mask),
   });
+}
+
+/**
+ * Why buying at `store` would be refused now, or null: a full backpack
+ * (checked BEFORE any money is taken), an allergy, too little money.
+ */
+export function buyRefusal(
+  state: GameState,
+  player: Player,
+  store: { ingredientIndex: number; price: number },
+): string | null {
+  if (player.backpack.length >= BACKPACK_SLOTS) return "Backpack full!";
+  const allergic = allergyBlock(
+    player,
+    1 << store.ingredientIndex,
+    state.players.length,
+  );
+  if (allergic) return allergyReason(allergic);
+  if (state.money < store.price) return "Not enough money!";
+  return null;
+}
+
+/** Why picking `item` up would be refused now, or null. */
+export function pickUpRefusal(
+  state: GameState,
+  player: Player,
+  item: Item,
+): string | null {
+  if (player.backpack.length >= BACKPACK_SLOTS) return "Backpack full!";
+  const allergic = allergyBlock(player, item.mask, state.players.length);
+  return allergic ? allergyReason(allergic) : null;
+}
+
+/**
+ * Why dropping `item` on a table or oven would be refused, or null: a busy
+ * oven, a burned item, a lone topping in the oven, or a table whose item
+ * cannot take it (toppings go on dough).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { dropRefusal } from "./actions.ts";
+ * const cheese = { mask: 0b00100, heat: 0, burned: false };
+ * const tomato = { mask: 0b00010, heat: 0, burned: false };
+ * assert.equal(
+ *   dropRefusal({ kind: "table", item: cheese }, tomato),
+ *   "Toppings go on dough: put dough down first!",
+ * );
+ * assert.equal(dropRefusal({ kind: "table", item: null }, tomato), null);
+ * ```
+ */
+export function dropRefusal(
+  station: { kind: "table" | "oven"; item: Item | null },
+  item: Item,
+): string | null {
+  if (station.kind === "oven") {
+    if (station.item) return "The oven is busy!";
+    if (item.burned) return "That's burned: throw it away!";
+    if (!isOvenable(item)) return "Only pizzas with dough go in the oven!";
+    return null;
+  }
+  if (!station.item) return null;
+  const result = combineItems(station.item, item);
+  if (result.ok) return null;
+  if (result.reason === "burned") return "Burned food can't be combined!";
+  if (result.reason === "nothing_new") return "It already has that!";
+  return "Toppings go on dough: put dough down first!";
 }

@@ -16,6 +16,17 @@ export const DIFFICULTY_NAMES: readonly string[] = [
   "Master Chef",
 ];
 
+/**
+ * What each level adds, in one line a first-timer understands (the VIP's
+ * level buttons say it), indexed by level.
+ */
+export const DIFFICULTY_BLURBS: readonly string[] = [
+  "One ingredient per order; orders are taken for you",
+  "Adds allergies and pizzas with toppings on dough",
+  "Adds baking, and taking each order at its door",
+  "Adds cooling, burning and fines for failed orders",
+];
+
 /** Amateur. */
 export const AMATEUR: Difficulty = 0;
 /** Cook: allergies; combined pizzas. */

@@ -45,6 +45,7 @@ export {
   CHEF,
   COOK,
   type Difficulty,
+  DIFFICULTY_BLURBS,
   DIFFICULTY_NAMES,
   MASTER_CHEF,
 } from "./difficulty.ts";
@@ -112,11 +113,15 @@ export {
 export { type ContextAction, contextActions } from "./actions.ts";
 export {
   allergyText,
+  houseLabel,
   type HouseStatus,
   houseStatuses,
   type Hud,
   hud,
   type ItemView,
+  MAX_ORDER_CHIPS,
+  type OrderChip,
+  orderChips,
   type PlayerView,
   playerView,
   sameView,

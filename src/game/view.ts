@@ -24,6 +24,7 @@ import {
   isBaked,
   type Item,
 } from "./items.ts";
+import { blockingIngredient } from "./fairness.ts";
 import { findPlayer } from "./players.ts";
 import type { GameState, Outcome } from "./types.ts";
 
@@ -85,6 +86,77 @@ export interface PlayerView {
   outcome: Outcome | null;
   /** Every player's stats, set when the phase is "over" (else empty). */
   team: StatsRow[];
+  /** The open orders this player may carry (the phone's order strip). */
+  orders: OrderChip[];
+}
+
+/** One open order on a phone's order strip. */
+export interface OrderChip {
+  /** The house's short label, as on the TV ("7"). */
+  house: string;
+  /** "ordering" (waiting at the door to be taken) or "waiting" (taken: deliver it). */
+  stage: "ordering" | "waiting";
+  /** The pizza's ingredients (empty while "ordering": the house tells them when taken). */
+  ingredients: Ingredient[];
+  /** Whether it must be baked. */
+  baked: boolean;
+  /**
+   * The round's time left (`timeLeftMs`) at which it fails: constant while
+   * the clock runs, so the strip counts down without a new view each second.
+   * Time left for the order is `timeLeftMs - dueLeftMs` (may be negative:
+   * after the round ends).
+   */
+  dueLeftMs: number;
+  /** Length of the hurry part (the hourglass) before it fails, ms. */
+  hurryMs: number;
+  /** Whether this player took it. */
+  mine: boolean;
+}
+
+/** Most orders a phone's strip lists. */
+export const MAX_ORDER_CHIPS = 8;
+
+/**
+ * A house's short label on the TV's bubble, the order list and the phones
+ * ("7" for house id 6): stable for the whole round.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { houseLabel } from "./view.ts";
+ * assert.equal(houseLabel(6), "7");
+ * ```
+ */
+export function houseLabel(houseId: number): string {
+  return String(houseId + 1);
+}
+
+/**
+ * The orders a player may carry, the ones they took first, then by deadline
+ * (an order still waiting to be taken hides its pizza, so anyone may take it).
+ */
+export function orderChips(state: GameState, playerId: string): OrderChip[] {
+  const player = findPlayer(state, playerId);
+  if (!player || state.phase !== "playing") return [];
+  const n = state.players.length;
+  return state.orders
+    .filter((o) =>
+      o.stage === "ordering" ||
+      blockingIngredient(player.allergyMask, o.mask, n) === null
+    )
+    .map((o) => ({
+      house: houseLabel(o.houseId),
+      stage: o.stage,
+      ingredients: o.stage === "waiting" ? ingredientNames(o.mask) : [],
+      baked: o.needsBaking,
+      dueLeftMs: state.roundLengthMs - o.deadlineMs,
+      hurryMs: o.warningMs,
+      mine: o.takenBy === player.id,
+    }))
+    .sort((a, b) =>
+      Number(b.mine) - Number(a.mine) || b.dueLeftMs - a.dueLeftMs
+    )
+    .slice(0, MAX_ORDER_CHIPS);
 }
 
 /** One player's line on the game-over screen. */
@@ -208,6 +280,7 @@ export function playerView(
     actions: contextActions(state, player.id),
     outcome: state.outcome,
     team: state.phase === "over" ? teamStats(state) : [],
+    orders: orderChips(state, player.id),
   };
 }
 
@@ -224,6 +297,8 @@ export interface HouseStatus {
   stage: "none" | "ordering" | "waiting";
   /** Open order id, or null. */
   orderId: number | null;
+  /** The house's short label ({@link houseLabel}). */
+  label: string;
   /** Wanted ingredients once taken (empty while "ordering" or "none"). */
   wanted: Ingredient[];
   /** Whether the wanted pizza must be baked. */
@@ -246,6 +321,7 @@ export function houseStatuses(state: GameState): HouseStatus[] {
         houseId: h.id,
         stage: "none",
         orderId: null,
+        label: houseLabel(h.id),
         wanted: [],
         needsBaking: false,
         progress: 0,
@@ -259,6 +335,7 @@ export function houseStatuses(state: GameState): HouseStatus[] {
       houseId: h.id,
       stage: o.stage,
       orderId: o.id,
+      label: houseLabel(h.id),
       wanted: o.stage === "waiting" ? ingredientNames(o.mask) : [],
       needsBaking: o.needsBaking,
       progress: Math.min(1, Math.max(0, 1 - msLeft / total)),

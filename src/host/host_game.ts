@@ -409,10 +409,17 @@ export function toWireView(view: EngineView): PlayerView {
       id: a.id,
       label: a.label,
       ...(a.ingredients ? { ingredients: [...a.ingredients] } : {}),
+      ...(a.hint ? { hint: a.hint } : {}),
       ...(a.disabled ? { disabled: a.disabled } : {}),
     })),
     inVehicle: view.inVehicle,
   };
+  if (view.orders.length > 0) {
+    wire.orders = view.orders.map((o) => ({
+      ...o,
+      ingredients: [...o.ingredients],
+    }));
+  }
   if (view.outcome) {
     wire.outcome = {
       won: view.outcome.won,

@@ -1,6 +1,7 @@
 /**
  * The host screen's order list beside the town (GAME.md "The host screen"):
- * one row per open order, oldest first, with the pizza as separate
+ * one row per open order, oldest first, with the house's label (as on its
+ * bubble), the pizza as separate
  * ingredients, whether it must be baked, the seconds left, who took it and
  * which players may carry it. Pure: the DOM view draws the rows.
  *
@@ -9,6 +10,7 @@
 import {
   blockingIngredient,
   type GameState,
+  houseLabel,
   type Ingredient,
   ingredientNames,
 } from "../game/mod.ts";
@@ -19,6 +21,8 @@ export interface OrderRow {
   id: number;
   /** House id (index in `town.houses`). */
   houseId: number;
+  /** The house's short label, as on its bubble ("7"). */
+  house: string;
   /** "ordering" (waiting at the door to be taken) or "waiting" (taken: deliver it). */
   stage: "ordering" | "waiting";
   /** The pizza's ingredients, in the game's order (shown once taken). */
@@ -61,6 +65,7 @@ export function orderRows(state: GameState): OrderRow[] {
     return {
       id: order.id,
       houseId: order.houseId,
+      house: houseLabel(order.houseId),
       stage: order.stage,
       ingredients: taken ? ingredientNames(order.mask) : [],
       needsBaking: order.needsBaking,

@@ -23,12 +23,19 @@ const CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "not approved",
 ]);
 
+/**
+ * Catalogue key: a join refused because the host closed joining mid-round
+ * (drop-in off); the same words as the TV's sidebar.
+ */
+export const JOINING_CLOSED_WORDS = "error.joining_closed";
+
 /** Catalogue key for codes without their own words. */
 export const GENERIC_ERROR_WORDS = "error.generic";
 
 /**
  * The catalogue key of the friendly words for an error code from the
- * server (the phone says them in its own language).
+ * server, which the phone says in its own language (`closed`: the host
+ * closed joining, see {@link JOINING_CLOSED_WORDS}).
  *
  * @example
  * ```ts
@@ -36,9 +43,11 @@ export const GENERIC_ERROR_WORDS = "error.generic";
  * import { errorWords } from "./error_words.ts";
  * assert.equal(errorWords("wrong room"), "error.wrong_room");
  * assert.equal(errorWords("bad json"), "error.generic");
+ * assert.equal(errorWords("no player", true), "error.joining_closed");
  * ```
  */
-export function errorWords(code: string): string {
+export function errorWords(code: string, closed = false): string {
+  if (closed && code === "no player") return JOINING_CLOSED_WORDS;
   return CODES.has(code)
     ? `error.${code.replaceAll(" ", "_")}`
     : GENERIC_ERROR_WORDS;

@@ -1,6 +1,7 @@
 /**
- * The three-step "how to play" card a new player sees before their first
- * round: what each step says, when the card shows, and where it is. Whether
+ * The "how to play" card a new player sees before they first move (in the
+ * lobby, waiting for the next round, or on dropping in mid-round): what each
+ * step says, when the card shows, and where it is. Whether
  * it was seen lives in `SessionStore` (localStorage), so it shows once per
  * phone unless skipped again.
  *
@@ -20,12 +21,15 @@ export interface HowToStep {
 export const HOW_TO_STEPS: readonly HowToStep[] = [
   { title: "howto.walk", text: "howto.walk_text" },
   { title: "howto.cook", text: "howto.cook_text" },
+  { title: "howto.dough", text: "howto.dough_text" },
   { title: "howto.deliver", text: "howto.deliver_text" },
 ];
 
 /**
- * Whether the card shows for a view: not seen yet, and before this player's
- * first round (the lobby, or waiting at game over to play the next one).
+ * Whether the card shows for a view: not seen yet, and the player is about to
+ * play: the lobby, waiting at game over for the next round, or a round they
+ * dropped into (`droppedIn`: their first view was mid-round). A lobby player
+ * who never closed it loses it when the round starts, as they are playing.
  *
  * @example
  * ```ts
@@ -34,15 +38,19 @@ export const HOW_TO_STEPS: readonly HowToStep[] = [
  * assert.equal(showHowTo({ phase: "lobby" }, false), true);
  * assert.equal(showHowTo({ phase: "lobby" }, true), false);
  * assert.equal(showHowTo({ phase: "playing" }, false), false);
+ * assert.equal(showHowTo({ phase: "playing" }, false, true), true);
  * assert.equal(showHowTo({ phase: "over", waiting: true }, false), true);
  * ```
  */
 export function showHowTo(
   view: Pick<PlayerView, "phase" | "waiting">,
   seen: boolean,
+  droppedIn = false,
 ): boolean {
   if (seen) return false;
-  return view.phase === "lobby" || (view.phase === "over" && !!view.waiting);
+  if (view.phase === "lobby") return true;
+  if (view.phase === "over") return !!view.waiting;
+  return droppedIn;
 }
 
 /**
@@ -55,6 +63,7 @@ export function showHowTo(
  * import { HowToCard } from "./how_to_play.ts";
  * const card = new HowToCard();
  * assert.equal(card.step.title, "howto.walk");
+ * card.next();
  * card.next();
  * card.next();
  * assert.equal(card.last, true);

@@ -331,13 +331,13 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
         });
         return;
       case "error":
-        this.#onError(msg.val, msg.action);
+        this.#onError(msg.val, msg.action, msg.closed === true);
         return;
     }
     // Other server messages are not the phone's business.
   }
 
-  #onError(code: string, action: string | undefined): void {
+  #onError(code: string, action: string | undefined, closed = false): void {
     if (this.#joined && action !== "joinRoom") return;
     // Waiting for the host: a relay or signal sent meanwhile is refused
     // ("not in room"); only the join's own answer counts.
@@ -361,7 +361,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       return;
     }
     this.#forgetSeat();
-    this.#end({ kind: "refused", message: errorWords(code), code });
+    this.#end({ kind: "refused", message: errorWords(code, closed), code });
   }
 
   #onHost(message: HostMessage): void {

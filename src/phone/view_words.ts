@@ -153,3 +153,36 @@ export function discardBySlot(
 export function buttonActions(actions: readonly ViewAction[]): ViewAction[] {
   return actions.filter((action) => !isDiscard(action));
 }
+
+/**
+ * What to tell a player whose allergy rule changed mid-round (a drop-in made
+ * the team bigger, so the exemption changed), or null: nothing changed, or
+ * it is the start of a round (the phone shows the new line anyway).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Translator } from "./translator.ts";
+ * import { allergyChange } from "./view_words.ts";
+ * const words = new Translator("en", { "allergy.new": "New allergy rule: {rule}" });
+ * const before = { phase: "playing" as const, allergyText: "Allergic to cheese, but you may carry mixed pizzas" };
+ * const after = { phase: "playing" as const, allergyText: "Allergic to cheese, but you may carry the pizza with everything" };
+ * assert.equal(allergyChange(before, after, words), "New allergy rule: Allergic to cheese, but you may carry the pizza with everything");
+ * assert.equal(allergyChange({ phase: "lobby", allergyText: "" }, after, words), null);
+ * ```
+ */
+export function allergyChange(
+  before: Pick<PlayerView, "phase" | "allergyText"> | null,
+  after: Pick<PlayerView, "phase" | "allergyText">,
+  words: Translator,
+): string | null {
+  const inRound = (phase: PlayerView["phase"]) =>
+    phase === "playing" || phase === "paused";
+  if (!before || !inRound(before.phase) || !inRound(after.phase)) return null;
+  const was = before.allergyText ?? "";
+  const now = after.allergyText ?? "";
+  if (was === now) return null;
+  return now === ""
+    ? words.t("allergy.new_free")
+    : words.t("allergy.new", { rule: now });
+}

@@ -54,8 +54,26 @@ const ContextActionSchema = v.object({
   label: v.pipe(v.string(), v.maxLength(80)),
   /** Ingredient ids, for icons. */
   ingredients: v.optional(v.pipe(v.array(ShortTextSchema), v.maxLength(8))),
-  /** Set when an allergy would refuse it: the reason (drawn greyed). */
+  /** A line under the label saying more (what a difficulty level adds). */
+  hint: v.optional(v.pipe(v.string(), v.maxLength(120))),
+  /** Set when the rules would refuse it here: the reason (drawn greyed). */
   disabled: v.optional(v.pipe(v.string(), v.maxLength(120))),
+});
+
+/** One open order on the phone's strip (see `orderChips` in src/game/view.ts). */
+const OrderChipSchema = v.object({
+  /** The house's short label, as on the TV. */
+  house: v.pipe(v.string(), v.minLength(1), v.maxLength(4)),
+  stage: v.picklist(["ordering", "waiting"]),
+  ingredients: v.pipe(v.array(ShortTextSchema), v.maxLength(8)),
+  /** Must be baked. */
+  baked: v.boolean(),
+  /** The round's time left at which it fails, ms (negative: after the round). */
+  dueLeftMs: v.pipe(v.number(), v.finite()),
+  /** Length of the hurry part before it fails, ms. */
+  hurryMs: v.pipe(v.number(), v.finite(), v.minValue(0)),
+  /** Whether this player took it. */
+  mine: v.boolean(),
 });
 
 const CountSchema = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -104,6 +122,8 @@ export const PlayerViewSchema = v.object({
   })),
   /** Every player's stats, at game over. */
   team: v.optional(v.pipe(v.array(StatsRowSchema), v.maxLength(12))),
+  /** The open orders this player may carry (the order strip). */
+  orders: v.optional(v.pipe(v.array(OrderChipSchema), v.maxLength(16))),
 });
 
 /** What one phone shows. */

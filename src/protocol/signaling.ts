@@ -474,6 +474,8 @@ export const ServerMessageSchema = v.variant("type", [
   v.object({
     type: v.literal("error"),
     action: v.optional(v.string()),
+    /** Set on a join refused because the host closed joining (drop-in off). */
+    closed: v.optional(v.boolean()),
     ...ProtocolErrorSchema.entries,
   }),
 ]);

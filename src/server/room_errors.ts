@@ -47,7 +47,7 @@ export const ROOM_ERRORS = {
       ? away
         ? "The game screen is not connected right now."
         : closed
-        ? "The host has closed this game to new players."
+        ? "Joining is closed during the round. Friends can join at game over."
         : "This game has already started, and only its players can come back in."
       : away
       ? `${username} is not connected right now.`
@@ -99,9 +99,18 @@ export type RoomErrorCode = keyof typeof ROOM_ERRORS;
 export function roomError(
   val: RoomErrorCode,
   context: ErrorContext = {},
-): { type: "error"; val: RoomErrorCode; message: string; action?: string } {
+): {
+  type: "error";
+  val: RoomErrorCode;
+  message: string;
+  action?: string;
+  closed?: true;
+} {
   const message = ROOM_ERRORS[val](context);
-  return context.action === undefined
-    ? { type: "error", val, message }
-    : { type: "error", val, message, action: context.action };
+  const base = context.action === undefined
+    ? { type: "error" as const, val, message }
+    : { type: "error" as const, val, message, action: context.action };
+  // The phone words a join refused because the host closed joining as the
+  // TV does ("Joining is closed during the round…").
+  return context.closed ? { ...base, closed: true } : base;
 }

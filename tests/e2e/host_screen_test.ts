@@ -4,7 +4,8 @@
  * stars and per-player stats, each shot at 1280x720, 1920x1080 and
  * 3840x2160 into test-output/screenshots/. Checks on the way: the order list
  * shows a taken order with its ingredient icons, the join link shows only
- * while joining is open (the drop-in toggle closes it mid-round), and "End
+ * while joining is open (the drop-in toggle closes it mid-round, and a phone
+ * refused then reads the TV's words), and "End
  * game" asks first (Escape cancels).
  *
  * @module
@@ -16,7 +17,9 @@ import { ignoreBrowserTests, launchChromium } from "./chromium.ts";
 import {
   framesPass,
   hostSnapshot,
+  joinAs,
   openHost,
+  openPhone,
   screenshot,
   waitFor,
 } from "./pages.ts";
@@ -70,7 +73,7 @@ Deno.test({
     const chromium = await launchChromium();
     const errors: string[] = [];
     try {
-      const { page: host } = await openHost(
+      const { page: host, room } = await openHost(
         chromium.browser,
         server.localUrl,
         { query: `?round=${ROUND_S}&seed=11`, errors },
@@ -149,6 +152,27 @@ Deno.test({
           !(await shown(host, "#join")) && await shown(host, "#join-closed"),
       );
       assert.equal((await gameSnapshot(host)).joiningOpen, false);
+      // A friend trying now reads what the TV says (the HUD drops "JOIN AT").
+      await framesPass(host, 4);
+      await screenshot(host, "host-round-closed-1280x720");
+      const late = await openPhone(
+        chromium.browser,
+        `${server.localUrl}/play/?room=${room}`,
+      );
+      try {
+        await joinAs(late.page, "Zed");
+        const words = await waitFor(
+          "the refused phone's words",
+          () =>
+            late.page.$eval("#join-error", (e) => e.textContent || undefined),
+        );
+        const tv = await host.$eval("#join-closed", (e) => e.textContent!);
+        const lead = "Joining is closed during the round.";
+        assert.ok(words.startsWith(lead), words);
+        assert.ok(tv.replace(/\s+/g, " ").startsWith(lead), tv);
+      } finally {
+        await late.context.close();
+      }
       await host.click("#drop-in");
       await waitFor("the join link to come back", () => shown(host, "#join"));
       assert.equal((await gameSnapshot(host)).joiningOpen, true);

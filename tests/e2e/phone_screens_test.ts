@@ -98,7 +98,7 @@ Deno.test({
           steps.push(await ann.$eval("#how-to-title", (e) => e.textContent!));
           await ann.tap("#how-to-next");
         }
-        assert.deepEqual(steps, ["Walk", "Cook", "Deliver"]);
+        assert.deepEqual(steps, ["Walk", "Cook", "Dough first", "Deliver"]);
         assert.equal(
           await ann.evaluate((key) => localStorage.getItem(key), HOW_TO_KEY),
           "1",

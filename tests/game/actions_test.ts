@@ -113,7 +113,7 @@ Deno.test("table: invalid combinations are refused with a message and nothing is
   s = give(s, "p0", item(4), item(2), item(1, 1, true));
   const r = act(s, "p0", "drop:0");
   assert.deepEqual(texts(r.events, "p0"), [
-    "Toppings only go together on dough!",
+    "Toppings go on dough: put dough down first!",
   ]);
   assert.equal(player(r.state, "p0").backpack.length, 3);
   assert.deepEqual(r.state.stations[table].item, item(2));
@@ -251,4 +251,55 @@ Deno.test("actions are refused while paused", () => {
   assert.deepEqual(texts(act(s, "p0", "buy").events, "p0"), [
     "The game is paused.",
   ]);
+});
+
+Deno.test("contextActions() greys what the rules would refuse, with the same words the refusal says", () => {
+  // a full backpack at a store and at a table's item
+  let s = atStore(started({ players: 1 }), "p0", 0);
+  s = give(s, "p0", item(2), item(4), item(8));
+  const buy = contextActions(s, "p0").find((a) => a.id === "buy")!;
+  assert.equal(buy.disabled, "Backpack full!");
+  assert.deepEqual(texts(act(s, "p0", "buy").events, "p0"), [buy.disabled]);
+  // too little money
+  const poor = edit(
+    atStore(started({ players: 1 }), "p0", 0),
+    (d) => (d.money = 0),
+  );
+  assert.equal(
+    contextActions(poor, "p0").find((a) => a.id === "buy")!.disabled,
+    "Not enough money!",
+  );
+  // a topping onto a topping, a busy oven; dough onto a topping is fine
+  const table = stationId(started(), "table");
+  let t = atStation(started({ players: 1 }), "p0", table);
+  t = edit(t, (d) => (d.stations[table].item = item(4)));
+  t = give(t, "p0", item(2), item(1));
+  const [onTopping, dough] = contextActions(t, "p0").filter((a) =>
+    a.id.startsWith("drop:")
+  );
+  assert.equal(
+    onTopping.disabled,
+    "Toppings go on dough: put dough down first!",
+  );
+  assert.equal(dough.disabled, undefined);
+  assert.deepEqual(texts(act(t, "p0", "drop:0").events, "p0"), [
+    onTopping.disabled,
+  ]);
+  const oven = stationId(started(), "oven");
+  let o = atStation(started({ players: 1 }), "p0", oven);
+  o = edit(o, (d) => (d.stations[oven].item = item(1)));
+  o = give(o, "p0", item(3));
+  assert.equal(
+    contextActions(o, "p0").find((a) => a.id === "drop:0")!.disabled,
+    "The oven is busy!",
+  );
+});
+
+Deno.test("contextActions() says on each of the VIP's level buttons what the level adds", () => {
+  const levels = contextActions(lobby(), "p0").filter((a) =>
+    a.id.startsWith("difficulty:")
+  );
+  assert.equal(levels.length, 4);
+  for (const level of levels) assert.ok((level.hint ?? "").length > 10);
+  assert.match(levels[1].hint!, /allergies/);
 });

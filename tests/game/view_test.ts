@@ -117,3 +117,76 @@ Deno.test("hud() gives the host's always-visible numbers", () => {
     team: [],
   });
 });
+
+Deno.test("playerView() lists the orders this player may carry, the one it took first, with a due time that stays put", () => {
+  let s = started({ players: 4, difficulty: 2 });
+  // p0 is allergic to cheese: 4 players, so only the full pizza is exempt
+  s = edit(s, (d) => {
+    player(d, "p0").allergyMask = 0b00100;
+    player(d, "p1").allergyMask = 0;
+    d.orders = [
+      {
+        id: 1,
+        houseId: 4,
+        mask: 0b00101,
+        needsBaking: true,
+        stage: "waiting",
+        startedMs: 0,
+        deadlineMs: 100_000,
+        warningMs: 30_000,
+        takenBy: "p1",
+      },
+      {
+        id: 2,
+        houseId: 9,
+        mask: 0b00011,
+        needsBaking: true,
+        stage: "waiting",
+        startedMs: 0,
+        deadlineMs: 120_000,
+        warningMs: 30_000,
+        takenBy: "p0",
+      },
+      {
+        id: 3,
+        houseId: 2,
+        mask: 0b00001,
+        needsBaking: false,
+        stage: "ordering",
+        startedMs: 0,
+        deadlineMs: 45_000,
+        warningMs: 15_000,
+        takenBy: null,
+      },
+    ];
+  });
+  const v = playerView(s, "p0")!;
+  assert.deepEqual(v.orders, [
+    {
+      house: "10",
+      stage: "waiting",
+      ingredients: ["dough", "tomato"],
+      baked: true,
+      dueLeftMs: s.roundLengthMs - 120_000,
+      hurryMs: 30_000,
+      mine: true,
+    },
+    {
+      house: "3",
+      stage: "ordering",
+      ingredients: [],
+      baked: false,
+      dueLeftMs: s.roundLengthMs - 45_000,
+      hurryMs: 15_000,
+      mine: false,
+    },
+  ]);
+  assert.equal(playerView(s, "p1")!.orders.length, 3);
+  // the clock runs: the due times do not change, so no view is sent for them
+  const later = edit(s, (d) => {
+    d.clockMs += 5_000;
+    d.timeLeftMs -= 5_000;
+  });
+  assert.deepEqual(playerView(later, "p0")!.orders, v.orders);
+  assert.deepEqual(playerView(lobby(), "p0")!.orders, []);
+});

@@ -194,7 +194,7 @@ Deno.test("HostGame.start() and restart() refuse politely in the wrong phase", (
   assert.equal(game.restart(), false, "nobody to play");
 });
 
-Deno.test("toWireView() keeps action icons, allergy reasons, allergy text and waiting", () => {
+Deno.test("toWireView() keeps action icons, hints, allergy reasons, allergy text, waiting and the order strip", () => {
   const game = new HostGame({ seed: 5 });
   game.join("Ann");
   const engine = playerView(game.state, "Ann");
@@ -213,7 +213,17 @@ Deno.test("toWireView() keeps action icons, allergy reasons, allergy text and wa
       },
       { id: "discard:0", label: "Throw away dough", ingredients: ["dough"] },
       { id: "start", label: "Start game" },
+      { id: "difficulty:1", label: "Cook", hint: "Adds allergies" },
     ],
+    orders: [{
+      house: "12",
+      stage: "waiting",
+      ingredients: ["dough", "cheese"],
+      baked: false,
+      dueLeftMs: -4_000,
+      hurryMs: 30_000,
+      mine: true,
+    }],
   });
   const parsed = parseHostMessage(
     JSON.parse(JSON.stringify({ t: "view", view: wire })),
@@ -229,7 +239,17 @@ Deno.test("toWireView() keeps action icons, allergy reasons, allergy text and wa
     },
     { id: "discard:0", label: "Throw away dough", ingredients: ["dough"] },
     { id: "start", label: "Start game" },
+    { id: "difficulty:1", label: "Cook", hint: "Adds allergies" },
   ]);
+  assert.deepEqual(view.orders, [{
+    house: "12",
+    stage: "waiting",
+    ingredients: ["dough", "cheese"],
+    baked: false,
+    dueLeftMs: -4_000,
+    hurryMs: 30_000,
+    mine: true,
+  }]);
   assert.equal(
     view.allergyText,
     "Allergic to cheese, but you may carry mixed pizzas",

@@ -38,10 +38,11 @@ const order = (over: Partial<Order>): Order => ({
   ...over,
 });
 
-Deno.test("orderRows() lists a taken order's ingredients, baking, time left, taker and carriers", () => {
+Deno.test("orderRows() lists a taken order's house label, ingredients, baking, time left, taker and carriers", () => {
   // dough + cheese; Ann is allergic to cheese, Cy to dough (4 players: no exemption)
   const state = round([order({})], [0b00100, 0b00010, 0b00001, 0b01000]);
   const [row] = orderRows({ ...state, clockMs: 70_500 });
+  assert.equal(row.house, "3", "house id 2 is labelled 3, as on its bubble");
   assert.deepEqual(row.ingredients, ["dough", "cheese"]);
   assert.equal(row.needsBaking, true);
   assert.equal(row.stage, "waiting");

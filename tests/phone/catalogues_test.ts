@@ -82,7 +82,7 @@ Deno.test("Catalogues: every key the page and the code name exists, and every er
         new URL(`${dir}/${entry.name}`, ROOT),
       );
       const keyLike =
-        /["`]((?:join|lang|allergy|comfort|connect|top|link|howto|backpack|stick|ended|stat|phase|outcome|stats|say|item|toast|error|closed|stage)\.[a-z_]+|stars)["`]/g;
+        /["`]((?:join|lang|allergy|strip|comfort|connect|top|link|howto|backpack|stick|ended|stat|phase|outcome|stats|say|item|toast|error|closed|stage)\.[a-z_]+|stars)["`]/g;
       for (const m of source.matchAll(keyLike)) named.add(m[1]);
     }
   }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  allergyChange,
   buttonActions,
   discardBySlot,
   outcomeTitle,
@@ -108,5 +109,30 @@ Deno.test("ingredientColour() and ingredientIcon() cover every engine ingredient
   assert.equal(
     ingredientStripe(["dough", "tomato"]),
     "linear-gradient(90deg, #f3d9a4 0.0% 50.0%, #e63946 50.0% 100.0%)",
+  );
+});
+
+Deno.test("allergyChange() speaks up only when the rule changes mid-round", () => {
+  const mixed = "Allergic to cheese, but you may carry mixed pizzas";
+  const full =
+    "Allergic to cheese, but you may carry the pizza with everything";
+  const playing = (allergyText: string) => ({
+    phase: "playing" as const,
+    allergyText,
+  });
+  assert.equal(
+    allergyChange(playing(mixed), { phase: "paused", allergyText: full }, en),
+    `New allergy rule: ${full}`,
+  );
+  assert.equal(allergyChange(playing(mixed), playing(mixed), en), null);
+  assert.equal(allergyChange(null, playing(full), en), null);
+  assert.equal(
+    allergyChange({ phase: "lobby", allergyText: "" }, playing(full), en),
+    null,
+    "the start of a round",
+  );
+  assert.equal(
+    allergyChange(playing(mixed), playing(""), en),
+    "New allergy rule: you may carry everything now",
   );
 });

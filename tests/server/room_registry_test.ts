@@ -2301,7 +2301,12 @@ Deno.test("RoomRegistry.setJoining opens a started room to new names and the hos
   t.send(later, { action: "joinRoom", room: host.room, username: "Later" });
   const refused = later.error();
   assert.equal(refused.val, "no player");
-  assert.match(refused.message as string, /closed this game/);
+  // The TV's words, and a flag the phone words its refusal by.
+  assert.match(
+    refused.message as string,
+    /^Joining is closed during the round/,
+  );
+  assert.equal((refused as { closed?: boolean }).closed, true);
   assert.equal(t.registry.stats().players, 3);
 });
 

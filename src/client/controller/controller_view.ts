@@ -18,7 +18,9 @@ import {
   ingredientIcon,
   ingredientStripe,
 } from "../../phone/ingredient_look.ts";
+import { OrderStripView } from "./order_strip_view.ts";
 import {
+  allergyChange,
   buttonActions,
   discardBySlot,
   outcomeTitle,
@@ -86,6 +88,8 @@ export class ControllerView {
   #statusLine = byId("status-line");
   #hud = byId("hud");
   #backpack = byId("backpack");
+  #orderStrip = new OrderStripView(byId("order-strip"));
+  #lastView: PlayerView | null = null;
   #allergyLine = byId("allergy-line");
   #phaseNote = byId("phase-note");
   #gameOver = byId("game-over");
@@ -207,6 +211,12 @@ export class ControllerView {
   renderView(view: PlayerView, onAction: (id: string) => void): void {
     this.showMe(view.name, view.vip, view.color);
     this.#onAction = onAction;
+    // The stylesheet lays the screen out per phase (game over: no joystick).
+    document.body.dataset.phase = view.phase;
+    const changed = allergyChange(this.#lastView, view, this.words);
+    this.#lastView = view;
+    if (changed) this.toast(changed, "info");
+    this.#orderStrip.render(view, this.words);
     const hud: HTMLElement[] = [];
     if (view.phase !== "lobby") {
       hud.push(
@@ -472,6 +482,7 @@ function drawAction(button: HTMLButtonElement, action: ViewAction): void {
   }
   const words = el("span", "action-words");
   words.append(el("span", "action-label", action.label));
+  if (action.hint) words.append(el("span", "action-hint", action.hint));
   if (action.disabled) {
     words.append(el("span", "action-reason", action.disabled));
   }

@@ -56,6 +56,8 @@ let session: PhoneSession | null = null;
 let config: ClientConfig | null = null;
 let stick: Stick = STICK_CENTRE;
 let lastView: PlayerView | null = null;
+/** Whether this phone joined mid-round (its first view was of a round). */
+let droppedIn = false;
 let myName: string | null = null;
 let movesSent = 0;
 
@@ -125,10 +127,15 @@ async function start(
     switch (message.t) {
       case "view":
         view.announce(announcements(lastView, message.view, view.words));
+        // A first view mid-round: a drop-in, who sees how to play first.
+        if (lastView === null) {
+          droppedIn = message.view.phase === "playing" ||
+            message.view.phase === "paused";
+        }
         lastView = message.view;
         view.renderView(message.view, (id) => session?.send({ t: "act", id }));
         view.showHowTo(
-          showHowTo(message.view, store.howToSeen),
+          showHowTo(message.view, store.howToSeen, droppedIn),
           () => store.markHowToSeen(),
         );
         return;

@@ -10,6 +10,7 @@ import { playerMark } from "../../game/player_marks.ts";
 import { Translator } from "../../phone/translator.ts";
 import type { PhaseLine } from "../../host/phase_line.ts";
 import type { LinkKind, LobbyRow } from "../../host/room_game.ts";
+import { fitList } from "./fit_list.ts";
 
 export type { LobbyRow };
 
@@ -26,14 +27,27 @@ export const BANNER_INFO_MS = 6_000;
 /** Banner style: `error` stays up, `warn` and `info` fade. */
 export type BannerKind = "error" | "warn" | "info";
 
-const STATE_LABELS: Record<LinkKind, string> = {
-  bot: "Bot",
-  connecting: "Connecting…",
-  p2p: "P2P",
-  relayed: "Relayed",
-  silent: "No signal",
-  disconnected: "Disconnected",
+/**
+ * Each connection state's pill: a short word, so that the name beside it keeps
+ * its room, and the long form as its tooltip. A state without its own entry
+ * (a new one) shows its name.
+ */
+const STATE_LABELS: Partial<Record<string, { text: string; title: string }>> = {
+  bot: { text: "Bot", title: "A bot player" },
+  connecting: { text: "…", title: "Connecting…" },
+  p2p: { text: "P2P", title: "Connected directly" },
+  relayed: { text: "Relayed", title: "Connected through the server" },
+  disconnected: {
+    text: "Away",
+    title: "Disconnected: the game waits for them",
+  },
+  silent: { text: "No signal", title: "Their phone stopped answering" },
 };
+
+/** The pill of a connection state. */
+function stateLabel(state: LinkKind): { text: string; title: string } {
+  return STATE_LABELS[state] ?? { text: state, title: state };
+}
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -74,6 +88,11 @@ export class LobbyView {
   #confirmTimer: ReturnType<typeof setTimeout> | undefined;
   #onKick: (name: string) => void = () => {};
   #onRejoinAnswer: (requestId: string, approve: boolean) => void = () => {};
+
+  /** Binds to the page; the player list fits its box again when it resizes. */
+  constructor() {
+    new ResizeObserver(() => fitList(this.#players)).observe(this.#players);
+  }
 
   /** Calls `handler` with a player's name once its removal is confirmed. */
   onKick(handler: (name: string) => void): void {
@@ -300,8 +319,10 @@ export class LobbyView {
         name.append(crown);
       }
       const state = document.createElement("span");
-      state.className = `player-state state-${row.state}`;
-      state.textContent = STATE_LABELS[row.state];
+      state.className = `player-state state-${row.state.replace(/\W+/g, "-")}`;
+      const label = stateLabel(row.state);
+      state.textContent = label.text;
+      state.title = label.title;
       const rtt = document.createElement("span");
       rtt.className = "player-rtt";
       rtt.textContent = rttText(row);
@@ -327,6 +348,7 @@ export class LobbyView {
       return item;
     });
     this.#players.replaceChildren(...items);
+    fitList(this.#players);
   }
 
   /** Shows a banner; `error` banners stay until cleared or replaced. */

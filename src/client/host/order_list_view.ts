@@ -1,16 +1,19 @@
 /**
  * The host page's order list beside the town: one card per open order with
- * the pizza as separate ingredient icons (drawn with the game's art), a
- * "baked" mark, the seconds left, who took it and who may carry it. Redraws
- * only when the rows change. Each card carries `data-` attributes (order id,
- * stage, ingredients) that the browser tests read.
+ * the house's label (as on its bubble), the pizza as separate ingredient
+ * icons (drawn with the game's art), a "baked" mark, the seconds left, who
+ * took it and who may carry it. Redraws only when the rows change; the cards
+ * shrink a step at a time until every open order fits (a TV cannot scroll).
+ * Each card carries `data-` attributes (order id, house, stage, ingredients)
+ * that the browser tests read.
  *
  * @module
  */
 /// <reference lib="dom" />
 import { type Ingredient, INGREDIENTS } from "../../game/mod.ts";
 import type { OrderRow } from "../../host/order_rows.ts";
-import { drawIngredient } from "./game/art.ts";
+import { drawIngredient } from "./game/food_art.ts";
+import { fitList } from "./fit_list.ts";
 
 /** Size of the icon canvases, px (drawn once, scaled by CSS). */
 const ICON_PX = 96;
@@ -29,6 +32,10 @@ export class OrderListView {
   #icons = new Map<Ingredient, string>();
   #key = "";
 
+  constructor() {
+    new ResizeObserver(() => fitList(this.#list)).observe(this.#list);
+  }
+
   /** Shows `rows` (does nothing when they are the same as last time). */
   render(rows: readonly OrderRow[]): void {
     const key = JSON.stringify(rows);
@@ -37,21 +44,28 @@ export class OrderListView {
     this.#count.textContent = String(rows.length);
     this.#empty.hidden = rows.length > 0;
     this.#list.replaceChildren(...rows.map((row) => this.#card(row)));
+    fitList(this.#list);
   }
 
   #card(row: OrderRow): HTMLLIElement {
     const card = document.createElement("li");
     card.className = "order";
     card.dataset.orderId = String(row.id);
+    card.dataset.house = row.house;
     card.dataset.stage = row.stage;
     card.dataset.ingredients = row.ingredients.join(" ");
     card.dataset.hurry = String(row.hurry);
     const top = document.createElement("div");
     top.className = "order-top";
+    const house = document.createElement("span");
+    house.className = "order-house";
+    house.textContent = row.house;
+    house.title = `House ${row.house}`;
+    top.append(house);
     if (row.stage === "ordering") {
       const ask = document.createElement("span");
       ask.className = "order-ask";
-      ask.textContent = "Ordering! Go take it";
+      ask.textContent = "Take the order!";
       top.append(ask);
     } else {
       const icons = document.createElement("span");
@@ -84,14 +98,25 @@ export class OrderListView {
     if (row.stage === "waiting") {
       const who = document.createElement("div");
       who.className = "order-who";
-      who.append(row.takenBy ? `${row.takenBy} took it · ` : "");
-      who.append(row.anyone ? "anyone may carry" : "carry:");
-      if (row.carriers.length === 0) who.append(" nobody");
+      const words = (className: string, text: string) => {
+        const span = document.createElement("span");
+        span.className = className;
+        span.textContent = text;
+        who.append(span);
+      };
+      if (row.takenBy) words("order-taker", `${row.takenBy} took it ·`);
+      if (row.anyone) words("order-carry", "anyone may carry");
+      else words("order-carry-label", "carry:");
+      if (row.carriers.length === 0) words("order-carry", "nobody");
       for (const carrier of row.anyone ? [] : row.carriers) {
         const tag = document.createElement("span");
         tag.className = "order-carrier";
         tag.style.setProperty("--c", carrier.color);
-        tag.textContent = carrier.name;
+        tag.title = carrier.name;
+        const name = document.createElement("span");
+        name.className = "order-carrier-name";
+        name.textContent = carrier.name;
+        tag.append(name);
         who.append(tag);
       }
       card.append(who);

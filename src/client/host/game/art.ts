@@ -1,32 +1,26 @@
 /**
- * All of the game's art, drawn by code on 2D canvases: the town's ground,
- * buildings, trees, kitchen furniture, ingredients and pizzas, characters and
- * cars. Each function paints into a context the caller sized; the scene turns
+ * The town's art, drawn by code on 2D canvases: the ground,
+ * buildings, trees, kitchen furniture, characters and cars (the food is in
+ * `food_art.ts`). Each function paints into a context the caller sized; the scene turns
  * the canvases into Phaser textures once.
  *
  * @module
  */
 /// <reference lib="dom" />
+import { TILE_SIZE_PX, TileKind, type Town } from "../../../game/mod.ts";
 import {
-  INGREDIENTS,
-  TILE_SIZE_PX,
-  TileKind,
-  type Town,
-} from "../../../game/mod.ts";
+  type Ctx,
+  fillRoundRect,
+  hash,
+  roundRect,
+  strokeWith,
+} from "./art_paint.ts";
+import { drawIngredient, INGREDIENT_COLORS } from "./food_art.ts";
 
 /** Tile size in px (the engine's). */
 const T = TILE_SIZE_PX;
 /** How far walls, trees and roofs rise above their tile, in px. */
 export const LIFT_PX = 18;
-
-/** Colours of the ingredients, in engine order, for icons and toppings. */
-export const INGREDIENT_COLORS: readonly string[] = [
-  "#f3d9a4", // dough
-  "#e63946", // tomato
-  "#ffd23f", // cheese
-  "#3fa34d", // spice
-  "#9c6b4e", // mushroom
-];
 
 /** Roof colours of houses, picked by house id. */
 const ROOF_COLORS = [
@@ -39,8 +33,6 @@ const ROOF_COLORS = [
 ];
 /** Wall colours of houses, picked by house id. */
 const WALL_COLORS = ["#fff1d6", "#f6e7ff", "#e3f6ff", "#fff6c8", "#ffe3e0"];
-/** A rounded rectangle: position, size and corner radius, px. */
-type RoundRectArgs = [x: number, y: number, w: number, h: number, r: number];
 
 /** Car body colours, by vehicle id. */
 export const CAR_COLORS: readonly string[] = [
@@ -50,34 +42,6 @@ export const CAR_COLORS: readonly string[] = [
   "#6a4cff",
   "#ef476f",
 ];
-
-type Ctx = CanvasRenderingContext2D;
-
-function roundRect(ctx: Ctx, ...[x, y, w, h, r]: RoundRectArgs): void {
-  ctx.beginPath();
-  ctx.roundRect(x, y, w, h, r);
-}
-
-/** Fills a rounded rectangle with `fill`. */
-function fillRoundRect(ctx: Ctx, fill: string, ...rect: RoundRectArgs): void {
-  ctx.fillStyle = fill;
-  roundRect(ctx, ...rect);
-  ctx.fill();
-}
-
-/** Strokes the current path with `color` at `width` px. */
-function strokeWith(ctx: Ctx, color: string, width: number): void {
-  ctx.strokeStyle = color;
-  ctx.lineWidth = width;
-  ctx.stroke();
-}
-
-/** A deterministic pseudo-random in [0, 1) from integers (for texture detail). */
-function hash(a: number, b: number, c = 0): number {
-  let h = (a * 374761393 + b * 668265263 + c * 2147483647) | 0;
-  h = Math.imul(h ^ (h >>> 13), 1274126177);
-  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
-}
 
 /** Paints the static ground of the whole town (grass, roads, floors, flowers, lots). */
 export function drawGround(ctx: Ctx, town: Town): void {
@@ -243,256 +207,6 @@ export function drawHouse(
   if (door === "up") ctx.fillRect(W / 2 - 7, 2, 14, 6);
   if (door === "left") ctx.fillRect(2, H - 22, 6, 16);
   if (door === "right") ctx.fillRect(W - 8, H - 22, 6, 16);
-}
-
-/** Paints an ingredient icon centred on (cx, cy) with radius r. */
-export function drawIngredient(
-  ctx: Ctx,
-  index: number,
-  cx: number,
-  cy: number,
-  r: number,
-): void {
-  ctx.save();
-  ctx.translate(cx, cy);
-  ctx.lineWidth = Math.max(1.5, r * 0.14);
-  ctx.strokeStyle = "#2b2138";
-  switch (INGREDIENTS[index]) {
-    case "dough": {
-      ctx.fillStyle = "#f3d9a4";
-      ctx.beginPath();
-      ctx.ellipse(0, r * 0.15, r * 0.95, r * 0.7, 0, 0, Math.PI * 2);
-      ctx.fill();
-      ctx.stroke();
-      ctx.fillStyle = "#fff3d6";
-      ctx.beginPath();
-      ctx.ellipse(-r * 0.3, -r * 0.1, r * 0.3, r * 0.16, -0.4, 0, Math.PI * 2);
-      ctx.fill();
-      break;
-    }
-    case "tomato": {
-      ctx.fillStyle = "#e63946";
-      ctx.beginPath();
-      ctx.arc(0, r * 0.1, r * 0.85, 0, Math.PI * 2);
-      ctx.fill();
-      ctx.stroke();
-      ctx.fillStyle = "#3fa34d";
-      ctx.beginPath();
-      for (let i = 0; i < 5; i++) {
-        const a = (i / 5) * Math.PI * 2 - Math.PI / 2;
-        ctx.lineTo(Math.cos(a) * r * 0.45, -r * 0.6 + Math.sin(a) * r * 0.25);
-        ctx.lineTo(
-          Math.cos(a + 0.6) * r * 0.12,
-          -r * 0.6 + Math.sin(a + 0.6) * r * 0.08,
-        );
-      }
-      ctx.closePath();
-      ctx.fill();
-      ctx.fillStyle = "rgba(255,255,255,0.5)";
-      ctx.beginPath();
-      ctx.arc(-r * 0.35, -r * 0.05, r * 0.18, 0, Math.PI * 2);
-      ctx.fill();
-      break;
-    }
-    case "cheese": {
-      ctx.fillStyle = "#ffd23f";
-      ctx.beginPath();
-      ctx.moveTo(-r * 0.9, r * 0.6);
-      ctx.lineTo(r * 0.9, r * 0.6);
-      ctx.lineTo(r * 0.9, -r * 0.1);
-      ctx.lineTo(-r * 0.6, -r * 0.7);
-      ctx.closePath();
-      ctx.fill();
-      ctx.stroke();
-      ctx.fillStyle = "#e9b10a";
-      for (
-        const [hx, hy, hr] of [[-0.2, 0.2, 0.17], [0.45, 0.25, 0.12], [
-          0.3,
-          -0.15,
-          0.1,
-        ]]
-      ) {
-        ctx.beginPath();
-        ctx.arc(hx * r, hy * r, hr * r, 0, Math.PI * 2);
-        ctx.fill();
-      }
-      break;
-    }
-    case "spice": {
-      ctx.fillStyle = "#3fa34d";
-      for (
-        const [lx, ly, rot] of [[-0.3, 0.1, -0.6], [0.3, 0.05, 0.6], [
-          0,
-          -0.35,
-          0,
-        ]]
-      ) {
-        ctx.beginPath();
-        ctx.ellipse(lx * r, ly * r, r * 0.28, r * 0.55, rot, 0, Math.PI * 2);
-        ctx.fill();
-        ctx.stroke();
-      }
-      ctx.strokeStyle = "#1f6b2c";
-      ctx.beginPath();
-      ctx.moveTo(0, r * 0.85);
-      ctx.lineTo(0, r * 0.2);
-      ctx.stroke();
-      break;
-    }
-    case "mushroom": {
-      fillRoundRect(
-        ctx,
-        "#f2e6d8",
-        -r * 0.28,
-        -r * 0.05,
-        r * 0.56,
-        r * 0.85,
-        r * 0.15,
-      );
-      ctx.stroke();
-      ctx.fillStyle = "#9c6b4e";
-      ctx.beginPath();
-      ctx.ellipse(0, -r * 0.1, r * 0.9, r * 0.6, 0, Math.PI, 0);
-      ctx.closePath();
-      ctx.fill();
-      ctx.stroke();
-      ctx.fillStyle = "#e9d6c3";
-      ctx.beginPath();
-      ctx.arc(-r * 0.35, -r * 0.35, r * 0.12, 0, Math.PI * 2);
-      ctx.arc(r * 0.25, -r * 0.45, r * 0.1, 0, Math.PI * 2);
-      ctx.fill();
-      break;
-    }
-  }
-  ctx.restore();
-}
-
-/** How an item looks: raw, baked or burned. */
-export type ItemLook = "raw" | "baked" | "burned";
-
-/**
- * Paints an item (an ingredient bitmask) centred on (cx, cy): a lone
- * ingredient as its icon, anything with dough as a pizza with its toppings.
- */
-export function drawItem(
-  ctx: Ctx,
-  mask: number,
-  look: ItemLook,
-  cx: number,
-  cy: number,
-  r: number,
-): void {
-  const singles = INGREDIENTS.map((_, i) => i).filter((i) =>
-    (mask & (1 << i)) !== 0
-  );
-  if (singles.length === 1 && singles[0] !== 0) {
-    drawIngredient(ctx, singles[0], cx, cy, r);
-    if (look === "burned") {
-      ctx.fillStyle = "rgba(30,20,20,0.7)";
-      ctx.beginPath();
-      ctx.arc(cx, cy, r, 0, Math.PI * 2);
-      ctx.fill();
-    }
-    return;
-  }
-  ctx.save();
-  ctx.translate(cx, cy);
-  ctx.lineWidth = Math.max(1.5, r * 0.1);
-  ctx.strokeStyle = "#2b2138";
-  const crust = look === "burned"
-    ? "#2d2320"
-    : look === "baked"
-    ? "#d98b2b"
-    : "#f3d9a4";
-  ctx.fillStyle = crust;
-  ctx.beginPath();
-  ctx.arc(0, 0, r, 0, Math.PI * 2);
-  ctx.fill();
-  ctx.stroke();
-  const tomato = (mask & 2) !== 0;
-  const cheese = (mask & 4) !== 0;
-  if (tomato || cheese) {
-    ctx.fillStyle = look === "burned"
-      ? "#3d2b27"
-      : tomato
-      ? "#d62f3a"
-      : "#ffd23f";
-    ctx.beginPath();
-    ctx.arc(0, 0, r * 0.78, 0, Math.PI * 2);
-    ctx.fill();
-  }
-  if (tomato && cheese && look !== "burned") {
-    ctx.fillStyle = look === "baked" ? "#ffc93c" : "#ffe27a";
-    for (let i = 0; i < 7; i++) {
-      const a = i * 0.9;
-      const d = r * (0.2 + (i % 3) * 0.18);
-      ctx.beginPath();
-      ctx.ellipse(
-        Math.cos(a) * d,
-        Math.sin(a) * d,
-        r * 0.22,
-        r * 0.15,
-        a,
-        0,
-        Math.PI * 2,
-      );
-      ctx.fill();
-    }
-  }
-  if (look !== "burned") {
-    if ((mask & 8) !== 0) {
-      ctx.fillStyle = "#2e8b3e";
-      for (let i = 0; i < 6; i++) {
-        const a = i * 1.05 + 0.3;
-        ctx.beginPath();
-        ctx.ellipse(
-          Math.cos(a) * r * 0.5,
-          Math.sin(a) * r * 0.5,
-          r * 0.12,
-          r * 0.07,
-          a,
-          0,
-          Math.PI * 2,
-        );
-        ctx.fill();
-      }
-    }
-    if ((mask & 16) !== 0) {
-      for (let i = 0; i < 4; i++) {
-        const a = i * 1.57 + 0.8;
-        const mx = Math.cos(a) * r * 0.42;
-        const my = Math.sin(a) * r * 0.42;
-        ctx.fillStyle = "#9c6b4e";
-        ctx.beginPath();
-        ctx.arc(mx, my, r * 0.16, Math.PI, 0);
-        ctx.fill();
-        ctx.fillStyle = "#e9d6c3";
-        ctx.fillRect(mx - r * 0.05, my, r * 0.1, r * 0.13);
-      }
-    }
-  }
-  if (look === "baked") {
-    ctx.strokeStyle = "rgba(255,255,255,0.6)";
-    ctx.lineWidth = r * 0.08;
-    ctx.beginPath();
-    ctx.arc(0, 0, r * 0.88, -2.6, -1.6);
-    ctx.stroke();
-  }
-  if (look === "burned") {
-    ctx.fillStyle = "rgba(120,120,120,0.55)";
-    for (let i = 0; i < 3; i++) {
-      ctx.beginPath();
-      ctx.arc(
-        -r * 0.3 + i * r * 0.3,
-        -r * 1.15 - (i % 2) * r * 0.2,
-        r * 0.25,
-        0,
-        Math.PI * 2,
-      );
-      ctx.fill();
-    }
-  }
-  ctx.restore();
 }
 
 /** Paints a store (canvas `w*T` x `h*T + LIFT_PX`): awning in its ingredient colour, sign with icon and price. */
@@ -746,62 +460,4 @@ export function drawCar(ctx: Ctx, color: string, horizontal: boolean): void {
   ctx.fillStyle = "#e9c46a";
   ctx.fillRect(18, 9, 9, short - 18);
   ctx.restore();
-}
-
-/** Paints a speech bubble (canvas 56 x 58) pointing down to the house. */
-export function drawBubble(ctx: Ctx, fill: string): void {
-  fillRoundRect(ctx, "rgba(0,0,0,0.25)", 4, 6, 50, 42, 14);
-  ctx.fillStyle = fill;
-  ctx.strokeStyle = "#1b1033";
-  ctx.lineWidth = 3;
-  ctx.beginPath();
-  ctx.roundRect(2, 2, 50, 42, 14);
-  ctx.moveTo(20, 44);
-  ctx.lineTo(27, 55);
-  ctx.lineTo(34, 44);
-  ctx.fill();
-  ctx.stroke();
-  ctx.fillStyle = fill;
-  ctx.fillRect(21, 40, 12, 5);
-}
-
-/** Paints a small hourglass (canvas 20 x 26). */
-export function drawHourglass(ctx: Ctx): void {
-  ctx.fillStyle = "#6d4c41";
-  ctx.fillRect(1, 0, 18, 4);
-  ctx.fillRect(1, 22, 18, 4);
-  ctx.fillStyle = "#e3f6ff";
-  ctx.strokeStyle = "#1b1033";
-  ctx.lineWidth = 2;
-  ctx.beginPath();
-  ctx.moveTo(3, 4);
-  ctx.lineTo(17, 4);
-  ctx.lineTo(11, 13);
-  ctx.lineTo(17, 22);
-  ctx.lineTo(3, 22);
-  ctx.lineTo(9, 13);
-  ctx.closePath();
-  ctx.fill();
-  ctx.stroke();
-  ctx.fillStyle = "#ffb703";
-  ctx.beginPath();
-  ctx.moveTo(5, 21);
-  ctx.lineTo(15, 21);
-  ctx.lineTo(10, 15);
-  ctx.closePath();
-  ctx.fill();
-}
-
-/** Paints a coin (canvas 2r x 2r). */
-export function drawCoin(ctx: Ctx, r: number): void {
-  ctx.fillStyle = "#ffd23f";
-  ctx.beginPath();
-  ctx.arc(r, r, r - 2, 0, Math.PI * 2);
-  ctx.fill();
-  strokeWith(ctx, "#b8860b", 3);
-  ctx.fillStyle = "#b8860b";
-  ctx.font = `900 ${Math.round(r * 1.1)}px system-ui, sans-serif`;
-  ctx.textAlign = "center";
-  ctx.textBaseline = "middle";
-  ctx.fillText("$", r, r + 1);
 }

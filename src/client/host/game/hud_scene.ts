@@ -8,13 +8,15 @@
 /// <reference lib="dom" />
 import * as Phaser from "phaser";
 import {
+  DIFFICULTY_BLURBS,
+  DIFFICULTY_NAMES,
   type GameState,
   hud,
   MAX_PLAYERS,
   WORLD_HEIGHT_PX,
   WORLD_WIDTH_PX,
 } from "../../../game/mod.ts";
-import { drawCoin, drawItem } from "./art.ts";
+import { drawCoin, drawItem } from "./food_art.ts";
 import type { GameSource } from "./game_source.ts";
 import type { SoundBoard } from "./sound_board.ts";
 import { HUD_HEIGHT_PX } from "./world_scene.ts";
@@ -39,14 +41,18 @@ export class HudScene extends Phaser.Scene {
   #sound: SoundBoard;
   #time!: Text;
   #money!: Text;
+  #coin!: Phaser.GameObjects.Image;
   #delivered!: Text;
   #difficulty!: Text;
   #code!: Text;
+  #joinAt!: Text;
   #url!: Text;
   #strikes!: Phaser.GameObjects.Graphics;
   #mute!: Phaser.GameObjects.Graphics;
   #lobby!: Phaser.GameObjects.Container;
   #lobbyLine!: Text;
+  #overLevel!: Text;
+  #lobbyLevel!: Text;
   #pause!: Phaser.GameObjects.Container;
   #pauseText!: Text;
   #over!: Phaser.GameObjects.Container;
@@ -95,7 +101,7 @@ export class HudScene extends Phaser.Scene {
         tex.refresh();
       }
     }
-    this.add.image(222, 42, coinKey);
+    this.#coin = this.add.image(222, 42, coinKey);
     this.#money = this.#text(250, 42, "0", 40).setOrigin(0, 0.5);
 
     // strikes
@@ -118,7 +124,8 @@ export class HudScene extends Phaser.Scene {
       .setOrigin(0, 0.5).setBackgroundColor("#ffd166").setPadding(10, 4, 10, 4);
 
     // join info, right
-    this.#text(W - 78, 20, "JOIN AT", 13, "#b3a8d6").setOrigin(1, 0.5);
+    this.#joinAt = this.#text(W - 78, 20, "JOIN AT", 13, "#b3a8d6")
+      .setOrigin(1, 0.5);
     this.#url = this.#text(W - 78, 42, "", 20).setOrigin(1, 0.5);
     this.#code = this.#text(W - 78, 66, "", 18, ACCENT).setOrigin(1, 0.5);
 
@@ -134,29 +141,37 @@ export class HudScene extends Phaser.Scene {
     const top = HUD_HEIGHT_PX;
     this.#dim = this.add.rectangle(0, top, W, WORLD_HEIGHT_PX, 0x0c0818, 0.55)
       .setOrigin(0, 0).setVisible(false);
-    this.#lobby = this.#panel(W / 2, top + WORLD_HEIGHT_PX - 118, 900, 180);
-    const title = this.#text(0, -52, "Grab your phones!", 40, ACCENT);
-    this.#lobbyLine = this.#text(0, 0, "", 22, "#f6f1ff");
+    this.#lobby = this.#panel(W / 2, top + WORLD_HEIGHT_PX - 136, 900, 216);
+    const title = this.#text(0, -70, "Grab your phones!", 40, ACCENT);
+    this.#lobbyLine = this.#text(0, -18, "", 22, "#f6f1ff");
+    this.#lobbyLevel = this.#text(0, 22, "", 20, ACCENT);
     const keys = this.#text(
       0,
-      46,
-      "Enter: start   •   B: fill with bots   •   D: difficulty   •   M: mute",
+      66,
+      "Enter: start   •   B: fill with bots   •   D: level   •   M: mute",
       20,
       "#b3a8d6",
     );
     const botButton = this.#button(
       330,
-      -52,
+      -70,
       "+ Bots",
       () => this.#source.fillBots(),
     );
     const startButton = this.#button(
       -330,
-      -52,
+      -70,
       "Start",
       () => this.#source.start(),
     );
-    this.#lobby.add([title, this.#lobbyLine, keys, botButton, startButton]);
+    this.#lobby.add([
+      title,
+      this.#lobbyLine,
+      this.#lobbyLevel,
+      keys,
+      botButton,
+      startButton,
+    ]);
 
     this.#pause = this.#panel(W / 2, top + WORLD_HEIGHT_PX / 2, 820, 150);
     const pauseTitle = this.#text(0, -30, "PAUSED", 48, ACCENT);
@@ -184,13 +199,8 @@ export class HudScene extends Phaser.Scene {
       () => this.#source.restart(),
       360,
     );
-    const hint = this.#text(
-      0,
-      300,
-      "R or the VIP's phone: new town, same team.  D: difficulty.  Friends can join now.",
-      20,
-      "#b3a8d6",
-    );
+    this.#overLevel = this.#text(0, 300, "", 20, "#b3a8d6");
+    const hint = this.#overLevel;
     this.#over.add([
       this.#overTitle,
       this.#overReason,
@@ -225,6 +235,12 @@ export class HudScene extends Phaser.Scene {
     );
     const hurry = state.phase === "playing" && seconds <= HURRY_SECONDS;
     this.#color(this.#time, "timeColor", hurry ? "#ff5a5f" : "#ffffff");
+    // A round of 10 minutes or more has a wider clock: the money moves over.
+    const coinX = Math.max(222, 70 + this.#time.width + 32);
+    if (this.#coin.x !== coinX) {
+      this.#coin.setX(coinX);
+      this.#money.setX(coinX + 28);
+    }
     if (hurry && !state.paused) {
       this.#time.setScale(1 + Math.max(0, Math.sin(time * 0.012)) * 0.08);
     } else this.#time.setScale(1);
@@ -233,15 +249,16 @@ export class HudScene extends Phaser.Scene {
     this.#set(this.#delivered, "delivered", String(h.delivered));
     this.#set(this.#difficulty, "difficulty", h.difficultyName);
     const join = this.#source.joinInfo();
-    // The join URL shows only while joining is open (the room code always).
+    // How to join shows only while joining is open (drop-in off hides it
+    // mid-round, as the sidebar does).
+    const open = join !== null && this.#source.joiningOpen();
+    this.#joinAt.setVisible(open);
     this.#set(
       this.#url,
       "url",
-      join && this.#source.joiningOpen()
-        ? join.url.replace(/^https?:\/\//, "")
-        : "",
+      open ? join.url.replace(/^https?:\/\//, "") : "",
     );
-    this.#set(this.#code, "code", join ? `ROOM ${join.room}` : "");
+    this.#set(this.#code, "code", open ? `ROOM ${join.room}` : "");
     const strikesKey = `${h.strikes}/${h.maxStrikes}`;
     if (this.#keys.get("strikes") !== strikesKey) {
       this.#keys.set("strikes", strikesKey);
@@ -276,6 +293,15 @@ export class HudScene extends Phaser.Scene {
         "pause",
         `Waiting for ${away.join(", ")} to reconnect…`,
       );
+    }
+    if (lobby || over) {
+      // What the chosen level adds, in one line (D picks the next one).
+      const blurb = DIFFICULTY_BLURBS[state.difficulty];
+      const level = `${DIFFICULTY_NAMES[state.difficulty]}: ${
+        blurb.charAt(0).toLowerCase()
+      }${blurb.slice(1)}`;
+      this.#set(this.#overLevel, "overLevel", `${level}   •   D: change level`);
+      this.#set(this.#lobbyLevel, "lobbyLevel", level);
     }
     if (over && state.outcome) {
       const o = state.outcome;
