@@ -29,7 +29,7 @@ async function painters(): Promise<string> {
     const result = await esbuild.build({
       stdin: {
         contents: `
-          import { drawIngredient } from "./src/client/host/game/art.ts";
+          import { drawIngredient } from "./src/client/host/game/food_art.ts";
           import { ingredientIcon } from "./src/phone/ingredient_look.ts";
           import { INGREDIENTS } from "./src/game/mod.ts";
           globalThis.art = { drawIngredient, ingredientIcon, INGREDIENTS };`,
