@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { INGREDIENTS } from "../../src/game/mod.ts";
 import { ERROR_CODES, RoomClosedReasonSchema } from "../../src/protocol/mod.ts";
 import { errorWords, roomClosedWords } from "../../src/phone/error_words.ts";
+import { WORDED_ACTIONS } from "../../src/phone/action_words.ts";
 import { LANGUAGES, type Message } from "../../src/phone/translator.ts";
 import { catalogue } from "./_english.ts";
 
@@ -82,7 +83,7 @@ Deno.test("Catalogues: every key the page and the code name exists, and every er
         new URL(`${dir}/${entry.name}`, ROOT),
       );
       const keyLike =
-        /["`]((?:join|lang|allergy|strip|comfort|connect|top|link|howto|backpack|stick|ended|stat|phase|outcome|stats|say|item|toast|error|closed|stage)\.[a-z_]+|stars)["`]/g;
+        /["`]((?:join|lang|allergy|strip|act|comfort|connect|top|link|howto|backpack|stick|ended|stat|phase|outcome|stats|say|item|toast|error|closed|stage)\.[a-z_]+|stars)["`]/g;
       for (const m of source.matchAll(keyLike)) named.add(m[1]);
     }
   }
@@ -91,6 +92,8 @@ Deno.test("Catalogues: every key the page and the code name exists, and every er
     named.add(roomClosedWords(reason));
   }
   for (const name of INGREDIENTS) named.add(`ing.${name}`);
+  for (let level = 0; level < 4; level++) named.add(`level.${level}`);
+  for (const id of WORDED_ACTIONS) named.add(`act.${id}`);
   const missing = [...named].filter((key) => !Object.hasOwn(english, key));
   assert.deepEqual(missing, []);
   assert.ok(named.size > 60, `found ${named.size} keys`);

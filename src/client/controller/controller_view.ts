@@ -14,6 +14,7 @@ import { HOW_TO_STEPS, HowToCard } from "../../phone/how_to_play.ts";
 import { playerMark } from "../../game/player_marks.ts";
 import { Translator } from "../../phone/translator.ts";
 import { itemWords } from "../../phone/announcements.ts";
+import { actionLabel } from "../../phone/action_words.ts";
 import {
   ingredientIcon,
   ingredientStripe,
@@ -236,7 +237,7 @@ export class ControllerView {
     setText(this.#allergyLine, allergy);
     setText(this.#phaseNote, phaseNote(view, this.words));
     this.#renderOutcome(view);
-    this.#renderActions(buttonActions(view.actions));
+    this.#renderActions(buttonActions(view.actions), view.difficulty);
     this.#discards = discardBySlot(view.actions);
   }
 
@@ -342,8 +343,8 @@ export class ControllerView {
    * Updates the action buttons in place: a button under a finger is never
    * replaced just because another part of the view (e.g. the timer) changed.
    */
-  #renderActions(actions: PlayerView["actions"]): void {
-    const key = JSON.stringify(actions);
+  #renderActions(actions: PlayerView["actions"], difficulty: number): void {
+    const key = JSON.stringify([actions, difficulty, this.words.locale]);
     if (key === this.#actionsKey) return;
     this.#actionsKey = key;
     const buttons = actions.map((action) => {
@@ -362,7 +363,10 @@ export class ControllerView {
         this.#buttons.set(action.id, created);
         button = created;
       }
-      drawAction(button, action);
+      drawAction(button, {
+        ...action,
+        label: actionLabel(action, difficulty, this.words),
+      });
       return button;
     });
     const ids = new Set(actions.map((action) => action.id));
