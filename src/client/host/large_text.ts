@@ -1,7 +1,7 @@
 /**
- * The TV's "large text" switch: order list and name tags 1.5 × larger
- * (`<body data-text="large">`; the CSS and the world scene read it),
- * remembered in `localStorage`.
+ * The TV's "large text" switch (the A+ toggle over the order list): order
+ * list and name tags 1.5 × larger (`<body data-text="large">`; the CSS and
+ * the chef sprites read it), remembered in `localStorage`.
  *
  * @module
  */
@@ -10,13 +10,13 @@
 /** `localStorage` key of the switch. */
 export const LARGE_TEXT_KEY = "pizza-peers:large-text";
 
-/** Wires the `#large-text` checkbox. */
+/** Wires the `#large-text` toggle button (`aria-pressed`). */
 export function bindLargeTextSwitch(): void {
-  const box = document.getElementById("large-text") as HTMLInputElement | null;
+  const box = document.getElementById("large-text");
   if (!box) return;
   const apply = (on: boolean) => {
     document.body.dataset.text = on ? "large" : "normal";
-    box.checked = on;
+    box.setAttribute("aria-pressed", String(on));
   };
   let stored = false;
   try {
@@ -25,10 +25,11 @@ export function bindLargeTextSwitch(): void {
     // Storage refused: off.
   }
   apply(stored);
-  box.addEventListener("change", () => {
-    apply(box.checked);
+  box.addEventListener("click", () => {
+    const on = box.getAttribute("aria-pressed") !== "true";
+    apply(on);
     try {
-      localStorage.setItem(LARGE_TEXT_KEY, box.checked ? "1" : "0");
+      localStorage.setItem(LARGE_TEXT_KEY, on ? "1" : "0");
     } catch {
       // Not remembered; still applied.
     }
