@@ -5,15 +5,10 @@
  * @module
  */
 import { startServer } from "./src/server/app_server.ts";
-import { loadConfig } from "./src/server/config.ts";
+import { loadConfig, scaleOutConfig } from "./src/server/config.ts";
 import { lanAddresses } from "./src/server/lan_addresses.ts";
 import { EventLog } from "./src/server/event_log.ts";
-import {
-  busTimingsFromEnv,
-  limitCountersFor,
-  REDIS_URL_SETTING,
-  roomBusFromEnv,
-} from "./src/server/bus/room_bus_from_env.ts";
+import { scaleOutFromEnv } from "./src/server/bus/room_bus_from_env.ts";
 import {
   connectionBudget,
   raiseOpenFileLimit,
@@ -25,16 +20,31 @@ const eventLog = new EventLog((text) => console.log(text));
 const files = await raiseOpenFileLimit();
 const maxConnections = connectionBudget(config.maxConnections, files.after);
 const env = (name: string) => Deno.env.get(name);
-const timings = busTimingsFromEnv(env);
-const shared = Boolean(env(REDIS_URL_SETTING)?.trim());
-const bus = await roomBusFromEnv(env, timings);
-const limitCounters = await limitCountersFor(bus);
+const scale = scaleOutConfig(env);
+const memoryOnDeploy = scale.onDeploy && !scale.redisUrl;
+if (memoryOnDeploy) {
+  console.warn(
+    "Running on Deno Deploy without REDIS_URL: rooms stay in this one " +
+      "instance, so a phone that lands on another instance cannot join. " +
+      "Set REDIS_URL (and one region beside the Redis) to share rooms.",
+  );
+}
+let instanceId = "";
+const scaleOut = await scaleOutFromEnv(scale.redisUrl, {
+  prefix: scale.redisPrefix,
+  livenessTtlMs: scale.livenessTtlMs,
+  tickMs: scale.keepAliveMs,
+  roomTtlMs: config.hostGraceMs + scale.livenessTtlMs,
+  log: (event) => eventLog.add(event),
+});
 const server = await startServer(config, {
-  bus,
-  sharedBus: shared,
-  busCodeTtlMs: timings.codeTtlMs,
-  // Per-address limits counted in Redis by every instance.
-  limitCounters: limitCounters && (() => limitCounters),
+  scaleOut: scaleOut && ((registry, boundary) => {
+    const router = scaleOut(registry, boundary);
+    instanceId = router.bus.instanceId;
+    return router;
+  }),
+  busWarning: memoryOnDeploy ? "memory (single instance only)" : undefined,
+  platformListener: Boolean(env("DENO_SERVE_ADDRESS")),
   log: (event) => eventLog.add(event),
   maxConnections,
   lanOrigins: (port) =>
@@ -55,9 +65,9 @@ console.log(
     }); at most ${maxConnections} connections.`,
 );
 console.log(
-  shared
-    ? `  Rooms shared through Redis as instance ${bus.instanceId}` +
-      (bus.health().up ? "." : " (Redis unreachable for now).")
+  server.scaleOut
+    ? `  Rooms shared through Redis as instance ${instanceId} ` +
+      `(keys under "${scale.redisPrefix}").`
     : "  Rooms kept in this process (set REDIS_URL to share them).",
 );
 console.log(`  On this computer: ${scheme}://localhost:${server.port}/`);

@@ -16,6 +16,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   host: ["protocol", "game", "bots", "link"],
   phone: ["protocol", "link"],
   server: ["protocol"],
+  "server/bus": ["protocol", "server"],
   client: ["protocol", "game", "host", "phone", "link"],
 };
 
@@ -29,9 +30,17 @@ const PACKAGE_OWNERS: Record<string, readonly string[]> = {
   buffer: ["client"],
   process: ["client"],
   "simple-peer": ["link"],
-  valibot: ["protocol", "host", "phone", "link", "server", "game"],
+  valibot: [
+    "protocol",
+    "host",
+    "phone",
+    "link",
+    "server",
+    "server/bus",
+    "game",
+  ],
   esbuild: ["scripts"],
-  ioredis: ["server"],
+  ioredis: ["server/bus"],
 };
 
 /** Code that touches the page: only `src/client` may. */
@@ -75,6 +84,7 @@ function importsOf(source: string): string[] {
 /** The layer of a path under the repo: `src/<layer>/…`, `scripts`, or `root`. */
 function layerOf(path: string): string {
   const relative = path.slice(ROOT.length);
+  if (relative.startsWith("src/server/bus/")) return "server/bus";
   const src = /^src\/([a-z]+)\//.exec(relative);
   if (src) return src[1];
   if (relative.startsWith("scripts/")) return "scripts";
@@ -113,7 +123,7 @@ async function violations(): Promise<string[]> {
         const to = layerOf(target);
         if (to === layer) continue;
         const allowed = layer === "root"
-          ? ["server", "protocol"]
+          ? ["server", "server/bus", "protocol"]
           : layer === "scripts"
           ? SCRIPTS_MAY_IMPORT
           : MAY_IMPORT[layer] ?? [];
@@ -136,6 +146,61 @@ async function violations(): Promise<string[]> {
 
 Deno.test("src/ keeps its layers: every import follows docs/ARCHITECTURE.md", async () => {
   assert.deepEqual(await violations(), []);
+});
+
+/** Every relative import of each file under `src/`, as absolute paths. */
+async function importGraph(): Promise<Map<string, string[]>> {
+  const graph = new Map<string, string[]>();
+  for await (const file of walk(`${ROOT}src`)) {
+    const code = (await Deno.readTextFile(file)).replace(
+      /```ts[\s\S]*?```/g,
+      "",
+    );
+    graph.set(
+      file,
+      importsOf(code).filter((s) => s.startsWith(".")).map((s) =>
+        new URL(s, `file://${file}`).pathname
+      ),
+    );
+  }
+  return graph;
+}
+
+/** Import circles in `graph` (each as the files around it), by depth-first search. */
+function circles(graph: Map<string, string[]>): string[][] {
+  const found: string[][] = [];
+  const state = new Map<string, "open" | "done">();
+  const path: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, "open");
+    path.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === "open") {
+        found.push(
+          path.slice(path.indexOf(next)).map((f) => f.slice(ROOT.length)),
+        );
+      } else if (!state.has(next)) visit(next);
+    }
+    path.pop();
+    state.set(file, "done");
+  };
+  for (const file of graph.keys()) if (!state.has(file)) visit(file);
+  return found;
+}
+
+Deno.test("src/ has no import circle", async () => {
+  assert.deepEqual(circles(await importGraph()), []);
+});
+
+Deno.test("the circle check finds a circle of three files", () => {
+  const graph = new Map([
+    [`${ROOT}a.ts`, [`${ROOT}b.ts`]],
+    [`${ROOT}b.ts`, [`${ROOT}c.ts`]],
+    [`${ROOT}c.ts`, [`${ROOT}a.ts`]],
+    [`${ROOT}d.ts`, [`${ROOT}a.ts`]],
+  ]);
+  assert.deepEqual(circles(graph), [["a.ts", "b.ts", "c.ts"]]);
+  assert.deepEqual(circles(new Map([[`${ROOT}a.ts`, [`${ROOT}b.ts`]]])), []);
 });
 
 Deno.test("the import scan sees imports of every form it checks", () => {

@@ -12,14 +12,44 @@ import { LogLimiter, type LogLimits } from "./log_limiter.ts";
 import { AddressLimits } from "./address_limits.ts";
 import { type LimitCounters, MemoryLimitCounters } from "./limit_counters.ts";
 import { serveResilient } from "./resilient_listener.ts";
-import type { BusHealth, RoomBus } from "./bus/room_bus.ts";
-import { MemoryRoomBus } from "./bus/memory_room_bus.ts";
-import { RoomRouter } from "./bus/room_router.ts";
 import {
   type Fault,
   FaultBoundary,
   type FaultContext,
 } from "./fault_boundary.ts";
+import type { BusGauges } from "./metrics.ts";
+import type { RoomChange } from "./room_registry.ts";
+import type { SignalingPort } from "./socket_connection.ts";
+
+/** Whether the room bus reaches its store. */
+export interface ScaleOutHealth {
+  /** True when new rooms can be claimed. */
+  up: boolean;
+  /** When `up` last changed, in ms. */
+  since: number;
+  /** The last error seen. */
+  lastError?: string;
+}
+
+/**
+ * Rooms shared with other instances (`bus/room_router.ts` over Redis): it
+ * stands between sockets and the registry and follows the registry's
+ * changes.
+ */
+export interface ScaleOut extends SignalingPort {
+  /** Follows each room change (records in the shared store). */
+  onChange(change: RoomChange): void;
+  /** Per-address counters every instance shares, when the store has them. */
+  readonly limitCounters?: LimitCounters;
+  /** Connects; resolves once connected or found unreachable. */
+  start(onHealth: (health: ScaleOutHealth) => void): Promise<void>;
+  /** Up or down, and why. */
+  health(): ScaleOutHealth;
+  /** Gauges for `/metrics`. */
+  figures(): BusGauges;
+  /** Says goodbye and disconnects (rooms stay for others to adopt). */
+  close(): Promise<void>;
+}
 
 /** Options for {@link startServer}. */
 export interface StartOptions {
@@ -42,24 +72,27 @@ export interface StartOptions {
    */
   lanOrigins?: (port: number) => readonly string[];
   /**
-   * The room bus (not started: the server starts and closes it).
-   * @default a standalone in-memory bus
+   * Shares rooms with other instances, given this server's registry and
+   * fault boundary (started after listening, closed on close).
+   * @default none: every room is in this process
    */
-  bus?: RoomBus;
+  scaleOut?: (registry: RoomRegistry, boundary: FaultBoundary) => ScaleOut;
   /**
-   * Whether other instances share `bus` (Redis): room records are saved,
-   * and a stop leaves rooms for other instances to adopt.
-   * @default true when `bus` is given
+   * A warning `/healthz` shows as `bus` (e.g. on Deno Deploy without
+   * `REDIS_URL`: "memory (single instance only)").
    */
-  sharedBus?: boolean;
-  /** The bus's code lifetime, in ms. @default 15000 */
-  busCodeTtlMs?: number;
+  busWarning?: string;
   /**
-   * Where the per-address counters live, given the bus (e.g. in Redis,
-   * counted across instances).
-   * @default in this process's memory
+   * Whether the listen address is the platform's (`DENO_SERVE_ADDRESS`): a
+   * failed listener then ends the process instead of listening again.
+   * @default false
    */
-  limitCounters?: (bus: RoomBus) => LimitCounters;
+  platformListener?: boolean;
+  /**
+   * Where the per-address counters live. @default the scale-out's, else
+   * this process's memory
+   */
+  limitCounters?: LimitCounters;
   /**
    * The clock of the per-address limits' windows and blocks, in ms (a test
    * plays a whole evening in seconds with it). @default Date.now
@@ -81,8 +114,8 @@ export interface PizzaServer {
   readonly localUrl: string;
   /** The signaling core. */
   readonly registry: RoomRegistry;
-  /** The router between sockets, the registry and the room bus. */
-  readonly router: RoomRouter;
+  /** Rooms shared with other instances, when configured. */
+  readonly scaleOut?: ScaleOut;
   /** The exception boundary every entry from outside goes through. */
   readonly boundary: FaultBoundary;
   /** Tells every client, closes every socket and stops listening. Idempotent. */
@@ -128,83 +161,50 @@ export async function startServer(
     roomOf: (connId) => lateRegistry.registry!.roomOf(connId),
     probe: options.faultProbe,
   });
-  const bus = options.bus ?? new MemoryRoomBus({ keepAliveMs: 0 });
-  const shared = options.sharedBus ?? options.bus !== undefined;
-  const limitsNow = options.limitsNow ?? Date.now;
-  const addressLimits = new AddressLimits(
-    config,
-    options.limitCounters?.(bus) ?? new MemoryLimitCounters({ now: limitsNow }),
-    limitsNow,
-  );
+  // The registry reaches the scale-out and the limits through this, as
+  // they are made after it.
+  const late: { scaleOut?: ScaleOut; limits?: AddressLimits } = {};
   // Closed codes are remembered (a join to one is told the game ended);
   // a code opened again is forgotten.
-  const rememberCodes = (event: RegistryEvent) => {
-    const code = event.room;
-    if (code === undefined) return;
-    const done = event.event === "room closed" &&
-        event.detail !== "server shutdown"
-      ? addressLimits.roomClosed(code)
-      : event.event === "room created"
-      ? addressLimits.roomOpened(code)
+  const rememberCodes = (change: RoomChange) => {
+    const limits = late.limits;
+    const done = change.type === "room closed" &&
+        change.reason !== "server shutdown" && change.reason !== "code lost"
+      ? limits?.roomClosed(change.code)
+      : change.type === "room created"
+      ? limits?.roomOpened(change.code)
       : undefined;
     done?.catch((error) =>
-      boundary.fault({ where: "closed code memory", room: code }, error)
+      boundary.fault({ where: "closed code memory", room: change.code }, error)
     );
   };
-  // An in-memory bus no other instance can reach (the default without
-  // REDIS_URL): every room is here, so sockets talk to the registry
-  // directly, with no routing, code claims or records (the hot path of a
-  // join stays at the floor). The router still runs the bus.
-  const direct = !shared && bus instanceof MemoryRoomBus && bus.solitary;
-  // The registry reaches the router (claimed codes, change events) through
-  // this, as the router is made after it.
-  const late: { router?: RoomRouter } = {};
   const registry = new RoomRegistry({
     limits: config,
-    log: direct
-      ? (event) => {
-        registryLog(event);
-        rememberCodes(event);
-      }
-      : (event) => {
-        registryLog(event);
-        rememberCodes(event);
-        late.router?.observe(event);
-      },
-    generateCode: direct ? undefined : () => late.router!.generateCode(),
+    log: registryLog,
+    onChange: (change) => {
+      rememberCodes(change);
+      late.scaleOut?.onChange(change);
+    },
   });
   lateRegistry.registry = registry;
-  const router = late.router = new RoomRouter({
-    registry,
-    bus,
-    hostGraceMs: config.hostGraceMs,
-    codeTtlMs: options.busCodeTtlMs ?? 15_000,
-    shared,
-    log: (event) => limiter.add(event),
-    boundary,
-  });
-  const stopHealthLog = bus.onHealthChange(
-    boundary.wrap(
-      { where: "bus connection event" },
-      (health: BusHealth) =>
-        limiter.add({
-          event: health.up ? "room bus up" : "room bus down",
-          detail: health.up
-            ? "new games can start"
-            : `${health.lastError ?? "unreachable"}; new games are refused`,
-        }),
-    ),
+  const scaleOut = late.scaleOut = options.scaleOut?.(registry, boundary);
+  const limitsNow = options.limitsNow ?? Date.now;
+  const addressLimits = late.limits = new AddressLimits(
+    config,
+    options.limitCounters ?? scaleOut?.limitCounters ??
+      new MemoryLimitCounters({ now: limitsNow }),
+    limitsNow,
   );
-  await router.start();
   const staticRoot = await resolveStaticRoot(config.staticDir);
   let boundPort = config.port;
   const handler = createHandler({
     config,
     registry,
-    signaling: direct ? registry : router,
-    cluster: shared
-      ? { health: () => bus.health(), figures: () => router.figures() }
+    signaling: scaleOut ?? registry,
+    cluster: scaleOut
+      ? { health: () => scaleOut.health(), figures: () => scaleOut.figures() }
       : undefined,
+    busWarning: options.busWarning,
     staticRoot,
     lanOrigins: cachedFor(
       () => lanOrigins(boundPort),
@@ -234,9 +234,32 @@ export async function startServer(
       }),
     onRestart: (restarts) =>
       limiter.add({ event: "listening again", detail: `restart ${restarts}` }),
+    onFatal: options.platformListener
+      ? (error) => {
+        console.error(
+          `The listener failed on the platform's address; ending so the platform restarts this process: ${error}`,
+        );
+        Deno.exit(1);
+      }
+      : undefined,
   }, handler);
   boundPort = server.port;
   onListen?.({ hostname: config.hostname, port: boundPort });
+  // Listening first: a cold start does not wait on Redis (joins that need
+  // it meanwhile are told "unavailable").
+  const started = scaleOut &&
+    boundary.run(
+      { where: "bus start" },
+      () =>
+        scaleOut.start((health) =>
+          limiter.add({
+            event: health.up ? "room bus up" : "room bus down",
+            detail: health.up
+              ? "new games can start"
+              : `${health.lastError ?? "unreachable"}; new games are refused`,
+          })
+        ),
+    );
   // Each room's sweep step runs in the boundary: a fault costs that room.
   const sweepRoom = (room: string, step: () => void) =>
     boundary.run({ where: "sweep timer", room }, step);
@@ -244,10 +267,6 @@ export async function startServer(
     boundary.wrap({ where: "sweep timer" }, () => {
       registry.sweep(sweepRoom);
       limiter.tick();
-      if (shared && bus.health().up) {
-        router.checkOwners().catch(() => {});
-        bus.measureRoundTrip().catch(() => {});
-      }
     }),
     config.sweepIntervalMs,
   );
@@ -257,21 +276,20 @@ export async function startServer(
     port: boundPort,
     localUrl: `${tls.cert ? "https" : "http"}://127.0.0.1:${boundPort}`,
     registry,
-    router,
+    scaleOut,
     boundary,
     close() {
       closing ??= (async () => {
         clearInterval(sweepTimer);
-        if (shared) {
+        if (scaleOut) {
           // Goodbye first, so other instances may adopt the rooms here as
           // soon as their clients reconnect there.
-          await router.close();
+          await started?.catch(() => {});
+          await scaleOut.close();
           registry.shutdown({ keepRooms: true });
         } else {
           registry.shutdown();
-          await router.close();
         }
-        stopHealthLog();
         await server.shutdown();
         limiter.flush();
       })();

@@ -433,3 +433,87 @@ function parseWholeNumber(name: string, raw: string): number {
   }
   return value;
 }
+
+/** How instances share rooms, read from the environment by {@link scaleOutConfig}. */
+export interface ScaleOutConfig {
+  /**
+   * `REDIS_URL`: the Redis all instances share (`redis://` or `rediss://`).
+   * Empty: one instance, rooms kept in memory.
+   * @default ""
+   */
+  redisUrl: string;
+  /**
+   * `REDIS_PREFIX`: prefix of every Redis key and channel, so two
+   * deployments on one Redis (preview and production) never adopt each
+   * other's rooms. On Deno Deploy derived from `DENO_TIMELINE` (else
+   * `DENO_DEPLOYMENT_ID`) as `pizza:<timeline>:`.
+   * @default "pizza:"
+   */
+  redisPrefix: string;
+  /**
+   * `BUS_CODE_TTL_MS`: how long an instance counts as alive after its last
+   * refresh, in ms (a dead instance's rooms may be adopted after this).
+   * @default 15000
+   */
+  livenessTtlMs: number;
+  /**
+   * `BUS_KEEPALIVE_MS`: how often an instance refreshes its liveness, in
+   * ms; below `BUS_CODE_TTL_MS`. @default a third of it, at most 5000
+   */
+  keepAliveMs: number;
+  /**
+   * Whether this runs on Deno Deploy (`DENO_DEPLOY` or
+   * `DENO_DEPLOYMENT_ID` set): without `REDIS_URL` it then warns that
+   * rooms stay on one instance.
+   */
+  onDeploy: boolean;
+}
+
+/**
+ * Reads {@link ScaleOutConfig} from the environment.
+ *
+ * @throws RangeError when a timing is not a whole number in range.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scaleOutConfig } from "./config.ts";
+ * assert.equal(scaleOutConfig(() => undefined).redisPrefix, "pizza:");
+ * const env: Record<string, string> = { DENO_DEPLOYMENT_ID: "abc", DENO_TIMELINE: "preview" };
+ * const deploy = scaleOutConfig((name) => env[name]);
+ * assert.equal(deploy.redisPrefix, "pizza:preview:");
+ * assert.equal(deploy.onDeploy, true);
+ * ```
+ */
+export function scaleOutConfig(env: EnvReader): ScaleOutConfig {
+  const read = (name: string) => env(name)?.trim() || undefined;
+  const time = (name: string): number | undefined => {
+    const text = read(name);
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 100 || value > 3_600_000) {
+      throw new RangeError(
+        `Cannot use ${name} as it must be a whole number from 100 to 3600000: current value is ${text}`,
+      );
+    }
+    return value;
+  };
+  const onDeploy = read(DENO_DEPLOY_SETTING) !== undefined ||
+    read("DENO_DEPLOYMENT_ID") !== undefined;
+  const deployment = read("DENO_TIMELINE") ?? read("DENO_DEPLOYMENT_ID");
+  const livenessTtlMs = time("BUS_CODE_TTL_MS") ?? 15_000;
+  const keepAliveMs = time("BUS_KEEPALIVE_MS") ??
+    Math.min(5_000, Math.floor(livenessTtlMs / 3));
+  if (keepAliveMs >= livenessTtlMs) {
+    throw new RangeError(
+      `Cannot use BUS_KEEPALIVE_MS as it must be below BUS_CODE_TTL_MS (${livenessTtlMs}): current value is ${keepAliveMs}`,
+    );
+  }
+  return {
+    redisUrl: read("REDIS_URL") ?? "",
+    redisPrefix: read("REDIS_PREFIX") ??
+      (onDeploy && deployment ? `pizza:${deployment}:` : "pizza:"),
+    livenessTtlMs,
+    keepAliveMs,
+    onDeploy,
+  };
+}

@@ -15,7 +15,7 @@ import {
   type SocketGuards,
   UnjoinedSweep,
 } from "./socket_connection.ts";
-import type { BusFigures } from "./metrics.ts";
+import type { BusGauges } from "./metrics.ts";
 import { GzipCache, serveStaticFile } from "./static_files.ts";
 import { randomToken } from "./room_codes.ts";
 import { addressKey, AddressLimits } from "./address_limits.ts";
@@ -40,6 +40,8 @@ export interface HandlerContext {
   signaling?: SignalingPort;
   /** The room bus's health and figures, for `/healthz` and `/metrics`. */
   cluster?: ClusterStatus;
+  /** A warning `/healthz` shows as `bus` when no room bus runs. */
+  busWarning?: string;
   /** Absolute path of the static folder. */
   staticRoot: string;
   /** Origins phones on the LAN can open, e.g. `http://192.168.1.7:8888`. */
@@ -68,7 +70,7 @@ export interface ClusterStatus {
   /** Whether the bus can reach its store, and why not. */
   health(): { up: boolean; since: number; lastError?: string };
   /** Messages in and out, round trip, rooms here and elsewhere. */
-  figures(): BusFigures;
+  figures(): BusGauges;
 }
 
 /** An event of the HTTP and socket layer, for the log. */
@@ -135,6 +137,7 @@ export function createHandler(
     maxConnections = config.maxConnections,
     signaling = registry,
     cluster,
+    busWarning,
     boundary = new FaultBoundary({
       report: (fault) =>
         console.error(
@@ -262,6 +265,8 @@ export function createHandler(
                   "New games are refused; games held here go on.",
               },
             }
+            : busWarning
+            ? { bus: busWarning, warning: true }
             : {}),
         }, up ? 200 : 503);
       }

@@ -9,15 +9,35 @@ import {
   type MetricKind,
   PrometheusText,
 } from "./prometheus_text.ts";
-import type { RouterFigures } from "./bus/room_router.ts";
 
-/** The room bus's figures, per instance, as the router reports them. */
-export type BusFigures = RouterFigures;
+/** The room bus's gauges and counters, per instance, as `/metrics` prints them. */
+export interface BusGauges {
+  /** This instance's id. */
+  instanceId: string;
+  /** Whether the bus reaches Redis. */
+  busUp: boolean;
+  /** Envelopes received on this instance's channel and accepted. */
+  messagesIn: number;
+  /** Envelopes published by this instance. */
+  messagesOut: number;
+  /** Envelopes received and refused by their checks. */
+  messagesRefused: number;
+  /** Last measured round trip through the bus, in ms (NaN before any). */
+  roundTripMs: number;
+  /** Codes this instance owns now. */
+  roomsOwned: number;
+  /** Rooms other instances own that sockets here are forwarded to. */
+  roomsElsewhere: number;
+  /** Sockets here whose room is on another instance. */
+  socketsForwarded: number;
+  /** Sockets of other instances in rooms owned here. */
+  remoteSockets: number;
+}
 
 /** Gauges read at scrape time. */
 export interface GaugeSnapshot {
   /** The room bus's figures, when a bus runs. */
-  bus?: BusFigures;
+  bus?: BusGauges;
   /** Rooms open now. */
   rooms: number;
   /** WebSocket connections open now. */
@@ -147,18 +167,6 @@ export class Metrics {
         "counter",
         "Bus envelopes refused by their checks.",
         bus.messagesRefused,
-      );
-      busMetric(
-        "pizza_bus_publishes_in_total",
-        "counter",
-        "Texts received on this instance's channel (one envelope or a batch).",
-        bus.publishesIn,
-      );
-      busMetric(
-        "pizza_bus_publishes_out_total",
-        "counter",
-        "Texts published (PUBLISH commands); envelopes go in batches.",
-        bus.publishesOut,
       );
       busMetric(
         "pizza_bus_round_trip_ms",

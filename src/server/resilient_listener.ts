@@ -27,6 +27,12 @@ export interface ResilientServeOptions {
   firstRetryMs?: number;
   /** Longest pause between attempts, in ms. @default 2000 */
   maxRetryMs?: number;
+  /**
+   * Called instead of listening again when the listen address is the
+   * platform's (`DENO_SERVE_ADDRESS` set: the platform routes to the port it
+   * gave, and restarts a process that ends). @default listen again
+   */
+  onFatal?: (error: unknown) => void;
 }
 
 /** A listener that restarts itself. */
@@ -75,6 +81,7 @@ export async function serveResilient(
         if (stopped || current !== server) return;
         current = undefined;
         options.onFailure(error, restarts);
+        if (options.onFatal) return options.onFatal(error);
         scheduleRestart(firstRetryMs);
       },
     );

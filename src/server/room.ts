@@ -15,6 +15,7 @@ import {
   type ServerMessage,
   type SignalData,
 } from "../protocol/mod.ts";
+import type { RejoinOutcome } from "../protocol/signaling.ts";
 
 /** One client's signaling connection, as the registry sees it. */
 export interface Connection {
@@ -41,8 +42,8 @@ export interface Seat {
   tokens: string[];
   /**
    * In a room adopted from another instance's record: SHA-256 digests
-   * (`tokenDigest`) of the tokens that instance handed out. A token matching
-   * one takes the seat back like a token, once; then they are dropped.
+   * (`tokenDigest`) of the still valid tokens that instance handed out. A
+   * token matching one takes the seat back like a token, and is spent.
    */
   tokenHashes?: string[];
   /** The connection in this seat now; `undefined` while it is away. */
@@ -168,6 +169,58 @@ export class Room {
       if (request.username.toLowerCase() === key) return request;
     }
     return undefined;
+  }
+
+  /**
+   * Parks a rejoin by name until the host answers, and shows it to the
+   * host. @returns false when a request for that seat waits already.
+   */
+  requestRejoin(request: RejoinRequest, now: number): boolean {
+    if (this.rejoinRequestFor(request.username)) return false;
+    this.rejoinRequests.set(request.id, request);
+    this.showRejoin(request.id, now);
+    return true;
+  }
+
+  /** Shows the host a waiting request (again after a reclaim). */
+  showRejoin(requestId: string, now: number): void {
+    const request = this.rejoinRequests.get(requestId);
+    if (!request) return;
+    this.sendHost({
+      type: "rejoinRequest",
+      clientUsername: request.username,
+      requestId,
+      timeoutMs: Math.max(0, request.expiresAt - now),
+    });
+  }
+
+  /**
+   * Ends a waiting request and tells the host how.
+   * @returns The request, or `undefined` when none has that id.
+   */
+  endRejoin(
+    requestId: string,
+    outcome: RejoinOutcome,
+  ): RejoinRequest | undefined {
+    const request = this.rejoinRequests.get(requestId);
+    if (!request) return undefined;
+    this.rejoinRequests.delete(requestId);
+    this.sendHost({
+      type: "rejoinClosed",
+      clientUsername: request.username,
+      requestId,
+      outcome,
+    });
+    return request;
+  }
+
+  /** Ids of requests the host left unanswered until `now`. */
+  expiredRejoins(now: number): string[] {
+    const ids: string[] = [];
+    for (const request of this.rejoinRequests.values()) {
+      if (now >= request.expiresAt) ids.push(request.id);
+    }
+    return ids;
   }
 
   /** Whether the host is connected now. */

@@ -12,127 +12,36 @@
  *
  * @module
  */
-import type { Config } from "./config.ts";
-import { Metrics } from "./metrics.ts";
-import {
-  type ClientMessage,
-  parseClientMessage,
-  type PlayerGoneReason,
-  type ProtocolError,
-  type RoomClosedReason,
-  type ServerMessage,
-  type SignalData,
-} from "../protocol/mod.ts";
+import { type ClientMessage, parseClientMessage } from "../protocol/mod.ts";
 import { takeToken } from "./rate_limiter.ts";
-import type { RejoinOutcome } from "../protocol/signaling.ts";
-import { type Connection, type JoinRequest, Room, type Seat } from "./room.ts";
+import { type Connection, Room } from "./room.ts";
+import { isBlockedCode } from "./room_codes.ts";
+import { timingSafeEqual } from "./join_rules.ts";
+import type { ErrorContext, RoomErrorCode } from "./room_errors.ts";
+import { RegistrySeats } from "./registry_seats.ts";
 import {
-  isBlockedCode,
-  randomRoomCode,
-  randomToken,
-  tokenDigest,
-} from "./room_codes.ts";
-import {
-  type ErrorContext,
-  roomError,
-  type RoomErrorCode,
-} from "./room_errors.ts";
+  CLOSE_GOING_AWAY,
+  CLOSE_REPLACED,
+  type ConnectionState,
+  type RegistryStats,
+} from "./registry_base.ts";
 
 export type { Connection } from "./room.ts";
-
-/** The limits the registry enforces: a subset of {@link Config}. */
-export type RegistryLimits = Pick<
-  Config,
-  | "maxMessageBytes"
-  | "maxPlayersPerRoom"
-  | "maxRooms"
-  | "maxRoomsPerAddress"
-  | "maxMessagesPerSecond"
-  | "messageBurst"
-  | "hostGraceMs"
-  | "lobbySeatGraceMs"
-  | "rejoinApprovalMs"
->;
-
-/** One line of the event log: what happened, never SDP contents. */
-export interface RegistryEvent {
-  /** Short name, e.g. "room created". */
-  event: string;
-  /** Room code, when the event concerns a room. */
-  room?: string;
-  /** Connection id. */
-  conn?: string;
-  /**
-   * The connection's client address, on every event that names a
-   * connection (so the log needs no map of its own).
-   */
-  address?: string;
-  /** Player name. */
-  username?: string;
-  /** Extra detail (an error code, a reason). */
-  detail?: string;
-}
-
-/** Options for {@link RoomRegistry}. */
-export interface RoomRegistryOptions {
-  /** Limits to enforce. */
-  limits: RegistryLimits;
-  /** Current time in ms. @default Date.now */
-  now?: () => number;
-  /** Makes a candidate room code. @default randomRoomCode */
-  generateCode?: () => string;
-  /** Makes a secret token. @default randomToken */
-  generateToken?: () => string;
-  /** Counters to update. @default new Metrics() */
-  metrics?: Metrics;
-  /** Receives one event per room or connection change. @default ignore */
-  log?: (event: RegistryEvent) => void;
-}
-
-/** WebSocket close code for "policy violation" (used for kicks). */
-export const CLOSE_POLICY = 1008;
-/** WebSocket close code for "going away" (server shutdown). */
-export const CLOSE_GOING_AWAY = 1001;
-/** WebSocket close code when a newer connection took this player's seat. */
-export const CLOSE_REPLACED = 4000;
-
-/**
- * Valid reconnect tokens one seat keeps: the newest, plus those of phones it
- * was taken from without their token (oldest dropped first).
- */
-const MAX_SEAT_TOKENS = 4;
+export {
+  CLOSE_GOING_AWAY,
+  CLOSE_POLICY,
+  CLOSE_REPLACED,
+  MAX_SEAT_TOKENS,
+  type RegistryEvent,
+  type RegistryLimits,
+  type RegistryStats,
+  type RoomChange,
+  type RoomCloseReason,
+  type RoomRegistryOptions,
+} from "./registry_base.ts";
 
 /** How many candidate codes to try before saying the server is full. */
 const CODE_ATTEMPTS = 200;
-
-interface ConnectionState {
-  conn: Connection;
-  address: string;
-  role: "none" | "host" | "player";
-  room?: Room;
-  username?: string;
-  /** The name this connection asked for (before any renaming). */
-  requestedName?: string;
-  /** Message budget: tokens left (a token bucket's level, in place). */
-  tokens: number;
-  /** When `tokens` was last brought up to date, in ms. */
-  tokensAt: number;
-  /** The budget's multiple of the per-socket rate and burst (hosts: room size). */
-  budgetScale: number;
-  lastRateErrorAt: number;
-  /** A rejoin by name this connection waits on (its role stays "none"). */
-  waiting?: { room: Room; requestId: string };
-}
-
-/** Counts of what the registry holds, for `/metrics` and `/healthz`. */
-export interface RegistryStats {
-  /** Rooms open now. */
-  rooms: number;
-  /** Connections known now. */
-  connections: number;
-  /** Players in rooms, connected or not. */
-  players: number;
-}
 
 /**
  * Owns every room and connection of one server. All inbound traffic goes
@@ -150,53 +59,21 @@ export interface RegistryStats {
  * assert.equal((sent[0] as { type: string }).type, "confirmRoom");
  * ```
  */
-export class RoomRegistry {
-  readonly #limits: RegistryLimits;
-  readonly #now: () => number;
-  readonly #generateCode: () => string;
-  readonly #generateToken: () => string;
-  readonly #log: (event: RegistryEvent) => void;
-  readonly #connections = new Map<string, ConnectionState>();
-  readonly #rooms = new Map<string, Room>();
-  readonly #roomsByAddress = new Map<string, number>();
-  #requestCount = 0;
-  /** Rooms reach connections through this, and only through it. */
-  readonly #lookup = (connId: string): Connection | undefined =>
-    this.#connections.get(connId)?.conn;
-  /** Counters this registry updates. */
-  readonly metrics: Metrics;
-
-  constructor(options: RoomRegistryOptions) {
-    const {
-      limits,
-      now = Date.now,
-      generateCode = randomRoomCode,
-      generateToken = randomToken,
-      metrics = new Metrics(),
-      log = () => {},
-    } = options;
-    this.#limits = { ...limits };
-    this.#now = now;
-    this.#generateCode = generateCode;
-    this.#generateToken = generateToken;
-    this.metrics = metrics;
-    this.#log = log;
-  }
-
+export class RoomRegistry extends RegistrySeats {
   /** What the registry holds now. */
   stats(): RegistryStats {
     let players = 0;
-    for (const room of this.#rooms.values()) players += room.size;
+    for (const room of this.rooms.values()) players += room.size;
     return {
-      rooms: this.#rooms.size,
-      connections: this.#connections.size,
+      rooms: this.rooms.size,
+      connections: this.connections.size,
       players,
     };
   }
 
   /** Connections open now (cheap: no walk over rooms). */
   get connectionCount(): number {
-    return this.#connections.size;
+    return this.connections.size;
   }
 
   /** Whether a room with this code is open (code in any case). */
@@ -206,12 +83,22 @@ export class RoomRegistry {
 
   /** The open room with this code (any case), if any: the one room lookup. */
   room(code: string): Room | undefined {
-    return this.#rooms.get(code.toUpperCase());
+    return this.rooms.get(code.toUpperCase());
+  }
+
+  /** Rooms open now (cheap: no walk over rooms). */
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  /** The codes of every room open here. */
+  codes(): string[] {
+    return [...this.rooms.keys()];
   }
 
   /** The code of the room a connection is in, if any (to name it in a fault). */
   roomOf(connId: string): string | undefined {
-    return this.#connections.get(connId)?.room?.code;
+    return this.connections.get(connId)?.room?.code;
   }
 
   /**
@@ -221,7 +108,7 @@ export class RoomRegistry {
   closeFaultingRoom(code: string): void {
     const room = this.room(code);
     if (!room) return;
-    this.#closeRoom(
+    this.closeRoom(
       room,
       "server error",
       "The server hit a problem with this game, so it has ended. Start a new game.",
@@ -230,7 +117,7 @@ export class RoomRegistry {
 
   /** The open connection with this id, if any: the one connection lookup. */
   connection(connId: string): Connection | undefined {
-    return this.#lookup(connId);
+    return this.lookup(connId);
   }
 
   /**
@@ -239,25 +126,25 @@ export class RoomRegistry {
    * @param address The client's IP address (for per-address limits).
    */
   open(conn: Connection, address: string): void {
-    if (this.#connections.has(conn.id)) {
+    if (this.connections.has(conn.id)) {
       throw new Error(`Connection id ${conn.id} is already open`);
     }
     // Every field from the start: one object shape, no property array
     // added later (memory per idle player).
-    this.#connections.set(conn.id, {
+    this.connections.set(conn.id, {
       conn,
       address,
       role: "none",
       room: undefined,
       username: undefined,
       requestedName: undefined,
-      tokens: this.#limits.messageBurst,
-      tokensAt: this.#now(),
+      tokens: this.limits.messageBurst,
+      tokensAt: this.now(),
       budgetScale: 1,
       lastRateErrorAt: -Infinity,
     });
     this.metrics.connectionsOpened++;
-    this.#log({ event: "connection opened", conn: conn.id, address });
+    this.log({ event: "connection opened", conn: conn.id, address });
   }
 
   /**
@@ -268,11 +155,22 @@ export class RoomRegistry {
    * @param raw The frame: a string, or anything else (refused as binary).
    */
   receive(connId: string, raw: unknown): void {
-    const state = this.#connections.get(connId);
-    if (!state) return;
-    const now = this.#now();
+    const msg = this.admit(connId, raw);
+    if (msg) this.handle(connId, msg);
+  }
+
+  /**
+   * The first half of {@link receive}: charges the sender's message budget,
+   * then checks size, JSON and shape. Bad input gets an error on that
+   * connection only.
+   * @returns The message to {@link handle}, or `undefined` when refused.
+   */
+  admit(connId: string, raw: unknown): ClientMessage | undefined {
+    const state = this.connections.get(connId);
+    if (!state) return undefined;
+    const now = this.now();
     const scale = state.budgetScale;
-    const limits = this.#limits;
+    const limits = this.limits;
     if (
       !takeToken(
         state,
@@ -284,18 +182,49 @@ export class RoomRegistry {
       // One error per second at most, so a flood is not answered by a flood.
       if (now - state.lastRateErrorAt >= 1000) {
         state.lastRateErrorAt = now;
-        this.#error(state, "rate limited");
+        this.error(state, "rate limited");
       }
-      return;
+      return undefined;
     }
     const parsed = parseClientMessage(raw, {
-      maxBytes: this.#limits.maxMessageBytes,
+      maxBytes: this.limits.maxMessageBytes,
     });
     if (!parsed.ok) {
-      this.#send(state, { type: "error", ...parsed.error }, parsed.error);
-      return;
+      this.send(state, { type: "error", ...parsed.error }, parsed.error);
+      return undefined;
     }
-    this.#dispatch(state, parsed.msg);
+    return parsed.msg;
+  }
+
+  /**
+   * The second half of {@link receive}: acts on a message {@link admit}
+   * let through (protocol state is checked here).
+   */
+  handle(connId: string, msg: ClientMessage): void {
+    const state = this.connections.get(connId);
+    if (state) this.#dispatch(state, msg);
+  }
+
+  /** Sends one error from the table to an open connection (and counts it). */
+  refuse(connId: string, val: RoomErrorCode, context: ErrorContext = {}): void {
+    const state = this.connections.get(connId);
+    if (state) this.error(state, val, context);
+  }
+
+  /** Whether a connection is a host or player, or waits for the host. */
+  inRoom(connId: string): boolean {
+    const state = this.connections.get(connId);
+    return state !== undefined &&
+      (state.role !== "none" || state.waiting !== undefined);
+  }
+
+  /**
+   * The host token of a room held here, when `token` is it (the caller
+   * renews it through {@link reclaimRoom}).
+   */
+  hostTokenMatches(code: string, token: string): boolean {
+    const room = this.room(code);
+    return room !== undefined && timingSafeEqual(room.hostToken, token);
   }
 
   /**
@@ -303,15 +232,15 @@ export class RoomRegistry {
    * host to reclaim it; a player's seat waits for a reconnect.
    */
   closed(connId: string): void {
-    const state = this.#connections.get(connId);
+    const state = this.connections.get(connId);
     if (!state) return;
-    this.#connections.delete(connId);
-    if (state.waiting) this.#endRejoin(state.waiting, "cancelled");
+    this.connections.delete(connId);
+    if (state.waiting) this.endRejoin(state.waiting, "cancelled");
     const room = state.room;
     if (room && state.role === "host" && room.hostConnId === connId) {
       room.hostConnId = undefined;
-      room.hostAwaySince = this.#now();
-      this.#log({
+      room.hostAwaySince = this.now();
+      this.log({
         event: "host away",
         room: room.code,
         conn: connId,
@@ -319,7 +248,7 @@ export class RoomRegistry {
       });
       room.broadcastPlayers({
         type: "hostAway",
-        graceMs: this.#limits.hostGraceMs,
+        graceMs: this.limits.hostGraceMs,
         message:
           "The game screen lost its connection. Waiting for it to come back…",
       });
@@ -327,8 +256,8 @@ export class RoomRegistry {
       const seat = room.seatOf(state.username);
       if (seat && seat.connId === connId) {
         seat.connId = undefined;
-        seat.awaySince = this.#now();
-        this.#log({
+        seat.awaySince = this.now();
+        this.log({
           event: "player disconnected",
           room: room.code,
           conn: connId,
@@ -342,7 +271,7 @@ export class RoomRegistry {
         });
       }
     }
-    this.#log({
+    this.log({
       event: "connection closed",
       conn: connId,
       address: state.address,
@@ -359,33 +288,31 @@ export class RoomRegistry {
   sweep(
     guard: (room: string, step: () => void) => void = (_, step) => step(),
   ): void {
-    const now = this.#now();
-    for (const room of [...this.#rooms.values()]) {
+    const now = this.now();
+    for (const room of [...this.rooms.values()]) {
       guard(room.code, () => this.#sweepRoom(room, now));
     }
   }
 
   #sweepRoom(room: Room, now: number): void {
-    for (const request of [...room.rejoinRequests.values()]) {
-      if (now >= request.expiresAt) {
-        this.#endRejoin({ room, requestId: request.id }, "expired");
-      }
+    for (const id of room.expiredRejoins(now)) {
+      this.endRejoin({ room, requestId: id }, "expired");
     }
     if (!room.started) {
       for (const seat of [...room.seats()]) {
         if (
           seat.connId === undefined && seat.awaySince !== undefined &&
-          now - seat.awaySince >= this.#limits.lobbySeatGraceMs
+          now - seat.awaySince >= this.limits.lobbySeatGraceMs
         ) {
-          this.#removePlayer(room, seat.username, "expired");
+          this.removePlayer(room, seat.username, "expired");
         }
       }
     }
     if (
       !room.hostPresent && room.hostAwaySince !== undefined &&
-      now - room.hostAwaySince >= this.#limits.hostGraceMs
+      now - room.hostAwaySince >= this.limits.hostGraceMs
     ) {
-      this.#closeRoom(
+      this.closeRoom(
         room,
         "host gone",
         "The big screen did not come back, so the game has ended.",
@@ -411,40 +338,65 @@ export class RoomRegistry {
     seats: readonly {
       name: string;
       joinedAt: number;
-      tokenHash: string;
+      tokenHashes: readonly string[];
       keepsToken?: boolean;
     }[];
   }): boolean {
     const code = init.code.toUpperCase();
-    if (this.#rooms.has(code)) return false;
+    if (this.rooms.has(code)) return false;
     const room = new Room({
       code,
       hostToken: init.hostToken,
       hostConnId: "",
       address: init.address,
-      lookup: this.#lookup,
+      lookup: this.lookup,
     });
     room.hostConnId = undefined;
-    room.hostAwaySince = this.#now();
+    room.hostAwaySince = this.now();
     room.started = init.started;
     for (const seat of init.seats) {
       // The record holds only digests: the phone's token is checked against
-      // its seat's digest when it comes back.
+      // its seat's digests when it comes back.
       room.seat({
         username: seat.name,
         tokens: [],
-        tokenHashes: [seat.tokenHash],
+        tokenHashes: [...seat.tokenHashes],
         joinedAt: seat.joinedAt,
         keepsToken: seat.keepsToken === true,
       });
     }
-    this.#rooms.set(code, room);
-    this.#roomsByAddress.set(
+    this.rooms.set(code, room);
+    this.roomsByAddress.set(
       init.address,
-      (this.#roomsByAddress.get(init.address) ?? 0) + 1,
+      (this.roomsByAddress.get(init.address) ?? 0) + 1,
     );
-    this.#log({ event: "room restored", room: code });
+    this.log({ event: "room restored", room: code });
     return true;
+  }
+
+  /**
+   * Closes a room whose code now belongs to another instance (this one
+   * lost it, e.g. after a long pause): its sockets close with
+   * `closeCode` and `reason` (no "room closed": the clients reconnect and
+   * find the room where it lives now).
+   */
+  dropRoom(code: string, closeCode: number, reason: string): void {
+    const room = this.room(code);
+    if (!room) return;
+    const conns = [room.hostConnId];
+    for (const seat of room.seats()) conns.push(seat.connId);
+    for (const request of room.rejoinRequests.values()) {
+      conns.push(request.connId);
+    }
+    room.rejoinRequests.clear();
+    for (const id of conns) {
+      const state = this.stateOf(id);
+      if (!state) continue;
+      this.detach(state);
+      state.waiting = undefined;
+      state.conn.close(closeCode, reason);
+    }
+    this.forget(room, "code lost");
   }
 
   /**
@@ -454,16 +406,16 @@ export class RoomRegistry {
    * another instance and resume. Idempotent.
    */
   shutdown(options: { keepRooms?: boolean } = {}): void {
-    for (const room of options.keepRooms ? [] : [...this.#rooms.values()]) {
-      this.#closeRoom(
+    for (const room of options.keepRooms ? [] : [...this.rooms.values()]) {
+      this.closeRoom(
         room,
         "server shutdown",
         "The server is restarting. Please join again in a moment.",
       );
     }
-    for (const state of [...this.#connections.values()]) {
+    for (const state of [...this.connections.values()]) {
       state.conn.close(CLOSE_GOING_AWAY, "server shutting down");
-      this.#connections.delete(state.conn.id);
+      this.connections.delete(state.conn.id);
     }
   }
 
@@ -478,32 +430,32 @@ export class RoomRegistry {
       case "reclaimRoom":
         return this.#reclaimRoom(state, msg.room, msg.hostToken);
       case "joinRoom":
-        return this.#joinRoom(state, msg);
+        return this.joinRoom(state, msg);
       case "offerResponse":
-        return this.#hostToPlayer(state, msg.action, msg.clientUsername, {
+        return this.hostToPlayer(state, msg.action, msg.clientUsername, {
           ...msg.response,
         });
       case "signal":
       case "relay":
-        return this.#forward(state, msg);
+        return this.forward(state, msg);
       case "startGame":
-        return this.#startGame(state);
+        return this.startGame(state);
       case "leaveRoom":
-        return this.#leaveRoom(state);
+        return this.leaveRoom(state);
       case "kickPlayer":
-        return this.#kickPlayer(state, msg.clientUsername);
+        return this.kickPlayer(state, msg.clientUsername);
       case "approveRejoin":
-        return this.#approveRejoin(state, msg.requestId, msg.approve);
+        return this.approveRejoin(state, msg.requestId, msg.approve);
       case "setJoining":
-        return this.#setJoining(state, msg.open);
+        return this.setJoining(state, msg.open);
       case "ping":
-        state.conn.send({ type: "pong", id: msg.id, serverTime: this.#now() });
+        state.conn.send({ type: "pong", id: msg.id, serverTime: this.now() });
         return;
       case "iceServers":
         // The socket layer answers this with TURN credentials before it gets
         // here; the registry alone has no ICE servers to give.
         if (state.role === "none") {
-          return this.#error(state, "not in room", { action: msg.action });
+          return this.error(state, "not in room", { action: msg.action });
         }
         state.conn.send({ type: "iceServers", iceServers: [], ttlMs: 0 });
         return;
@@ -511,76 +463,131 @@ export class RoomRegistry {
   }
 
   #createRoom(state: ConnectionState): void {
-    const action = "createRoom";
-    if (state.role !== "none" || state.waiting) {
-      return this.#error(state, "already in room", { action });
-    }
-    if (this.#rooms.size >= this.#limits.maxRooms) {
-      return this.#error(state, "server full", { action });
-    }
-    const roomsHere = this.#roomsByAddress.get(state.address) ?? 0;
-    if (roomsHere >= this.#limits.maxRoomsPerAddress) {
-      return this.#error(state, "too many rooms", { action, count: roomsHere });
-    }
+    if (!this.#mayCreate(state)) return;
     const code = this.#newCode();
     if (!code) {
-      return this.#error(state, "server full", { action, noCode: true });
+      return this.error(state, "server full", {
+        action: "createRoom",
+        noCode: true,
+      });
+    }
+    this.createRoom(state.conn.id, code);
+  }
+
+  /** Whether `state` may create a room now; else it is told why not. */
+  #mayCreate(state: ConnectionState): boolean {
+    const action = "createRoom";
+    if (state.role !== "none" || state.waiting) {
+      this.error(state, "already in room", { action });
+      return false;
+    }
+    if (this.rooms.size >= this.limits.maxRooms) {
+      this.error(state, "server full", { action });
+      return false;
+    }
+    const roomsHere = this.roomsByAddress.get(state.address) ?? 0;
+    if (roomsHere >= this.limits.maxRoomsPerAddress) {
+      this.error(state, "too many rooms", { action, count: roomsHere });
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Opens a room under `code` (already claimed by the caller: a room bus
+   * claims codes across instances) with `connId` as its host, who hears
+   * `confirmRoom`; the same checks as a `createRoom` message.
+   * @param hostToken The room's host token. @default a fresh one
+   * @returns false when refused (the connection was told why).
+   */
+  createRoom(
+    connId: string,
+    code: string,
+    hostToken: string = this.generateToken(),
+  ): boolean {
+    const state = this.connections.get(connId);
+    if (!state || !this.#mayCreate(state)) return false;
+    code = code.toUpperCase();
+    if (this.rooms.has(code)) {
+      this.error(state, "server full", { action: "createRoom", noCode: true });
+      return false;
     }
     const room = new Room({
       code,
-      hostToken: this.#generateToken(),
+      hostToken,
       hostConnId: state.conn.id,
       address: state.address,
-      lookup: this.#lookup,
+      lookup: this.lookup,
     });
-    this.#rooms.set(code, room);
-    this.#roomsByAddress.set(state.address, roomsHere + 1);
+    this.rooms.set(code, room);
+    this.roomsByAddress.set(
+      state.address,
+      (this.roomsByAddress.get(state.address) ?? 0) + 1,
+    );
     state.role = "host";
     state.room = room;
     this.metrics.roomsCreated++;
-    this.#log({
+    this.log({
       event: "room created",
       room: code,
       conn: state.conn.id,
       address: state.address,
     });
+    this.onChange({ type: "room created", code });
     this.#confirmRoom(state, room);
+    return true;
   }
 
   #reclaimRoom(state: ConnectionState, code: string, token: string): void {
+    this.reclaimRoom(state.conn.id, code, token);
+  }
+
+  /**
+   * Gives a room back to its host's new connection, which presents the
+   * host token; the room gets `newHostToken` (a copy of the old one is
+   * worth nothing after), and the host hears `confirmRoom` with it.
+   * @param newHostToken The renewed token. @default a fresh one
+   */
+  reclaimRoom(
+    connId: string,
+    code: string,
+    token: string,
+    newHostToken: string = this.generateToken(),
+  ): void {
     const action = "reclaimRoom";
+    const state = this.connections.get(connId);
+    if (!state) return;
     if (state.role !== "none" || state.waiting) {
-      return this.#error(state, "already in room", { action });
+      return this.error(state, "already in room", { action });
     }
     const room = this.room(code);
-    if (!room) return this.#error(state, "wrong room", { action, room: code });
+    if (!room) return this.error(state, "wrong room", { action, room: code });
     if (!timingSafeEqual(room.hostToken, token)) {
-      return this.#error(state, "bad token", { action });
+      return this.error(state, "bad token", { action });
     }
-    const previous = this.#stateOf(room.hostConnId);
+    const previous = this.stateOf(room.hostConnId);
     if (previous) {
       // A reloaded page can arrive before the old socket is noticed dead.
-      this.#detach(previous);
+      this.detach(previous);
       previous.conn.close(CLOSE_REPLACED, "room reclaimed by a newer page");
     }
     room.hostConnId = state.conn.id;
     room.hostAwaySince = undefined;
-    // A fresh token per reclaim: a copy of the old one is worth nothing.
-    room.hostToken = this.#generateToken();
+    room.hostToken = newHostToken;
     state.role = "host";
     state.room = room;
-    this.#log({
+    this.log({
       event: "host reclaimed",
-      room: code,
+      room: room.code,
       conn: state.conn.id,
       address: state.address,
     });
+    this.onChange({ type: "room changed", code: room.code });
     this.#confirmRoom(state, room);
     // Requests that came while the page was away wait for this one.
-    for (const request of room.rejoinRequests.values()) {
-      this.#askHostAbout(room, request.id);
-    }
-    this.#scaleHostBudget(room);
+    const now = this.now();
+    for (const id of room.rejoinRequests.keys()) room.showRejoin(id, now);
+    this.scaleHostBudget(room);
     // A reclaiming page is a new page: even if its old socket was not yet
     // seen to drop, the players' peer connections went with it.
     room.broadcastPlayers({ type: "hostBack" });
@@ -591,547 +598,24 @@ export class RoomRegistry {
       type: "confirmRoom",
       room: room.code,
       hostToken: room.hostToken,
-      hostGraceMs: this.#limits.hostGraceMs,
+      hostGraceMs: this.limits.hostGraceMs,
       players: room.summaries(),
       started: room.started,
       joiningOpen: room.joiningOpen,
     });
   }
 
-  #joinRoom(
-    state: ConnectionState,
-    msg: Extract<ClientMessage, { action: "joinRoom" }>,
-  ): void {
-    const action = "joinRoom";
-    // A seed client re-sends joinRoom to pass further signals: same room,
-    // same name, same connection is a signal, not a second player.
-    if (
-      state.role === "player" && state.room?.code === msg.room &&
-      state.username !== undefined &&
-      [state.username, state.requestedName].some((name) =>
-        name?.toLowerCase() === msg.username.toLowerCase()
-      )
-    ) {
-      if (msg.offer) this.#offerToHost(state.room, state.username, msg.offer);
-      return;
-    }
-    if (state.role !== "none" || state.waiting) {
-      return this.#error(state, "already in room", { action });
-    }
-    const room = this.room(msg.room);
-    if (!room) {
-      return this.#error(state, "wrong room", { action, room: msg.room });
-    }
-    state.requestedName = msg.username;
-    const presented = msg.reconnectToken !== undefined;
-    const keepsToken = presented || msg.keepsToken === true;
-    const existing = room.seatOf(msg.username);
-    if (existing) {
-      // The holder of a seat's token always wins.
-      const used = presented
-        ? matchingToken(existing.tokens, msg.reconnectToken!)
-        : -1;
-      if (used >= 0) {
-        return this.#rejoin(state, room, existing, msg.offer, true, used);
-      }
-      if (
-        presented && existing.tokenHashes &&
-        matchingToken(
-            existing.tokenHashes,
-            tokenDigest(msg.reconnectToken!),
-          ) >= 0
-      ) {
-        // A token the room's previous instance handed out: spent now.
-        existing.tokenHashes = undefined;
-        return this.#rejoin(state, room, existing, msg.offer, true);
-      }
-      if (!existing.keepsToken) {
-        // The seed's rule for a seat whose holder never kept a token: a
-        // free seat is taken back by name, a held one is somebody else's.
-        if (existing.connId === undefined) {
-          return this.#rejoin(state, room, existing, msg.offer, keepsToken);
-        }
-        if (!room.joiningOpen) {
-          return this.#error(state, "name taken", {
-            action,
-            username: existing.username,
-          });
-        }
-      } else if (
-        presented || existing.connId === undefined || !room.joiningOpen
-      ) {
-        // By name alone (or with a wrong or old token): the host decides.
-        return this.#askHost(state, room, existing, msg);
-      }
-      // Otherwise a second player with the same name: renamed below.
-    }
-    if (!room.joiningOpen) {
-      return this.#error(state, "no player", {
-        action,
-        closed: room.joining === false,
-      });
-    }
-    if (room.size >= this.#limits.maxPlayersPerRoom) {
-      return this.#error(state, "room full", { action, count: room.size });
-    }
-    const username = existing ? room.freeName(msg.username) : msg.username;
-    const seat: Seat = {
-      username,
-      tokens: [this.#generateToken()],
-      connId: state.conn.id,
-      joinedAt: this.#now(),
-      keepsToken,
-    };
-    room.seat(seat);
-    this.#seat(state, room, seat, username !== msg.username, false);
-    if (msg.offer) this.#offerToHost(room, username, msg.offer);
-  }
-
-  /** Parks a rejoin by name of a token-keeping seat until the host answers. */
-  #askHost(
-    state: ConnectionState,
-    room: Room,
-    seat: Seat,
-    join: JoinRequest,
-  ): void {
-    if (room.rejoinRequestFor(seat.username)) {
-      return this.#error(state, "not approved", {
-        action: "joinRoom",
-        username: seat.username,
-        why: "busy",
-      });
-    }
-    const id = `r${++this.#requestCount}`;
-    room.rejoinRequests.set(id, {
-      id,
-      username: seat.username,
-      connId: state.conn.id,
-      expiresAt: this.#now() + this.#limits.rejoinApprovalMs,
-      join: { room: join.room, username: join.username, offer: join.offer },
-    });
-    state.waiting = { room, requestId: id };
-    this.#log({
-      event: "rejoin requested",
-      room: room.code,
-      conn: state.conn.id,
-      address: state.address,
-      username: seat.username,
-    });
-    state.conn.send({
-      type: "rejoinPending",
-      username: seat.username,
-      timeoutMs: this.#limits.rejoinApprovalMs,
-      message: "Waiting for the host to let you back in…",
-    });
-    this.#askHostAbout(room, id);
-  }
-
-  /** Shows the host a waiting request (again after a reclaim). */
-  #askHostAbout(room: Room, requestId: string): void {
-    const request = room.rejoinRequests.get(requestId);
-    if (!request) return;
-    room.sendHost({
-      type: "rejoinRequest",
-      clientUsername: request.username,
-      requestId,
-      timeoutMs: Math.max(0, request.expiresAt - this.#now()),
-    });
-  }
-
-  #approveRejoin(
-    state: ConnectionState,
-    requestId: string,
-    approve: boolean,
-  ): void {
-    const action = "approveRejoin";
-    const room = this.#hostRoom(state, action);
-    if (!room) return;
-    const request = room.rejoinRequests.get(requestId);
-    if (!request) return this.#error(state, "no request", { action });
-    const asker = this.#endRejoin(
-      { room, requestId },
-      approve ? "approved" : "refused",
-    );
-    if (!approve || !asker) return;
-    const seat = room.seatOf(request.username);
-    if (seat) {
-      this.#rejoin(asker, room, seat, request.join.offer, false);
-    } else {
-      // The seat went meanwhile (kicked, left, expired): an ordinary join.
-      this.#joinRoom(asker, { action: "joinRoom", ...request.join });
-    }
-  }
-
-  /**
-   * Ends a rejoin request: the host is told how; a refused or expired asker
-   * gets "not approved". Returns the asker, free to join again.
-   */
-  #endRejoin(
-    waiting: { room: Room; requestId: string },
-    outcome: RejoinOutcome,
-  ): ConnectionState | undefined {
-    const { room, requestId } = waiting;
-    const request = room.rejoinRequests.get(requestId);
-    if (!request) return undefined;
-    room.rejoinRequests.delete(requestId);
-    const asker = this.#stateOf(request.connId);
-    if (asker?.waiting?.requestId === requestId) asker.waiting = undefined;
-    this.#log({
-      event: "rejoin " + outcome,
-      room: room.code,
-      conn: request.connId,
-      address: asker?.address,
-      username: request.username,
-    });
-    room.sendHost({
-      type: "rejoinClosed",
-      clientUsername: request.username,
-      requestId,
-      outcome,
-    });
-    if (asker && (outcome === "refused" || outcome === "expired")) {
-      this.#error(asker, "not approved", {
-        action: "joinRoom",
-        username: request.username,
-        why: outcome,
-      });
-    }
-    return asker;
-  }
-
-  #setJoining(state: ConnectionState, open: boolean): void {
-    const room = this.#hostRoom(state, "setJoining");
-    if (!room) return;
-    room.joining = open;
-    this.#log({
-      event: open ? "joining opened" : "joining closed",
-      room: room.code,
-    });
-    state.conn.send({ type: "joiningChanged", open });
-  }
-
-  /**
-   * Puts `state` in `seat`, closing whoever held it. A token presented
-   * (`usedToken`, its index) is spent: an old copy cannot be replayed. A
-   * seat taken without one (by name, or approved by the host) keeps its
-   * earlier tokens valid, so the phone that holds one still wins.
-   */
-  #rejoin(
-    state: ConnectionState,
-    room: Room,
-    seat: Seat,
-    offer: SignalData | undefined,
-    keepsToken: boolean,
-    usedToken = -1,
-  ): void {
-    const previous = this.#stateOf(seat.connId);
-    if (previous) {
-      this.#detach(previous);
-      previous.conn.close(CLOSE_REPLACED, "player reconnected elsewhere");
-    }
-    seat.connId = state.conn.id;
-    seat.awaySince = undefined;
-    if (keepsToken) seat.keepsToken = true;
-    if (usedToken >= 0) seat.tokens.splice(usedToken, 1);
-    seat.tokens.push(this.#generateToken());
-    if (seat.tokens.length > MAX_SEAT_TOKENS) seat.tokens.shift();
-    this.metrics.reconnects++;
-    this.#seat(state, room, seat, false, true);
-    if (offer) this.#offerToHost(room, seat.username, offer);
-  }
-
-  #seat(
-    state: ConnectionState,
-    room: Room,
-    seat: Seat,
-    renamed: boolean,
-    reconnected: boolean,
-  ): void {
-    state.role = "player";
-    state.room = room;
-    state.username = seat.username;
-    this.metrics.joins++;
-    this.#log({
-      event: reconnected ? "player reconnected" : "player joined",
-      room: room.code,
-      conn: state.conn.id,
-      address: state.address,
-      username: seat.username,
-    });
-    state.conn.send({
-      type: "joined",
-      room: room.code,
-      username: seat.username,
-      renamed,
-      reconnected,
-      reconnectToken: seat.tokens[seat.tokens.length - 1],
-      vip: room.vip() === seat,
-      started: room.started,
-      hostPresent: room.hostPresent,
-    });
-    this.#scaleHostBudget(room);
-    room.sendHost({
-      type: "playerJoined",
-      clientUsername: seat.username,
-      reconnected,
-    });
-  }
-
-  /**
-   * The seed's relay: the object the phone sent, plus `clientUsername`. Its
-   * `type` is pinned to "offer" so a phone cannot make the host read it as
-   * another server message (a forged `confirmRoom`, say).
-   */
-  #offerToHost(room: Room, username: string, offer: SignalData): void {
-    if (!room.hostPresent) return;
-    room.sendHost({ ...offer, type: "offer", clientUsername: username });
-    this.metrics.relayedMessages++;
-  }
-
-  #hostToPlayer(
-    state: ConnectionState,
-    action: "offerResponse",
-    username: string,
-    response: object,
-  ): void {
-    const target = this.#playerTarget(state, action, username);
-    if (!target) return;
-    // The seed relays the host's answer untouched: `{type: "answer", sdp}`.
-    target.send(response as ServerMessage);
-    this.metrics.relayedMessages++;
-  }
-
-  /**
-   * `signal` and `relay` travel the same way: a player's goes to its host
-   * (named by the server, so it cannot be forged), a host's to the player
-   * it names.
-   */
-  #forward(
-    state: ConnectionState,
-    msg: Extract<ClientMessage, { action: "signal" | "relay" }>,
-  ): void {
-    const type = msg.action;
-    if (state.role === "player" && state.room && state.username) {
-      if (!state.room.hostPresent) {
-        return this.#error(state, "no player", { action: type, away: true });
-      }
-      state.room.sendHost({
-        type,
-        clientUsername: state.username,
-        data: msg.data,
-      } as ServerMessage);
-    } else {
-      const target = this.#playerTarget(state, type, msg.clientUsername);
-      if (!target) return;
-      target.send({ type, data: msg.data } as ServerMessage);
-    }
-    this.metrics.relayedMessages++;
-  }
-
-  #startGame(state: ConnectionState): void {
-    const action = "startGame";
-    const room = this.#hostRoom(state, action);
-    if (!room) return;
-    if (room.started) return this.#error(state, "game started", { action });
-    room.started = true;
-    this.#log({ event: "game started", room: room.code });
-    room.broadcastPlayers({ type: "gameStarted" });
-  }
-
-  #leaveRoom(state: ConnectionState): void {
-    if (state.waiting) {
-      this.#endRejoin(state.waiting, "cancelled");
-      return;
-    }
-    const room = state.room;
-    if (!room || state.role === "none") {
-      return this.#error(state, "not in room", { action: "leaveRoom" });
-    }
-    if (state.role === "host") {
-      this.#closeRoom(room, "host left", "The big screen closed the game.");
-      return;
-    }
-    this.#removePlayer(room, state.username ?? "", "left");
-  }
-
-  #kickPlayer(state: ConnectionState, username: string): void {
-    const action = "kickPlayer";
-    const room = this.#hostRoom(state, action);
-    if (!room) return;
-    const seat = room.seatOf(username);
-    if (!seat) return this.#error(state, "no player", { action, username });
-    const target = room.connectionOf(seat);
-    this.#removePlayer(room, seat.username, "kicked");
-    target?.send({
-      type: "roomClosed",
-      reason: "kicked",
-      message: "The host removed you from the game.",
-    });
-    // Closed, not just detached: a kicked script cannot rejoin on the spot
-    // over the same socket.
-    target?.close(CLOSE_POLICY, "removed by the host");
-  }
-
   // -------------------------------------------------------------------------
   // Helpers
   // -------------------------------------------------------------------------
 
-  #removePlayer(room: Room, username: string, reason: PlayerGoneReason): void {
-    const seat = room.unseat(username);
-    if (!seat) return;
-    this.#scaleHostBudget(room);
-    const conn = this.#stateOf(seat.connId);
-    if (conn) this.#detach(conn);
-    this.#log({
-      event: "player left",
-      room: room.code,
-      username: seat.username,
-      detail: reason,
-    });
-    room.sendHost({
-      type: "playerLeft",
-      clientUsername: seat.username,
-      reason,
-    });
-  }
-
-  #closeRoom(room: Room, reason: RoomClosedReason, message: string): void {
-    if (this.#rooms.get(room.code) !== room) return;
-    this.#rooms.delete(room.code);
-    const count = (this.#roomsByAddress.get(room.address) ?? 1) - 1;
-    if (count > 0) this.#roomsByAddress.set(room.address, count);
-    else this.#roomsByAddress.delete(room.address);
-    room.broadcastPlayers({ type: "roomClosed", reason, message });
-    for (const request of room.rejoinRequests.values()) {
-      const asker = this.#stateOf(request.connId);
-      if (!asker) continue;
-      asker.waiting = undefined;
-      asker.conn.send({ type: "roomClosed", reason, message });
-    }
-    room.rejoinRequests.clear();
-    for (const seat of room.seats()) {
-      const conn = this.#stateOf(seat.connId);
-      if (conn) this.#detach(conn);
-    }
-    const host = this.#stateOf(room.hostConnId);
-    if (host) {
-      host.conn.send({ type: "roomClosed", reason, message });
-      this.#detach(host);
-    }
-    this.#log({ event: "room closed", room: room.code, detail: reason });
-  }
-
-  /** Returns a connection to the lobby: no role, no room. */
-  #detach(state: ConnectionState): void {
-    state.role = "none";
-    state.room = undefined;
-    state.username = undefined;
-    state.requestedName = undefined;
-  }
-
-  /** The state of an open connection by id (`undefined` id: none). */
-  #stateOf(connId: string | undefined): ConnectionState | undefined {
-    return connId === undefined ? undefined : this.#connections.get(connId);
-  }
-
-  /** The sender's room when the sender is its host; else an error. */
-  #hostRoom(state: ConnectionState, action: string): Room | undefined {
-    if (state.role === "host" && state.room) return state.room;
-    this.#error(state, state.role === "player" ? "not host" : "not in room", {
-      action,
-    });
-    return undefined;
-  }
-
-  /** The connection of the player a host names; else an error. */
-  #playerTarget(
-    state: ConnectionState,
-    action: string,
-    username: string | undefined,
-  ): Connection | undefined {
-    const room = this.#hostRoom(state, action);
-    if (!room) return undefined;
-    if (username === undefined) {
-      this.#error(state, "bad message", { action });
-      return undefined;
-    }
-    const seat = room.seatOf(username);
-    const target = room.connectionOf(seat);
-    if (!target) {
-      this.#error(state, "no player", {
-        action,
-        username: seat?.username ?? username,
-        away: seat !== undefined,
-      });
-      return undefined;
-    }
-    return target;
-  }
-
-  /**
-   * A host speaks for all its players (answers, candidates, relayed views),
-   * so its message budget grows with the room.
-   */
-  #scaleHostBudget(room: Room): void {
-    const host = this.#stateOf(room.hostConnId);
-    if (!host) return;
-    const factor = Math.max(1, room.size);
-    host.budgetScale = factor;
-  }
-
   #newCode(): string | undefined {
     for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
-      const code = this.#generateCode().toUpperCase();
+      const code = this.generateCode().toUpperCase();
       if (!/^[A-Z]{4}$/.test(code)) continue;
-      if (this.#rooms.has(code) || isBlockedCode(code)) continue;
+      if (this.rooms.has(code) || isBlockedCode(code)) continue;
       return code;
     }
     return undefined;
   }
-
-  /** Sends the table's error for `val` to this connection only. */
-  #error(
-    state: ConnectionState,
-    val: RoomErrorCode,
-    context: ErrorContext = {},
-  ): void {
-    const msg = roomError(val, context);
-    this.#send(state, msg, msg);
-  }
-
-  /** Counts, logs and sends one error. */
-  #send(
-    state: ConnectionState,
-    msg: ServerMessage,
-    error: ProtocolError,
-  ): void {
-    this.metrics.countError(error.val);
-    this.#log({
-      event: "error",
-      conn: state.conn.id,
-      address: state.address,
-      detail: error.val,
-    });
-    state.conn.send(msg);
-  }
-}
-
-/**
- * The index of `token` among `tokens`, or -1; every one is compared in
- * full, so the time taken says nothing about which matched.
- */
-function matchingToken(tokens: readonly string[], token: string): number {
-  let found = -1;
-  tokens.forEach((candidate, index) => {
-    if (timingSafeEqual(candidate, token)) found = index;
-  });
-  return found;
-}
-
-/** Compares two secrets in time independent of where they differ. */
-function timingSafeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }

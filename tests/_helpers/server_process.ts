@@ -18,6 +18,8 @@ export interface ServerProcess {
   readonly url: string;
   /** Everything it printed on stdout and stderr so far. */
   output(): string;
+  /** Sends a signal and returns at once (e.g. SIGSTOP, SIGCONT). */
+  signal(signal: "SIGSTOP" | "SIGCONT"): void;
   /** Sends a signal and waits for the process to end. Idempotent. */
   stop(signal?: "SIGTERM" | "SIGINT" | "SIGKILL"): Promise<number>;
   /** `Symbol.asyncDispose`: SIGKILL if still running. */
@@ -88,10 +90,30 @@ export async function startServerProcess(
     await stop("SIGKILL");
     throw new Error(`server did not start:\n${output}`);
   }
+  // It listens before it reaches Redis: wait (a while) for its bus to be up,
+  // as a balancer's health check would.
+  const busDeadline = Date.now() + 10_000;
+  while (options.env?.REDIS_URL && Date.now() < busDeadline && !exited) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      await response.body?.cancel();
+      if (response.ok) break;
+    } catch {
+      // Not answering yet.
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
   return {
     port,
     url: `http://127.0.0.1:${port}`,
     output: () => output,
+    signal: (signal) => {
+      try {
+        child.kill(signal);
+      } catch {
+        // Already gone.
+      }
+    },
     stop,
     async [Symbol.asyncDispose]() {
       await stop("SIGKILL");

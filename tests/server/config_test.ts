@@ -11,6 +11,7 @@ import {
   loadConfig,
   PUBLIC_STUN_URLS,
 } from "../../src/server/config.ts";
+import { scaleOutConfig } from "../../src/server/config.ts";
 import { startServer } from "../../src/server/app_server.ts";
 
 /** An environment holding exactly `vars`. */
@@ -289,6 +290,32 @@ Deno.test("loadConfig() names the old variable when its value is out of range or
   );
 });
 
+Deno.test("scaleOutConfig() reads REDIS_URL, REDIS_PREFIX (derived on Deploy from its timeline) and the bus timings, refusing bad ones", () => {
+  const read = (env: Record<string, string>) =>
+    scaleOutConfig((name) => env[name]);
+  assert.deepEqual(read({}), {
+    redisUrl: "",
+    redisPrefix: "pizza:",
+    livenessTtlMs: 15_000,
+    keepAliveMs: 5_000,
+    onDeploy: false,
+  });
+  assert.equal(
+    read({ DENO_DEPLOYMENT_ID: "d1" }).redisPrefix,
+    "pizza:d1:",
+  );
+  assert.equal(
+    read({ DENO_DEPLOY: "1", DENO_TIMELINE: "production", REDIS_PREFIX: "x:" })
+      .redisPrefix,
+    "x:",
+  );
+  assert.equal(read({ BUS_CODE_TTL_MS: "3000" }).keepAliveMs, 1_000);
+  assert.throws(() => read({ BUS_CODE_TTL_MS: "abc" }), RangeError);
+  assert.throws(
+    () => read({ BUS_CODE_TTL_MS: "1000", BUS_KEEPALIVE_MS: "1000" }),
+    /BUS_KEEPALIVE_MS/,
+  );
+});
 Deno.test("loadConfig() leaves STUN off on a LAN and turns the public list on for Deno Deploy and behind a trusted proxy", () => {
   assert.deepEqual(loadConfig(env({})).stunUrls, []);
   assert.deepEqual(

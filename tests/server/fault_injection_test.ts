@@ -2,7 +2,7 @@
  * Fault injection at every entry from outside: a socket event, a frame's
  * routing (sync and async), the sweep timer, a bus delivery, a bus
  * connection event and an HTTP request each throw for one socket or room
- * (through the `faultProbe` seam, or a registry whose `receive` throws for
+ * (through the `faultProbe` seam, or a registry whose `handle` throws for
  * one connection). The process stays up, a witness room keeps relaying,
  * `pizza_internal_errors_total` counts each fault, and nothing else is
  * closed.
@@ -16,15 +16,26 @@ import {
 import { type Config, loadConfig } from "../../src/server/config.ts";
 import type { FaultContext } from "../../src/server/fault_boundary.ts";
 import { FaultBoundary } from "../../src/server/fault_boundary.ts";
-import {
-  MemoryBusHub,
-  MemoryRoomBus,
-} from "../../src/server/bus/memory_room_bus.ts";
+import { MemoryBusHub, MemoryRoomBus } from "../_helpers/memory_room_bus.ts";
 import { RoomRouter } from "../../src/server/bus/room_router.ts";
 import {
   type Connection,
   RoomRegistry,
 } from "../../src/server/room_registry.ts";
+import type { ClientMessage } from "../../src/protocol/mod.ts";
+
+/** Options that put a server on `hub` as instance `id` (rooms shared). */
+function onHub(hub: MemoryBusHub, id: string): StartOptions {
+  return {
+    scaleOut: (registry, boundary) =>
+      new RoomRouter({
+        registry,
+        boundary,
+        bus: new MemoryRoomBus({ hub, instanceId: id }),
+        tickMs: 0,
+      }),
+  };
+}
 import { DEFAULTS } from "../../src/server/config.ts";
 import type { LogEvent } from "../../src/server/event_log.ts";
 import { type Received, WsClient } from "../_helpers/ws_client.ts";
@@ -310,14 +321,8 @@ Deno.test("a bus delivery that throws for one forwarded socket closes it (1011);
   const hub = new MemoryBusHub();
   let thrown = 0;
   let victimProxy: string | undefined;
-  const owner = await faultyServer({}, {
-    bus: new MemoryRoomBus({ hub, instanceId: "owner", keepAliveMs: 0 }),
-    sharedBus: true,
-  });
-  const other = await startServer(configFor(), {
-    bus: new MemoryRoomBus({ hub, instanceId: "other", keepAliveMs: 0 }),
-    sharedBus: true,
-  });
+  const owner = await faultyServer({}, onHub(hub, "owner"));
+  const other = await startServer(configFor(), onHub(hub, "other"));
   const clients: WsClient[] = [];
   try {
     const witness = await openRoom(owner.server.localUrl, ["Wit"]);
@@ -331,7 +336,7 @@ Deno.test("a bus delivery that throws for one forwarded socket closes it (1011);
     victimProxy = owner.server.registry.room(room.code)!.seatOf("Ann")!.connId;
     owner.inject((context) => {
       if (
-        context.where === "bus delivery (frame)" &&
+        context.where === "bus delivery (in)" &&
         context.connId === victimProxy
       ) {
         thrown++;
@@ -358,10 +363,7 @@ Deno.test("a bus delivery that throws for one forwarded socket closes it (1011);
 
 Deno.test("a bus connection event that throws (down, then up) is counted each time and the server goes on", async () => {
   const hub = new MemoryBusHub();
-  const { server, inject } = await faultyServer({}, {
-    bus: new MemoryRoomBus({ hub, instanceId: "solo", keepAliveMs: 0 }),
-    sharedBus: true,
-  });
+  const { server, inject } = await faultyServer({}, onHub(hub, "solo"));
   const clients: WsClient[] = [];
   try {
     const witness = await openRoom(server.localUrl, ["Wit"]);
@@ -374,13 +376,11 @@ Deno.test("a bus connection event that throws (down, then up) is counted each ti
       }
     });
     hub.setReachable(false);
-    // A store call notices the outage.
-    await server.router.bus.claimCode("ZZZZ").catch(() => undefined);
     await waitFor(() => thrown === 1, "the health change");
     hub.setReachable(true);
     // Back up: that event throws too, and is counted too.
     await waitFor(() => thrown === 2, "the bus coming back");
-    assert.equal(server.router.bus.health().up, true);
+    assert.equal(server.scaleOut?.health().up, true);
     await assertRelays(witness, "after a bus event fault");
     assert.equal(await metric(server, "pizza_internal_errors_total"), 2);
   } finally {
@@ -389,12 +389,12 @@ Deno.test("a bus connection event that throws (down, then up) is counted each ti
   }
 });
 
-/** A registry whose `receive` throws for one connection (the seam). */
+/** A registry whose `handle` throws for one connection (the seam). */
 class FaultyRegistry extends RoomRegistry {
   faulty = "";
-  override receive(connId: string, raw: unknown): void {
-    if (connId === this.faulty) throw new Error("injected bug in receive");
-    super.receive(connId, raw);
+  override handle(connId: string, msg: ClientMessage): void {
+    if (connId === this.faulty) throw new Error("injected bug in handle");
+    super.handle(connId, msg);
   }
 }
 
@@ -407,10 +407,9 @@ Deno.test("RoomRouter: a throw in a frame's asynchronous routing is reported and
   });
   const router = new RoomRouter({
     registry,
-    bus: new MemoryRoomBus({ hub, instanceId: "r", keepAliveMs: 0 }),
-    hostGraceMs: 1_000,
-    codeTtlMs: 1_000,
+    bus: new MemoryRoomBus({ hub, instanceId: "r" }),
     boundary,
+    tickMs: 0,
   });
   await router.start();
   const closes: number[] = [];

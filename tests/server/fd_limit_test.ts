@@ -89,3 +89,39 @@ Deno.test("server.ts runs at the hard open-file limit when started with a low so
   assert.ok(limit > 256, stdout);
   assert.match(stdout, /at most \d+ connections/);
 });
+
+Deno.test("server.ts with DENO_SERVE_ADDRESS ends when its listener fails (the platform restarts it) instead of listening again", async () => {
+  const server = await spawnChildServer({
+    ulimit: "-n 256",
+    env: { DENO_SERVE_ADDRESS: "tcp:127.0.0.1:0" },
+  });
+  const flood: Deno.TcpConn[] = [];
+  try {
+    for (let i = 0; i < 400; i++) {
+      try {
+        flood.push(
+          await Deno.connect({ hostname: "127.0.0.1", port: server.port }),
+        );
+      } catch {
+        break; // The listener closed: the descriptors ran out.
+      }
+    }
+  } finally {
+    for (const conn of flood) conn.close();
+  }
+  // SIGCONT changes nothing for a running process: it must end by itself
+  // (or be killed after a while, and the test fails on its exit code).
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const { stdout, stderr, code } = await Promise.race([
+    server.stop("SIGCONT"),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("still running")), 20_000);
+    }),
+  ]).catch(async (error) => {
+    const result = await server.stop("SIGKILL");
+    throw new Error(`${error}: ${result.stdout}`);
+  }).finally(() => clearTimeout(timer));
+  assert.equal(code, 1, stdout + stderr);
+  assert.match(stderr, /ending so the platform restarts this process/);
+  assert.doesNotMatch(stdout, /listening again/);
+});

@@ -202,6 +202,7 @@ const FUZZ_LIMITS = {
   failedJoinBudget: 1_000_000,
   maxRoomsPerAddress: 400_000,
   maxConnectionsPerAddress: 10_000,
+  roomCreatesPerMinute: 1_000_000,
 };
 
 /**

@@ -2367,10 +2367,17 @@ function adoptedRoom() {
         {
           name: "Ann",
           joinedAt: 1,
-          tokenHash: tokenDigest("ann-secret-0001"),
+          tokenHashes: [
+            tokenDigest("ann-secret-0000"),
+            tokenDigest("ann-secret-0001"),
+          ],
           keepsToken: true,
         },
-        { name: "Bob", joinedAt: 2, tokenHash: tokenDigest("bob-secret-01") },
+        {
+          name: "Bob",
+          joinedAt: 2,
+          tokenHashes: [tokenDigest("bob-secret-01")],
+        },
       ],
     }),
     true,
@@ -2410,6 +2417,32 @@ Deno.test("RoomRegistry.restoreRoom() seats come back with the token the phone h
   });
   assert.equal(replay.only().type, "rejoinPending");
   assert.equal(host.only().type, "rejoinRequest");
+});
+
+Deno.test("RoomRegistry.restoreRoom() takes every still valid token of a seat, as the owner did, each once", () => {
+  const { t, host } = adoptedRoom();
+  const older = t.connect();
+  t.send(older, {
+    action: "joinRoom",
+    room: "WXYZ",
+    username: "Ann",
+    reconnectToken: "ann-secret-0000",
+  });
+  assert.equal(older.only().type, "joined");
+  host.take();
+  const newer = t.connect();
+  t.send(newer, {
+    action: "joinRoom",
+    room: "WXYZ",
+    username: "Ann",
+    reconnectToken: "ann-secret-0001",
+  });
+  const joined = newer.only();
+  assert.equal(joined.type, "joined", s(joined));
+  assert.equal(joined.reconnected, true);
+  assert.equal(older.closes.length, 1, "the older phone was replaced");
+  const seat = t.registry.room("WXYZ")!.seatOf("Ann")!;
+  assert.equal(seat.tokenHashes, undefined, "both digests spent");
 });
 
 Deno.test("RoomRegistry.restoreRoom() never gives a token-keeping seat away by name or to a wrong token", () => {

@@ -13,6 +13,8 @@ import {
   RoomRegistry,
 } from "../../src/server/room_registry.ts";
 import type { ServerMessage } from "../../src/protocol/mod.ts";
+import { decideJoin } from "../../src/server/join_rules.ts";
+import { tokenDigest } from "../../src/server/room_codes.ts";
 
 type Msg = { type: string; [key: string]: unknown };
 
@@ -281,5 +283,76 @@ Deno.test("RoomRegistry seat rules hold over random joins, drops, kicks, answers
       },
     ),
     { numRuns: 1_000, seed: 20261201 },
+  );
+});
+
+Deno.test("decideJoin() (the registry's join decision) keeps the seat rules for any seat, join and room (fast-check)", () => {
+  const secret = fc.constantFrom("tok-a", "tok-b", "tok-c", "tok-d");
+  fc.assert(
+    fc.property(
+      fc.option(
+        fc.record({
+          tokens: fc.array(secret, { maxLength: 4 }),
+          hashed: fc.array(secret, { maxLength: 4 }),
+          connected: fc.boolean(),
+          keepsToken: fc.boolean(),
+        }),
+        { nil: undefined },
+      ),
+      fc.record({
+        token: fc.option(secret, { nil: undefined }),
+        keepsToken: fc.option(fc.boolean(), { nil: undefined }),
+      }),
+      fc.record({
+        joiningOpen: fc.boolean(),
+        size: fc.nat(12),
+        maxPlayers: fc.integer({ min: 1, max: 12 }),
+      }),
+      (facts, ask, room) => {
+        const seat = facts && {
+          tokens: facts.tokens,
+          tokenHashes: facts.hashed.map(tokenDigest),
+          connId: facts.connected ? "c1" : undefined,
+          keepsToken: facts.keepsToken,
+        };
+        const outcome = decideJoin(seat, {
+          reconnectToken: ask.token,
+          keepsToken: ask.keepsToken,
+        }, room);
+        const holdsToken = ask.token !== undefined && seat !== undefined &&
+          (facts!.tokens.includes(ask.token) ||
+            facts!.hashed.includes(ask.token));
+        // The holder of a seat's token always wins, and spends that token.
+        if (holdsToken) {
+          assert.equal(outcome.kind, "rejoin");
+          if (outcome.kind !== "rejoin") return;
+          const spent = outcome.token >= 0
+            ? seat!.tokens[outcome.token]
+            : facts!.hashed[outcome.digest];
+          assert.equal(spent, ask.token);
+          return;
+        }
+        if (outcome.kind === "rejoin") {
+          // Without its token, only a free seat that never kept one.
+          assert.ok(seat && !seat.keepsToken && seat.connId === undefined);
+          assert.equal(outcome.token, -1);
+          assert.equal(outcome.digest, -1);
+        }
+        if (outcome.kind === "ask host") {
+          assert.ok(seat?.keepsToken);
+        }
+        if (outcome.kind === "seat") {
+          assert.ok(room.joiningOpen && room.size < room.maxPlayers);
+          assert.equal(outcome.renamed, seat !== undefined);
+          // A renamed join never takes a token-keeping seat's name by
+          // itself: the seat stays with its holder.
+          if (seat?.keepsToken) assert.ok(seat.connId !== undefined);
+        }
+        if (outcome.kind === "refuse" && outcome.error === "name taken") {
+          assert.ok(seat && !room.joiningOpen && seat.connId !== undefined);
+        }
+      },
+    ),
+    { numRuns: 2_000, seed: 20261207 },
   );
 });

@@ -217,7 +217,7 @@ Deno.test("frames sent while a join is checked wait and follow it in order; more
       hostname: "127.0.0.1",
       staticDir: "/nonexistent-static",
     }),
-    { limitCounters: () => held.counters },
+    { limitCounters: held.counters },
   );
   const clients: WsClient[] = [];
   try {

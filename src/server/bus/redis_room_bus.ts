@@ -1,354 +1,380 @@
 /**
- * The room bus on Redis (npm `ioredis`), chosen by `REDIS_URL`: what lets
- * several server instances (Deno Deploy, or processes behind a balancer)
- * share room codes and relay messages.
- *
- * Keys (all under `keyPrefix`):
- * - `code:<CODE>` = owning instance id, `PX codeTtlMs`, refreshed by its owner;
- * - `room:<CODE>` = the room record (hashes, never tokens), `PX` grace;
- * - `alive:<id>` = "1", `PX codeTtlMs`: the instance is alive;
- * - `count:<key>` = shared counters (INCR with expiry).
- * Channel `inst:<id>` carries envelopes to one instance (relayed, not stored),
- * published in batches (a turn's envelopes for one instance in one PUBLISH).
+ * The room bus on Redis (npm `ioredis`), chosen by `REDIS_URL`; keys and
+ * channels under a prefix, as docs/SCALE_OUT.md lists them. A room's record
+ * is keyed by its owner, so a write by an owner that lost the code (after a
+ * long pause) never reaches the adopter's record.
  *
  * @module
  */
 import { Redis } from "ioredis";
+import { decodeEnvelope, type Envelope } from "./envelope.ts";
+import type { FaultBoundary } from "../fault_boundary.ts";
 import {
-  BaseRoomBus,
-  type BusStore,
-  type PublishedText,
-  type StoredRecord,
-} from "./base_room_bus.ts";
-import type { RoomBusOptions } from "./room_bus.ts";
+  type BusCounters,
+  BusDownError,
+  type BusHealth,
+  type ClaimResult,
+  randomInstanceId,
+  recordFromFields,
+  type RoomBus,
+  type RoomBusOptions,
+  type RoomRecord,
+  type SeatRecord,
+} from "./room_bus.ts";
 
 /** Options for {@link RedisRoomBus}. */
 export interface RedisRoomBusOptions extends RoomBusOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. */
   url: string;
   /** Prefix of every key and channel. @default "pizza:" */
-  keyPrefix?: string;
+  prefix?: string;
   /** A command with no answer after this long fails, in ms. @default 5000 */
   commandTimeoutMs?: number;
-  /** Longest wait between reconnect attempts, in ms. @default 2000 */
-  maxReconnectDelayMs?: number;
 }
 
-/** "+" when claimed; "-owner" when taken; "-" when a record waits. */
+/**
+ * The one claim. KEYS: code. ARGV: me, key prefix, host digest, "1" to
+ * adopt, lifetime in ms. Takes the code when it is free or its owner is
+ * not alive: a new room also needs no record waiting for its host, and
+ * gets a fresh record; an adoption renames the dead owner's record to
+ * this instance's, if its host digest matches. "+" claimed; "-owner" held
+ * by a live instance; "-" taken (a record waits, or none to adopt); "!"
+ * the digest does not match.
+ */
 const CLAIM_SCRIPT = `
 local owner = redis.call('GET', KEYS[1])
-if owner then return '-' .. owner end
-if redis.call('EXISTS', KEYS[2]) == 1 then return '-' end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return '+'`;
-
-/** KEYS: code, dead owner's alive key. ARGV: me, ttl, dead owner. */
-const TAKE_OVER_SCRIPT = `
-local owner = redis.call('GET', KEYS[1])
-if owner and owner ~= ARGV[1] then
-  if owner ~= ARGV[3] or redis.call('EXISTS', KEYS[2]) == 1 then
-    return '-' .. owner
-  end
+local code = string.sub(KEYS[1], #ARGV[2] + 6)
+if owner and owner ~= ARGV[1] and redis.call('EXISTS', ARGV[2] .. 'alive:' .. owner) == 1 then
+  return '-' .. owner
 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local mine = ARGV[2] .. 'room:' .. code .. ':' .. ARGV[1]
+local theirs = owner and (ARGV[2] .. 'room:' .. code .. ':' .. owner)
+local host = theirs and redis.call('HGET', theirs, 'host')
+if ARGV[4] == '1' then
+  if not host then return '-' end
+  if host ~= ARGV[3] then return '!' end
+  if theirs ~= mine then redis.call('RENAME', theirs, mine) end
+else
+  if host then return '-' end
+  redis.call('HSET', mine, 'host', ARGV[3], 'started', '0')
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[5])
+redis.call('PEXPIRE', mine, ARGV[5])
 return '+'`;
 
-/** KEYS: code, record. ARGV: me. */
+/** KEYS: code, my record. ARGV: me. Deletes both if the code is mine. */
 const RELEASE_SCRIPT = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('DEL', KEYS[1], KEYS[2])
-end
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
 return 0`;
 
-/**
- * KEYS: code, record. ARGV: me, ttl, record text ('' for none), record ttl.
- * Returns 1 when the code is ours (refreshed or claimed again after the
- * store lost it), 0 when another instance holds it.
- */
-const REFRESH_SCRIPT = `
-local owner = redis.call('GET', KEYS[1])
-if owner and owner ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4]) end
-return 1`;
-
-/** KEYS: counter. ARGV: delta, ttl (0: keep the expiry). */
-const ADD_SCRIPT = `
-local n = redis.call('INCRBY', KEYS[1], ARGV[1])
-if n <= 0 then redis.call('DEL', KEYS[1]) return 0 end
-if tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return n`;
+/** Replies after which a connection is made again (a failover happened). */
+const RECONNECT_ON = /^(READONLY|LOADING)/;
 
 /**
- * A room bus on Redis. Commands fail at once while Redis is unreachable
- * (no offline queue), so callers can refuse new rooms with a clear error;
- * both connections reconnect by themselves, and the subscription and the
- * owned codes come back with them.
+ * A room bus on Redis: two ioredis connections (commands, auto-pipelined;
+ * subscriber). Commands fail at once while Redis is unreachable (no
+ * offline queue); both connections reconnect by themselves, and a
+ * `READONLY` or `LOADING` reply (a node that became a replica, or is
+ * loading) makes the connection reconnect too.
  *
  * @example
  * ```ts ignore
  * const bus = new RedisRoomBus({ url: Deno.env.get("REDIS_URL")! });
- * await bus.start((envelope) => console.log(envelope.kind));
+ * await bus.start((envelope) => console.log(envelope.kind), () => {});
  * ```
  */
-export class RedisRoomBus extends BaseRoomBus {
-  readonly #prefix: string;
-  readonly #store: RedisStore;
+export class RedisRoomBus implements RoomBus {
+  readonly instanceId: string;
+  /** The command connection (per-address counters use it too). */
+  readonly redis: Redis;
+  /** The prefix of every key and channel. */
+  readonly prefix: string;
+  readonly #subscriber: Redis;
+  readonly #boundary?: FaultBoundary;
+  /** A listener that runs in the app's fault boundary, when one is given. */
+  readonly #entry = <A extends unknown[]>(fn: (...args: A) => void) =>
+    this.#boundary?.wrap({ where: "bus connection event" }, fn) ?? fn;
+  readonly #livenessTtlMs: number;
+  readonly #roomTtlMs: number;
+  readonly #channel: string;
+  #health: BusHealth = { up: false, since: Date.now() };
+  #onHealth: (health: BusHealth) => void = () => {};
+  #closing = false;
+  readonly #counters = { messagesIn: 0, messagesOut: 0, messagesRefused: 0 };
 
   constructor(options: RedisRoomBusOptions) {
-    const { keyPrefix = "pizza:" } = options;
-    // The store reports health before `this` exists: bind the hooks after.
-    const hooks: HealthHooks = { up() {}, down() {} };
-    const store = new RedisStore(options, keyPrefix, hooks);
-    super(store, options);
-    this.#store = store;
-    this.#prefix = keyPrefix;
-    hooks.up = () => this.recovered();
-    hooks.down = (error) => this.markDown(error);
-  }
-
-  /** The command connection (shared by the per-address limit counters). */
-  get redis(): Redis {
-    return this.#store.commands;
-  }
-
-  /** What every key of this bus starts with. */
-  get keyPrefix(): string {
-    return this.#prefix;
-  }
-
-  protected channelOf(instanceId: string): string {
-    return `${this.#prefix}inst:${instanceId}`;
-  }
-}
-
-interface HealthHooks {
-  up(): void;
-  down(error: unknown): void;
-}
-
-/**
- * {@link BusStore} over two ioredis connections (commands, subscriber).
- */
-class RedisStore implements BusStore {
-  readonly #commands: Redis;
-  readonly #subscriber: Redis;
-  readonly #prefix: string;
-  readonly #hooks: HealthHooks;
-  #closing = false;
-
-  constructor(
-    options: RedisRoomBusOptions,
-    prefix: string,
-    hooks: HealthHooks,
-  ) {
-    const { commandTimeoutMs = 5_000, maxReconnectDelayMs = 2_000 } = options;
+    const {
+      instanceId = randomInstanceId(),
+      livenessTtlMs = 15_000,
+      roomTtlMs = 600_000,
+      prefix = "pizza:",
+      commandTimeoutMs = 5_000,
+    } = options;
+    this.instanceId = instanceId;
+    this.prefix = prefix;
+    this.#livenessTtlMs = livenessTtlMs;
+    this.#roomTtlMs = Math.max(roomTtlMs, livenessTtlMs);
+    this.#channel = `${prefix}inst:${instanceId}`;
     const common = {
       lazyConnect: true,
       commandTimeout: commandTimeoutMs,
-      retryStrategy: (attempt: number) =>
-        Math.min(50 * 2 ** Math.min(attempt, 10), maxReconnectDelayMs),
+      retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 1_000),
+      reconnectOnError: (error: Error) => RECONNECT_ON.test(error.message),
     };
-    this.#prefix = prefix;
-    this.#hooks = hooks;
-    // No offline queue: while Redis is away a command fails at once instead
-    // of waiting, so a new room is refused rather than left hanging.
-    this.#commands = new Redis(options.url, {
+    this.redis = new Redis(options.url, {
       ...common,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      // Commands issued in the same tick (a join's counters, record and
-      // publish) go to Redis in one write.
       enableAutoPipelining: true,
     });
-    // The subscriber queues its SUBSCRIBE until connected and subscribes
-    // again after each reconnect (ioredis' autoResubscribe).
     this.#subscriber = new Redis(options.url, {
       ...common,
       maxRetriesPerRequest: null,
     });
-    for (const client of [this.#commands, this.#subscriber]) {
-      client.on("error", (error: Error) => {
-        if (!this.#closing) hooks.down(error);
-      });
-      client.on("close", () => {
-        if (!this.#closing) hooks.down(new Error("connection to Redis lost"));
-      });
-      client.on("ready", () => this.#onReady());
+    this.#boundary = options.boundary;
+    const entry = this.#entry;
+    for (const client of [this.redis, this.#subscriber]) {
+      client.on("error", entry((error: Error) => this.#down(error)));
+      client.on("close", entry(() => this.#down(new Error("connection lost"))));
+      client.on("ready", entry(() => this.#ready()));
     }
   }
 
-  /** The command connection. */
-  get commands(): Redis {
-    return this.#commands;
-  }
-
-  async connect(
-    channel: string,
-    onText: (text: string) => void,
+  async start(
+    onEnvelope: (envelope: Envelope) => void,
+    onHealth: (health: BusHealth) => void,
   ): Promise<void> {
-    this.#subscriber.on("message", (from: string, text: string) => {
-      if (from === channel) onText(text);
-    });
-    // Queued until the subscriber connects (now or after Redis comes back),
-    // then renewed by ioredis after every reconnect.
-    const subscribed = this.#subscriber.subscribe(channel);
-    subscribed.catch(() => {
-      // Reported through the connection's events.
-    });
-    await this.#commands.connect();
-    await subscribed;
-  }
-
-  async claim(code: string, owner: string, ttlMs: number): Promise<string> {
-    return String(
-      await this.#commands.eval(
-        CLAIM_SCRIPT,
-        2,
-        this.#key("code", code),
-        this.#key("room", code),
-        owner,
-        ttlMs,
-      ),
+    this.#onHealth = onHealth;
+    this.#subscriber.on(
+      "message",
+      this.#entry((channel: string, text: string) => {
+        if (channel !== this.#channel) return;
+        const envelope = decodeEnvelope(text);
+        if (typeof envelope === "string") {
+          this.#counters.messagesRefused++;
+          return;
+        }
+        this.#counters.messagesIn++;
+        onEnvelope(envelope);
+      }),
     );
+    // Queued until connected, then renewed after every reconnect.
+    this.#subscriber.subscribe(this.#channel).catch(() => {});
+    try {
+      await Promise.all([this.redis.connect(), this.#subscriber.connect()]);
+    } catch (error) {
+      this.#down(error);
+    }
   }
 
-  async takeOver(
+  async claim(
     code: string,
-    owner: string,
-    deadOwner: string,
-    ttlMs: number,
-  ): Promise<string> {
-    return String(
-      await this.#commands.eval(
-        TAKE_OVER_SCRIPT,
-        2,
-        this.#key("code", code),
-        this.#key("alive", deadOwner),
-        owner,
-        ttlMs,
-        deadOwner,
+    hostHash: string,
+    adopt: boolean,
+  ): Promise<ClaimResult> {
+    const answer = String(
+      await this.#guard(() =>
+        this.redis.eval(
+          CLAIM_SCRIPT,
+          1,
+          this.#key("code", code),
+          this.instanceId,
+          this.prefix,
+          hostHash,
+          adopt ? "1" : "0",
+          this.#roomTtlMs,
+        )
       ),
     );
+    if (answer === "+") return { claimed: true };
+    if (answer === "!") return { claimed: false, reason: "bad token" };
+    if (answer === "-") return { claimed: false, reason: "taken" };
+    return { claimed: false, owner: answer.slice(1) };
   }
 
-  async release(code: string, owner: string): Promise<void> {
-    await this.#commands.eval(
-      RELEASE_SCRIPT,
-      2,
-      this.#key("code", code),
-      this.#key("room", code),
-      owner,
+  async release(code: string): Promise<void> {
+    await this.#guard(() =>
+      this.redis.eval(
+        RELEASE_SCRIPT,
+        2,
+        this.#key("code", code),
+        this.#record(code),
+        this.instanceId,
+      )
     );
   }
 
-  async ownerOf(code: string): Promise<string | undefined> {
-    return (await this.#commands.get(this.#key("code", code))) ?? undefined;
+  async lookup(code: string): Promise<{ owner?: string; record: boolean }> {
+    const owner = await this.#guard(() =>
+      this.redis.get(this.#key("code", code))
+    );
+    if (owner === null) return { record: false };
+    if (owner === this.instanceId) return { owner, record: true };
+    if ((await this.alive([owner])).size > 0) return { owner, record: true };
+    const record = await this.#guard(() =>
+      this.redis.exists(this.#record(code, owner))
+    );
+    return { record: record === 1 };
   }
 
-  async alive(instanceId: string): Promise<boolean> {
-    return (await this.#commands.exists(this.#key("alive", instanceId))) === 1;
+  async loadRecord(code: string): Promise<RoomRecord | undefined> {
+    const owner = await this.#guard(() =>
+      this.redis.get(this.#key("code", code))
+    );
+    if (owner === null) return undefined;
+    const fields = await this.#guard(() =>
+      this.redis.hgetall(this.#record(code, owner))
+    );
+    return recordFromFields(fields);
   }
 
-  async setAlive(instanceId: string, ttlMs: number): Promise<void> {
-    const key = this.#key("alive", instanceId);
-    if (ttlMs > 0) await this.#commands.set(key, "1", "PX", ttlMs);
-    else await this.#commands.del(key);
+  saveRoom(code: string, hostHash: string, started: boolean): Promise<void> {
+    return this.#write(code, "host", hostHash, "started", started ? "1" : "0");
+  }
+
+  saveSeat(code: string, name: string, seat?: SeatRecord): Promise<void> {
+    if (seat) return this.#write(code, `seat:${name}`, JSON.stringify(seat));
+    return this.#guard(() =>
+      this.redis.hdel(this.#record(code), `seat:${name}`)
+    )
+      .then(() => {});
+  }
+
+  /** HSET on this instance's record of `code`, its lifetime renewed. */
+  async #write(code: string, ...fields: string[]): Promise<void> {
+    const key = this.#record(code);
+    await this.#guard(() =>
+      Promise.all([
+        this.redis.hset(key, ...fields),
+        this.redis.pexpire(key, this.#roomTtlMs),
+      ])
+    );
   }
 
   async refresh(
-    owner: string,
-    codes: ReadonlyMap<string, StoredRecord | undefined>,
-    ttlMs: number,
-  ): Promise<string[]> {
-    if (codes.size === 0) return [];
-    const entries = [...codes];
-    const pipeline = this.#commands.pipeline();
-    for (const [code, record] of entries) {
-      pipeline.eval(
-        REFRESH_SCRIPT,
-        2,
-        this.#key("code", code),
-        this.#key("room", code),
-        owner,
-        ttlMs,
-        record?.text ?? "",
-        record?.ttlMs ?? 0,
+    codes: readonly string[],
+  ): Promise<{ lost: string[]; missing: string[] }> {
+    const owners = await this.#guard(() =>
+      Promise.all([
+        this.#setAlive(),
+        ...codes.map((code) => this.redis.get(this.#key("code", code))),
+      ])
+    );
+    const lost: string[] = [];
+    const missing: string[] = [];
+    codes.forEach((code, i) => {
+      const owner = owners[i + 1];
+      if (owner === null) missing.push(code);
+      else if (owner !== this.instanceId) lost.push(code);
+      else {
+        for (const key of [this.#key("code", code), this.#record(code)]) {
+          void this.redis.pexpire(key, this.#roomTtlMs).catch(() => {});
+        }
+      }
+    });
+    return { lost, missing };
+  }
+
+  async alive(instanceIds: readonly string[]): Promise<Set<string>> {
+    if (instanceIds.length === 0) return new Set();
+    const answers = await this.#guard(() =>
+      this.redis.mget(instanceIds.map((id) => this.#key("alive", id)))
+    );
+    return new Set(instanceIds.filter((_, i) => answers[i] !== null));
+  }
+
+  publish(instanceId: string, envelope: Envelope): void {
+    if (!this.#health.up || this.#closing) return;
+    this.#counters.messagesOut++;
+    this.redis.publish(
+      `${this.prefix}inst:${instanceId}`,
+      JSON.stringify(envelope),
+    ).catch((error) => this.#down(error));
+  }
+
+  health(): BusHealth {
+    return { ...this.#health };
+  }
+
+  counters(): BusCounters {
+    return { ...this.#counters };
+  }
+
+  resubscribe(): void {
+    if (this.#closing) return;
+    this.#subscriber.disconnect(true);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
+    try {
+      if (this.redis.status === "ready") {
+        await this.redis.del(this.#key("alive", this.instanceId));
+      }
+    } catch {
+      // Its liveness key expires by itself.
+    }
+    for (const client of [this.redis, this.#subscriber]) {
+      try {
+        if (client.status === "ready") await client.quit();
+        else client.disconnect();
+      } catch {
+        client.disconnect();
+      }
+    }
+  }
+
+  #ready(): void {
+    if (this.#closing) return;
+    if (this.redis.status !== "ready" || this.#subscriber.status !== "ready") {
+      return;
+    }
+    // Liveness first: a restarted Redis forgot it.
+    this.#setAlive().then(() => {
+      if (this.#health.up || this.#closing) return;
+      this.#health = { ...this.#health, up: true, since: Date.now() };
+      this.#onHealth(this.health());
+    }, (error) => this.#down(error));
+  }
+
+  #down(error: unknown): void {
+    if (this.#closing) return;
+    const message = error instanceof Error ? error.message : String(error);
+    const wasUp = this.#health.up;
+    this.#health = {
+      up: false,
+      since: wasUp ? Date.now() : this.#health.since,
+      lastError: message,
+    };
+    if (wasUp) this.#onHealth(this.health());
+  }
+
+  /** Runs a command: refused while down; a failure marks the bus down. */
+  async #guard<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.#closing) throw new BusDownError("the bus is closed");
+    if (!this.#health.up) throw new BusDownError(this.#health.lastError);
+    try {
+      return await operation();
+    } catch (error) {
+      this.#down(error);
+      throw new BusDownError(
+        error instanceof Error ? error.message : String(error),
       );
     }
-    const results = (await pipeline.exec()) ?? [];
-    const lost: string[] = [];
-    results.forEach(([error, value], i) => {
-      if (error) throw error;
-      if (Number(value) === 0) lost.push(entries[i][0]);
-    });
-    return lost;
   }
 
-  async publish(messages: readonly PublishedText[]): Promise<void> {
-    // Issued in one tick, in order: auto-pipelining sends them in one write.
-    await Promise.all(
-      messages.map(({ channel, text }) =>
-        this.#commands.publish(channel, text)
-      ),
-    );
-  }
-
-  async saveRecord(code: string, text: string, ttlMs: number): Promise<void> {
-    await this.#commands.set(this.#key("room", code), text, "PX", ttlMs);
-  }
-
-  async loadRecord(code: string): Promise<string | undefined> {
-    return (await this.#commands.get(this.#key("room", code))) ?? undefined;
-  }
-
-  async removeRecord(code: string): Promise<void> {
-    await this.#commands.del(this.#key("room", code));
-  }
-
-  async add(key: string, delta: number, ttlMs: number): Promise<number> {
-    return Number(
-      await this.#commands.eval(
-        ADD_SCRIPT,
-        1,
-        this.#key("count", key),
-        delta,
-        ttlMs,
-      ),
-    );
-  }
-
-  async count(key: string): Promise<number> {
-    return Number((await this.#commands.get(this.#key("count", key))) ?? 0);
-  }
-
-  async disconnect(): Promise<void> {
-    this.#closing = true;
-    await Promise.all(
-      [this.#commands, this.#subscriber].map(async (client) => {
-        if (client.status === "ready") {
-          try {
-            await client.quit();
-            return;
-          } catch {
-            // Fall through to a hard disconnect.
-          }
-        }
-        client.disconnect();
-      }),
-    );
-  }
-
-  #onReady(): void {
-    if (this.#closing) return;
-    if (
-      this.#commands.status === "ready" && this.#subscriber.status === "ready"
-    ) {
-      this.#hooks.up();
-    }
+  #setAlive(): Promise<unknown> {
+    const key = this.#key("alive", this.instanceId);
+    return this.redis.set(key, "1", "PX", this.#livenessTtlMs);
   }
 
   #key(kind: string, name: string): string {
-    return `${this.#prefix}${kind}:${name}`;
+    return `${this.prefix}${kind}:${name}`;
+  }
+
+  /** The key of an owner's record of a room. @default this instance's */
+  #record(code: string, owner = this.instanceId): string {
+    return `${this.prefix}room:${code}:${owner}`;
   }
 }

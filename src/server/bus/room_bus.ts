@@ -1,39 +1,28 @@
 /**
- * The seam under the room registry that lets several server instances share
- * one set of room codes: a room directory (code -> owning instance), a
- * channel per instance, counters shared by all instances, and small room
- * records that let another instance rebuild a room whose owner died.
- *
- * Two implementations: `MemoryRoomBus` (in-process, the default) and
- * `RedisRoomBus` (chosen by `REDIS_URL`). docs/SCALE_OUT.md tells the model.
+ * The seam under the router: a directory (code → owner), one liveness key
+ * per instance, a record per room (token digests, never tokens) so another
+ * instance can adopt it, and a channel per instance. `RedisRoomBus` runs it
+ * on Redis; docs/SCALE_OUT.md tells the model.
  *
  * @module
  */
-import type { BusEnvelope, WireEnvelope } from "./envelope.ts";
-import type { RoomRecord } from "./room_record.ts";
+import * as v from "valibot";
+import type { Envelope } from "./envelope.ts";
+import type { FaultBoundary } from "../fault_boundary.ts";
 
 /** Settings every bus shares. */
 export interface RoomBusOptions {
   /** This instance's id (unique among live instances). @default a random id */
   instanceId?: string;
-  /** How long a code stays claimed without a refresh, in ms. @default 15000 */
-  codeTtlMs?: number;
-  /** How often owned codes are refreshed, in ms (0: only by `refresh()`). @default 5000 */
-  keepAliveMs?: number;
-  /** Largest client frame carried in an envelope, in bytes. @default 65536 */
-  maxMessageBytes?: number;
-  /** Current time in ms. @default Date.now */
-  now?: () => number;
+  /** How long liveness lasts without a refresh, in ms. @default 15000 */
+  livenessTtlMs?: number;
+  /** How long a room outlives its owner's last refresh, in ms. @default 600000 */
+  roomTtlMs?: number;
+  /** Where the store's connection events run. @default none */
+  boundary?: FaultBoundary;
 }
 
-/** Defaults of {@link RoomBusOptions}. */
-export const BUS_DEFAULTS = {
-  codeTtlMs: 15_000,
-  keepAliveMs: 5_000,
-  maxMessageBytes: 65_536,
-} as const;
-
-/** Whether the bus can reach its shared store. */
+/** Whether the bus reaches its store. */
 export interface BusHealth {
   /** True when claims, lookups and publishes can work. */
   up: boolean;
@@ -41,189 +30,149 @@ export interface BusHealth {
   since: number;
   /** The last error seen (kept after recovery, for the log). */
   lastError?: string;
-  /** When it was seen, in ms. */
-  lastErrorAt?: number;
 }
 
-/** The bus's own figures, for `/metrics`. */
-export interface BusFigures {
-  /** Envelopes received on this instance's channel and accepted. */
-  messagesIn: number;
-  /** Envelopes published by this instance (several may share a PUBLISH). */
-  messagesOut: number;
-  /** Envelopes received and refused by their checks. */
-  messagesRefused: number;
-  /**
-   * Texts received on this instance's channel (each one envelope or a batch
-   * of them).
-   */
-  publishesIn: number;
-  /** Texts published (PUBLISH commands): envelopes go in batches. */
-  publishesOut: number;
-  /** Last measured round trip through the bus, in ms (NaN before any). */
-  roundTripMs: number;
-  /** Codes this instance owns now. */
-  roomsOwned: number;
+/** One seat of a room record. */
+export interface SeatRecord {
+  /** When the player first joined, in ms (the earliest is VIP). */
+  joinedAt: number;
+  /** Whether the holder keeps its token (then never given away by name). */
+  keepsToken: boolean;
+  /** SHA-256 digests of every still valid reconnect token of the seat. */
+  tokenHashes: string[];
+}
+
+/** What the store keeps of a room, so another instance can adopt it. */
+export interface RoomRecord {
+  /** SHA-256 digest of the host token. */
+  hostHash: string;
+  /** Whether the game started. */
+  started: boolean;
+  /** Seats by name. */
+  seats: Map<string, SeatRecord>;
 }
 
 /**
- * Outcome of a claim: the code is ours now, or someone else's (`owner`
- * undefined: no live owner, but a room record still waits for its host).
+ * Outcome of a claim: ours now, held by a live instance (`owner`), refused
+ * (`taken`: a record waits for its host; or nothing to adopt), or, when
+ * adopting, a host token that does not match the record.
  */
 export type ClaimResult =
   | { claimed: true }
-  | { claimed: false; owner: string | undefined };
+  | { claimed: false; owner: string }
+  | { claimed: false; reason: "taken" | "bad token" };
 
-/**
- * Thrown when the shared store cannot be reached: the caller refuses the new
- * room with a clear error and keeps what it has.
- */
+/** Thrown when the store cannot be reached. */
 export class BusDownError extends Error {
+  override name = "BusDownError";
   constructor(cause?: string) {
-    super(
-      "The room directory cannot be reached, so no new game can start on " +
-        "this server right now. Try again in a moment." +
-        (cause ? ` (${cause})` : ""),
-    );
-    this.name = "BusDownError";
+    super(`The room directory cannot be reached (${cause ?? "down"}).`);
   }
 }
 
-/** Counters shared by all instances, e.g. rooms opened per address. */
-export interface SharedCounters {
-  /**
-   * Adds one and (re)sets the key's expiry.
-   * @returns The new count.
-   * @throws BusDownError when the store is unreachable.
-   */
-  increment(key: string, ttlMs: number): Promise<number>;
-  /**
-   * Takes one away (never below 0; the key goes at 0).
-   * @returns The new count.
-   */
-  decrement(key: string): Promise<number>;
-  /** The count now (0 when absent). */
-  get(key: string): Promise<number>;
-}
+/** Envelopes received and accepted, published, and refused by their checks. */
+export type BusCounters = Record<
+  "messagesIn" | "messagesOut" | "messagesRefused",
+  number
+>;
 
-/** Stores and loads room records (never tokens, only their hashes). */
-export interface RoomRecordStore {
-  /** Saves the record of an owned room, kept for `ttlMs` (refreshed by keep-alive). */
-  save(record: RoomRecord, ttlMs: number): Promise<void>;
-  /** The record of a room, or undefined. */
-  load(code: string): Promise<RoomRecord | undefined>;
-  /** Forgets a room's record. */
-  remove(code: string): Promise<void>;
-}
-
-/** Receives every checked envelope that arrives on this instance's channel. */
-export type EnvelopeHandler = (envelope: BusEnvelope) => void;
-
-/**
- * The seam: a room directory, one channel per instance, shared counters and
- * room records, plus health and figures.
- */
+/** A room directory, liveness, room records and channels. */
 export interface RoomBus {
-  /** This instance's id: its channel's name and the owner value of its codes. */
+  /** This instance's id: its channel and the owner value of its codes. */
   readonly instanceId: string;
-  /** Counters shared by all instances. */
-  readonly counters: SharedCounters;
-  /** Room records for rebuilding a room elsewhere. */
-  readonly records: RoomRecordStore;
-
   /**
-   * Connects, subscribes to this instance's channel, marks the instance alive
-   * and starts the keep-alive timer. An unreachable store does not make it
-   * fail: the bus reports down and comes up by itself when the store does.
-   * @param onEnvelope Called for each checked envelope sent to this instance.
+   * Connects and subscribes to this instance's channel. An unreachable
+   * store does not make it fail: the bus reports down and comes up by
+   * itself.
+   * @param onEnvelope Called with each checked envelope for this instance.
+   * @param onHealth Called each time the bus goes up or down.
    */
-  start(onEnvelope: EnvelopeHandler): Promise<void>;
-
+  start(
+    onEnvelope: (envelope: Envelope) => void,
+    onHealth: (health: BusHealth) => void,
+  ): Promise<void>;
   /**
-   * Claims a code for this instance, atomically (no two instances ever hold
-   * the same code). A code whose room record still lives (its owner died and
-   * the room waits for its host) is not free either. Kept alive by this
-   * instance until released.
+   * The one claim: takes `code` when it is free or its owner is not alive.
+   * A new room (`adopt` false) also needs no record waiting for its host,
+   * and writes a fresh record with `hostHash`; an adoption needs the
+   * record, whose host digest must be `hostHash`.
    * @throws BusDownError when the store is unreachable.
    */
-  claimCode(code: string): Promise<ClaimResult>;
-
+  claim(code: string, hostHash: string, adopt: boolean): Promise<ClaimResult>;
+  /** Deletes code and record, if this instance still owns the code. */
+  release(code: string): Promise<void>;
   /**
-   * Takes over a code whose owner is `deadOwner` (or nobody), atomically:
-   * fails when another live instance holds it.
+   * The live owner of a code, and, when it has none, whether a record
+   * waits for its host (`record` is true whenever there is a live owner).
    * @throws BusDownError when the store is unreachable.
    */
-  takeOverCode(code: string, deadOwner: string): Promise<ClaimResult>;
-
-  /** Gives a code up and forgets its record (only if this instance owns it). */
-  releaseCode(code: string): Promise<void>;
-
+  lookup(code: string): Promise<{ owner?: string; record: boolean }>;
+  /** The record of a room (its owner's), if any. @throws BusDownError */
+  loadRecord(code: string): Promise<RoomRecord | undefined>;
+  /** Writes the host digest and the started flag of a room's record. */
+  saveRoom(code: string, hostHash: string, started: boolean): Promise<void>;
+  /** Writes (or, with `undefined`, deletes) one seat of a room's record. */
+  saveSeat(code: string, name: string, seat?: SeatRecord): Promise<void>;
   /**
-   * The instance that owns a code, or undefined when nobody does.
-   * @throws BusDownError when the store is unreachable.
+   * Refreshes this instance's liveness and its rooms' lifetimes.
+   * @param codes The codes this instance holds rooms for.
+   * @returns Those another instance owns now (lost) and those the store
+   * forgot (it restarted empty): the caller closes or claims them again.
    */
-  ownerOf(code: string): Promise<string | undefined>;
-
-  /** Whether an instance is alive (its keep-alive has not lapsed). */
-  instanceAlive(instanceId: string): Promise<boolean>;
-
-  /** Codes this instance owns now. */
-  ownedCodes(): ReadonlySet<string>;
-
-  /** Whether this instance owns a code now (cheaper than `ownedCodes()`). */
-  owns(code: string): boolean;
-
+  refresh(
+    codes: readonly string[],
+  ): Promise<{ lost: string[]; missing: string[] }>;
+  /** Which of these instances are alive now. @throws BusDownError */
+  alive(instanceIds: readonly string[]): Promise<Set<string>>;
+  /** Publishes an envelope to an instance's channel (dropped while down). */
+  publish(instanceId: string, envelope: Envelope): void;
   /**
-   * Refreshes this instance's codes, records and liveness now (the timer
-   * calls it every `keepAliveMs`). After the store lost its data (a restart),
-   * it claims the codes again.
-   * @returns Codes lost to another instance meanwhile (rare: a split).
+   * Makes the subscriber connection again (it stopped delivering: a ping
+   * through this instance's own channel did not come back).
    */
-  refresh(): Promise<string[]>;
-
-  /**
-   * Publishes an envelope to an instance's channel (relayed, never stored).
-   * Envelopes published in one turn of the event loop leave together when
-   * it ends: per instance in one text (several when over the size limit),
-   * in publish order, all in one write to the store.
-   * @returns false when the store is unreachable (the envelope is dropped,
-   * and so are the others sent with it).
-   */
-  publish(instanceId: string, envelope: WireEnvelope): Promise<boolean>;
-
-  /**
-   * Measures a round trip through the bus (a ping to this instance's own
-   * channel) and keeps it in the figures.
-   * @returns The round trip in ms.
-   * @throws BusDownError when the store is unreachable or it times out.
-   */
-  measureRoundTrip(timeoutMs?: number): Promise<number>;
-
+  resubscribe(): void;
   /** Up or down, and the last error. */
   health(): BusHealth;
-
-  /** Calls `listener` each time the bus goes up or down. @returns unsubscribe */
-  onHealthChange(listener: (health: BusHealth) => void): () => void;
-
-  /** Messages in and out, round trip, rooms owned. */
-  figures(): BusFigures;
-
+  /** Envelopes in, out and refused. */
+  counters(): BusCounters;
   /**
-   * Stops: ends this instance's liveness at once (so other instances may
-   * take its rooms over), stops the timer and disconnects. Codes and records
-   * stay until they expire, so a room survives when its host comes back
-   * through another instance within the grace period. Idempotent.
+   * Ends liveness at once (other instances may adopt this one's rooms),
+   * and disconnects; codes and records stay for the host's grace.
+   * Idempotent.
    */
   close(): Promise<void>;
 }
 
-/** A random instance id, e.g. `i-k3J9x0aQ`. */
+/** A random instance id, e.g. `i-3f9c0a1b`. */
 export function randomInstanceId(): string {
-  const bytes = new Uint8Array(6);
-  crypto.getRandomValues(bytes);
-  const alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  let id = "i-";
-  for (const byte of bytes) id += alphabet[byte % alphabet.length];
-  return id;
+  return `i-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+const DIGEST = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+const SeatSchema = v.object({
+  joinedAt: v.pipe(v.number(), v.finite()),
+  keepsToken: v.boolean(),
+  tokenHashes: v.pipe(v.array(DIGEST), v.maxLength(8)),
+});
+
+/**
+ * Reads a record from its hash fields (`host`, `started`, `seat:<name>`);
+ * seats that do not parse are left out.
+ */
+export function recordFromFields(
+  fields: Record<string, string>,
+): RoomRecord | undefined {
+  if (!v.is(DIGEST, fields.host)) return undefined;
+  const seats = new Map<string, SeatRecord>();
+  for (const [field, text] of Object.entries(fields)) {
+    const name = field.slice(5);
+    if (!field.startsWith("seat:") || name.length > 20) continue;
+    try {
+      const seat = v.safeParse(SeatSchema, JSON.parse(text));
+      if (seat.success && name.length > 0) seats.set(name, seat.output);
+    } catch {
+      // A field that does not parse is left out.
+    }
+  }
+  return { hostHash: fields.host, started: fields.started === "1", seats };
 }

@@ -1,152 +1,118 @@
 /**
- * Puts the room bus under one instance's registry: every frame of a local
- * socket passes here first. Frames for rooms held here go straight to the
- * registry (synchronously: the hot path is unchanged); `createRoom` claims
- * its code through the bus first; a join or reclaim for a room owned by
- * another instance is forwarded there ({@link BusLink}); a reclaim for a room
- * whose owner died adopts it (`room_adoption.ts`). Room records are saved
- * when rooms change, codes released when they close.
+ * Puts the room bus under one instance's registry: frames are charged and
+ * parsed first, then go to the registry (rooms held here), claim a code
+ * (`createRoom`), go to the room's owner (forwarded), or adopt a room whose
+ * owner died. Registry changes keep the room's record; one timer keeps
+ * liveness and notices lost codes and dead instances.
  *
  * @module
  */
+import type { ClientMessage, ServerMessage } from "../../protocol/mod.ts";
+import type {
+  Connection,
+  RegistryEvent,
+  RoomChange,
+  RoomRegistry,
+} from "../room_registry.ts";
 import type { FaultBoundary } from "../fault_boundary.ts";
-import type { Connection, RoomRegistry } from "../room_registry.ts";
-import { roomError } from "../room_errors.ts";
-import { isBlockedCode, randomRoomCode } from "../room_codes.ts";
-import { BusLink } from "./bus_link.ts";
-import type { BusEnvelope } from "./envelope.ts";
-import { proxyId } from "./remote_connection.ts";
-import { adoptRoom } from "./room_adoption.ts";
-import { buildRoomRecord, hashTokenNow } from "./room_record.ts";
-import { BusDownError, type BusFigures, type RoomBus } from "./room_bus.ts";
+import type { LimitCounters } from "../limit_counters.ts";
+import type { BusGauges } from "../metrics.ts";
+import {
+  isBlockedCode,
+  randomRoomCode,
+  randomToken,
+  tokenDigest,
+} from "../room_codes.ts";
+import type { Envelope } from "./envelope.ts";
+import { BusDownError, type BusHealth, type RoomBus } from "./room_bus.ts";
 
 /** WebSocket close code "service restart": the client reconnects. */
 export const CLOSE_SERVICE_RESTART = 1012;
-
+/** The close reason of a socket whose room lives elsewhere now. */
+const MOVED = "this game moved to another server; reconnect";
 /** How many codes to try before giving up on a claim. */
 const CLAIM_ATTEMPTS = 20;
-
-/**
- * How long a room's owner, read from the directory for a join, is reused
- * for the next joins to that room, in ms (dropped at once when the owner is
- * found dead).
- */
-const OWNER_CACHE_MS = 2_000;
-
-/** Token hashes kept for record saves before the cache is emptied. */
+/** How long a ping through this instance's channel may take, in ms. */
+const PING_PATIENCE_MS = 3_000;
+/** Token digests kept for record writes before the cache is emptied. */
 const HASH_CACHE_SIZE = 4_096;
 
-/** Something worth a log line. */
-export interface RouterEvent {
-  /** Short name, e.g. "room adopted". */
-  event: string;
-  /** Room code. */
-  room?: string;
-  /** Connection id. */
-  conn?: string;
-  /** Extra detail. */
-  detail?: string;
-}
+/** Something worth a log line (a registry event's fields). */
+export type RouterEvent = Pick<
+  RegistryEvent,
+  "event" | "room" | "conn" | "detail"
+>;
 
 /** Options for {@link RoomRouter}. */
 export interface RoomRouterOptions {
   /** This instance's registry. */
   registry: RoomRegistry;
-  /** This instance's bus (not started yet: {@link RoomRouter.start} does). */
+  /** This instance's bus (not started: {@link RoomRouter.start} does). */
   bus: RoomBus;
-  /** How long a room waits for its host, in ms (records live that long). */
-  hostGraceMs: number;
-  /** The bus's code lifetime, in ms (records outlive the grace by this). */
-  codeTtlMs: number;
-  /**
-   * Whether other instances share the bus (Redis): only then are room
-   * records worth saving. @default true
-   */
-  shared?: boolean;
-  /**
-   * How long changes to a room gather before its record is written, in ms
-   * (a burst of joins costs one write; a record is at most this much plus
-   * one write behind). 0: at the end of the current task. @default 20
-   */
-  recordDelayMs?: number;
-  /** Current time in ms. @default Date.now */
-  now?: () => number;
+  /** Where every entry from outside runs (socket, bus, timer). */
+  boundary: FaultBoundary;
+  /** How often liveness is refreshed, in ms (0: only by `tick()`). @default 5000 */
+  tickMs?: number;
+  /** How long liveness lasts after a refresh, in ms. @default 15000 */
+  livenessTtlMs?: number;
+  /** Frames of one socket that may wait for a lookup. @default 16 */
+  maxWaiting?: number;
   /** Receives events worth logging. @default ignore */
   log?: (event: RouterEvent) => void;
-  /**
-   * Where bus deliveries run and where a throw in a frame's asynchronous
-   * routing goes (it costs that socket: closed with 1011).
-   * @default throws of async routing are logged as "routing failed"
-   */
-  boundary?: FaultBoundary;
+  /** Per-address counters all instances share (over the bus's store). */
+  limitCounters?: LimitCounters;
 }
 
-/** The routing figures, beside the bus's own, for `/metrics`. */
-export interface RouterFigures extends BusFigures {
-  /** This instance's id. */
-  instanceId: string;
-  /** Whether the bus is up. */
-  busUp: boolean;
-  /** Rooms other instances own that local sockets are forwarded to. */
-  roomsElsewhere: number;
-  /** Local sockets whose frames go to another instance. */
-  socketsForwarded: number;
-  /** Remote sockets in rooms owned here. */
-  remoteSockets: number;
+/** A local socket whose room lives on another instance. */
+interface Forwarded {
+  owner: string;
+  code: string;
+  /** Whether the owner knows the socket (its address went with a frame). */
+  opened: boolean;
+  /** Frames gathered while the socket's waiting frames are routed. */
+  held?: string[];
 }
-
-/** A frame that names a room: create, join or reclaim. */
-type RoomRequest =
-  | { action: "createRoom" }
-  | { action: "joinRoom"; room: string }
-  | { action: "reclaimRoom"; room: string; hostToken: string };
 
 /**
  * Routes one instance's socket traffic through the bus. It has the
  * registry's `open` / `receive` / `closed` / `metrics`, so the socket layer
- * talks to it as it would to the registry.
+ * talks to it as to the registry.
  */
 export class RoomRouter {
+  /** Per-address counters all instances share, when given. */
+  readonly limitCounters?: LimitCounters;
   readonly #registry: RoomRegistry;
   readonly #bus: RoomBus;
-  readonly #now: () => number;
+  readonly #boundary: FaultBoundary;
+  readonly #tickMs: number;
+  readonly #livenessTtlMs: number;
+  /** Until when (`performance.now()`) this instance is known alive. */
+  #aliveUntil = 0;
+  /** Work held while liveness may have lapsed (after a long pause). */
+  readonly #held: (() => void)[] = [];
+  #rechecking: Promise<void> | undefined;
+  readonly #maxWaiting: number;
   readonly #log: (event: RouterEvent) => void;
-  readonly #recordTtlMs: number;
-  readonly #link: BusLink;
   readonly #addresses = new Map<string, string>();
-  /** Per socket, the work in flight (frames after it wait their turn). */
-  readonly #pending = new Map<string, Promise<void>>();
-  /** Forwarded sockets, and the room code each was forwarded for. */
-  readonly #forwardedRoom = new Map<string, string>();
-  /** Rooms whose record must be saved at the next flush. */
-  readonly #dirty = new Set<string>();
-  #flushing: Promise<void> | undefined;
-  #flushTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #recordDelayMs: number;
-  /** Room code → another instance that owned it lately, and when read. */
-  readonly #owners = new Map<string, { owner: string; readAt: number }>();
-  /** Token → SHA-256 hex, so a save hashes only new tokens. */
+  readonly #forwarded = new Map<string, Forwarded>();
+  /** Frames of sockets whose lookup is in flight, in order. */
+  readonly #waiting = new Map<string, { raw: string; msg: ClientMessage }[]>();
+  readonly #proxies = new Map<string, RemoteConnection>();
   readonly #hashes = new Map<string, string>();
-  /** The code the registry takes for the room being created now. */
-  #presetCode: string | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #ping = { id: 0, sentAt: 0, answered: true };
+  #roundTripMs = NaN;
   #closed = false;
-  readonly #boundary: FaultBoundary | undefined;
-  readonly #shared: boolean;
 
   constructor(options: RoomRouterOptions) {
     this.#registry = options.registry;
+    this.limitCounters = options.limitCounters;
     this.#bus = options.bus;
-    this.#now = options.now ?? Date.now;
-    this.#log = options.log ?? (() => {});
-    this.#recordTtlMs = options.hostGraceMs + options.codeTtlMs;
-    this.#shared = options.shared ?? true;
-    this.#recordDelayMs = options.recordDelayMs ?? 20;
     this.#boundary = options.boundary;
-    this.#link = new BusLink({
-      bus: this.#bus,
-      registry: this.#registry,
-      localConnection: (id) => this.#registry.connection(id),
-    });
+    this.#tickMs = options.tickMs ?? 5_000;
+    this.#livenessTtlMs = options.livenessTtlMs ?? 15_000;
+    this.#maxWaiting = options.maxWaiting ?? 16;
+    this.#log = options.log ?? (() => {});
   }
 
   /** The registry's counters (the socket layer counts its refusals there). */
@@ -159,465 +125,619 @@ export class RoomRouter {
     return this.#bus;
   }
 
-  /** Starts the bus, delivering its envelopes to the link. */
-  async start(): Promise<void> {
+  /**
+   * Starts the bus and the instance timer. Resolves once connected (or
+   * found unreachable: the bus comes up by itself later).
+   * @param onHealth Called each time the bus goes up or down.
+   */
+  async start(onHealth: (health: BusHealth) => void = () => {}): Promise<void> {
     const boundary = this.#boundary;
     await this.#bus.start(
-      boundary
-        ? (envelope) =>
-          boundary.run(
-            {
-              where: `bus delivery (${envelope.kind})`,
-              connId: connectionOf(envelope),
-            },
-            () => this.#link.deliver(envelope),
-            () => {
-              const connId = connectionOf(envelope);
-              if (connId !== undefined) this.#failSocket(connId);
-            },
-          )
-        : (envelope) => this.#link.deliver(envelope),
+      (e: Envelope) => {
+        // A fault costs the one socket the envelope is about (1011).
+        const connId = e.kind === "in"
+          ? `${e.from}:${e.conn}`
+          : e.kind === "out"
+          ? e.conn
+          : undefined;
+        const where = { where: `bus delivery (${e.kind})`, connId };
+        boundary.run(where, () => this.#deliver(e), () => this.#fail(connId));
+      },
+      boundary.wrap({ where: "bus connection event" }, (health: BusHealth) => {
+        onHealth(health);
+        if (!health.up) return;
+        this.#aliveUntil = performance.now() + this.#livenessTtlMs;
+        return this.tick();
+      }),
     );
+    if (this.#tickMs > 0 && !this.#closed) {
+      this.#timer = setInterval(
+        boundary.wrap({ where: "bus timer" }, () => this.tick()),
+        this.#tickMs,
+      );
+    }
   }
 
-  /**
-   * The code generator to give the registry: the code just claimed while a
-   * `createRoom` is handed over, a random one otherwise.
-   */
-  readonly generateCode = (): string => this.#presetCode ?? randomRoomCode();
+  /** Whether the bus is up, and the last error. */
+  health(): BusHealth {
+    return this.#bus.health();
+  }
 
   /** A local socket opened. */
   open(conn: Connection, address: string): void {
     this.#addresses.set(conn.id, address);
-    this.#registry.open(conn, address);
+    this.#boundary.run(
+      { where: "socket open", connId: conn.id, address },
+      () => this.#registry.open(conn, address),
+    );
   }
 
-  /** One raw frame from a local socket; frames of one socket stay in order. */
+  /**
+   * One raw frame from a local socket: charged and parsed first; frames of
+   * one socket stay in order, and at most `maxWaiting` wait for a lookup.
+   */
   receive(connId: string, raw: unknown): void {
-    const prior = this.#pending.get(connId);
-    if (prior === undefined) {
-      const work = this.#route(connId, raw);
-      if (work) this.#track(connId, work);
-      return;
+    this.#boundary.run({ where: "socket message", connId }, () => {
+      if (this.#lapsed()) this.#hold(() => this.#receive(connId, raw));
+      else this.#receive(connId, raw);
+    });
+  }
+
+  /**
+   * Whether liveness may have lapsed (a long pause): another instance may
+   * have adopted rooms held here, so nothing acts until a refresh.
+   */
+  #lapsed(): boolean {
+    return performance.now() > this.#aliveUntil && this.#bus.health().up &&
+      this.#registry.roomCount > 0;
+  }
+
+  /** Runs `work` after the next refresh (in arrival order). */
+  #hold(work: () => void): void {
+    this.#held.push(work);
+    const where = { where: "bus timer" };
+    this.#rechecking ??= this.tick().catch((error) =>
+      this.#boundary.fault(where, error)
+    ).finally(() => {
+      this.#rechecking = undefined;
+      for (const held of this.#held.splice(0)) {
+        this.#boundary.run({ where: "held work" }, held);
+      }
+    });
+  }
+
+  #receive(connId: string, raw: unknown): void {
+    const queue = this.#waiting.get(connId);
+    if (queue && queue.length >= this.#maxWaiting) {
+      return this.#registry.refuse(connId, "rate limited");
     }
-    this.#track(connId, prior.then(() => this.#route(connId, raw)));
+    const msg = this.#registry.admit(connId, raw);
+    if (!msg) return;
+    if (queue) queue.push({ raw: raw as string, msg });
+    else this.#route(connId, raw as string, msg);
   }
 
   /** A local socket closed. */
   closed(connId: string): void {
     this.#addresses.delete(connId);
-    this.#forwardedRoom.delete(connId);
-    this.#link.socketClosed(connId);
-    this.#registry.closed(connId);
+    this.#waiting.delete(connId);
+    this.#boundary.run({ where: "socket close", connId }, () => {
+      this.#unforward(connId);
+      this.#registry.closed(connId);
+    });
   }
 
+  /** Keeps a room's record in step with the registry (its `onChange`). */
+  readonly onChange = (change: RoomChange): void => {
+    const { code, type } = change;
+    const room = this.#registry.room(code);
+    // A write lost while the bus is down is repaired by the next one.
+    let write: Promise<void> | undefined;
+    if (this.#closed || type === "room created") return; // Claim wrote it.
+    if (type === "seat changed") {
+      const seat = room?.seatOf(change.username);
+      write = this.#bus.saveSeat(
+        code,
+        change.username,
+        seat && {
+          joinedAt: seat.joinedAt,
+          keepsToken: seat.keepsToken,
+          tokenHashes: [
+            ...seat.tokenHashes ?? [],
+            ...seat.tokens.map(this.#hash),
+          ],
+        },
+      );
+    } else if (type === "room changed" && room) {
+      write = this.#bus.saveRoom(
+        code,
+        this.#hash(room.hostToken),
+        room.started,
+      );
+    } else if (
+      type === "room closed" && change.reason !== "code lost" &&
+      change.reason !== "server shutdown"
+    ) write = this.#bus.release(code);
+    write?.catch(() => {});
+  };
+
   /**
-   * Called with each registry event: saves the record of a room that
-   * changed, releases the code of a room that closed.
+   * The instance timer's work: liveness refreshed, rooms whose code went
+   * to another instance closed (their sockets reconnect to it), codes a
+   * restarted store forgot claimed again, dead instances' sockets dropped,
+   * and a ping through this instance's own channel (a subscriber that
+   * stopped delivering is made again).
    */
-  observe(event: { event: string; room?: string; detail?: string }): void {
-    const code = event.room;
-    if (code === undefined || this.#closed) return;
-    if (event.event === "room closed") {
-      this.#dirty.delete(code);
-      if (event.detail !== "server shutdown") {
-        this.#bus.releaseCode(code).catch(() => {});
-      }
-      return;
+  async tick(): Promise<void> {
+    if (this.#closed || !this.#bus.health().up) return;
+    const bus = this.#bus;
+    const registry = this.#registry;
+    const asked = performance.now();
+    const ping = this.#ping;
+    const late = asked - ping.sentAt > PING_PATIENCE_MS;
+    // Unanswered for long: the subscriber stopped delivering.
+    if (!ping.answered && late) bus.resubscribe();
+    if (ping.answered || late) {
+      const id = ping.id + 1;
+      this.#ping = { id, sentAt: asked, answered: false };
+      bus.publish(bus.instanceId, { kind: "ping", from: bus.instanceId, id });
     }
-    if (!this.#shared) return;
-    this.#dirty.add(code);
-    this.#scheduleFlush();
-  }
-
-  /**
-   * Instances that died without a goodbye (SIGKILL, crash), seen both ways:
-   * local sockets forwarded to them are closed (their clients reconnect and
-   * land where the room is now), and their sockets held here are dropped
-   * (the host hears "disconnected"). Call it periodically.
-   */
-  async checkOwners(): Promise<void> {
-    for (const instance of this.#link.remoteInstances()) {
-      let alive: boolean;
-      try {
-        alive = await this.#bus.instanceAlive(instance);
-      } catch {
-        continue;
-      }
-      if (alive) continue;
-      this.#forgetOwner(instance);
+    const { lost, missing } = await bus.refresh(registry.codes());
+    this.#aliveUntil = asked + this.#livenessTtlMs;
+    for (const code of lost) {
+      this.#log({ event: "code lost", room: code });
+      registry.dropRoom(code, CLOSE_SERVICE_RESTART, MOVED);
+    }
+    for (const code of missing) await this.#claimAgain(code);
+    const others = this.#peers();
+    if (others.size === 0) return;
+    const alive = await bus.alive([...others]);
+    for (const instance of others) {
+      if (alive.has(instance)) continue;
       this.#log({ event: "instance gone", detail: instance });
-      this.#link.deliver({ kind: "bye", from: instance });
-    }
-    for (const [owner, conns] of this.#link.forwardedByOwner()) {
-      let alive: boolean;
-      try {
-        alive = await this.#bus.instanceAlive(owner);
-      } catch {
-        continue;
-      }
-      if (alive) continue;
-      this.#forgetOwner(owner);
-      for (const connId of conns) {
-        this.#log({ event: "owner gone", conn: connId, detail: owner });
-        this.#forwardedRoom.delete(connId);
-        this.#link.socketClosed(connId);
-        this.#registry.connection(connId)?.close(
-          CLOSE_SERVICE_RESTART,
-          "the game moved to another server; reconnect",
-        );
-      }
+      this.#deliver({ kind: "gone", from: instance });
     }
   }
 
   /** Routing and bus figures. */
-  figures(): RouterFigures {
+  figures(): BusGauges {
+    const codes = new Set<string>();
+    for (const forwarded of this.#forwarded.values()) codes.add(forwarded.code);
     return {
-      ...this.#bus.figures(),
+      ...this.#bus.counters(),
       instanceId: this.#bus.instanceId,
       busUp: this.#bus.health().up,
-      roomsElsewhere: new Set(this.#forwardedRoom.values()).size,
-      socketsForwarded: this.#link.forwardedCount,
-      remoteSockets: this.#link.proxyCount,
+      roundTripMs: this.#roundTripMs,
+      roomsOwned: this.#registry.roomCount,
+      roomsElsewhere: codes.size,
+      socketsForwarded: this.#forwarded.size,
+      remoteSockets: this.#proxies.size,
     };
   }
 
   /**
-   * Stops: saves what changed, says goodbye to the owners local sockets are
-   * forwarded to, and closes the bus (other instances may adopt this one's
-   * rooms at once). Idempotent.
+   * Stops: says goodbye to the instances this one talks to, and closes the
+   * bus (others may adopt this one's rooms at once). Idempotent.
    */
   async close(): Promise<void> {
     if (this.#closed) return;
-    if (this.#flushTimer !== undefined) {
-      clearTimeout(this.#flushTimer);
-      this.#flushTimer = undefined;
-      this.#flushing ??= this.#flush();
-    }
-    await this.#flushing;
     this.#closed = true;
-    await Promise.allSettled([...this.#pending.values()]);
-    await this.#link.close();
+    clearInterval(this.#timer);
+    for (const instance of this.#peers()) {
+      this.#bus.publish(instance, { kind: "gone", from: this.#bus.instanceId });
+    }
     await this.#bus.close();
   }
 
-  // -------------------------------------------------------------------------
-
-  /** Closes a local socket after a fault of the server while serving it. */
-  #failSocket(connId: string): void {
-    this.#registry.connection(connId)?.close(1011, "internal error");
+  /** The other instances this one holds sockets of or forwards to. */
+  #peers(): Set<string> {
+    const peers = new Set<string>();
+    for (const proxy of this.#proxies.values()) peers.add(proxy.instance);
+    for (const forwarded of this.#forwarded.values()) {
+      peers.add(forwarded.owner);
+    }
+    peers.delete(this.#bus.instanceId);
+    return peers;
   }
 
-  #track(connId: string, work: Promise<void>): void {
-    const tracked: Promise<void> = work.catch((error) => {
-      if (!this.#boundary) {
-        this.#log({
-          event: "routing failed",
-          conn: connId,
-          detail: `${error}`,
-        });
-        return;
-      }
-      this.#boundary.fault(
-        {
-          where: "frame routing",
-          connId,
-          address: this.#addresses.get(connId),
-        },
-        error,
-        () => this.#failSocket(connId),
-      );
-    }).finally(() => {
-      if (this.#pending.get(connId) === tracked) this.#pending.delete(connId);
-    });
-    this.#pending.set(connId, tracked);
-  }
-
-  #route(connId: string, raw: unknown): void | Promise<void> {
-    if (typeof raw !== "string") return this.#registry.receive(connId, raw);
-    const request = roomRequest(raw);
-    const owner = this.#link.ownerFor(connId);
-    if (owner !== undefined) {
-      const forwardedFor = this.#forwardedRoom.get(connId);
+  #route(connId: string, raw: string, msg: ClientMessage): void {
+    const registry = this.#registry;
+    const code = msg.action === "joinRoom" || msg.action === "reclaimRoom"
+      ? msg.room.toUpperCase()
+      : undefined;
+    const forwarded = this.#forwarded.get(connId);
+    if (forwarded) {
       if (
-        request === undefined ||
-        ("room" in request && request.room === forwardedFor)
+        code === forwarded.code ||
+        (code === undefined && msg.action !== "createRoom")
       ) {
-        void this.#link.forward(connId, owner, this.#address(connId), raw);
-        return;
+        return this.#forward(connId, forwarded, raw);
       }
-      // A new room asked for: the socket leaves the owner it was sent to.
-      this.#forwardedRoom.delete(connId);
-      this.#link.socketClosed(connId);
+      // Another room asked for: the socket leaves the owner it was sent to.
+      this.#unforward(connId);
     }
-    if (request === undefined) return this.#registry.receive(connId, raw);
-    if (request.action === "createRoom") return this.#create(connId, raw);
-    if (this.#registry.hasRoom(request.room)) {
-      return this.#registry.receive(connId, raw);
+    if (msg.action === "createRoom") {
+      return registry.inRoom(connId)
+        ? registry.handle(connId, msg)
+        : this.#wait(connId, this.#create(connId));
     }
-    return this.#elsewhere(connId, raw, request);
+    if (
+      code === undefined || registry.inRoom(connId) ||
+      (msg.action !== "joinRoom" && msg.action !== "reclaimRoom")
+    ) {
+      return registry.handle(connId, msg);
+    }
+    if (registry.hasRoom(code)) {
+      return msg.action === "reclaimRoom"
+        ? this.#wait(connId, this.#reclaimHere(connId, code, msg.hostToken))
+        : registry.handle(connId, msg);
+    }
+    this.#wait(connId, this.#elsewhere(connId, raw, msg, code));
   }
 
-  async #create(connId: string, raw: string): Promise<void> {
+  /** Holds a socket's next frames until `work` is done, then routes them. */
+  #wait(connId: string, work: Promise<void>): void {
+    this.#waiting.set(connId, []);
+    const resume = () => {
+      const queue = this.#waiting.get(connId);
+      this.#waiting.delete(connId);
+      try {
+        while (queue && queue.length > 0) {
+          const { raw, msg } = queue.shift()!;
+          if (this.#proxies.has(connId)) this.#ownedMsg(connId, msg);
+          else this.#route(connId, raw, msg);
+          const again = this.#waiting.get(connId);
+          if (again) {
+            again.push(...queue);
+            return;
+          }
+        }
+      } finally {
+        // The frames forwarded meanwhile go to the owner in one envelope.
+        const forwarded = this.#forwarded.get(connId);
+        if (forwarded) this.#send(connId, forwarded);
+      }
+    };
+    const where = {
+      where: "frame routing",
+      connId,
+      address: this.#addresses.get(connId),
+    };
+    const fail = () => this.#fail(connId);
+    this.#boundary.run(
+      where,
+      () => work.finally(() => this.#boundary.run(where, resume, fail)),
+      fail,
+    );
+  }
+
+  async #create(connId: string): Promise<void> {
+    const registry = this.#registry;
+    const action = "createRoom";
+    const hostToken = randomToken();
+    const hostHash = tokenDigest(hostToken);
     let code: string | undefined;
     try {
       for (let i = 0; i < CLAIM_ATTEMPTS && code === undefined; i++) {
         const candidate = randomRoomCode().toUpperCase();
-        if (isBlockedCode(candidate) || this.#registry.hasRoom(candidate)) {
-          continue;
-        }
-        if ((await this.#bus.claimCode(candidate)).claimed) code = candidate;
+        if (isBlockedCode(candidate) || registry.hasRoom(candidate)) continue;
+        const claim = await this.#bus.claim(candidate, hostHash, false);
+        if (claim.claimed) code = candidate;
       }
     } catch (error) {
       if (!(error instanceof BusDownError)) throw error;
       this.#log({ event: "room refused", conn: connId, detail: error.message });
-      return this.#refuse(connId, "createRoom");
+      return registry.refuse(connId, "unavailable", { action });
     }
     if (code === undefined) {
-      // No free code: the registry says "server full" in its own words.
-      this.#presetCode = "****";
-      try {
-        this.#registry.receive(connId, raw);
-      } finally {
-        this.#presetCode = undefined;
-      }
-      return;
+      return registry.refuse(connId, "server full", { action, noCode: true });
     }
-    this.#presetCode = code;
+    // The record is in the store already: the host hears confirmRoom now.
+    if (!registry.createRoom(connId, code, hostToken)) {
+      await this.#bus.release(code).catch(() => {});
+    }
+  }
+
+  /** A reclaim here: the renewed token's digest is stored before it is sent. */
+  async #reclaimHere(connId: string, code: string, token: string) {
+    const registry = this.#registry;
+    const room = registry.room(code);
+    if (!room || !registry.hostTokenMatches(code, token)) {
+      return registry.reclaimRoom(connId, code, token);
+    }
+    const renewed = randomToken();
     try {
-      this.#registry.receive(connId, raw);
-    } finally {
-      this.#presetCode = undefined;
+      await this.#bus.saveRoom(code, this.#hash(renewed), room.started);
+    } catch {
+      // Down: nobody can adopt the room meanwhile either.
     }
-    const room = this.#registry.room(code);
-    if (room === undefined || room.hostConnId !== connId) {
-      await this.#bus.releaseCode(code).catch(() => {});
+    registry.reclaimRoom(connId, code, token, renewed);
+    if (registry.room(code)?.hostToken !== renewed && registry.room(code)) {
+      // Another reclaim came first: the record follows the room's token.
+      this.onChange({ type: "room changed", code });
     }
   }
 
   async #elsewhere(
     connId: string,
     raw: string,
-    request: Exclude<RoomRequest, { action: "createRoom" }>,
+    msg: Extract<ClientMessage, { action: "joinRoom" | "reclaimRoom" }>,
+    code: string,
   ): Promise<void> {
-    const code = request.room;
-    let owner: string | undefined;
+    const registry = this.#registry;
+    let found: { owner?: string; record: boolean };
     try {
-      owner = request.action === "joinRoom"
-        ? await this.#ownerForJoin(code)
-        : await this.#bus.ownerOf(code);
-      if (request.action === "reclaimRoom" && owner !== this.#bus.instanceId) {
-        const adopted = await adoptRoom(this.#bus, code, request.hostToken);
-        if (adopted.ok) {
-          const record = adopted.record;
-          this.#registry.restoreRoom({
-            code,
-            hostToken: request.hostToken,
-            started: record.started,
-            address: this.#address(connId),
-            seats: record.seats,
-          });
-          this.#log({ event: "room adopted", room: code, conn: connId });
-          owner = undefined;
-        } else if (adopted.reason === "owned elsewhere") {
-          owner = adopted.owner;
-        } else if (adopted.reason === "bad token") {
-          if (!this.#registry.connection(connId)) return;
-          return this.#send(connId, "bad token", request.action);
-        } else owner = undefined;
-      }
+      found = await this.#bus.lookup(code);
     } catch (error) {
       if (!(error instanceof BusDownError)) throw error;
-      if (this.#registry.hasRoom(code)) {
-        return this.#registry.receive(connId, raw);
-      }
-      return this.#refuse(connId, request.action);
+      if (registry.hasRoom(code)) return await this.#here(connId, msg, code);
+      return registry.refuse(connId, "unavailable", { action: msg.action });
     }
-    if (!this.#registry.connection(connId)) return;
-    if (
-      owner === undefined && request.action === "joinRoom" &&
-      !this.#registry.hasRoom(code) && await this.#waitsForHost(code)
-    ) {
+    if (!registry.connection(connId)) return;
+    if (registry.hasRoom(code) || found.owner === this.#bus.instanceId) {
+      // The room opened here meanwhile (or its code is ours).
+      return await this.#here(connId, msg, code);
+    }
+    if (found.owner !== undefined) {
+      return this.#forwardTo(connId, found.owner, code, raw);
+    }
+    if (msg.action === "reclaimRoom") {
+      return await this.#adopt(connId, raw, msg, code);
+    }
+    if (found.record) {
       // Its owner died and its host has not taken it back yet: the client
       // retries (as after any lost connection) and finds it then.
-      this.#registry.connection(connId)?.close(
-        CLOSE_SERVICE_RESTART,
-        "this game is moving to another server; reconnect",
-      );
-      return;
+      return registry.connection(connId)?.close(CLOSE_SERVICE_RESTART, MOVED);
     }
-    if (
-      owner === undefined || owner === this.#bus.instanceId ||
-      this.#registry.hasRoom(code)
-    ) {
-      return this.#registry.receive(connId, raw);
-    }
-    this.#forwardedRoom.set(connId, code);
-    await this.#link.forward(connId, owner, this.#address(connId), raw);
+    registry.handle(connId, msg);
   }
 
-  /**
-   * A room's owner for a join: another instance read lately, else the
-   * directory's answer (kept when it is another instance).
-   */
-  async #ownerForJoin(code: string): Promise<string | undefined> {
-    const now = this.#now();
-    const cached = this.#owners.get(code);
-    if (cached && now - cached.readAt < OWNER_CACHE_MS) return cached.owner;
-    const owner = await this.#bus.ownerOf(code);
-    if (owner === undefined || owner === this.#bus.instanceId) {
-      this.#owners.delete(code);
-    } else {
-      // Bounded: the oldest entry goes (Map order is insertion order).
-      if (this.#owners.size >= 10_000) {
-        this.#owners.delete(this.#owners.keys().next().value!);
-      }
-      this.#owners.set(code, { owner, readAt: now });
-    }
-    return owner;
+  /** A join or reclaim for a room held here, inside a wait already. */
+  async #here(
+    connId: string,
+    msg: Extract<ClientMessage, { action: "joinRoom" | "reclaimRoom" }>,
+    code: string,
+  ): Promise<void> {
+    if (msg.action !== "reclaimRoom") return this.#registry.handle(connId, msg);
+    await this.#reclaimHere(connId, code, msg.hostToken);
   }
 
-  #forgetOwner(instance: string): void {
-    for (const [code, cached] of this.#owners) {
-      if (cached.owner === instance) this.#owners.delete(code);
-    }
-  }
-
-  /** Whether a room record waits for its host (its owner is gone). */
-  async #waitsForHost(code: string): Promise<boolean> {
-    if (!this.#shared) return false;
+  /** Takes over a room whose owner died, from its record. */
+  async #adopt(
+    connId: string,
+    raw: string,
+    msg: Extract<ClientMessage, { action: "reclaimRoom" }>,
+    code: string,
+  ): Promise<void> {
+    const registry = this.#registry;
+    const action = msg.action;
     try {
-      return (await this.#bus.records.load(code)) !== undefined;
-    } catch {
-      return false;
+      const digest = tokenDigest(msg.hostToken);
+      const claim = await this.#bus.claim(code, digest, true);
+      if (!claim.claimed) {
+        if ("owner" in claim) {
+          return this.#forwardTo(connId, claim.owner, code, raw);
+        }
+        if (claim.reason === "bad token") {
+          return registry.refuse(connId, "bad token", { action });
+        }
+        return registry.handle(connId, msg);
+      }
+      const record = await this.#bus.loadRecord(code);
+      if (!record || registry.hasRoom(code)) {
+        if (!registry.hasRoom(code)) await this.#bus.release(code);
+        return registry.handle(connId, msg);
+      }
+      registry.restoreRoom({
+        code,
+        hostToken: msg.hostToken,
+        started: record.started,
+        address: this.#addresses.get(connId) ?? "unknown",
+        seats: [...record.seats].map(([name, seat]) => ({ name, ...seat })),
+      });
+    } catch (error) {
+      if (!(error instanceof BusDownError)) throw error;
+      return registry.refuse(connId, "unavailable", { action });
     }
+    this.#log({ event: "room adopted", room: code, conn: connId });
+    await this.#reclaimHere(connId, code, msg.hostToken);
   }
 
-  #refuse(connId: string, action: string): void {
-    this.#send(connId, "unavailable", action);
-  }
-
-  #send(connId: string, val: "unavailable" | "bad token", action: string) {
-    const conn = this.#registry.connection(connId);
-    if (!conn) return;
-    this.#registry.metrics.countError(val);
-    conn.send(roomError(val, { action }));
-  }
-
-  #address(connId: string): string {
-    return this.#addresses.get(connId) ?? "unknown";
-  }
-
-  /**
-   * One flush at a time: changes made while records are being written are
-   * written right after, in one write per room however many they were.
-   */
-  #scheduleFlush(): void {
-    if (this.#flushing !== undefined || this.#flushTimer !== undefined) return;
-    if (this.#recordDelayMs <= 0) {
-      this.#flushing = Promise.resolve().then(() => this.#flush());
+  /** Claims a code again that a restarted store forgot, with its record. */
+  async #claimAgain(code: string): Promise<void> {
+    const room = this.#registry.room(code);
+    if (!room) return;
+    const digest = this.#hash(room.hostToken);
+    const claim = await this.#bus.claim(code, digest, false);
+    if (!claim.claimed) {
+      this.#log({ event: "code lost", room: code });
+      this.#registry.dropRoom(code, CLOSE_SERVICE_RESTART, MOVED);
       return;
     }
-    this.#flushTimer = setTimeout(() => {
-      this.#flushTimer = undefined;
-      this.#flushing ??= this.#flush();
-    }, this.#recordDelayMs);
-  }
-
-  async #flush(): Promise<void> {
-    // Let the registry finish the change in progress.
-    await Promise.resolve();
-    while (this.#dirty.size > 0) {
-      const codes = [...this.#dirty];
-      this.#dirty.clear();
-      await Promise.all(codes.map((code) => this.#save(code)));
+    this.onChange({ type: "room changed", code });
+    for (const seat of room.seats()) {
+      this.onChange({ type: "seat changed", code, username: seat.username });
     }
-    this.#flushing = undefined;
   }
 
-  /** A token's hash, from the cache when this router hashed it before. */
-  #hash = (token: string): string => {
+  /** Forwards a socket to `owner`; its frame leaves when the wait ends. */
+  #forwardTo(connId: string, owner: string, code: string, raw: string): void {
+    this.#forwarded.set(connId, { owner, code, opened: false, held: [raw] });
+  }
+
+  #forward(connId: string, forwarded: Forwarded, frame: string): void {
+    if (forwarded.held) return void forwarded.held.push(frame);
+    forwarded.held = [frame];
+    this.#send(connId, forwarded);
+  }
+
+  /** Publishes the frames a forwarded socket gathered, in one `in`. */
+  #send(connId: string, forwarded: Forwarded): void {
+    const frames = forwarded.held;
+    forwarded.held = undefined;
+    if (!frames || frames.length === 0) return;
+    const from = this.#bus.instanceId;
+    const envelope: Envelope = { kind: "in", from, conn: connId, frames };
+    if (!forwarded.opened) {
+      forwarded.opened = true;
+      envelope.address = this.#addresses.get(connId) ?? "unknown";
+    }
+    this.#bus.publish(forwarded.owner, envelope);
+  }
+
+  #unforward(connId: string): void {
+    const forwarded = this.#forwarded.get(connId);
+    if (!forwarded) return;
+    this.#send(connId, forwarded);
+    this.#forwarded.delete(connId);
+    this.#bus.publish(forwarded.owner, {
+      kind: "gone",
+      from: this.#bus.instanceId,
+      conn: connId,
+    });
+  }
+
+  #deliver(envelope: Envelope): void {
+    const registry = this.#registry;
+    switch (envelope.kind) {
+      case "in": {
+        if (this.#lapsed()) return this.#hold(() => this.#deliver(envelope));
+        const id = `${envelope.from}:${envelope.conn}`;
+        let proxy = this.#proxies.get(id);
+        if (!proxy) {
+          if (envelope.address === undefined) return;
+          proxy = new RemoteConnection(this.#bus, envelope.from, envelope.conn);
+          this.#proxies.set(id, proxy);
+          registry.open(proxy, envelope.address);
+        }
+        // Everything these frames cause for that socket goes in one envelope.
+        proxy.hold();
+        try {
+          for (const frame of envelope.frames) this.#owned(id, frame);
+        } finally {
+          proxy.flush();
+        }
+        return;
+      }
+      case "out": {
+        const forwarded = this.#forwarded.get(envelope.conn);
+        if (forwarded?.owner !== envelope.from) return;
+        const conn = registry.connection(envelope.conn);
+        for (const msg of envelope.msgs) conn?.send(msg);
+        if (envelope.close) {
+          conn?.close(envelope.close.code, envelope.close.reason);
+        }
+        return;
+      }
+      case "gone": {
+        const { from, conn } = envelope;
+        if (conn !== undefined) {
+          const id = `${from}:${conn}`;
+          if (this.#proxies.delete(id)) registry.closed(id);
+          return;
+        }
+        for (const [id, proxy] of [...this.#proxies]) {
+          if (proxy.instance !== from) continue;
+          this.#proxies.delete(id);
+          registry.closed(id);
+        }
+        for (const [connId, forwarded] of [...this.#forwarded]) {
+          if (forwarded.owner !== from) continue;
+          this.#forwarded.delete(connId);
+          registry.connection(connId)?.close(CLOSE_SERVICE_RESTART, MOVED);
+        }
+        return;
+      }
+      case "ping":
+        if (
+          envelope.from === this.#bus.instanceId &&
+          envelope.id === this.#ping.id
+        ) {
+          this.#ping.answered = true;
+          this.#roundTripMs = performance.now() - this.#ping.sentAt;
+        }
+        return;
+    }
+  }
+
+  /** Closes a socket (local or remote) after a fault while serving it. */
+  #fail(connId: string | undefined): void {
+    if (connId === undefined) return;
+    this.#registry.connection(connId)?.close(1011, "internal error");
+  }
+
+  /** One frame of a remote socket, on its room's owner. */
+  #owned(id: string, frame: string): void {
+    const queue = this.#waiting.get(id);
+    const msg = this.#registry.admit(id, frame);
+    if (!msg) return;
+    if (queue) queue.push({ raw: frame, msg });
+    else this.#ownedMsg(id, msg);
+  }
+
+  #ownedMsg(id: string, msg: ClientMessage): void {
+    if (msg.action === "reclaimRoom" && this.#registry.hasRoom(msg.room)) {
+      const code = msg.room.toUpperCase();
+      return this.#wait(id, this.#reclaimHere(id, code, msg.hostToken));
+    }
+    this.#registry.handle(id, msg);
+  }
+
+  /** A token's digest, from the cache when hashed before. */
+  readonly #hash = (token: string): string => {
     let hash = this.#hashes.get(token);
     if (hash === undefined) {
-      hash = hashTokenNow(token);
-      if (this.#hashes.size >= HASH_CACHE_SIZE) {
-        this.#hashes.delete(this.#hashes.keys().next().value!);
-      }
+      hash = tokenDigest(token);
+      if (this.#hashes.size >= HASH_CACHE_SIZE) this.#hashes.clear();
       this.#hashes.set(token, hash);
     }
     return hash;
   };
-
-  async #save(code: string): Promise<void> {
-    const room = this.#registry.room(code);
-    if (!room || !this.#bus.owns(code)) return;
-    try {
-      const record = await buildRoomRecord(
-        {
-          code,
-          owner: this.#bus.instanceId,
-          hostToken: room.hostToken,
-          started: room.started,
-          seats: [...room.seats()].map((seat) => ({
-            name: seat.username,
-            // The newest token; an adopted seat whose phone has not come
-            // back yet keeps the digest of the record it came from.
-            ...(seat.tokens.length > 0 || !seat.tokenHashes
-              ? { token: seat.tokens[seat.tokens.length - 1] }
-              : { tokenHash: seat.tokenHashes[seat.tokenHashes.length - 1] }),
-            joinedAt: seat.joinedAt,
-            keepsToken: seat.keepsToken,
-          })),
-        },
-        this.#now(),
-        this.#hash,
-      );
-      await this.#bus.records.save(record, this.#recordTtlMs);
-    } catch (error) {
-      this.#log({ event: "record not saved", room: code, detail: `${error}` });
-    }
-  }
 }
 
 /**
- * The room a frame asks for, when it is `createRoom`, `joinRoom` or
- * `reclaimRoom` (cheap test first: most frames are relays). The registry
- * checks the message fully; this only routes it.
+ * The owner's stand-in for a socket on another instance: the registry
+ * sends to it as to a local socket; what one inbound frame causes leaves
+ * in one `out` envelope (`hold` … `flush`), anything else at once.
  */
-export function roomRequest(raw: string): RoomRequest | undefined {
-  if (!raw.includes("Room")) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== "object" || value === null) return undefined;
-  const { action, room, hostToken } = value as Record<string, unknown>;
-  if (action === "createRoom") return { action };
-  if (typeof room !== "string" || !/^[A-Za-z]{4}$/.test(room)) {
-    return undefined;
-  }
-  if (action === "joinRoom") return { action, room: room.toUpperCase() };
-  if (action === "reclaimRoom" && typeof hostToken === "string") {
-    return { action, room: room.toUpperCase(), hostToken };
-  }
-  return undefined;
-}
+class RemoteConnection implements Connection {
+  readonly id: string;
+  #held: ServerMessage[] | undefined;
+  #close: { code?: number; reason?: string } | undefined;
 
-/**
- * The registry's id of the connection an envelope is about: a local
- * socket's own id, or the proxy id of another instance's socket.
- */
-function connectionOf(envelope: BusEnvelope): string | undefined {
-  switch (envelope.kind) {
-    case "send":
-    case "close":
-      return envelope.conn;
-    case "open":
-    case "frame":
-    case "gone":
-      return proxyId(envelope.from, envelope.conn);
+  constructor(
+    readonly bus: RoomBus,
+    readonly instance: string,
+    readonly conn: string,
+  ) {
+    this.id = `${instance}:${conn}`;
   }
-  return undefined;
+
+  send(msg: ServerMessage): void {
+    if (this.#held) this.#held.push(msg);
+    else this.#publish([msg]);
+  }
+
+  close(code?: number, reason?: string): void {
+    const close = { code, reason: reason?.slice(0, 123) };
+    if (this.#held) this.#close = close;
+    else this.#publish([], close);
+  }
+
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  flush(): void {
+    const msgs = this.#held;
+    const close = this.#close;
+    this.#held = this.#close = undefined;
+    if (msgs && (msgs.length > 0 || close)) this.#publish(msgs, close);
+  }
+
+  #publish(msgs: ServerMessage[], close?: { code?: number; reason?: string }) {
+    const { bus, conn } = this;
+    const out = { kind: "out" as const, from: bus.instanceId, conn, msgs };
+    bus.publish(this.instance, close ? { ...out, close } : out);
+  }
 }

@@ -1,49 +1,43 @@
 import assert from "node:assert/strict";
-import {
-  MemoryBusHub,
-  MemoryRoomBus,
-} from "../../../src/server/bus/memory_room_bus.ts";
-import {
-  BusDownError,
-  type BusHealth,
-} from "../../../src/server/bus/room_bus.ts";
-import { type BusWorld, roomBusContract } from "./_room_bus_contract.ts";
+import { MemoryBusHub, MemoryRoomBus } from "../../_helpers/memory_room_bus.ts";
+import { BusDownError } from "../../../src/server/bus/room_bus.ts";
+import { tokenDigest } from "../../../src/server/room_codes.ts";
+import { type BusWorld, Inbox, roomBusContract } from "./_room_bus_contract.ts";
 
 roomBusContract("MemoryRoomBus", () => {
   const hub = new MemoryBusHub();
   const world: BusWorld = {
     makeBus: (options) => new MemoryRoomBus({ hub, ...options }),
     injectRaw: (instanceId, text) => {
-      hub.publish(`inst:${instanceId}`, text);
+      hub.publish(instanceId, text);
       return Promise.resolve();
     },
     flush: () => Promise.resolve(hub.flush()),
+    setOwner: (code, owner) =>
+      Promise.resolve(hub.set(`code:${code}`, owner, 60_000)),
+    dropAlive: (id) => Promise.resolve(hub.delete(`alive:${id}`)),
     close: () => Promise.resolve(),
   };
   return Promise.resolve(world);
 });
 
-Deno.test("MemoryRoomBus codes of an instance that stops refreshing expire after codeTtlMs", async () => {
+Deno.test("MemoryRoomBus liveness lapses after livenessTtlMs without a refresh: the room is then adoptable", async () => {
   let now = 1_000;
   const hub = new MemoryBusHub(() => now);
-  const options = { hub, now: () => now, codeTtlMs: 1_000, keepAliveMs: 0 };
-  const a = new MemoryRoomBus({ ...options, instanceId: "a" });
-  const b = new MemoryRoomBus({ ...options, instanceId: "b" });
-  await a.start(() => {});
-  await b.start(() => {});
+  const a = new MemoryRoomBus({ hub, instanceId: "a", livenessTtlMs: 3_000 });
+  const b = new MemoryRoomBus({ hub, instanceId: "b", livenessTtlMs: 3_000 });
+  await a.start(() => {}, () => {});
+  await b.start(() => {}, () => {});
   try {
-    await a.claimCode("LIVE");
-    await a.claimCode("DEAD");
-    now += 900;
-    await a.refresh();
-    now += 900;
-    assert.equal(await b.ownerOf("LIVE"), "a");
-    assert.equal(await b.instanceAlive("a"), true);
-    // "a" dies without a word: nothing refreshes its keys any more.
-    now += 1_000;
-    assert.equal(await b.ownerOf("LIVE"), undefined);
-    assert.equal(await b.instanceAlive("a"), false);
-    assert.deepEqual(await b.claimCode("DEAD"), { claimed: true });
+    const host = tokenDigest("host-token-0001");
+    await a.claim("PZZA", host, false);
+    now += 2_000;
+    await a.refresh(["PZZA"]);
+    now += 2_000;
+    assert.equal((await b.lookup("PZZA")).owner, "a", "refreshed");
+    now += 1_500;
+    assert.deepEqual(await b.lookup("PZZA"), { record: true });
+    assert.deepEqual(await b.claim("PZZA", host, true), { claimed: true });
   } finally {
     await a.close();
     await b.close();
@@ -52,53 +46,20 @@ Deno.test("MemoryRoomBus codes of an instance that stops refreshing expire after
 
 Deno.test("MemoryRoomBus reports an outage, refuses claims, and recovers", async () => {
   const hub = new MemoryBusHub();
-  const bus = new MemoryRoomBus({ hub, instanceId: "a", keepAliveMs: 0 });
-  const changes: BusHealth[] = [];
-  bus.onHealthChange((health) => changes.push(health));
-  await bus.start(() => {});
+  const bus = new MemoryRoomBus({ hub, instanceId: "a" });
+  const inbox = new Inbox();
+  await bus.start(inbox.handler, inbox.onHealth);
   try {
-    assert.equal(bus.health().up, true);
     hub.setReachable(false);
     assert.equal(bus.health().up, false);
-    await assert.rejects(bus.claimCode("ABCD"), (error: unknown) => {
-      assert.ok(error instanceof BusDownError);
-      assert.match(error.message, /no new game can start/);
-      return true;
-    });
-    assert.equal(await bus.publish("a", { kind: "bye", from: "a" }), false);
+    await assert.rejects(
+      bus.claim("DOWN", tokenDigest("t"), false),
+      BusDownError,
+    );
     hub.setReachable(true);
     assert.equal(bus.health().up, true);
-    assert.deepEqual(await bus.claimCode("ABCD"), { claimed: true });
-    assert.deepEqual(changes.map((h) => h.up), [true, false, true]);
-    assert.match(changes[1].lastError ?? "", /unreachable/);
+    assert.deepEqual(inbox.health.map((h) => h.up), [true, false, true]);
   } finally {
     await bus.close();
   }
-});
-
-Deno.test("MemoryRoomBus started while its hub is unreachable comes up with it and marks itself alive", async () => {
-  const hub = new MemoryBusHub();
-  hub.setReachable(false);
-  const bus = new MemoryRoomBus({ hub, instanceId: "late", keepAliveMs: 0 });
-  const other = new MemoryRoomBus({ hub, instanceId: "o", keepAliveMs: 0 });
-  try {
-    await bus.start(() => {});
-    assert.equal(bus.health().up, false);
-    await assert.rejects(bus.claimCode("LATE"), BusDownError);
-    hub.setReachable(true);
-    assert.equal(bus.health().up, true);
-    await other.start(() => {});
-    assert.equal(await other.instanceAlive("late"), true);
-    assert.ok(Number.isFinite(await bus.measureRoundTrip()));
-  } finally {
-    await bus.close();
-    await other.close();
-  }
-});
-
-Deno.test("MemoryRoomBus refuses a keepAliveMs not below codeTtlMs", () => {
-  assert.throws(
-    () => new MemoryRoomBus({ codeTtlMs: 1_000, keepAliveMs: 1_000 }),
-    RangeError,
-  );
 });

@@ -3,8 +3,7 @@
  * loads the Redis client (loading it alone made every join cost more).
  */
 import assert from "node:assert/strict";
-import { roomBusFromEnv } from "../../../src/server/bus/room_bus_from_env.ts";
-import { MemoryRoomBus } from "../../../src/server/bus/memory_room_bus.ts";
+import { scaleOutFromEnv } from "../../../src/server/bus/room_bus_from_env.ts";
 
 /** One module of `deno info --json`: its code dependencies. */
 interface InfoModule {
@@ -43,12 +42,22 @@ async function staticGraph(entry: string): Promise<Set<string>> {
   return reached;
 }
 
-Deno.test("roomBusFromEnv() gives the in-memory bus without REDIS_URL and refuses a URL that is not redis://", async () => {
-  const bus = await roomBusFromEnv(() => undefined);
-  assert.ok(bus instanceof MemoryRoomBus);
-  assert.equal(bus.solitary, true);
-  await assert.rejects(roomBusFromEnv(() => "http://x"), RangeError);
-  await assert.rejects(roomBusFromEnv(() => "not a url"), RangeError);
+const SETTINGS = {
+  prefix: "pizza:",
+  livenessTtlMs: 15_000,
+  tickMs: 5_000,
+  roomTtlMs: 75_000,
+};
+
+Deno.test("scaleOutFromEnv() gives nothing without REDIS_URL and refuses a URL that is not redis://", async () => {
+  assert.equal(await scaleOutFromEnv(undefined, SETTINGS), undefined);
+  assert.equal(await scaleOutFromEnv("  ", SETTINGS), undefined);
+  await assert.rejects(scaleOutFromEnv("http://x", SETTINGS), RangeError);
+  await assert.rejects(scaleOutFromEnv("not a url", SETTINGS), /not a URL/);
+  assert.equal(
+    typeof await scaleOutFromEnv("redis://127.0.0.1:1", SETTINGS),
+    "function",
+  );
 });
 
 Deno.test("server.ts reaches the Redis bus and ioredis only through a dynamic import", async () => {
