@@ -45,6 +45,7 @@ export interface BotGameOptions {
    * audience's event votes are otherwise closed with nobody voting).
    */
   audienceEvent?: AudienceEventKind;
+  /**
    * How the bots play.
    * @default "expert"
    */

@@ -195,7 +195,7 @@ export function fieldAvoiding(
   avoid: readonly number[],
 ): Int32Array {
   const town = state.town;
-  if (cache.townSeed !== town.seed) distanceField(cache, town, []);
+  if (cache.town !== town) distanceField(cache, town, []);
   cache.avoiding ??= new Map();
   const key = `${goals.join(",")}|${
     [...avoid].sort((a, b) => a - b).join(",")

@@ -77,6 +77,8 @@ export interface PlayerView {
   allergyText: string;
   /** Joined at game over: plays from the next round. */
   waiting: boolean;
+  /** While paused: names of the players the round waits for (else empty). */
+  pausedFor: string[];
   /** Whether this player is driving. */
   inVehicle: boolean;
   /** Buttons for where the player stands. */
@@ -274,6 +276,9 @@ export function playerView(
     allergies: ingredientNames(player.allergyMask),
     allergyText: allergyText(player.allergyMask, state.players.length),
     waiting: player.waiting,
+    pausedFor: phase === "paused"
+      ? state.players.filter((p) => !p.connected).map((p) => p.name)
+      : [],
     inVehicle: player.vehicleId !== null,
     actions: contextActions(state, player.id),
     outcome: state.outcome,

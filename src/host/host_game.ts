@@ -422,6 +422,7 @@ export function toWireView(view: EngineView): PlayerView {
     allergies: [...view.allergies],
     allergyText: view.allergyText,
     waiting: view.waiting,
+    ...(view.pausedFor.length > 0 ? { pausedFor: [...view.pausedFor] } : {}),
     actions: view.actions.map((a) => ({
       id: a.id,
       label: a.label,

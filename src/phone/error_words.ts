@@ -1,86 +1,82 @@
 /**
- * The server's error codes in words a child understands.
+ * The server's error codes and room-closed reasons as catalogue keys: the
+ * phone says them in its own language, in words a child understands.
  *
  * @module
  */
 import type { ErrorCode, RoomClosedReason } from "../protocol/mod.ts";
 
-const WORDS: Partial<Record<ErrorCode, string>> = {
-  "wrong room":
-    "We can't find a game with that code. Check the letters on the big screen!",
-  "room closed": "This game has ended — ask the host for the new code",
-  "no player":
-    "This game has already started without you. Ask the host to start a new round!",
-  "game started":
-    "This game has already started without you. Ask the host to start a new round!",
-  "name taken": "Someone in this game already has that name. Pick another one!",
-  "room full": "This game is full. Wait for the next one!",
-  "bad name": "That name won't work. Use up to 20 letters or numbers.",
-  "server full": "The game is very busy right now. Try again in a minute!",
-  "too many rooms": "The game is very busy right now. Try again in a minute!",
-  "rate limited": "Whoa, too fast! Wait a second and try again.",
-  "bad token": "We couldn't bring you back in. Please join again.",
-  "already in room": "This phone is already in a game.",
-  "not approved": "The host did not let you back in. Ask them, then try again!",
-};
+/** The codes with their own words; the key is `error.<code>` with `_` for spaces. */
+const CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  "wrong room",
+  "room closed",
+  "no player",
+  "game started",
+  "name taken",
+  "room full",
+  "bad name",
+  "server full",
+  "too many rooms",
+  "rate limited",
+  "bad token",
+  "already in room",
+  "not approved",
+]);
 
 /**
- * A join refused because the host closed joining mid-round (drop-in off):
- * the same words as the TV's sidebar.
+ * Catalogue key: a join refused because the host closed joining mid-round
+ * (drop-in off); the same words as the TV's sidebar.
  */
-export const JOINING_CLOSED_WORDS =
-  "Joining is closed during the round. You can join at game over!";
+export const JOINING_CLOSED_WORDS = "error.joining_closed";
 
-/** Fallback for codes without their own words. */
-export const GENERIC_ERROR_WORDS = "Oops, something went wrong. Try again!";
+/** Catalogue key for codes without their own words. */
+export const GENERIC_ERROR_WORDS = "error.generic";
 
 /**
- * Friendly words for an error code from the server (`closed`: the host
+ * The catalogue key of the friendly words for an error code from the
+ * server, which the phone says in its own language (`closed`: the host
  * closed joining, see {@link JOINING_CLOSED_WORDS}).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { errorWords } from "./error_words.ts";
- * assert.match(errorWords("wrong room"), /can't find a game/);
- * assert.match(errorWords("bad json"), /Oops/);
- * assert.match(errorWords("no player", true), /^Joining is closed during the round/);
+ * assert.equal(errorWords("wrong room"), "error.wrong_room");
+ * assert.equal(errorWords("bad json"), "error.generic");
+ * assert.equal(errorWords("no player", true), "error.joining_closed");
  * ```
  */
 export function errorWords(code: string, closed = false): string {
   if (closed && code === "no player") return JOINING_CLOSED_WORDS;
-  return WORDS[code as ErrorCode] ?? GENERIC_ERROR_WORDS;
+  return CODES.has(code)
+    ? `error.${code.replaceAll(" ", "_")}`
+    : GENERIC_ERROR_WORDS;
 }
 
-/** When the phone comes back and its game is gone without a word. */
-export const GAME_GONE_WORDS =
-  "This game ended while your phone was away. Thanks for playing!";
+/** Catalogue key: the game ended while the phone was away. */
+export const GAME_GONE_WORDS = "ended.gone";
 
-const CLOSED_WORDS: Record<RoomClosedReason, string> = {
-  "host left": "The big screen closed the game. Thanks for playing!",
-  "host gone":
-    "The big screen did not come back, so the game has ended. Thanks for playing!",
-  kicked: "The host took you out of this game.",
-  "server shutdown":
-    "The game server is restarting, so the game has ended. Sorry!",
-  "server error":
-    "Something went wrong on the game server, so this game has ended. Sorry!",
-};
+const CLOSED_REASONS: ReadonlySet<string> = new Set<RoomClosedReason>([
+  "host left",
+  "host gone",
+  "kicked",
+  "server shutdown",
+  "server error",
+]);
 
 /**
- * Why the game ended, in words, when the server closes the room for this
- * phone.
+ * The catalogue key of the words for why the server closed the room.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { roomClosedWords } from "./error_words.ts";
- * assert.match(roomClosedWords("host left"), /big screen closed the game/);
- * assert.match(roomClosedWords("host gone"), /big screen did not come back/);
- * assert.match(roomClosedWords("meteor"), /has ended/);
+ * assert.equal(roomClosedWords("kicked"), "closed.kicked");
+ * assert.equal(roomClosedWords("???"), "closed.generic");
  * ```
  */
 export function roomClosedWords(reason: string): string {
-  return CLOSED_WORDS[reason as RoomClosedReason] ??
-    "The game has ended. Thanks for playing!";
+  return CLOSED_REASONS.has(reason)
+    ? `closed.${reason.replaceAll(" ", "_")}`
+    : "closed.generic";
 }

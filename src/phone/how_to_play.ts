@@ -17,28 +17,12 @@ export interface HowToStep {
   text: string;
 }
 
-/** The steps, in order. */
+/** The steps, in order, as catalogue keys. */
 export const HOW_TO_STEPS: readonly HowToStep[] = [
-  {
-    title: "Walk",
-    text:
-      "Drag anywhere in the big dashed box to walk. Push further to go faster.",
-  },
-  {
-    title: "Cook",
-    text:
-      "Buy ingredients at the stores, put them together on a kitchen table, bake them in an oven when the order says so.",
-  },
-  {
-    title: "Dough first",
-    text:
-      "Toppings go on dough: put dough on a table first, then add tomato, cheese, spice or mushroom to it.",
-  },
-  {
-    title: "Deliver",
-    text:
-      "Take orders at the houses and bring the exact pizza before the hourglass runs out. Hold an item in your backpack to throw it away.",
-  },
+  { title: "howto.walk", text: "howto.walk_text" },
+  { title: "howto.cook", text: "howto.cook_text" },
+  { title: "howto.dough", text: "howto.dough_text" },
+  { title: "howto.deliver", text: "howto.deliver_text" },
 ];
 
 /**
@@ -78,7 +62,7 @@ export function showHowTo(
  * import assert from "node:assert/strict";
  * import { HowToCard } from "./how_to_play.ts";
  * const card = new HowToCard();
- * assert.equal(card.step.title, "Walk");
+ * assert.equal(card.step.title, "howto.walk");
  * card.next();
  * card.next();
  * card.next();

@@ -31,21 +31,18 @@ export type FieldCheck = { ok: true; value: string } | {
 export function checkRoomCode(raw: string): FieldCheck {
   const text = raw.replace(/\s+/g, "");
   if (text === "") {
-    return { ok: false, message: "Type the 4 letters from the big screen." };
+    return { ok: false, message: "join.code_empty" };
   }
   if (/[^a-z]/i.test(text)) {
-    return { ok: false, message: "The code only has letters, no numbers." };
+    return { ok: false, message: "join.code_letters" };
   }
   if (text.length !== 4) {
-    return {
-      ok: false,
-      message: `The code has 4 letters (you typed ${text.length}).`,
-    };
+    return { ok: false, message: "join.code_length" };
   }
   const result = v.safeParse(RoomCodeSchema, text);
   return result.success
     ? { ok: true, value: result.output }
-    : { ok: false, message: "The code has 4 letters." };
+    : { ok: false, message: "join.code_length" };
 }
 
 /**
@@ -64,18 +61,18 @@ export function checkName(raw: string): FieldCheck {
   if (text === "") {
     return {
       ok: false,
-      message: "Type your name so everyone knows who you are.",
+      message: "join.name_empty",
     };
   }
   if ([...text].length > MAX_NAME_LENGTH) {
     return {
       ok: false,
-      message: `That name is too long: ${MAX_NAME_LENGTH} letters at most.`,
+      message: "join.name_long",
     };
   }
   const result = v.safeParse(UsernameSchema, text);
   return result.success ? { ok: true, value: result.output } : {
     ok: false,
-    message: "That name has strange characters. Use letters and numbers.",
+    message: "join.name_chars",
   };
 }

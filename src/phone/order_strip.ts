@@ -7,6 +7,7 @@
  * @module
  */
 import type { PlayerView } from "../protocol/mod.ts";
+import type { Translator } from "./translator.ts";
 
 /** One order as the strip draws it. */
 export interface StripChip {
@@ -35,17 +36,23 @@ export interface StripChip {
  * ```ts
  * import assert from "node:assert/strict";
  * import { stripChips } from "./order_strip.ts";
+ * import { Translator } from "./translator.ts";
+ * const words = new Translator("en", {
+ *   "strip.chip_mine": "House {house}: {what}, {time} left, yours",
+ *   "item.baked": "baked {item}", "ing.dough": "dough", "ing.cheese": "cheese",
+ * });
  * const [chip] = stripChips({
  *   phase: "playing",
  *   timeLeftMs: 200_000,
  *   orders: [{ house: "7", stage: "waiting", ingredients: ["dough", "cheese"], baked: true, dueLeftMs: 158_000, hurryMs: 30_000, mine: true }],
- * });
+ * }, words);
  * assert.equal(chip.time, "0:42");
  * assert.equal(chip.words, "House 7: baked dough + cheese, 0:42 left, yours");
  * ```
  */
 export function stripChips(
   view: Pick<PlayerView, "phase" | "timeLeftMs" | "orders">,
+  words: Translator,
 ): StripChip[] {
   if (view.phase !== "playing" && view.phase !== "paused") return [];
   return (view.orders ?? []).map((o) => {
@@ -53,9 +60,13 @@ export function stripChips(
     const s = Math.ceil(msLeft / 1000);
     const time = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
     const ordering = o.stage === "ordering";
+    const names = o.ingredients.map((name) => words.t(`ing.${name}`))
+      .join(" + ");
     const what = ordering
-      ? "an order to take"
-      : `${o.baked ? "baked " : ""}${o.ingredients.join(" + ")}`;
+      ? words.t("strip.to_take")
+      : o.baked
+      ? words.t("item.baked", { item: names })
+      : names;
     return {
       house: o.house,
       ingredients: [...o.ingredients],
@@ -64,9 +75,11 @@ export function stripChips(
       mine: o.mine,
       time,
       hurry: msLeft <= o.hurryMs,
-      words: `House ${o.house}: ${what}, ${time} left${
-        o.mine ? ", yours" : ""
-      }`,
+      words: words.t(o.mine ? "strip.chip_mine" : "strip.chip", {
+        house: o.house,
+        what,
+        time,
+      }),
     };
   });
 }

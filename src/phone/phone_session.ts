@@ -288,7 +288,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
         if (!msg.hostPresent) {
           this.#setStage({
             kind: "hostAway",
-            message: "Waiting for the host to come back…",
+            message: "stage.host_away",
           });
         } else {
           this.#setReadyOrPeer();
@@ -307,8 +307,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       case "hostAway":
         this.#setStage({
           kind: "hostAway",
-          message:
-            "The big screen lost its connection. Hold on, it may come back…",
+          message: "stage.host_lost",
         });
         return;
       case "hostBack":
@@ -328,7 +327,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       case "rejoinPending":
         this.#setStage({
           kind: "waitingHost",
-          message: "Waiting for the host to let you back in…",
+          message: "stage.waiting_host",
         });
         return;
       case "error":
@@ -374,7 +373,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       this.#forgetSeat();
       this.#end({
         kind: "ended",
-        message: `${message.reason} Thanks for playing!`,
+        message: "ended.bye",
       });
       return;
     }
@@ -391,7 +390,7 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
     if (!this.#everJoined && this.#attempt >= 2) {
       this.#end({
         kind: "unreachable",
-        message: "We can't reach the game. Is your Wi-Fi on? Then try again.",
+        message: "stage.unreachable",
       });
       return;
     }

@@ -7,6 +7,7 @@
  * @module
  */
 import type { PlayerView } from "../protocol/mod.ts";
+import type { Translator } from "./translator.ts";
 
 /** One context action of a view. */
 export type ViewAction = PlayerView["actions"][number];
@@ -22,31 +23,28 @@ export const DISCARD_PREFIX = "discard:";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { Translator } from "./translator.ts";
  * import { phaseNote } from "./view_words.ts";
+ * const words = new Translator("en", { "phase.waiting": "From the next round." });
  * assert.equal(
- *   phaseNote({ phase: "over", vip: false, waiting: true }),
- *   "You joined at the end: you play from the next round.",
+ *   phaseNote({ phase: "over", vip: false, waiting: true }, words),
+ *   "From the next round.",
  * );
- * assert.equal(phaseNote({ phase: "playing", vip: false }), "");
+ * assert.equal(phaseNote({ phase: "playing", vip: false }, words), "");
  * ```
  */
 export function phaseNote(
   view: Pick<PlayerView, "phase" | "vip" | "waiting">,
+  words: Translator,
 ): string {
   if (view.phase === "lobby") {
-    return view.vip
-      ? "You are the VIP: pick a level and start when everyone is in!"
-      : "Waiting for the VIP to start the game…";
+    return words.t(view.vip ? "phase.vip_lobby" : "phase.lobby");
   }
   if (view.phase === "over") {
-    if (view.waiting) {
-      return "You joined at the end: you play from the next round.";
-    }
-    return view.vip
-      ? "Play again when everyone is ready."
-      : "Waiting for the VIP to play again…";
+    if (view.waiting) return words.t("phase.waiting");
+    return words.t(view.vip ? "phase.vip_over" : "phase.over");
   }
-  if (view.phase === "paused") return "Paused: waiting for a phone to return…";
+  if (view.phase === "paused") return words.t("phase.paused");
   return "";
 }
 
@@ -56,14 +54,17 @@ export function phaseNote(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { Translator } from "./translator.ts";
  * import { outcomeTitle } from "./view_words.ts";
- * assert.equal(outcomeTitle({ won: true, reason: "" }), "You win!");
+ * const words = new Translator("nl", { "outcome.win": "Gewonnen!" });
+ * assert.equal(outcomeTitle({ won: true, reason: "" }, words), "Gewonnen!");
  * ```
  */
 export function outcomeTitle(
   outcome: NonNullable<PlayerView["outcome"]>,
+  words: Translator,
 ): string {
-  return outcome.won ? "You win!" : "Game over";
+  return words.t(outcome.won ? "outcome.win" : "outcome.over");
 }
 
 /**
@@ -72,18 +73,20 @@ export function outcomeTitle(
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { Translator } from "./translator.ts";
  * import { starGrade } from "./view_words.ts";
- * assert.deepEqual(starGrade(2), { stars: "★★☆", words: "2 of 3 stars" });
+ * const words = new Translator("en", { stars: "{count} of 3 stars" });
+ * assert.deepEqual(starGrade(2, words), { stars: "★★☆", words: "2 of 3 stars" });
  * ```
  */
-export function starGrade(stars: number | undefined): {
+export function starGrade(stars: number | undefined, words: Translator): {
   stars: string;
   words: string;
 } {
   const n = Math.max(0, Math.min(3, Math.floor(stars ?? 0)));
   return {
     stars: "★".repeat(n) + "☆".repeat(3 - n),
-    words: `${n} of 3 star${n === 1 ? "" : "s"}`,
+    words: words.t("stars", { count: n }),
   };
 }
 
@@ -93,18 +96,28 @@ export function starGrade(stars: number | undefined): {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { Translator } from "./translator.ts";
  * import { statsCells } from "./view_words.ts";
+ * const words = new Translator("en", {
+ *   "stats.pizzas": { one: "{count} pizza", other: "{count} pizzas" },
+ *   "stats.coins": { one: "{count} coin", other: "{count} coins" },
+ *   "stats.tiles": { one: "{count} tile", other: "{count} tiles" },
+ * });
  * assert.deepEqual(
- *   statsCells({ name: "Ann", color: "#ff0000", deliveries: 1, moneyEarned: 17, walkedTiles: 40, drivenTiles: 12 }),
+ *   statsCells({ name: "Ann", color: "#ff0000", deliveries: 1, moneyEarned: 17, walkedTiles: 40, drivenTiles: 12 }, words),
  *   ["1 pizza", "17 coins", "52 tiles"],
  * );
  * ```
  */
-export function statsCells(row: TeamRow): [string, string, string] {
-  const pizzas = `${row.deliveries} pizza${row.deliveries === 1 ? "" : "s"}`;
-  const coins = `${row.moneyEarned} coin${row.moneyEarned === 1 ? "" : "s"}`;
-  const tiles = row.walkedTiles + row.drivenTiles;
-  return [pizzas, coins, `${tiles} tile${tiles === 1 ? "" : "s"}`];
+export function statsCells(
+  row: TeamRow,
+  words: Translator,
+): [string, string, string] {
+  return [
+    words.t("stats.pizzas", { count: row.deliveries }),
+    words.t("stats.coins", { count: row.moneyEarned }),
+    words.t("stats.tiles", { count: row.walkedTiles + row.drivenTiles }),
+  ];
 }
 
 /** Whether an action is a throw-away one (bound to a backpack slot). */
@@ -149,16 +162,19 @@ export function buttonActions(actions: readonly ViewAction[]): ViewAction[] {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { Translator } from "./translator.ts";
  * import { allergyChange } from "./view_words.ts";
+ * const words = new Translator("en", { "allergy.new": "New allergy rule: {rule}" });
  * const before = { phase: "playing" as const, allergyText: "Allergic to cheese, but you may carry mixed pizzas" };
  * const after = { phase: "playing" as const, allergyText: "Allergic to cheese, but you may carry the pizza with everything" };
- * assert.equal(allergyChange(before, after), "New allergy rule: Allergic to cheese, but you may carry the pizza with everything");
- * assert.equal(allergyChange({ phase: "lobby", allergyText: "" }, after), null);
+ * assert.equal(allergyChange(before, after, words), "New allergy rule: Allergic to cheese, but you may carry the pizza with everything");
+ * assert.equal(allergyChange({ phase: "lobby", allergyText: "" }, after, words), null);
  * ```
  */
 export function allergyChange(
   before: Pick<PlayerView, "phase" | "allergyText"> | null,
   after: Pick<PlayerView, "phase" | "allergyText">,
+  words: Translator,
 ): string | null {
   const inRound = (phase: PlayerView["phase"]) =>
     phase === "playing" || phase === "paused";
@@ -167,6 +183,6 @@ export function allergyChange(
   const now = after.allergyText ?? "";
   if (was === now) return null;
   return now === ""
-    ? "New allergy rule: you may carry everything now"
-    : `New allergy rule: ${now}`;
+    ? words.t("allergy.new_free")
+    : words.t("allergy.new", { rule: now });
 }

@@ -105,6 +105,13 @@ export const PlayerViewSchema = v.object({
   allergyText: v.optional(v.pipe(v.string(), v.maxLength(200))),
   /** Joined at game over: plays from the next round. */
   waiting: v.optional(v.boolean()),
+  /** While paused: the names of the players the round waits for. */
+  pausedFor: v.optional(
+    v.pipe(
+      v.array(v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH))),
+      v.maxLength(12),
+    ),
+  ),
   actions: v.pipe(v.array(ContextActionSchema), v.maxLength(24)),
   inVehicle: v.boolean(),
   outcome: v.optional(v.object({

@@ -256,6 +256,20 @@ Deno.test("toWireView() keeps action icons, hints, allergy reasons, allergy text
   );
   assert.equal(view.waiting, true);
   assert.equal(view.team, undefined, "no stats before game over");
+  assert.equal(view.pausedFor, undefined, "not paused");
+});
+
+Deno.test("toWireView() names the players a paused round waits for", () => {
+  const game = new HostGame({ seed: 5 });
+  game.join("Ann");
+  const engine = playerView(game.state, "Ann");
+  assert.ok(engine);
+  const wire = toWireView({ ...engine, phase: "paused", pausedFor: ["Bob"] });
+  const parsed = parseHostMessage(
+    JSON.parse(JSON.stringify({ t: "view", view: wire })),
+  );
+  assert.ok(parsed.ok && parsed.msg.t === "view");
+  assert.deepEqual(parsed.msg.view.pausedFor, ["Bob"]);
 });
 
 Deno.test("HostGame at game over: the phone gets stars and the team's stats; a newcomer waits", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { catalogue } from "./_english.ts";
 import {
   HOW_TO_STEPS,
   HowToCard,
@@ -20,8 +21,11 @@ Deno.test("showHowTo() shows the card before a player first moves (lobby, droppi
 
 Deno.test("HowToCard walks four steps (toppings go on dough among them), then is done; skip ends it at once", () => {
   assert.equal(HOW_TO_STEPS.length, 4);
+  const english = catalogue("en");
   assert.ok(
-    HOW_TO_STEPS.some((s) => /toppings go on dough/i.test(s.text)),
+    HOW_TO_STEPS.some((s) =>
+      /toppings go on dough/i.test(String(english[s.text]))
+    ),
     "a step teaches that toppings go on dough",
   );
   const card = new HowToCard();

@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { stripChips } from "../../src/phone/order_strip.ts";
+import { stripChips as chipsIn } from "../../src/phone/order_strip.ts";
+import { words } from "./_english.ts";
+
+const en = words();
+const stripChips = (view: Parameters<typeof chipsIn>[0]) => chipsIn(view, en);
 
 const chip = {
   house: "12",
@@ -44,4 +48,16 @@ Deno.test("stripChips() is empty outside a round or without orders", () => {
   );
   assert.deepEqual(stripChips({ phase: "lobby", timeLeftMs: 0 }), []);
   assert.deepEqual(stripChips({ phase: "playing", timeLeftMs: 9 }), []);
+});
+
+Deno.test("stripChips() says a chip in the phone's language", () => {
+  const [mine] = chipsIn({
+    phase: "playing",
+    timeLeftMs: 150_000,
+    orders: [{ ...chip, mine: true, baked: true }],
+  }, words("de"));
+  assert.equal(
+    mine.words,
+    "Haus 12: gebackene(s) Teig + Tomate, noch 0:50, deine",
+  );
 });

@@ -15,36 +15,42 @@ import {
   UNKNOWN_INGREDIENT_COLOUR,
 } from "../../src/phone/ingredient_look.ts";
 import { INGREDIENTS } from "../../src/game/mod.ts";
+import { words } from "./_english.ts";
+
+const en = words();
 
 Deno.test("phaseNote() tells a late friend at game over that they play from the next round", () => {
   assert.match(
-    phaseNote({ phase: "over", vip: false, waiting: true }),
+    phaseNote({ phase: "over", vip: false, waiting: true }, en),
     /next round/,
   );
   assert.doesNotMatch(
-    phaseNote({ phase: "over", vip: false, waiting: false }),
+    phaseNote({ phase: "over", vip: false, waiting: false }, en),
     /next round/,
   );
-  assert.match(phaseNote({ phase: "lobby", vip: true }), /VIP/);
+  assert.match(phaseNote({ phase: "lobby", vip: true }, en), /VIP/);
   assert.match(
-    phaseNote({ phase: "lobby", vip: false }),
+    phaseNote({ phase: "lobby", vip: false }, en),
     /Waiting for the VIP/,
   );
-  assert.equal(phaseNote({ phase: "playing", vip: true }), "");
+  assert.equal(phaseNote({ phase: "playing", vip: true }, en), "");
 });
 
-Deno.test("outcomeTitle() and starGrade() say win or lose and the grade", () => {
-  assert.equal(outcomeTitle({ won: false, reason: "3 strikes" }), "Game over");
-  assert.equal(outcomeTitle({ won: true, reason: "" }), "You win!");
-  assert.deepEqual(starGrade(0), { stars: "☆☆☆", words: "0 of 3 stars" });
-  assert.deepEqual(starGrade(1), { stars: "★☆☆", words: "1 of 3 star" });
-  assert.deepEqual(starGrade(3), { stars: "★★★", words: "3 of 3 stars" });
+Deno.test("outcomeTitle() and starGrade(, en) say win or lose and the grade", () => {
+  assert.equal(
+    outcomeTitle({ won: false, reason: "3 strikes" }, en),
+    "Game over",
+  );
+  assert.equal(outcomeTitle({ won: true, reason: "" }, en), "You win!");
+  assert.deepEqual(starGrade(0, en), { stars: "☆☆☆", words: "0 of 3 stars" });
+  assert.deepEqual(starGrade(1, en), { stars: "★☆☆", words: "1 of 3 stars" });
+  assert.deepEqual(starGrade(3, en), { stars: "★★★", words: "3 of 3 stars" });
   assert.deepEqual(
-    starGrade(undefined),
-    starGrade(0),
+    starGrade(undefined, en),
+    starGrade(0, en),
     "an old host sends none",
   );
-  assert.deepEqual(starGrade(9), starGrade(3));
+  assert.deepEqual(starGrade(9, en), starGrade(3, en));
 });
 
 Deno.test("statsCells() counts pizzas, coins and the distance walked and driven", () => {
@@ -56,8 +62,19 @@ Deno.test("statsCells() counts pizzas, coins and the distance walked and driven"
       moneyEarned: 0,
       walkedTiles: 1,
       drivenTiles: 0,
-    }),
+    }, en),
     ["0 pizzas", "0 coins", "1 tile"],
+  );
+  assert.deepEqual(
+    statsCells({
+      name: "Bo",
+      color: "#123456",
+      deliveries: 1,
+      moneyEarned: 1200,
+      walkedTiles: 2,
+      drivenTiles: 0,
+    }, words("de")),
+    ["1 Pizza", "1.200 Münzen", "2 Felder"],
   );
 });
 
@@ -104,18 +121,18 @@ Deno.test("allergyChange() speaks up only when the rule changes mid-round", () =
     allergyText,
   });
   assert.equal(
-    allergyChange(playing(mixed), { phase: "paused", allergyText: full }),
+    allergyChange(playing(mixed), { phase: "paused", allergyText: full }, en),
     `New allergy rule: ${full}`,
   );
-  assert.equal(allergyChange(playing(mixed), playing(mixed)), null);
-  assert.equal(allergyChange(null, playing(full)), null);
+  assert.equal(allergyChange(playing(mixed), playing(mixed), en), null);
+  assert.equal(allergyChange(null, playing(full), en), null);
   assert.equal(
-    allergyChange({ phase: "lobby", allergyText: "" }, playing(full)),
+    allergyChange({ phase: "lobby", allergyText: "" }, playing(full), en),
     null,
     "the start of a round",
   );
   assert.equal(
-    allergyChange(playing(mixed), playing("")),
+    allergyChange(playing(mixed), playing(""), en),
     "New allergy rule: you may carry everything now",
   );
 });

@@ -11,6 +11,10 @@ import type { PhoneStage } from "../../phone/phone_session.ts";
 import type { Screen } from "../../phone/controller_flow.ts";
 import { HoldPress } from "../../phone/hold_press.ts";
 import { HOW_TO_STEPS, HowToCard } from "../../phone/how_to_play.ts";
+import { playerMark } from "../../game/player_marks.ts";
+import { Translator } from "../../phone/translator.ts";
+import { itemWords } from "../../phone/announcements.ts";
+import { actionLabel } from "../../phone/action_words.ts";
 import {
   ingredientIcon,
   ingredientStripe,
@@ -107,6 +111,10 @@ export class ControllerView {
   #onHowToDone: () => void = () => {};
   #actions = byId("actions");
   #toast = byId("toast");
+  #meDot = document.querySelector<HTMLElement>(".me-dot")!;
+  /** The words of the phone's language (English keys until one loads). */
+  words: Translator = new Translator("en", {});
+  #announcer = byId("announcer");
   #endedText = byId("ended-text");
   #toastTimer: ReturnType<typeof setTimeout> | undefined;
   #buttons = new Map<string, HTMLButtonElement>();
@@ -129,30 +137,35 @@ export class ControllerView {
     document.body.dataset.screen = screen;
   }
 
-  /** Sets or clears the inline error of a field (or of the whole form). */
+  /**
+   * Sets or clears ("") the inline error of a field (or of the whole form);
+   * `message` is a catalogue key.
+   */
   setFieldError(field: "room" | "name" | "form", message: string): void {
     const target = field === "room"
       ? this.#roomError
       : field === "name"
       ? this.#nameError
       : this.#joinError;
-    target.textContent = message;
+    target.textContent = message ? this.words.t(message) : "";
     if (field !== "form") {
       const input = field === "room" ? this.roomInput : this.nameInput;
       input.setAttribute("aria-invalid", String(message !== ""));
     }
   }
 
-  /** A calm line over the join form ("" hides it): news, not an error. */
+  /** A calm line over the join form (a catalogue key; "" hides it): news, not an error. */
   setNotice(message: string): void {
-    this.#joinNotice.textContent = message;
+    this.#joinNotice.textContent = message ? this.words.t(message) : "";
     this.#joinNotice.hidden = message === "";
   }
 
   /** Disables the join button while a join is under way. */
   setJoinBusy(busy: boolean): void {
     this.#joinButton.disabled = busy;
-    this.#joinButton.textContent = busy ? "Joining…" : "Play";
+    this.#joinButton.textContent = this.words.t(
+      busy ? "join.busy" : "join.button",
+    );
   }
 
   /** Shows the connection progress for a stage. */
@@ -171,16 +184,16 @@ export class ControllerView {
         : "todo";
       if (stage.kind === "ready" && index === step) item.dataset.state = "done";
     });
-    this.#connectText.textContent = stageText(stage);
+    this.#connectText.textContent = stageText(stage, this.words);
     this.#statusLine.textContent = stage.kind === "ready"
       ? ""
-      : stageText(stage);
+      : stageText(stage, this.words);
     this.#statusLine.hidden = stage.kind === "ready";
     this.#linkPill.dataset.path = stage.kind === "ready"
       ? stage.path
       : "waiting";
     this.#linkPill.textContent = stage.kind === "ready"
-      ? stage.path === "p2p" ? "Direct" : "Via server"
+      ? this.words.t(stage.path === "p2p" ? "link.direct" : "link.relayed")
       : "…";
   }
 
@@ -189,6 +202,13 @@ export class ControllerView {
     this.#meName.textContent = name;
     this.#meVip.hidden = !vip;
     document.body.style.setProperty("--me", color);
+    this.#meDot.textContent = playerMark(color) === "?"
+      ? ""
+      : playerMark(color);
+    this.#meDot.setAttribute(
+      "aria-label",
+      this.words.t("top.player", { mark: playerMark(color) }),
+    );
   }
 
   /** Renders a player view from the host. */
@@ -197,29 +217,31 @@ export class ControllerView {
     this.#onAction = onAction;
     // The stylesheet lays the screen out per phase (game over: no joystick).
     document.body.dataset.phase = view.phase;
-    const changed = allergyChange(this.#lastView, view);
+    const changed = allergyChange(this.#lastView, view, this.words);
     this.#lastView = view;
     if (changed) this.toast(changed, "info");
-    this.#orderStrip.render(view);
+    this.#orderStrip.render(view, this.words);
     const hud: HTMLElement[] = [];
     if (view.phase !== "lobby") {
       hud.push(
-        stat("Money", String(view.money), "money"),
-        stat("Time", formatTime(view.timeLeftMs), "time"),
-        stat("Strikes", `${view.strikes}/3`, "strikes"),
+        stat(this.words.t("stat.money"), String(view.money), "money"),
+        stat(this.words.t("stat.time"), formatTime(view.timeLeftMs), "time"),
+        stat(this.words.t("stat.strikes"), `${view.strikes}/3`, "strikes"),
       );
     }
     this.#hud.replaceChildren(...hud);
     this.#renderBackpack(view);
     const allergy = view.allergyText ||
       (view.allergies.length > 0
-        ? `Allergic to: ${view.allergies.join(", ")}`
+        ? this.words.t("allergy.list", {
+          names: view.allergies.map((name) => this.words.t(`ing.${name}`)),
+        })
         : "");
     setText(this.#allergyLine, allergy);
-    setText(this.#phaseNote, phaseNote(view));
+    setText(this.#phaseNote, phaseNote(view, this.words));
     setText(this.#eventLine, view.event ?? "");
     this.#renderOutcome(view);
-    this.#renderActions(buttonActions(view.actions));
+    this.#renderActions(buttonActions(view.actions), view.difficulty);
     this.#discards = discardBySlot(view.actions);
   }
 
@@ -234,9 +256,11 @@ export class ControllerView {
   #drawHowTo(): void {
     const card = this.#howToCard;
     this.#howToCount.textContent = `${card.index + 1} / ${HOW_TO_STEPS.length}`;
-    this.#howToTitle.textContent = card.step.title;
-    this.#howToText.textContent = card.step.text;
-    this.#howToNext.textContent = card.last ? "Got it!" : "Next";
+    this.#howToTitle.textContent = this.words.t(card.step.title);
+    this.#howToText.textContent = this.words.t(card.step.text);
+    this.#howToNext.textContent = this.words.t(
+      card.last ? "howto.done" : "howto.next",
+    );
     this.#howToSkip.hidden = card.last;
   }
 
@@ -263,24 +287,28 @@ export class ControllerView {
     this.#backpackKey = key;
     this.#slots.forEach((slot, index) => {
       const item = view.backpack[index];
-      const label = item
-        ? `${item.baked ? "baked " : ""}${item.burned ? "burned " : ""}${
-          item.ingredients.join(" + ")
-        }`
-        : "empty";
+      const words = this.words;
+      const label = item ? itemWords(item, words) : words.t("backpack.empty");
       slot.cell.dataset.empty = String(!item);
       slot.cell.dataset.baked = String(!!item?.baked);
       slot.cell.dataset.burned = String(!!item?.burned);
       slot.icons.innerHTML = item
         ? item.ingredients.map(ingredientIcon).join("")
         : "";
-      slot.label.textContent = item ? item.ingredients.join(" + ") : "empty";
+      slot.label.textContent = item
+        ? item.ingredients.map((name) => words.t(`ing.${name}`)).join(" + ")
+        : words.t("backpack.empty");
       slot.cell.setAttribute(
         "aria-label",
-        item ? `${label}: hold to throw away` : "empty slot",
+        words.t(item ? "backpack.slot" : "backpack.empty_slot", {
+          item: label,
+        }),
       );
       slot.discard.hidden = !item;
-      slot.discard.setAttribute("aria-label", `Throw away ${label}`);
+      slot.discard.setAttribute(
+        "aria-label",
+        words.t("backpack.throw", { item: label }),
+      );
       slot.cell.style.setProperty(
         "--ing",
         item ? ingredientStripe(item.ingredients) : "transparent",
@@ -295,18 +323,21 @@ export class ControllerView {
     this.#gameOver.hidden = !outcome;
     if (!outcome) return;
     this.#gameOver.dataset.won = String(outcome.won);
-    this.#overTitle.textContent = outcomeTitle(outcome);
-    const grade = starGrade(outcome.stars);
+    this.#overTitle.textContent = outcomeTitle(outcome, this.words);
+    const grade = starGrade(outcome.stars, this.words);
     this.#overStars.textContent = grade.stars;
     this.#overStars.setAttribute("aria-label", grade.words);
     this.#overReason.textContent = outcome.reason;
     const rows = (view.team ?? []).map((row) => {
       const tr = el("tr", "");
       const name = el("td", "team-name");
-      const dot = el("span", "team-dot");
+      const dot = el("span", "team-mark", playerMark(row.color));
       dot.style.background = row.color;
       name.append(dot, document.createTextNode(row.name));
-      tr.append(name, ...statsCells(row).map((cell) => el("td", "", cell)));
+      tr.append(
+        name,
+        ...statsCells(row, this.words).map((cell) => el("td", "", cell)),
+      );
       return tr;
     });
     this.#overTeam.replaceChildren(...rows);
@@ -316,8 +347,8 @@ export class ControllerView {
    * Updates the action buttons in place: a button under a finger is never
    * replaced just because another part of the view (e.g. the timer) changed.
    */
-  #renderActions(actions: PlayerView["actions"]): void {
-    const key = JSON.stringify(actions);
+  #renderActions(actions: PlayerView["actions"], difficulty: number): void {
+    const key = JSON.stringify([actions, difficulty, this.words.locale]);
     if (key === this.#actionsKey) return;
     this.#actionsKey = key;
     const buttons = actions.map((action) => {
@@ -336,7 +367,10 @@ export class ControllerView {
         this.#buttons.set(action.id, created);
         button = created;
       }
-      drawAction(button, action);
+      drawAction(button, {
+        ...action,
+        label: actionLabel(action, difficulty, this.words),
+      });
       return button;
     });
     const ids = new Set(actions.map((action) => action.id));
@@ -405,6 +439,16 @@ export class ControllerView {
     return slot;
   }
 
+  /** Says `lines` through the screen-reader region (each as its own paragraph). */
+  announce(lines: readonly string[]): void {
+    if (lines.length === 0) return;
+    const items = lines.map((line) => el("p", "", line));
+    this.#announcer.append(...items);
+    while (this.#announcer.childElementCount > 6) {
+      this.#announcer.firstElementChild?.remove();
+    }
+  }
+
   /** Shows a short message over the controller. */
   toast(text: string, tone: FeedbackTone): void {
     clearTimeout(this.#toastTimer);
@@ -416,9 +460,9 @@ export class ControllerView {
     }, TOAST_MS);
   }
 
-  /** Shows the end screen. */
+  /** Shows the end screen with the words of a catalogue key. */
   showEnded(message: string): void {
-    this.#endedText.textContent = message;
+    this.#endedText.textContent = this.words.t(message);
     this.show("ended");
   }
 }
@@ -482,27 +526,25 @@ function formatTime(ms: number): string {
 }
 
 /** Words for each connection stage. */
-export function stageText(stage: PhoneStage): string {
+export function stageText(stage: PhoneStage, words: Translator): string {
   switch (stage.kind) {
     case "idle":
       return "";
     case "server":
-      return stage.attempt > 1
-        ? "Reconnecting to the game…"
-        : "Connecting to the game…";
+      return words.t(stage.attempt > 1 ? "connect.again" : "connect.game");
     case "joining":
-      return "Joining the room…";
+      return words.t("connect.room");
     case "peer":
-      return "Connecting to the big screen…";
+      return words.t("connect.big_screen");
     case "ready":
-      return stage.path === "p2p"
-        ? "Connected!"
-        : "Connected (through the server)";
+      return words.t(
+        stage.path === "p2p" ? "connect.direct" : "connect.relayed",
+      );
     case "hostAway":
     case "waitingHost":
     case "refused":
     case "unreachable":
     case "ended":
-      return stage.message;
+      return words.t(stage.message);
   }
 }

@@ -31,6 +31,14 @@ import {
   stageEffect,
 } from "../../phone/controller_flow.ts";
 import { bindJoystick } from "./joystick.ts";
+import { bindComfortPanel } from "./comfort_panel.ts";
+import { announcements } from "../../phone/announcements.ts";
+import {
+  loadTranslator,
+  rememberLanguage,
+  startLanguage,
+  translatePage,
+} from "../shared/page_words.ts";
 import {
   sameStick,
   type Stick,
@@ -44,6 +52,7 @@ import { AudienceSession } from "../../phone/audience_session.ts";
 import { AudienceView } from "./audience_view.ts";
 
 const view = new ControllerView();
+const comfort = bindComfortPanel();
 const store = new SessionStore(localStorage, sessionStorage);
 let session: PhoneSession | null = null;
 let config: ClientConfig | null = null;
@@ -150,12 +159,13 @@ async function start(
     showAddress(info.room);
     view.showMe(info.name, info.vip);
     if (info.renamed) {
-      view.toast(`That name was taken, so you are "${info.name}".`, "info");
+      view.toast(view.words.t("toast.renamed", { name: info.name }), "info");
     }
   });
   next.on("message", (message) => {
     switch (message.t) {
       case "view":
+        view.announce(announcements(lastView, message.view, view.words));
         // A first view mid-round: a drop-in, who sees how to play first.
         if (lastView === null) {
           droppedIn = message.view.phase === "playing" ||
@@ -170,7 +180,7 @@ async function start(
         return;
       case "feedback":
         view.toast(message.text, message.tone);
-        vibrate(message.tone);
+        if (comfort.settings.vibration) vibrate(message.tone);
         return;
       default:
         return;
@@ -196,7 +206,7 @@ function onStage(stage: PhoneStage): void {
   if (effect.forget) myName = null;
   if (stage.kind === "ended") {
     lastView = null;
-    vibrate("bad");
+    if (comfort.settings.vibration) vibrate("bad");
     view.showEnded(stage.message);
     return;
   }
@@ -259,7 +269,7 @@ audienceView.leaveButton.addEventListener("click", () => {
 view.fullscreenButton.hidden = !canFullscreen();
 view.fullscreenButton.addEventListener("click", () => void toggleFullscreen());
 view.leaveButton.addEventListener("click", () => {
-  if (confirm("Leave the game for good?")) session?.leave();
+  if (confirm(view.words.t("top.leave_confirm"))) session?.leave();
 });
 view.againButton.addEventListener("click", () => {
   showAddress(null);
@@ -310,7 +320,26 @@ function pageRestored(): boolean {
   return type !== undefined && type !== "navigate";
 }
 
-function boot(): void {
+/** Loads `lang`'s words and redraws everything shown in them. */
+async function useLanguage(lang: string): Promise<void> {
+  view.words = await loadTranslator(lang);
+  translatePage(view.words, lang);
+  const select = document.getElementById("lang-select") as HTMLSelectElement;
+  if ([...select.options].some((o) => o.value === lang)) select.value = lang;
+  if (session) view.showStage(session.stage);
+  if (lastView) {
+    view.renderView(lastView, (id) => session?.send({ t: "act", id }));
+  }
+}
+
+document.getElementById("lang-select")!.addEventListener("change", (event) => {
+  const lang = (event.target as HTMLSelectElement).value;
+  rememberLanguage(lang);
+  void useLanguage(lang);
+});
+
+async function boot(): Promise<void> {
+  await useLanguage(startLanguage());
   const params = new URLSearchParams(location.search);
   const linkRoom = params.get("room") ?? "";
   view.roomInput.value = linkRoom.toUpperCase().slice(0, 8);
@@ -328,4 +357,4 @@ function boot(): void {
   (view.roomInput.value ? view.nameInput : view.roomInput).focus();
 }
 
-boot();
+void boot();

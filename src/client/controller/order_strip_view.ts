@@ -11,6 +11,7 @@
 import type { PlayerView } from "../../protocol/mod.ts";
 import { ingredientIcon } from "../../phone/ingredient_look.ts";
 import { stripChips } from "../../phone/order_strip.ts";
+import type { Translator } from "../../phone/translator.ts";
 
 /** Draws the order strip into its element. */
 export class OrderStripView {
@@ -23,8 +24,8 @@ export class OrderStripView {
   }
 
   /** Shows the orders of `view` (redraws only when something shown changed). */
-  render(view: PlayerView): void {
-    const chips = stripChips(view);
+  render(view: PlayerView, words: Translator): void {
+    const chips = stripChips(view, words);
     const inRound = view.phase === "playing" || view.phase === "paused";
     const key = JSON.stringify([inRound, chips]);
     if (key === this.#key) return;
@@ -35,7 +36,7 @@ export class OrderStripView {
     if (chips.length === 0) {
       const none = document.createElement("span");
       none.className = "chip-none";
-      none.textContent = "No orders yet";
+      none.textContent = words.t("strip.none");
       this.#root.replaceChildren(none);
       return;
     }

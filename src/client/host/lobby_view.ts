@@ -6,6 +6,8 @@
  * @module
  */
 /// <reference lib="dom" />
+import { playerMark } from "../../game/player_marks.ts";
+import { Translator } from "../../phone/translator.ts";
 import type { PhaseLine } from "../../host/phase_line.ts";
 import type { LinkKind, LobbyRow } from "../../host/room_game.ts";
 import { fitList } from "./fit_list.ts";
@@ -64,6 +66,8 @@ export class LobbyView {
   #count = byId("player-count");
   #empty = byId("players-empty");
   #start = byId<HTMLButtonElement>("start-button");
+  /** The TV's words (English keys until a catalogue loads). */
+  words: Translator = new Translator("en", {});
   #end = byId<HTMLButtonElement>("end-button");
   #create = byId<HTMLButtonElement>("create-button");
   #resume = byId<HTMLButtonElement>("resume-button");
@@ -207,7 +211,9 @@ export class LobbyView {
     this.#room.hidden = true;
     this.#status.textContent = status;
     this.#create.disabled = busy;
-    this.#create.textContent = busy ? "Creating…" : "Create game";
+    this.#create.textContent = this.words.t(
+      busy ? "welcome.creating" : "welcome.create",
+    );
     this.#resume.hidden = true;
     this.#create.classList.replace("small-button", "big-button");
   }
@@ -218,7 +224,7 @@ export class LobbyView {
    */
   offerResume(room: string): void {
     this.#resume.dataset.room = room;
-    this.#resume.textContent = `Resume game ${room}`;
+    this.#resume.textContent = this.words.t("welcome.resume", { room });
     this.#resume.hidden = false;
     this.#create.classList.replace("big-button", "small-button");
     this.#status.textContent =
@@ -296,6 +302,7 @@ export class LobbyView {
       const dot = document.createElement("span");
       dot.className = "player-dot";
       dot.style.background = row.color;
+      dot.textContent = playerMark(row.color);
       const name = document.createElement("span");
       name.className = "player-name";
       const text = document.createElement("span");

@@ -30,6 +30,13 @@ import { JoiningPolicy } from "../../host/joining_policy.ts";
 import { orderRows } from "../../host/order_rows.ts";
 import { OrderListView } from "./order_list_view.ts";
 import { AudiencePanel } from "./audience_panel.ts";
+import { bindLargeTextSwitch } from "./large_text.ts";
+import {
+  loadTranslator,
+  rememberLanguage,
+  startLanguage,
+  translatePage,
+} from "../shared/page_words.ts";
 import "../shared/build_flags.ts";
 
 /** Query parameter: round length in seconds (e.g. `?round=30` for tests). */
@@ -42,6 +49,7 @@ export const VOTE_PARAM = "vote";
 const view = new LobbyView();
 const orderList = new OrderListView();
 const audiencePanel = new AudiencePanel();
+bindLargeTextSwitch();
 /**
  * Whether friends may join now (lobby, game over, mid-round with drop-in).
  * The page shows the QR code only while open; the signaling action and the
@@ -68,7 +76,25 @@ const lock = new RoomLock();
 let hub: PeerHub | null = null;
 let session: HostSession | null = null;
 
+/** `localStorage` key of the TV's language (its own, not the phones'). */
+const TV_LANGUAGE_KEY = "pizza-peers:tv-language";
+
+/** Loads the TV's words in `lang` and writes them into the page. */
+async function useLanguage(lang: string): Promise<void> {
+  view.words = await loadTranslator(lang, "tv/");
+  translatePage(view.words, lang);
+  const select = document.getElementById("lang-select") as HTMLSelectElement;
+  if ([...select.options].some((o) => o.value === lang)) select.value = lang;
+}
+
+document.getElementById("lang-select")!.addEventListener("change", (event) => {
+  const lang = (event.target as HTMLSelectElement).value;
+  rememberLanguage(lang, TV_LANGUAGE_KEY);
+  void useLanguage(lang);
+});
+
 async function boot(): Promise<void> {
+  await useLanguage(startLanguage(TV_LANGUAGE_KEY));
   view.showWelcome("Connecting to the game server…", true);
   let config: ClientConfig;
   try {

@@ -18,6 +18,8 @@ import {
 import { type Rect, rectsOverlap } from "../../../host/layout_rect.ts";
 import { placeTags, tagRect, type TagSpot } from "../../../host/tag_layout.ts";
 import { CHARACTER_SIZE, drawCharacter, type Look } from "./art.ts";
+import { playerMark } from "../../../game/player_marks.ts";
+import { drawMark } from "./player_mark_art.ts";
 import type { LinkKind } from "./game_source.ts";
 import {
   BIG,
@@ -27,6 +29,8 @@ import {
   LABEL_DEPTH,
 } from "./world_look.ts";
 
+/** How much larger name tags are with the host's "large text" switch. */
+const LARGE_TEXT = 1.5;
 /** Alpha of a disconnected player. */
 const OFFLINE_ALPHA = 0.45;
 /** Alpha of a name tag over a chef. */
@@ -193,7 +197,11 @@ export class ChefSprites {
       `chef-${p.color}-${look}`,
       CHARACTER_SIZE.w,
       CHARACTER_SIZE.h,
-      (ctx) => drawCharacter(ctx, p.color, look),
+      (ctx) => {
+        drawCharacter(ctx, p.color, look);
+        // The player's number on the chest: players apart without colour.
+        if (look !== "up") drawMark(ctx, playerMark(p.color), 18, 33, 7);
+      },
     );
     if (chef.key !== key) {
       chef.key = key;
@@ -203,17 +211,23 @@ export class ChefSprites {
     const bob = p.moving ? Math.abs(Math.sin(time * BOB_PER_MS)) * BOB_PX : 0;
     chef.body.setVisible(p.vehicleId === null);
     chef.body.setPosition(p.x, p.y + FEET_PX - bob).setDepth(p.y);
-    const labelKey = `${p.name}|${p.color}`;
+    const large = document.body.dataset.text === "large";
+    const labelKey = `${p.name}|${p.color}|${large}`;
     if (chef.labelKey !== labelKey) {
       chef.labelKey = labelKey;
-      chef.label.setText(p.name).setBackgroundColor(darken(p.color));
+      chef.label.setText(`${playerMark(p.color)} ${p.name}`)
+        .setBackgroundColor(darken(p.color))
+        .setFontSize(Math.round(17 * BIG * (large ? LARGE_TEXT : 1)));
     }
     const source = link(p.id);
     // A silent phone pauses the round like a disconnect, under its own words.
     const state = p.connected || source === "silent" ? source : "disconnected";
     if (state !== chef.link) {
       chef.link = state;
-      chef.dot.setFillStyle(LINK_COLORS[state] ?? LINK_COLORS.disconnected, 1);
+      // Relayed is a ring, direct a filled dot: not told by colour alone.
+      const color = LINK_COLORS[state] ?? LINK_COLORS.disconnected;
+      chef.dot.setFillStyle(color, state === "relayed" ? 0 : 1)
+        .setStrokeStyle(3, state === "relayed" ? color : 0x1b1033);
       chef.offline.setText(state === "silent" ? "NO SIGNAL" : "OFFLINE");
     }
     chef.body.setAlpha(p.connected ? 1 : OFFLINE_ALPHA);

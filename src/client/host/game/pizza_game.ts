@@ -80,6 +80,12 @@ export function startPizzaGame(
       event.target instanceof HTMLInputElement &&
       event.target.type !== "checkbox"
     ) return;
+    // Space and Enter on a focused control work that control (keyboard use).
+    if (
+      (event.key === " " || event.key === "Enter") &&
+      event.target instanceof Element &&
+      event.target.matches("button, input, select, textarea, a[href], summary")
+    ) return;
     sound.unlock();
     try {
       if (START_GAME_KEYS.has(event.key)) {

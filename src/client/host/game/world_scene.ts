@@ -538,6 +538,16 @@ export class WorldScene extends Phaser.Scene {
 
   /** A burst of confetti at (x, y): every delivery is a small party. */
   #confetti(x: number, y: number): void {
+    if (matchMedia("(prefers-reduced-motion: reduce)").matches) {
+      // Reduced motion: a still badge instead of flying pieces.
+      const badge = this.add.text(x, y, "★", {
+        fontFamily: FONT,
+        fontSize: `${Math.round(34 * BIG)}px`,
+        color: "#ffd23f",
+      }).setOrigin(0.5).setDepth(LABEL_DEPTH + 4);
+      this.time.delayedCall(1_200, () => badge.destroy());
+      return;
+    }
     for (let i = 0; i < CONFETTI_PIECES; i++) {
       const color = CONFETTI_COLORS[i % CONFETTI_COLORS.length];
       const piece = this.add.rectangle(x, y, 7 * BIG, 11 * BIG, color)

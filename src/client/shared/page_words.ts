@@ -1,0 +1,98 @@
+/**
+ * A page's language: picks it (stored choice, else the browser's), fetches
+ * only that language's catalogue (`/i18n/<lang>.json` for the phone,
+ * `/i18n/tv/<lang>.json` for the TV), and writes the words into the page's
+ * `data-i18n` (text), `data-i18n-label` (`aria-label`) and
+ * `data-i18n-placeholder` elements. `?lang=xx` shows the pseudo-locale.
+ *
+ * @module
+ */
+/// <reference lib="dom" />
+import {
+  type Catalogue,
+  LANGUAGE_KEY,
+  pickLanguage,
+  PSEUDO_LANGUAGE,
+  pseudoCatalogue,
+  Translator,
+} from "../../phone/translator.ts";
+
+/** The language to start with (`storageKey`: where the choice is kept). */
+export function startLanguage(storageKey = LANGUAGE_KEY): string {
+  const asked = new URLSearchParams(location.search).get("lang");
+  let stored: string | null = null;
+  try {
+    stored = localStorage.getItem(storageKey);
+  } catch {
+    // Storage refused: the browser's language.
+  }
+  return pickLanguage(
+    navigator.languages ?? [navigator.language],
+    asked ?? stored,
+  );
+}
+
+/** Remembers the player's choice. */
+export function rememberLanguage(
+  lang: string,
+  storageKey = LANGUAGE_KEY,
+): void {
+  try {
+    localStorage.setItem(storageKey, lang);
+  } catch {
+    // Not remembered; still used.
+  }
+}
+
+/**
+ * Fetches one language's catalogue from `/i18n/<folder><lang>.json` (keys
+ * stay visible as `[[key]]` when it cannot).
+ */
+export async function loadTranslator(
+  lang: string,
+  folder = "",
+): Promise<Translator> {
+  const file = lang === PSEUDO_LANGUAGE ? "en" : lang;
+  let catalogue: Catalogue = {};
+  try {
+    const response = await fetch(`/i18n/${folder}${file}.json`);
+    if (response.ok) catalogue = await response.json();
+  } catch {
+    // Offline: keys stay visible as [[key]].
+  }
+  if (lang === PSEUDO_LANGUAGE) catalogue = pseudoCatalogue(catalogue);
+  return new Translator(lang, catalogue);
+}
+
+/**
+ * Writes the words of `words` into the page: `data-i18n` (text),
+ * `data-i18n-label` (`aria-label`), `data-i18n-placeholder`, and
+ * `data-i18n-attrs="attr:key;attr:key"` (any other attributes).
+ */
+export function translatePage(words: Translator, lang: string): void {
+  document.documentElement.lang = words.locale;
+  document.documentElement.dataset.lang = lang;
+  for (const el of document.querySelectorAll<HTMLElement>("[data-i18n]")) {
+    el.textContent = words.t(el.dataset.i18n!);
+  }
+  for (
+    const el of document.querySelectorAll<HTMLElement>("[data-i18n-label]")
+  ) {
+    el.setAttribute("aria-label", words.t(el.dataset.i18nLabel!));
+  }
+  for (
+    const el of document.querySelectorAll<HTMLInputElement>(
+      "[data-i18n-placeholder]",
+    )
+  ) {
+    el.placeholder = words.t(el.dataset.i18nPlaceholder!);
+  }
+  for (
+    const el of document.querySelectorAll<HTMLElement>("[data-i18n-attrs]")
+  ) {
+    for (const pair of el.dataset.i18nAttrs!.split(";")) {
+      const [attr, key] = pair.split(":");
+      if (attr && key) el.setAttribute(attr.trim(), words.t(key.trim()));
+    }
+  }
+}
