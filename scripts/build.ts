@@ -132,6 +132,9 @@ export async function build(
     inject: [
       new URL("src/client/shared/node_globals.js", ROOT).pathname,
     ],
+    // simple-peer's `debug` logging, off unless `localStorage.debug` is set:
+    // a silent stand-in keeps it (and `ms`) out of the bundles.
+    alias: { debug: "./src/client/shared/no_debug.cjs" },
     define: { global: "globalThis", [TEST_HOOKS_FLAG]: String(testHooks) },
     banner: liveReloadPort === undefined
       ? undefined

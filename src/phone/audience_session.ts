@@ -14,9 +14,9 @@ import type {
 } from "../protocol/mod.ts";
 import { Emitter } from "../link/emitter.ts";
 import { SignalingSocket } from "../link/signaling_socket.ts";
-import { errorWords } from "./error_words.ts";
+import { errorWords, roomClosedWords } from "./error_words.ts";
 
-/** Where an audience phone is. */
+/** Where an audience phone is; each `message` is a catalogue key. */
 export type AudienceStage =
   | { kind: "connecting" }
   | { kind: "watching" }
@@ -48,12 +48,28 @@ export type AudienceEvents = {
 /** How many times a dropped socket is reconnected before giving up. */
 const MAX_RECONNECTS = 5;
 
-/** Words for the audience's own error codes. */
+/** Catalogue keys for the audience's own error codes. */
 const AUDIENCE_WORDS: Readonly<Record<string, string>> = {
-  "audience full":
-    "So many people are watching that there's no room. Try again later!",
-  "vote closed": "That vote is over. Wait for the next one!",
+  "audience full": "watch.full",
+  "vote closed": "watch.vote_closed",
 };
+
+/**
+ * The catalogue key of the words for an error code refusing to watch.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { audienceErrorWords } from "./audience_session.ts";
+ * assert.equal(audienceErrorWords("audience full"), "watch.full");
+ * assert.equal(audienceErrorWords("wrong room"), "error.wrong_room");
+ * ```
+ */
+export function audienceErrorWords(code: string): string {
+  return Object.hasOwn(AUDIENCE_WORDS, code)
+    ? AUDIENCE_WORDS[code]
+    : errorWords(code);
+}
 
 /**
  * One audience phone's session.
@@ -121,7 +137,7 @@ export class AudienceSession extends Emitter<AudienceEvents> {
     this.#socket?.send({ action: "leaveRoom" });
     this.#socket?.close();
     this.#socket = null;
-    this.#setStage({ kind: "ended", message: "You stopped watching." });
+    this.#setStage({ kind: "ended", message: "watch.stopped" });
   }
 
   async #connect(): Promise<void> {
@@ -153,7 +169,7 @@ export class AudienceSession extends Emitter<AudienceEvents> {
     if (this.#reconnects >= MAX_RECONNECTS) {
       return this.#setStage({
         kind: "ended",
-        message: "We lost the connection to the game.",
+        message: "watch.lost",
       });
     }
     const wait = 500 * 2 ** this.#reconnects++;
@@ -189,7 +205,10 @@ export class AudienceSession extends Emitter<AudienceEvents> {
       case "roomClosed":
         this.#left = true;
         this.#socket?.close();
-        return this.#setStage({ kind: "ended", message: msg.message });
+        return this.#setStage({
+          kind: "ended",
+          message: roomClosedWords(msg.reason),
+        });
       case "error":
         if (this.#stage.kind !== "watching") {
           this.#left = true;
@@ -197,7 +216,7 @@ export class AudienceSession extends Emitter<AudienceEvents> {
           return this.#setStage({
             kind: "refused",
             code: msg.val,
-            message: AUDIENCE_WORDS[msg.val] ?? errorWords(msg.val),
+            message: audienceErrorWords(msg.val),
           });
         }
         return;

@@ -1,11 +1,18 @@
 /**
  * What an audience phone says: the game's numbers, the event going on, the
- * vote, and the reactions' emoji. Pure functions, so the words are tested
- * without a page.
+ * open orders, and the reactions' emoji, in the phone's language (catalogue
+ * keys `watch.*`). The event's title and blurb are the host's words and stay
+ * as sent. Pure functions, so the words are tested without a page.
  *
  * @module
  */
+import {
+  ALL_INGREDIENTS_MASK,
+  describeMask,
+  INGREDIENTS,
+} from "../game/items.ts";
 import type { AudienceView, ReactionKind } from "../protocol/mod.ts";
+import type { Translator } from "./translator.ts";
 
 /** The emoji of each reaction. */
 export const REACTION_EMOJI: Readonly<Record<ReactionKind, string>> = {
@@ -15,10 +22,6 @@ export const REACTION_EMOJI: Readonly<Record<ReactionKind, string>> = {
   love: "😍",
   yum: "😋",
 };
-
-/** What the audience page says they can do. */
-export const WATCH_HELP =
-  "You're in the audience. Every minute, vote for what happens next in the game, and send reactions to the big screen!";
 
 /**
  * Round time as m:ss, rounded up to the second.
@@ -52,42 +55,89 @@ export interface AudienceLines {
   orders: string[];
 }
 
+/** The catalogue key of a reaction's name (its button's label). */
+export function reactionKey(kind: ReactionKind): string {
+  return `watch.react_${kind}`;
+}
+
+const NAMES: ReadonlySet<string> = new Set(INGREDIENTS);
+/** How the host names the pizza with all five ingredients. */
+const EVERYTHING = describeMask(ALL_INGREDIENTS_MASK);
+
+/**
+ * An open order in the phone's words: the host sends "baked dough + tomato"
+ * or "pizza with everything"; words it does not know stay as sent.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Translator } from "./translator.ts";
+ * import { orderWords } from "./audience_words.ts";
+ * const words = new Translator("nl", {
+ *   "ing.dough": "deeg", "ing.cheese": "kaas", "item.baked": "gebakken {item}",
+ * });
+ * assert.equal(orderWords("baked dough + cheese", words), "Gebakken deeg + kaas");
+ * assert.equal(orderWords("something new", words), "Something new");
+ * ```
+ */
+export function orderWords(wanted: string, words: Translator): string {
+  const baked = wanted.startsWith("baked ");
+  const rest = baked ? wanted.slice("baked ".length) : wanted;
+  const parts = rest.split(" + ");
+  let item = rest;
+  if (rest === EVERYTHING) item = words.t("watch.everything");
+  else if (parts.every((name) => NAMES.has(name))) {
+    item = parts.map((name) => words.t(`ing.${name}`)).join(" + ");
+  } else if (baked) item = wanted;
+  const text = baked && item !== wanted
+    ? words.t("item.baked", { item })
+    : item;
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
 /**
  * The game panel's lines for an update (null before the first one).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { Translator } from "./translator.ts";
  * import { audienceLines } from "./audience_words.ts";
+ * const words = new Translator("en", {
+ *   "watch.strikes": "Strikes {strikes}/{max}", "ing.cheese": "cheese",
+ * });
  * const l = audienceLines({ phase: "playing", paused: false, money: 42, timeLeftMs: 200_000,
- *   strikes: 1, maxStrikes: 3, delivered: 2, orders: [{ wanted: "cheese", leftMs: 30_000 }], event: null });
+ *   strikes: 1, maxStrikes: 3, delivered: 2, orders: [{ wanted: "cheese", leftMs: 30_000 }], event: null }, words);
  * assert.equal(l.strikes, "Strikes 1/3");
  * assert.deepEqual(l.orders, ["Cheese · 0:30"]);
  * ```
  */
-export function audienceLines(state: AudienceView | null): AudienceLines {
+export function audienceLines(
+  state: AudienceView | null,
+  words: Translator,
+): AudienceLines {
   if (!state) {
     return {
-      money: "Money –",
+      money: words.t("watch.money", { money: "–" }),
       time: "–:–",
-      strikes: "Strikes –",
-      note: "Waiting for the big screen…",
+      strikes: words.t("watch.strikes_none"),
+      note: words.t("watch.waiting"),
       event: null,
       orders: [],
     };
   }
   const max = Math.max(state.maxStrikes, state.strikes);
   const note = state.phase === "lobby"
-    ? "The players are getting ready."
+    ? words.t("watch.lobby")
     : state.phase === "over"
-    ? `Round over: ${state.delivered} pizzas delivered.`
+    ? words.t("watch.over", { count: state.delivered })
     : state.paused
-    ? "Paused: a player lost their connection."
+    ? words.t("watch.paused")
     : null;
   return {
-    money: `Money ${state.money}`,
-    time: `${clock(state.timeLeftMs)} left`,
-    strikes: `Strikes ${state.strikes}/${max}`,
+    money: words.t("watch.money", { money: state.money }),
+    time: words.t("watch.time_left", { time: clock(state.timeLeftMs) }),
+    strikes: words.t("watch.strikes", { strikes: state.strikes, max }),
     note,
     event: state.event
       ? `${state.event.title}: ${state.event.blurb} (${
@@ -95,9 +145,7 @@ export function audienceLines(state: AudienceView | null): AudienceLines {
       })`
       : null,
     orders: state.orders.map((o) =>
-      `${o.wanted.charAt(0).toUpperCase()}${o.wanted.slice(1)} · ${
-        clock(o.leftMs)
-      }`
+      `${orderWords(o.wanted, words)} · ${clock(o.leftMs)}`
     ),
   };
 }

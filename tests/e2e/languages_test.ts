@@ -2,9 +2,11 @@
  * The phone in every language, in real Chromium: one phone per language
  * (English, Dutch, Spanish, German, and the pseudo-locale that wraps every
  * catalogue message in ⟦ ⟧) joins the same room through the real form, taps
- * a button, and sees the round start; no text the phone words itself is
- * left untranslated, only the chosen language's catalogue is fetched, the
- * switch is remembered, and German fits every button at 320 px wide.
+ * a button, and sees the round start; then one more phone per language
+ * watches ("Watch and vote") mid-round. No text the phone words itself
+ * (join, lobby, controller, audience screen) is left untranslated, only the
+ * chosen language's catalogue is fetched, the switch is remembered, and
+ * German fits every button at 320 px wide.
  * Screenshots of each language go to test-output/screenshots/.
  *
  * The host's own words in a view (button labels, allergy lines, messages)
@@ -48,8 +50,11 @@ function strings(lang: string): Map<string, string[]> {
   return out;
 }
 
+/** The audience screen's host data: the event and the vote's options. */
+const AUDIENCE_HOST_WORDED = "#watch-event, #watch-options, #lang-select";
+
 /** Visible text and labels the phone words itself, one entry each. */
-function phoneWords(page: Page): Promise<string[]> {
+function phoneWords(page: Page, skip = HOST_WORDED): Promise<string[]> {
   return page.evaluate((skip) => {
     const out: string[] = [];
     const walker = document.createTreeWalker(
@@ -68,7 +73,7 @@ function phoneWords(page: Page): Promise<string[]> {
       out.push(el.getAttribute("aria-label")!);
     }
     return out;
-  }, HOST_WORDED);
+  }, skip);
 }
 
 /** Texts shown in `lang` that are English words another language has its own for. */
@@ -210,6 +215,44 @@ Deno.test({
             assert.deepEqual(await clipped(page), [], "German at 320 px");
             await screenshot(page, "lang-de-controller-320");
             await page.setViewport(PHONE_PORTRAIT);
+          }
+        });
+      }
+
+      for (const lang of LANGS) {
+        await t.step(`${lang}: the audience screen`, async () => {
+          const phone = await openPhone(
+            browser,
+            `${base}/play/?room=${room}${lang === "en" ? "" : `&lang=${lang}`}`,
+          );
+          phones.push(phone);
+          const page = phone.page;
+          await page.waitForSelector("#join-form", { visible: true });
+          await page.type("#name-input", `W${lang}`);
+          await page.tap("#watch-button");
+          await page.waitForSelector("#audience-screen", { visible: true });
+          // The round's numbers arrive: the panel is worded from an update.
+          await waitFor(
+            "the audience's game panel",
+            async () =>
+              !(await page.$eval("#watch-time", (e) => e.textContent))
+                ?.startsWith("–"),
+          );
+          assert.deepEqual(
+            untranslated(lang, await phoneWords(page, AUDIENCE_HOST_WORDED)),
+            [],
+            `${lang} audience`,
+          );
+          const help = catalogue(lang === "xx" ? "en" : lang)["watch.help"];
+          assert.equal(
+            await page.$eval("#watch-help", (e) => e.textContent),
+            lang === "xx" ? `⟦${help}⟧` : help,
+          );
+          await screenshot(page, `lang-${lang}-audience`);
+          if (lang === "de") {
+            await page.setViewport({ ...PHONE_PORTRAIT, width: 320 });
+            assert.deepEqual(await clipped(page), [], "German at 320 px");
+            await screenshot(page, "lang-de-audience-320");
           }
         });
       }

@@ -7,9 +7,14 @@
  */
 import assert from "node:assert/strict";
 import { INGREDIENTS } from "../../src/game/mod.ts";
-import { ERROR_CODES, RoomClosedReasonSchema } from "../../src/protocol/mod.ts";
+import {
+  ERROR_CODES,
+  REACTION_KINDS,
+  RoomClosedReasonSchema,
+} from "../../src/protocol/mod.ts";
 import { errorWords, roomClosedWords } from "../../src/phone/error_words.ts";
 import { WORDED_ACTIONS } from "../../src/phone/action_words.ts";
+import { reactionKey } from "../../src/phone/audience_words.ts";
 import { LANGUAGES, type Message } from "../../src/phone/translator.ts";
 import { catalogue } from "./_english.ts";
 
@@ -83,7 +88,7 @@ Deno.test("Catalogues: every key the page and the code name exists, and every er
         new URL(`${dir}/${entry.name}`, ROOT),
       );
       const keyLike =
-        /["`]((?:join|lang|allergy|strip|act|comfort|connect|top|link|howto|backpack|stick|ended|stat|phase|outcome|stats|say|item|toast|error|closed|stage)\.[a-z_]+|stars)["`]/g;
+        /["`]((?:join|lang|allergy|strip|act|comfort|connect|top|link|howto|backpack|stick|ended|stat|phase|outcome|stats|say|item|toast|error|closed|stage|watch)\.[a-z_]+|stars)["`]/g;
       for (const m of source.matchAll(keyLike)) named.add(m[1]);
     }
   }
@@ -94,6 +99,7 @@ Deno.test("Catalogues: every key the page and the code name exists, and every er
   for (const name of INGREDIENTS) named.add(`ing.${name}`);
   for (let level = 0; level < 4; level++) named.add(`level.${level}`);
   for (const id of WORDED_ACTIONS) named.add(`act.${id}`);
+  for (const kind of REACTION_KINDS) named.add(reactionKey(kind));
   const missing = [...named].filter((key) => !Object.hasOwn(english, key));
   assert.deepEqual(missing, []);
   assert.ok(named.size > 60, `found ${named.size} keys`);

@@ -1,7 +1,9 @@
 /**
  * The audience screen of the phone page: the game's numbers, the event
  * going on, the vote with a button per option, the open orders and the
- * reaction buttons. No joystick.
+ * reaction buttons. No joystick. Its words come from the phone's catalogue
+ * (`watch.*`); the page's fixed words and the reactions' labels are
+ * `data-i18n` marked, so `translatePage` words them.
  *
  * @module
  */
@@ -11,8 +13,9 @@ import type { AudienceScreen } from "../../phone/audience_session.ts";
 import {
   audienceLines,
   REACTION_EMOJI,
-  WATCH_HELP,
+  reactionKey,
 } from "../../phone/audience_words.ts";
+import { Translator } from "../../phone/translator.ts";
 
 function byId<T extends HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -36,6 +39,9 @@ export class AudienceView {
   #orders = byId("watch-orders");
   #promptShown = -1;
   #why = byId("watch-why");
+  #reason = "";
+  /** The words of the phone's language (set by the page when it loads one). */
+  words: Translator = new Translator("en", {});
 
   /**
    * @param onVote Called with the option tapped.
@@ -45,14 +51,14 @@ export class AudienceView {
     onVote: (option: number) => void,
     onReact: (kind: ReactionKind) => void,
   ) {
-    byId("watch-help").textContent = WATCH_HELP;
     const reactions = byId("watch-reactions");
     for (const kind of REACTION_KINDS) {
       const b = document.createElement("button");
       b.type = "button";
       b.className = "reaction";
       b.textContent = REACTION_EMOJI[kind];
-      b.setAttribute("aria-label", `React: ${kind}`);
+      b.dataset.i18nLabel = reactionKey(kind);
+      b.setAttribute("aria-label", kind);
       b.dataset.kind = kind;
       b.addEventListener("click", () => {
         onReact(kind);
@@ -68,16 +74,21 @@ export class AudienceView {
     });
   }
 
-  /** Says why this phone watches instead of playing ("" when by choice). */
-  setReason(text: string): void {
-    this.#why.textContent = text;
-    this.#why.hidden = text === "";
+  /**
+   * Says why this phone watches instead of playing: a catalogue key, or ""
+   * when by choice.
+   */
+  setReason(key: string): void {
+    this.#reason = key;
+    this.#why.textContent = key ? this.words.t(key) : "";
+    this.#why.hidden = key === "";
   }
 
   /** Draws what the audience sees now. */
   render(screen: AudienceScreen): void {
     this.#name.textContent = screen.name;
-    const lines = audienceLines(screen.state);
+    this.setReason(this.#reason);
+    const lines = audienceLines(screen.state, this.words);
     this.#money.textContent = lines.money;
     this.#time.textContent = lines.time;
     this.#strikes.textContent = lines.strikes;
@@ -86,22 +97,26 @@ export class AudienceView {
     this.#event.hidden = lines.event === null;
     this.#event.textContent = lines.event ?? "";
     this.#orders.replaceChildren(
-      ...(lines.orders.length > 0 ? lines.orders : ["No open orders"]).map(
-        (text) => {
-          const li = document.createElement("li");
-          li.textContent = text;
-          return li;
-        },
-      ),
+      ...(lines.orders.length > 0
+        ? lines.orders
+        : [this.words.t("watch.no_orders")]).map(
+          (text) => {
+            const li = document.createElement("li");
+            li.textContent = text;
+            return li;
+          },
+        ),
     );
     const prompt = screen.prompt;
     this.#vote.hidden = prompt === null;
     if (!prompt) return;
-    this.#voteTitle.textContent = screen.voted !== null
-      ? "Your vote counts! The big screen shows the winner."
-      : prompt.about === "event"
-      ? "Vote: what happens next?"
-      : "Vote: which town next?";
+    this.#voteTitle.textContent = this.words.t(
+      screen.voted !== null
+        ? "watch.voted"
+        : prompt.about === "event"
+        ? "watch.vote_event"
+        : "watch.vote_town",
+    );
     if (this.#promptShown !== prompt.id) {
       this.#promptShown = prompt.id;
       this.#options.replaceChildren(

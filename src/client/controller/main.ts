@@ -264,7 +264,7 @@ view.watchButton.addEventListener("click", () => {
   watch(fields.room, fields.name);
 });
 audienceView.leaveButton.addEventListener("click", () => {
-  if (confirm("Stop watching?")) audience?.leave();
+  if (confirm(view.words.t("watch.leave_confirm"))) audience?.leave();
 });
 view.fullscreenButton.hidden = !canFullscreen();
 view.fullscreenButton.addEventListener("click", () => void toggleFullscreen());
@@ -324,6 +324,8 @@ function pageRestored(): boolean {
 async function useLanguage(lang: string): Promise<void> {
   view.words = await loadTranslator(lang);
   translatePage(view.words, lang);
+  audienceView.words = view.words;
+  if (audience) audienceView.render(audience.screen);
   const select = document.getElementById("lang-select") as HTMLSelectElement;
   if ([...select.options].some((o) => o.value === lang)) select.value = lang;
   if (session) view.showStage(session.stage);
