@@ -6,12 +6,12 @@
  *
  * @module
  */
+import { INGREDIENT_COLOURS } from "./ingredient_look.ts";
 import {
-  ALL_INGREDIENTS_MASK,
-  describeMask,
-  INGREDIENTS,
-} from "../game/items.ts";
-import type { AudienceView, ReactionKind } from "../protocol/mod.ts";
+  type AudienceView,
+  EVERYTHING_PIZZA,
+  type ReactionKind,
+} from "../protocol/mod.ts";
 import type { Translator } from "./translator.ts";
 
 /** The emoji of each reaction. */
@@ -60,9 +60,8 @@ export function reactionKey(kind: ReactionKind): string {
   return `watch.react_${kind}`;
 }
 
-const NAMES: ReadonlySet<string> = new Set(INGREDIENTS);
-/** How the host names the pizza with all five ingredients. */
-const EVERYTHING = describeMask(ALL_INGREDIENTS_MASK);
+/** The ingredients the phone knows by name (as the host names them). */
+const NAMES: ReadonlySet<string> = new Set(Object.keys(INGREDIENT_COLOURS));
 
 /**
  * An open order in the phone's words: the host sends "baked dough + tomato"
@@ -85,7 +84,7 @@ export function orderWords(wanted: string, words: Translator): string {
   const rest = baked ? wanted.slice("baked ".length) : wanted;
   const parts = rest.split(" + ");
   let item = rest;
-  if (rest === EVERYTHING) item = words.t("watch.everything");
+  if (rest === EVERYTHING_PIZZA) item = words.t("watch.everything");
   else if (parts.every((name) => NAMES.has(name))) {
     item = parts.map((name) => words.t(`ing.${name}`)).join(" + ");
   } else if (baked) item = wanted;

@@ -79,6 +79,12 @@ export const AudienceEventViewSchema = v.object({
   leftMs: Count,
 });
 
+/**
+ * How an order's `wanted` names the pizza with all five ingredients (the
+ * host's `describeMask`; a test keeps the two equal).
+ */
+export const EVERYTHING_PIZZA = "pizza with everything";
+
 /** What the audience sees of the game: small, sent at most twice a second. */
 export const AudienceViewSchema = v.object({
   phase: v.picklist(["lobby", "playing", "over"]),

@@ -77,6 +77,7 @@ export {
   type AudienceView,
   AudienceViewSchema,
   AudienceVoteSchema,
+  EVERYTHING_PIZZA,
   MAX_AUDIENCE_ORDERS,
   MAX_VOTE_OPTIONS,
   REACTION_KINDS,

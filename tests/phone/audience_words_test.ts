@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { AudienceView } from "../../src/protocol/mod.ts";
-import { REACTION_KINDS } from "../../src/protocol/mod.ts";
+import { EVERYTHING_PIZZA, REACTION_KINDS } from "../../src/protocol/mod.ts";
+import { ALL_INGREDIENTS_MASK, describeMask } from "../../src/game/items.ts";
 import {
   audienceLines,
   orderWords,
@@ -103,4 +104,8 @@ Deno.test("The audience's refusals and reactions have words in every language", 
     words("de").t(audienceErrorWords("vote closed")),
     "Diese Abstimmung ist vorbei. Warte auf die nächste!",
   );
+});
+
+Deno.test("EVERYTHING_PIZZA is how the host's describeMask names the pizza with all five ingredients", () => {
+  assert.equal(describeMask(ALL_INGREDIENTS_MASK), EVERYTHING_PIZZA);
 });
