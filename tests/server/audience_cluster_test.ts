@@ -5,10 +5,8 @@
  * owner's tally.
  */
 import assert from "node:assert/strict";
-import {
-  redisServerAvailable,
-  startTestRedis,
-} from "../_helpers/redis_server.ts";
+import { ignoreWithout } from "../_helpers/external_tools.ts";
+import { startTestRedis } from "../_helpers/redis_server.ts";
 import {
   type ServerProcess,
   startServerProcess,
@@ -61,7 +59,7 @@ async function metric(url: string, name: string): Promise<number> {
 Deno.test({
   name:
     "audience on two instances: B's 100 watchers get each update in one envelope, and their votes reach the owner's tally",
-  ignore: !redisServerAvailable(),
+  ignore: ignoreWithout("redis-server"),
   async fn() {
     await using redis = await startTestRedis();
     const servers: ServerProcess[] = await Promise.all(

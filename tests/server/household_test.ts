@@ -10,13 +10,11 @@
  * and on three `server.ts` processes sharing one Redis (black-box).
  */
 import assert from "node:assert/strict";
+import { ignoreWithout } from "../_helpers/external_tools.ts";
 import { startServer } from "../../src/server/app_server.ts";
 import { loadConfig } from "../../src/server/config.ts";
 import { type Received, WsClient } from "../_helpers/ws_client.ts";
-import {
-  redisServerAvailable,
-  startTestRedis,
-} from "../_helpers/redis_server.ts";
+import { startTestRedis } from "../_helpers/redis_server.ts";
 import {
   type ServerProcess,
   startServerProcess,
@@ -182,7 +180,7 @@ Deno.test("household evening through real sockets from one address, one instance
 Deno.test({
   name:
     "household evening through real sockets from one address, three server.ts processes on one Redis: every real join first time",
-  ignore: !redisServerAvailable(),
+  ignore: ignoreWithout("redis-server"),
   async fn() {
     const redis = await startTestRedis();
     const servers: ServerProcess[] = [];

@@ -6,17 +6,13 @@
  * simulated hours on a fake clock.
  */
 import assert from "node:assert/strict";
+import { ignoreWithout } from "../../_helpers/external_tools.ts";
 import { Redis } from "ioredis";
 import { RedisLimitCounters } from "../../../src/server/bus/redis_limit_counters.ts";
 import { AddressLimits } from "../../../src/server/address_limits.ts";
 import { DEFAULTS } from "../../../src/server/config.ts";
-import {
-  redisServerAvailable,
-  startTestRedis,
-  type TestRedis,
-} from "../../_helpers/redis_server.ts";
+import { startTestRedis, type TestRedis } from "../../_helpers/redis_server.ts";
 
-const HAS_REDIS = redisServerAvailable();
 const HOUR = 3_600_000;
 
 async function withRedis(
@@ -35,7 +31,7 @@ async function withRedis(
 Deno.test({
   name:
     "RedisLimitCounters.add() counts under the prefix; the first write sets the expiry, later ones keep it",
-  ignore: !HAS_REDIS,
+  ignore: ignoreWithout("redis-server"),
   async fn() {
     await withRedis(async (redis) => {
       const counters = new RedisLimitCounters(redis, "t:limit:");
@@ -97,7 +93,7 @@ async function attackerFailures(
 Deno.test({
   name:
     "AddressLimits on Redis: with 3 instances an address gets no more failed joins per hour than with one (± 10 %), over two simulated hours",
-  ignore: !HAS_REDIS,
+  ignore: ignoreWithout("redis-server"),
   async fn() {
     await withRedis(async (redis) => {
       const one = await attackerFailures(redis, "one:", 1);
