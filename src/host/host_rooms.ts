@@ -10,6 +10,13 @@
  * @module
  */
 
+import {
+  type KeyValue,
+  readJson,
+  safeRemove,
+  safeSet,
+} from "../link/safe_storage.ts";
+
 /** sessionStorage key: the room this tab hosts and its host token. */
 export const HOST_SESSION_KEY = "pizza-peers-host";
 /** localStorage key: every room this browser hosts, by code. */
@@ -20,8 +27,6 @@ export const HOST_ROOMS_KEY = "pizza-peers-host-rooms";
  * tab offers to resume only rooms whose lock nobody holds.
  */
 export const HOST_LOCK_PREFIX = "pizza-peers-host:";
-
-type KeyValue = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
 /** A room this page may reclaim. */
 export interface SavedHost {
@@ -91,7 +96,7 @@ export class HostRoomStore {
 
   /** The room this tab hosted before a reload, or null. */
   get tabRoom(): SavedHost | null {
-    const data = parseJson(safeGet(this.#session, HOST_SESSION_KEY));
+    const data = readJson(this.#session, HOST_SESSION_KEY);
     return isSavedHost(data)
       ? { room: data.room, hostToken: data.hostToken }
       : null;
@@ -146,7 +151,7 @@ export class HostRoomStore {
   }
 
   #records(): HostRoomRecord[] {
-    const data = parseJson(safeGet(this.#local, HOST_ROOMS_KEY));
+    const data = readJson(this.#local, HOST_ROOMS_KEY);
     if (!Array.isArray(data)) return [];
     return data.filter(isRecord).map((r) => ({
       room: r.room,
@@ -173,37 +178,4 @@ function isRecord(data: unknown): data is HostRoomRecord {
   const record = data as HostRoomRecord | null;
   return isSavedHost(data) && record !== null &&
     Number.isFinite(record.graceMs) && Number.isFinite(record.seenAt);
-}
-
-function parseJson(raw: string | null): unknown {
-  if (!raw) return null;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return null;
-  }
-}
-
-function safeGet(storage: KeyValue, key: string): string | null {
-  try {
-    return storage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function safeSet(storage: KeyValue, key: string, value: string): void {
-  try {
-    storage.setItem(key, value);
-  } catch {
-    // Private mode or full: a reload or a new tab starts afresh.
-  }
-}
-
-function safeRemove(storage: KeyValue, key: string): void {
-  try {
-    storage.removeItem(key);
-  } catch {
-    // Nothing to forget.
-  }
 }

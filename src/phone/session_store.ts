@@ -9,6 +9,14 @@
  * @module
  */
 
+import {
+  type KeyValue,
+  readJson,
+  safeGet,
+  safeRemove,
+  safeSet,
+} from "../link/safe_storage.ts";
+
 /** localStorage key of the remembered name. */
 export const NAME_KEY = "pizza-peers-name";
 /** sessionStorage key of the current seat. */
@@ -29,8 +37,6 @@ export interface Seat {
   /** Token proving this phone owns the player. */
   token: string;
 }
-
-type KeyValue = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
 /** Reads and writes the phone's memory; storage failures are ignored. */
 export class SessionStore {
@@ -63,7 +69,7 @@ export class SessionStore {
 
   /** The seat this tab holds, or null. */
   get seat(): Seat | null {
-    const data = parseJson(safeGet(this.session, SEAT_KEY));
+    const data = readJson(this.session, SEAT_KEY);
     return isSeat(data) ? data : null;
   }
 
@@ -110,7 +116,7 @@ export class SessionStore {
     const seat = this.seat;
     if (seat && seat.room === code) {
       try {
-        this.session.removeItem(SEAT_KEY);
+        safeRemove(this.session, SEAT_KEY);
       } catch {
         // Ignore.
       }
@@ -127,7 +133,7 @@ export class SessionStore {
   }
 
   #tokens(): Record<string, { token: string; at: number }> {
-    const data = parseJson(safeGet(this.local, TOKENS_KEY));
+    const data = readJson(this.local, TOKENS_KEY);
     const out: Record<string, { token: string; at: number }> = {};
     if (typeof data !== "object" || data === null) return out;
     const cutoff = this.now() - TOKEN_MAX_AGE_MS;
@@ -149,29 +155,4 @@ function isSeat(data: unknown): data is Seat {
   return typeof seat === "object" && seat !== null &&
     typeof seat.room === "string" && typeof seat.name === "string" &&
     typeof seat.token === "string";
-}
-
-function parseJson(raw: string | null): unknown {
-  if (!raw) return null;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return null;
-  }
-}
-
-function safeGet(storage: KeyValue, key: string): string | null {
-  try {
-    return storage.getItem(key);
-  } catch {
-    return null;
-  }
-}
-
-function safeSet(storage: KeyValue, key: string, value: string): void {
-  try {
-    storage.setItem(key, value);
-  } catch {
-    // Private mode or full: the phone just forgets.
-  }
 }
