@@ -13,7 +13,9 @@
  * `--player-urls`, players connect to those instances in turn while hosts
  * stay on `--url` (joins whose host is on another instance). With
  * `--relay-round-trips=N`, one more room then measures N sequential relay
- * round trips (player → server → host → server → player).
+ * round trips (player → server → host → server → player). With
+ * `--follow-moves`, players declare `canMove` and follow `moveTo` to the
+ * room's owner (the join then spans both sockets).
  *
  * Prints one JSON line: {@link JoinCostResult}.
  *
@@ -60,6 +62,8 @@ export interface JoinCostOptions {
   pids: number[];
   /** Where players connect, in turn (other instances); empty: `baseUrl`. */
   playerUrls: string[];
+  /** Players follow a move to the room's owner (`canMove`). */
+  followMoves: boolean;
   /** Relay round trips measured after the joins; 0: none. */
   relayRoundTrips: number;
   /** Rooms in the measured phase. */
@@ -89,6 +93,7 @@ async function runRooms(
         options.baseUrl,
         ids,
         options.playerUrls,
+        options.followMoves,
       );
       const opened = room;
       await inLanes(
@@ -128,6 +133,7 @@ async function measureRelay(
     options.baseUrl,
     ids,
     options.playerUrls,
+    options.followMoves,
   );
   try {
     return await room.relayRoundTrips(options.relayRoundTrips, RELAY_GAP_MS);
@@ -191,6 +197,7 @@ if (import.meta.main) {
       url: { type: "string", default: "" },
       pid: { type: "string", default: "0" },
       "player-urls": { type: "string", default: "" },
+      "follow-moves": { type: "boolean", default: false },
       "relay-round-trips": { type: "string", default: "0" },
       rooms: { type: "string", default: "200" },
       "warmup-rooms": { type: "string", default: "20" },
@@ -204,6 +211,7 @@ if (import.meta.main) {
     baseUrl: values.url,
     pids: values.pid.split(",").map(Number),
     playerUrls: values["player-urls"].split(",").filter((u) => u !== ""),
+    followMoves: values["follow-moves"],
     relayRoundTrips: Number(values["relay-round-trips"]),
     rooms: Number(values.rooms),
     warmupRooms: Number(values["warmup-rooms"]),

@@ -97,6 +97,8 @@ export class RedisRoomBus implements RoomBus {
   readonly #livenessTtlMs: number;
   readonly #roomTtlMs: number;
   readonly #channel: string;
+  /** The liveness key's value: this instance's URL, or "1". */
+  readonly #aliveValue: string;
   #health: BusHealth = { up: false, since: Date.now() };
   #onHealth: (health: BusHealth) => void = () => {};
   #closing = false;
@@ -115,6 +117,7 @@ export class RedisRoomBus implements RoomBus {
     this.#livenessTtlMs = livenessTtlMs;
     this.#roomTtlMs = Math.max(roomTtlMs, livenessTtlMs);
     this.#channel = `${prefix}inst:${instanceId}`;
+    this.#aliveValue = options.instanceUrl || "1";
     const common = {
       lazyConnect: true,
       commandTimeout: commandTimeoutMs,
@@ -204,13 +207,24 @@ export class RedisRoomBus implements RoomBus {
     );
   }
 
-  async lookup(code: string): Promise<{ owner?: string; record: boolean }> {
+  async lookup(
+    code: string,
+  ): Promise<{ owner?: string; url?: string; record: boolean }> {
     const owner = await this.#guard(() =>
       this.redis.get(this.#key("code", code))
     );
     if (owner === null) return { record: false };
     if (owner === this.instanceId) return { owner, record: true };
-    if ((await this.alive([owner])).size > 0) return { owner, record: true };
+    const alive = await this.#guard(() =>
+      this.redis.get(this.#key("alive", owner))
+    );
+    if (alive !== null) {
+      return alive === "1" ? { owner, record: true } : {
+        owner,
+        url: alive,
+        record: true,
+      };
+    }
     const record = await this.#guard(() =>
       this.redis.exists(this.#record(code, owner))
     );
@@ -366,7 +380,7 @@ export class RedisRoomBus implements RoomBus {
 
   #setAlive(): Promise<unknown> {
     const key = this.#key("alive", this.instanceId);
-    return this.redis.set(key, "1", "PX", this.#livenessTtlMs);
+    return this.redis.set(key, this.#aliveValue, "PX", this.#livenessTtlMs);
   }
 
   #key(kind: string, name: string): string {

@@ -62,6 +62,11 @@ export interface RoomRouterOptions {
   log?: (event: RouterEvent) => void;
   /** Per-address counters all instances share (over the bus's store). */
   limitCounters?: LimitCounters;
+  /**
+   * The answer that sends a joining socket to its room's owner instead of
+   * relaying it (`moveTo`), given the owner's URL. @default never moves
+   */
+  move?: (msg: ClientMessage, ownerUrl?: string) => ServerMessage | undefined;
 }
 
 /** A local socket whose room lives on another instance. */
@@ -102,6 +107,7 @@ export class RoomRouter {
   readonly #waiting = new Map<string, { raw: string; msg: ClientMessage }[]>();
   readonly #proxies = new Map<string, RemoteConnection>();
   readonly #hashes = new Map<string, string>();
+  readonly #move: NonNullable<RoomRouterOptions["move"]>;
   #timer: ReturnType<typeof setInterval> | undefined;
   #ping = { id: 0, sentAt: 0, answered: true };
   #roundTripMs = NaN;
@@ -116,6 +122,7 @@ export class RoomRouter {
     this.#livenessTtlMs = options.livenessTtlMs ?? 15_000;
     this.#maxWaiting = options.maxWaiting ?? 16;
     this.#log = options.log ?? (() => {});
+    this.#move = options.move ?? (() => undefined);
     // The owner's audience fan-out: one envelope per instance per update.
     this.#registry.setAudienceRelay((instance, code, msg) =>
       this.#bus.publish(instance, {
@@ -482,7 +489,7 @@ export class RoomRouter {
     code: string,
   ): Promise<void> {
     const registry = this.#registry;
-    let found: { owner?: string; record: boolean };
+    let found: { owner?: string; url?: string; record: boolean };
     try {
       found = await this.#bus.lookup(code);
     } catch (error) {
@@ -496,6 +503,8 @@ export class RoomRouter {
       return await this.#here(connId, msg, code);
     }
     if (found.owner !== undefined) {
+      const move = this.#move(msg, found.url);
+      if (move) return registry.connection(connId)?.send(move);
       return this.#forwardTo(connId, found.owner, code, raw);
     }
     if (msg.action === "reclaimRoom") {
