@@ -44,6 +44,8 @@ export interface JoinCostResult {
   p99Ms: number;
   /** Server CPU time (user + system, all threads) per join, in µs. */
   cpuUsPerJoin: number;
+  /** The same per server process, in `--pid` order, in µs. */
+  cpuUsPerJoinByProcess: number[];
   /** Relay round trip (player → host → player through the server), p50, in ms. */
   relayP50Ms?: number;
   /** Relay round trip p99, in ms. */
@@ -115,10 +117,9 @@ async function runRooms(
   });
 }
 
-/** Server CPU time of every process, summed, in ms. */
-async function totalCpuMs(pids: readonly number[]): Promise<number> {
-  const times = await Promise.all(pids.map(cpuTimeMs));
-  return times.reduce((a, b) => a + b, 0);
+/** Server CPU time of each process, in ms. */
+function cpuMsOf(pids: readonly number[]): Promise<number[]> {
+  return Promise.all(pids.map(cpuTimeMs));
 }
 
 /** Gap between relay round trips, in ms (the per-socket rate limit allows it). */
@@ -157,12 +158,15 @@ export async function measureJoinCost(
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const latencies: number[] = [];
   const errors: string[] = [];
-  const cpuBefore = await totalCpuMs(options.pids);
+  const cpuBefore = await cpuMsOf(options.pids);
   const wallStart = performance.now();
   await runRooms(options, options.rooms, ids, latencies, errors);
   const wallMs = performance.now() - wallStart;
   await new Promise((r) => setTimeout(r, SETTLE_MS));
-  const cpuMs = await totalCpuMs(options.pids) - cpuBefore;
+  const byProcess = (await cpuMsOf(options.pids)).map((ms, i) =>
+    ms - cpuBefore[i]
+  );
+  const cpuMs = byProcess.reduce((a, b) => a + b, 0);
   const joins = latencies.length;
   let relay: number[] = [];
   if (options.relayRoundTrips > 0) {
@@ -185,6 +189,9 @@ export async function measureJoinCost(
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     cpuUsPerJoin: joins > 0 ? (cpuMs * 1000) / joins : NaN,
+    cpuUsPerJoinByProcess: byProcess.map((ms) =>
+      joins > 0 ? (ms * 1000) / joins : NaN
+    ),
     firstError: errors[0],
   };
 }

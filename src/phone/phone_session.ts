@@ -29,6 +29,8 @@ export const OFFER_WAIT_MS = 2_000;
 export const RECONNECT_FIRST_DELAY_MS = 400;
 /** Longest delay between reconnect attempts, in ms. */
 export const RECONNECT_MAX_DELAY_MS = 4_000;
+/** Moves followed in a row before joining where the phone is, relayed. */
+const MAX_MOVES = 3;
 
 /** Where the phone's connection stands, for the progress display. */
 export type PhoneStage =
@@ -107,6 +109,11 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
   #offerTimer: ReturnType<typeof setTimeout> | undefined;
   #done = false;
   #iceServers: IceServer[] | undefined;
+  /** The instance that owns the room, as a `moveTo` named it. */
+  #instanceUrl: string | undefined;
+  /** Whether joins declare `canMove` (off once an instance failed). */
+  #canMove = true;
+  #moves = 0;
 
   /** Nothing happens until {@link PhoneSession.join}. */
   constructor(options: PhoneSessionOptions) {
@@ -167,12 +174,14 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
     this.#joined = false;
     this.#setStage({ kind: "server", attempt: this.#attempt });
     this.#socket?.close();
-    const socket = new SignalingSocket(this.#options.socketUrl);
+    const socket = new SignalingSocket(
+      this.#instanceUrl ?? this.#options.socketUrl,
+    );
     this.#socket = socket;
     socket.on("message", (msg) => {
       if (this.#socket === socket) this.#onServer(msg);
     });
-    socket.on("close", () => this.#onSocketClose(socket));
+    socket.on("close", ({ wasOpen }) => this.#onSocketClose(socket, wasOpen));
     try {
       await socket.open();
     } catch {
@@ -189,6 +198,8 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
         ...(this.#token ? { reconnectToken: this.#token } : {}),
         // This phone stores its token: nobody takes its seat by name alone.
         keepsToken: true,
+        // It follows `moveTo` to the instance that owns the room.
+        ...(this.#canMove ? { canMove: true } : {}),
       });
     });
   }
@@ -260,8 +271,11 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       case "iceServers":
         this.#iceServers = msg.iceServers;
         return;
+      case "moveTo":
+        return this.#move(msg.url, msg.room);
       case "joined": {
         this.#joined = true;
+        this.#moves = 0;
         this.#everJoined = true;
         this.#attempt = 0;
         this.#room = msg.room;
@@ -337,6 +351,32 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
     // Other server messages are not the phone's business.
   }
 
+  /**
+   * Joins at the instance that owns the room instead (a ws: or wss: URL;
+   * wss: only from a secure page). A socket there that fails sends the
+   * phone back to the page's own server, without moving again.
+   */
+  #move(url: string, room: string): void {
+    let target: URL | undefined;
+    try {
+      target = new URL(url);
+    } catch {
+      // Not a URL: stay and wait; the join times out as any other.
+    }
+    const secure = this.#options.socketUrl.startsWith("wss:");
+    if (
+      !target || room !== this.#room.toUpperCase() ||
+      !(target.protocol === "wss:" || (!secure && target.protocol === "ws:"))
+    ) return;
+    if (++this.#moves > MAX_MOVES) this.#canMove = false;
+    else this.#instanceUrl = target.href;
+    const socket = this.#socket;
+    this.#socket = null;
+    socket?.close();
+    this.#attempt--;
+    void this.#connect();
+  }
+
   #onError(code: string, action: string | undefined, closed = false): void {
     if (this.#joined && action !== "joinRoom") return;
     // Waiting for the host: a relay or signal sent meanwhile is refused
@@ -383,11 +423,17 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
     this.emit("message", message);
   }
 
-  #onSocketClose(socket: SignalingSocket): void {
+  #onSocketClose(socket: SignalingSocket, wasOpen: boolean): void {
     if (this.#socket !== socket || this.#done) return;
     this.#socket = null;
     this.#joined = false;
-    if (!this.#everJoined && this.#attempt >= 2) {
+    const onInstance = socket.url === this.#instanceUrl;
+    if (onInstance) {
+      // Back to the page's own server (the room may have moved on).
+      this.#instanceUrl = undefined;
+      if (!wasOpen) this.#canMove = false;
+    }
+    if (!this.#everJoined && this.#attempt >= 2 && !onInstance) {
       this.#end({
         kind: "unreachable",
         message: "stage.unreachable",
