@@ -67,6 +67,20 @@ const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
 return 0`;
 
+/**
+ * The lookup in one round trip. KEYS: code. ARGV: me, key prefix. Returns
+ * the owner and its liveness value (its URL, or "1") when it is alive (or
+ * me); else "" and "1" when a record waits for its host, "0" when not.
+ */
+const LOOKUP_SCRIPT = `
+local owner = redis.call('GET', KEYS[1])
+if not owner then return {'', '0'} end
+if owner == ARGV[1] then return {owner, '1'} end
+local alive = redis.call('GET', ARGV[2] .. 'alive:' .. owner)
+if alive then return {owner, alive} end
+local code = string.sub(KEYS[1], #ARGV[2] + 6)
+return {'', tostring(redis.call('EXISTS', ARGV[2] .. 'room:' .. code .. ':' .. owner))}`;
+
 /** Replies after which a connection is made again (a failover happened). */
 const RECONNECT_ON = /^(READONLY|LOADING)/;
 
@@ -210,25 +224,20 @@ export class RedisRoomBus implements RoomBus {
   async lookup(
     code: string,
   ): Promise<{ owner?: string; url?: string; record: boolean }> {
-    const owner = await this.#guard(() =>
-      this.redis.get(this.#key("code", code))
+    const [owner, alive] = await this.#guard(() =>
+      this.redis.eval(
+        LOOKUP_SCRIPT,
+        1,
+        this.#key("code", code),
+        this.instanceId,
+        this.prefix,
+      ) as Promise<[string, string]>
     );
-    if (owner === null) return { record: false };
-    if (owner === this.instanceId) return { owner, record: true };
-    const alive = await this.#guard(() =>
-      this.redis.get(this.#key("alive", owner))
-    );
-    if (alive !== null) {
-      return alive === "1" ? { owner, record: true } : {
-        owner,
-        url: alive,
-        record: true,
-      };
-    }
-    const record = await this.#guard(() =>
-      this.redis.exists(this.#record(code, owner))
-    );
-    return { record: record === 1 };
+    if (owner === "") return { record: alive === "1" };
+    const url = alive === "1" ? undefined : alive;
+    return url === undefined
+      ? { owner, record: true }
+      : { owner, url, record: true };
   }
 
   async loadRecord(code: string): Promise<RoomRecord | undefined> {
