@@ -1028,6 +1028,7 @@ async function busOnly(plan: BenchPlan): Promise<string> {
   const added: number[] = [];
   const movedRatios: number[] = [];
   const movedAdded: number[] = [];
+  const perProcess: string[] = [];
   try {
     for (let run = 0; run < plan.runs; run++) {
       const load = await loadAverage();
@@ -1079,6 +1080,13 @@ async function busOnly(plan: BenchPlan): Promise<string> {
         } | ${f(plus, 1)} | ${f(moved?.p50Ms, 1)} | ${f(movedPlus, 1)} |`,
       );
       console.error(lines.at(-1));
+      const split = (r: JoinCostResult | undefined) =>
+        (r?.cpuUsPerJoinByProcess ?? []).map((n) => f(n)).join(" + ");
+      perProcess.push(
+        `run ${run + 1}: relayed ${split(cluster)} µs; moved ${
+          split(moved)
+        } µs (host's instance first)`,
+      );
     }
   } finally {
     await redis.close();
@@ -1101,6 +1109,9 @@ async function busOnly(plan: BenchPlan): Promise<string> {
     }; target ≤ ${CLUSTER_CPU_TARGET}.`,
     `Added join p50, relayed, per run: median ${range(added, 1)} ms; ` +
       `target ≤ ${CLUSTER_P50_ADDED_TARGET_MS} ms.`,
+    "",
+    "Server CPU per join by instance:",
+    ...perProcess,
     ...errors.map((error) => `Failure: ${error}`),
   );
   return lines.join("\n");

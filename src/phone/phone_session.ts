@@ -111,9 +111,11 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
   #iceServers: IceServer[] | undefined;
   /** The instance that owns the room, as a `moveTo` named it. */
   #instanceUrl: string | undefined;
-  /** Whether joins declare `canMove` (off once an instance failed). */
+  /** Whether joins declare `canMove` (off once a move led nowhere). */
   #canMove = true;
   #moves = 0;
+  /** Instances this phone could not open a socket to. */
+  readonly #unreachable = new Set<string>();
 
   /** Nothing happens until {@link PhoneSession.join}. */
   constructor(options: PhoneSessionOptions) {
@@ -353,8 +355,9 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
 
   /**
    * Joins at the instance that owns the room instead (a ws: or wss: URL;
-   * wss: only from a secure page). A socket there that fails sends the
-   * phone back to the page's own server, without moving again.
+   * wss: only from a secure page), and reconnects there later. A socket
+   * there that cannot be opened sends the phone back to the page's own
+   * server, which is then not asked to move it there again.
    */
   #move(url: string, room: string): void {
     let target: URL | undefined;
@@ -368,8 +371,10 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       !target || room !== this.#room.toUpperCase() ||
       !(target.protocol === "wss:" || (!secure && target.protocol === "ws:"))
     ) return;
-    if (++this.#moves > MAX_MOVES) this.#canMove = false;
-    else this.#instanceUrl = target.href;
+    if (this.#unreachable.has(target.href) || ++this.#moves > MAX_MOVES) {
+      // Joined where it is, relayed by that server.
+      this.#canMove = false;
+    } else this.#instanceUrl = target.href;
     const socket = this.#socket;
     this.#socket = null;
     socket?.close();
@@ -427,11 +432,12 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
     if (this.#socket !== socket || this.#done) return;
     this.#socket = null;
     this.#joined = false;
+    // A dropped socket to the room's instance tries it again; one that
+    // cannot be opened sends the phone back to its page's own server.
     const onInstance = socket.url === this.#instanceUrl;
-    if (onInstance) {
-      // Back to the page's own server (the room may have moved on).
+    if (onInstance && !wasOpen) {
+      this.#unreachable.add(socket.url);
       this.#instanceUrl = undefined;
-      if (!wasOpen) this.#canMove = false;
     }
     if (!this.#everJoined && this.#attempt >= 2 && !onInstance) {
       this.#end({
