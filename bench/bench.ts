@@ -17,7 +17,8 @@
  * - `--out PATH`: where to write the markdown.
  * - `--only bus`: the join measure alone, ours in memory then on the Redis
  *   bus (1 and 3 instances) in each run; prints each run and the medians
- *   (for A/B work on the bus; writes no report).
+ *   (for A/B work on the bus; writes no report). With `--serial`, one
+ *   join at a time (the hops' latency without queueing).
  *
  * @module
  */
@@ -1126,6 +1127,7 @@ async function main(): Promise<string> {
       runs: { type: "string" },
       out: { type: "string" },
       only: { type: "string" },
+      serial: { type: "boolean", default: false },
     },
   });
   const base = values.smoke ? SMOKE_PLAN : FULL_PLAN;
@@ -1151,7 +1153,12 @@ async function main(): Promise<string> {
         `Unknown --only ${values.only}: "bus" and "audience" are the known measures`,
       );
     }
-    return await busOnly(plan);
+    // One join at a time: the hops' own latency, without queueing.
+    return await busOnly(
+      values.serial
+        ? { ...plan, concurrentRooms: 1, joinsInFlightPerRoom: 1 }
+        : plan,
+    );
   }
   const out = values.out ??
     `${REPO_ROOT}bench/results/${values.smoke ? "smoke" : "latest"}.md`;
