@@ -357,22 +357,20 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
    * Joins at the instance that owns the room instead (a ws: or wss: URL;
    * wss: only from a secure page), and reconnects there later. A socket
    * there that cannot be opened sends the phone back to the page's own
-   * server, which is then not asked to move it there again.
+   * server, which is then not asked to move it there again; a `moveTo`
+   * that cannot be followed makes the phone join without `canMove`.
    */
   #move(url: string, room: string): void {
-    let target: URL | undefined;
-    try {
-      target = new URL(url);
-    } catch {
-      // Not a URL: stay and wait; the join times out as any other.
-    }
+    const target = URL.canParse(url) ? new URL(url) : undefined;
     const secure = this.#options.socketUrl.startsWith("wss:");
+    const usable = target !== undefined &&
+      room === this.#room.toUpperCase() &&
+      (target.protocol === "wss:" || (!secure && target.protocol === "ws:"));
     if (
-      !target || room !== this.#room.toUpperCase() ||
-      !(target.protocol === "wss:" || (!secure && target.protocol === "ws:"))
-    ) return;
-    if (this.#unreachable.has(target.href) || ++this.#moves > MAX_MOVES) {
-      // Joined where it is, relayed by that server.
+      !usable || this.#unreachable.has(target.href) ||
+      ++this.#moves > MAX_MOVES
+    ) {
+      // Joins where it is instead, relayed by that server.
       this.#canMove = false;
     } else this.#instanceUrl = target.href;
     const socket = this.#socket;
