@@ -1086,7 +1086,10 @@ async function busOnly(plan: BenchPlan): Promise<string> {
       perProcess.push(
         `run ${run + 1}: relayed ${split(cluster)} µs; moved ${
           split(moved)
-        } µs (host's instance first)`,
+        } µs (host's instance first); relay round trip p50 after the join: ` +
+          `in memory ${f(join?.relayP50Ms, 2)} ms, relayed ${
+            f(cluster?.relayP50Ms, 2)
+          } ms, moved ${f(moved?.relayP50Ms, 2)} ms`,
       );
     }
   } finally {
@@ -1111,7 +1114,7 @@ async function busOnly(plan: BenchPlan): Promise<string> {
     `Added join p50, relayed, per run: median ${range(added, 1)} ms; ` +
       `target ≤ ${CLUSTER_P50_ADDED_TARGET_MS} ms.`,
     "",
-    "Server CPU per join by instance:",
+    "Server CPU per join by instance, and the relay round trip:",
     ...perProcess,
     ...errors.map((error) => `Failure: ${error}`),
   );
