@@ -205,39 +205,31 @@ export class RedisRoomBus implements RoomBus {
   }
 
   async lookup(code: string): Promise<{ owner?: string; record: boolean }> {
-    const owner = await this.#guard(() =>
-      this.redis.get(this.#key("code", code))
-    );
+    const owner = await this.#owner(code);
     if (owner === null) return { record: false };
-    if (owner === this.instanceId) return { owner, record: true };
-    if ((await this.alive([owner])).size > 0) return { owner, record: true };
-    const record = await this.#guard(() =>
-      this.redis.exists(this.#record(code, owner))
-    );
-    return { record: record === 1 };
+    if (owner === this.instanceId || (await this.alive([owner])).size > 0) {
+      return { owner, record: true };
+    }
+    const key = this.#record(code, owner);
+    return { record: await this.#guard(() => this.redis.exists(key)) === 1 };
   }
 
   async loadRecord(code: string): Promise<RoomRecord | undefined> {
-    const owner = await this.#guard(() =>
-      this.redis.get(this.#key("code", code))
-    );
+    const owner = await this.#owner(code);
     if (owner === null) return undefined;
-    const fields = await this.#guard(() =>
-      this.redis.hgetall(this.#record(code, owner))
-    );
-    return recordFromFields(fields);
+    const key = this.#record(code, owner);
+    return recordFromFields(await this.#guard(() => this.redis.hgetall(key)));
   }
 
   saveRoom(code: string, hostHash: string, started: boolean): Promise<void> {
     return this.#write(code, "host", hostHash, "started", started ? "1" : "0");
   }
 
-  saveSeat(code: string, name: string, seat?: SeatRecord): Promise<void> {
+  async saveSeat(code: string, name: string, seat?: SeatRecord): Promise<void> {
     if (seat) return this.#write(code, `seat:${name}`, JSON.stringify(seat));
-    return this.#guard(() =>
+    await this.#guard(() =>
       this.redis.hdel(this.#record(code), `seat:${name}`)
-    )
-      .then(() => {});
+    );
   }
 
   /** HSET on this instance's record of `code`, its lifetime renewed. */
@@ -254,25 +246,24 @@ export class RedisRoomBus implements RoomBus {
   async refresh(
     codes: readonly string[],
   ): Promise<{ lost: string[]; missing: string[] }> {
-    const owners = await this.#guard(() =>
+    const [, ...owners] = await this.#guard(() =>
       Promise.all([
         this.#setAlive(),
         ...codes.map((code) => this.redis.get(this.#key("code", code))),
       ])
     );
-    const lost: string[] = [];
-    const missing: string[] = [];
     codes.forEach((code, i) => {
-      const owner = owners[i + 1];
-      if (owner === null) missing.push(code);
-      else if (owner !== this.instanceId) lost.push(code);
-      else {
-        for (const key of [this.#key("code", code), this.#record(code)]) {
-          void this.redis.pexpire(key, this.#roomTtlMs).catch(() => {});
-        }
+      if (owners[i] !== this.instanceId) return;
+      for (const key of [this.#key("code", code), this.#record(code)]) {
+        void this.redis.pexpire(key, this.#roomTtlMs).catch(() => {});
       }
     });
-    return { lost, missing };
+    return {
+      lost: codes.filter((_, i) =>
+        ![null, this.instanceId].includes(owners[i])
+      ),
+      missing: codes.filter((_, i) => owners[i] === null),
+    };
   }
 
   async alive(instanceIds: readonly string[]): Promise<Set<string>> {
@@ -308,20 +299,11 @@ export class RedisRoomBus implements RoomBus {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
-    try {
-      if (this.redis.status === "ready") {
-        await this.redis.del(this.#key("alive", this.instanceId));
-      }
-    } catch {
-      // Its liveness key expires by itself.
-    }
+    // Failing, its liveness key expires by itself.
+    await this.redis.del(this.#key("alive", this.instanceId)).catch(() => {});
     for (const client of [this.redis, this.#subscriber]) {
-      try {
-        if (client.status === "ready") await client.quit();
-        else client.disconnect();
-      } catch {
-        client.disconnect();
-      }
+      if (client.status !== "ready") client.disconnect();
+      else await client.quit().catch(() => client.disconnect());
     }
   }
 
@@ -367,6 +349,11 @@ export class RedisRoomBus implements RoomBus {
   #setAlive(): Promise<unknown> {
     const key = this.#key("alive", this.instanceId);
     return this.redis.set(key, "1", "PX", this.#livenessTtlMs);
+  }
+
+  /** The owner of a code (`null`: none). */
+  #owner(code: string): Promise<string | null> {
+    return this.#guard(() => this.redis.get(this.#key("code", code)));
   }
 
   #key(kind: string, name: string): string {
