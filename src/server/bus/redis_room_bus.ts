@@ -28,8 +28,6 @@ export interface RedisRoomBusOptions extends RoomBusOptions {
   url: string;
   /** Prefix of every key and channel. @default "pizza:" */
   prefix?: string;
-  /** A command with no answer after this long fails, in ms. @default 5000 */
-  commandTimeoutMs?: number;
 }
 
 /**
@@ -67,6 +65,8 @@ const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
 return 0`;
 
+/** A command with no answer after this long fails, in ms. */
+const COMMAND_TIMEOUT_MS = 5_000;
 /** Replies after which a connection is made again (a failover happened). */
 const RECONNECT_ON = /^(READONLY|LOADING)/;
 
@@ -108,7 +108,6 @@ export class RedisRoomBus implements RoomBus {
       livenessTtlMs = 15_000,
       roomTtlMs = 600_000,
       prefix = "pizza:",
-      commandTimeoutMs = 5_000,
     } = options;
     this.instanceId = instanceId;
     this.prefix = prefix;
@@ -117,7 +116,7 @@ export class RedisRoomBus implements RoomBus {
     this.#channel = `${prefix}inst:${instanceId}`;
     const common = {
       lazyConnect: true,
-      commandTimeout: commandTimeoutMs,
+      commandTimeout: COMMAND_TIMEOUT_MS,
       retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 1_000),
       reconnectOnError: (error: Error) => RECONNECT_ON.test(error.message),
     };
@@ -308,10 +307,8 @@ export class RedisRoomBus implements RoomBus {
   }
 
   #ready(): void {
-    if (this.#closing) return;
-    if (this.redis.status !== "ready" || this.#subscriber.status !== "ready") {
-      return;
-    }
+    const clients = [this.redis, this.#subscriber];
+    if (this.#closing || clients.some((c) => c.status !== "ready")) return;
     // Liveness first: a restarted Redis forgot it.
     this.#setAlive().then(() => {
       if (this.#health.up || this.#closing) return;
@@ -320,16 +317,15 @@ export class RedisRoomBus implements RoomBus {
     }, (error) => this.#down(error));
   }
 
-  #down(error: unknown): void {
-    if (this.#closing) return;
+  /** Marks the bus down (once, for the listener); gives the error's text. */
+  #down(error: unknown): string {
     const message = error instanceof Error ? error.message : String(error);
+    if (this.#closing) return message;
     const wasUp = this.#health.up;
-    this.#health = {
-      up: false,
-      since: wasUp ? Date.now() : this.#health.since,
-      lastError: message,
-    };
+    const since = wasUp ? Date.now() : this.#health.since;
+    this.#health = { up: false, since, lastError: message };
     if (wasUp) this.#onHealth(this.health());
+    return message;
   }
 
   /** Runs a command: refused while down; a failure marks the bus down. */
@@ -339,10 +335,7 @@ export class RedisRoomBus implements RoomBus {
     try {
       return await operation();
     } catch (error) {
-      this.#down(error);
-      throw new BusDownError(
-        error instanceof Error ? error.message : String(error),
-      );
+      throw new BusDownError(this.#down(error));
     }
   }
 

@@ -31,6 +31,8 @@ import { BusDownError, type BusHealth, type RoomBus } from "./room_bus.ts";
 const CLOSE_SERVICE_RESTART = 1012;
 /** The close reason of a socket whose room lives elsewhere now. */
 const MOVED = "this game moved to another server; reconnect";
+/** Frames of one socket that may wait for a lookup. */
+const MAX_WAITING = 16;
 /** How many codes to try before giving up on a claim. */
 const CLAIM_ATTEMPTS = 20;
 /** How long a ping through this instance's channel may take, in ms. */
@@ -56,8 +58,6 @@ export interface RoomRouterOptions {
   tickMs?: number;
   /** How long liveness lasts after a refresh, in ms. @default 15000 */
   livenessTtlMs?: number;
-  /** Frames of one socket that may wait for a lookup. @default 16 */
-  maxWaiting?: number;
   /** Receives events worth logging. @default ignore */
   log?: (event: RouterEvent) => void;
   /** Per-address counters all instances share (over the bus's store). */
@@ -89,7 +89,6 @@ export class RoomRouter {
   readonly #boundary: FaultBoundary;
   readonly #tickMs: number;
   readonly #livenessTtlMs: number;
-  readonly #maxWaiting: number;
   readonly #log: (event: RouterEvent) => void;
   /** Until when (`performance.now()`) this instance is known alive. */
   #aliveUntil = 0;
@@ -113,7 +112,6 @@ export class RoomRouter {
     this.#boundary = options.boundary;
     this.#tickMs = options.tickMs ?? 5_000;
     this.#livenessTtlMs = options.livenessTtlMs ?? 15_000;
-    this.#maxWaiting = options.maxWaiting ?? 16;
     this.#log = options.log ?? (() => {});
     // The owner's audience fan-out: one envelope per instance per update.
     this.#registry.setAudienceRelay((instance, code, msg) =>
@@ -184,7 +182,7 @@ export class RoomRouter {
 
   /**
    * One raw frame from a local socket: charged and parsed first; frames of
-   * one socket stay in order, and at most `maxWaiting` wait for a lookup.
+   * one socket stay in order, and at most 16 wait for a lookup.
    */
   receive(connId: string, raw: unknown): void {
     this.#boundary.run({ where: "socket message", connId }, () => {
@@ -219,7 +217,7 @@ export class RoomRouter {
   /** One frame of a socket: local, or another instance's on the owner. */
   #receive(connId: string, raw: unknown): void {
     const queue = this.#waiting.get(connId);
-    if (queue && queue.length >= this.#maxWaiting) {
+    if (queue && queue.length >= MAX_WAITING) {
       return this.#registry.refuse(connId, "rate limited");
     }
     const msg = this.#registry.admit(connId, raw);
@@ -264,10 +262,10 @@ export class RoomRouter {
         tokenDigest(room.hostToken),
         room.started,
       );
-    } else if (
-      type === "room closed" && change.reason !== "code lost" &&
-      change.reason !== "server shutdown"
-    ) write = this.#bus.release(code);
+    } else if (type === "room closed") {
+      // A code lost to another instance stays its (release compares).
+      write = this.#bus.release(code);
+    }
     // A write lost while the bus is down is repaired by the next one.
     write?.catch(() => {});
   };
