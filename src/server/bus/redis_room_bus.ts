@@ -8,7 +8,6 @@
  */
 import { Redis } from "ioredis";
 import { decodeEnvelope, type Envelope } from "./envelope.ts";
-import type { FaultBoundary } from "../fault_boundary.ts";
 import {
   type BusCounters,
   BusDownError,
@@ -90,14 +89,10 @@ export class RedisRoomBus implements RoomBus {
   /** The prefix of every key and channel. */
   readonly prefix: string;
   readonly #subscriber: Redis;
-  readonly #boundary?: FaultBoundary;
-  /** A listener that runs in the app's fault boundary, when one is given. */
-  readonly #entry = <A extends unknown[]>(fn: (...args: A) => void) =>
-    this.#boundary?.wrap({ where: "bus connection event" }, fn) ?? fn;
   readonly #livenessTtlMs: number;
   readonly #roomTtlMs: number;
-  readonly #channel: string;
   #health: BusHealth = { up: false, since: Date.now() };
+  #onEnvelope: (envelope: Envelope) => void = () => {};
   #onHealth: (health: BusHealth) => void = () => {};
   #closing = false;
   readonly #counters = { messagesIn: 0, messagesOut: 0, messagesRefused: 0 };
@@ -113,7 +108,6 @@ export class RedisRoomBus implements RoomBus {
     this.prefix = prefix;
     this.#livenessTtlMs = livenessTtlMs;
     this.#roomTtlMs = Math.max(roomTtlMs, livenessTtlMs);
-    this.#channel = `${prefix}inst:${instanceId}`;
     const common = {
       lazyConnect: true,
       commandTimeout: COMMAND_TIMEOUT_MS,
@@ -130,40 +124,41 @@ export class RedisRoomBus implements RoomBus {
       ...common,
       maxRetriesPerRequest: null,
     });
-    this.#boundary = options.boundary;
-    const entry = this.#entry;
+    // Every listener runs in the app's fault boundary, when one is given.
+    const entry = <A extends unknown[]>(fn: (...args: A) => void) =>
+      options.boundary?.wrap({ where: "bus connection event" }, fn) ?? fn;
     for (const client of [this.redis, this.#subscriber]) {
       client.on("error", entry((error: Error) => this.#down(error)));
       client.on("close", entry(() => this.#down(new Error("connection lost"))));
       client.on("ready", entry(() => this.#ready()));
     }
+    // Only this instance's channel is subscribed to.
+    this.#subscriber.on(
+      "message",
+      entry((_channel: string, text: string) => {
+        const envelope = decodeEnvelope(text);
+        if (typeof envelope === "string") {
+          return void this.#counters.messagesRefused++;
+        }
+        this.#counters.messagesIn++;
+        this.#onEnvelope(envelope);
+      }),
+    );
   }
 
   async start(
     onEnvelope: (envelope: Envelope) => void,
     onHealth: (health: BusHealth) => void,
   ): Promise<void> {
+    this.#onEnvelope = onEnvelope;
     this.#onHealth = onHealth;
-    this.#subscriber.on(
-      "message",
-      this.#entry((channel: string, text: string) => {
-        if (channel !== this.#channel) return;
-        const envelope = decodeEnvelope(text);
-        if (typeof envelope === "string") {
-          this.#counters.messagesRefused++;
-          return;
-        }
-        this.#counters.messagesIn++;
-        onEnvelope(envelope);
-      }),
-    );
     // Queued until connected, then renewed after every reconnect.
-    this.#subscriber.subscribe(this.#channel).catch(() => {});
-    try {
-      await Promise.all([this.redis.connect(), this.#subscriber.connect()]);
-    } catch (error) {
+    const channel = this.#key("inst", this.instanceId);
+    this.#subscriber.subscribe(channel).catch(() => {});
+    const clients = [this.redis, this.#subscriber];
+    await Promise.all(clients.map((c) => c.connect())).catch((error) => {
       this.#down(error);
-    }
+    });
   }
 
   async claim(
@@ -171,18 +166,11 @@ export class RedisRoomBus implements RoomBus {
     hostHash: string,
     adopt: boolean,
   ): Promise<ClaimResult> {
+    const key = this.#key("code", code);
+    const args = [this.instanceId, this.prefix, hostHash, adopt ? 1 : 0];
     const answer = String(
       await this.#guard(() =>
-        this.redis.eval(
-          CLAIM_SCRIPT,
-          1,
-          this.#key("code", code),
-          this.instanceId,
-          this.prefix,
-          hostHash,
-          adopt ? "1" : "0",
-          this.#roomTtlMs,
-        )
+        this.redis.eval(CLAIM_SCRIPT, 1, key, ...args, this.#roomTtlMs)
       ),
     );
     if (answer === "+") return { claimed: true };
@@ -192,14 +180,9 @@ export class RedisRoomBus implements RoomBus {
   }
 
   async release(code: string): Promise<void> {
+    const keys = [this.#key("code", code), this.#record(code)];
     await this.#guard(() =>
-      this.redis.eval(
-        RELEASE_SCRIPT,
-        2,
-        this.#key("code", code),
-        this.#record(code),
-        this.instanceId,
-      )
+      this.redis.eval(RELEASE_SCRIPT, 2, ...keys, this.instanceId)
     );
   }
 
@@ -276,10 +259,9 @@ export class RedisRoomBus implements RoomBus {
   publish(instanceId: string, envelope: Envelope): void {
     if (!this.#health.up || this.#closing) return;
     this.#counters.messagesOut++;
-    this.redis.publish(
-      `${this.prefix}inst:${instanceId}`,
-      JSON.stringify(envelope),
-    ).catch((error) => this.#down(error));
+    const channel = this.#key("inst", instanceId);
+    this.redis.publish(channel, JSON.stringify(envelope))
+      .catch((error) => this.#down(error));
   }
 
   health(): BusHealth {
