@@ -64,6 +64,7 @@ const EnvelopeSchema = v.variant("kind", [
 
 /** One envelope. */
 export type Envelope = v.InferOutput<typeof EnvelopeSchema>;
+const EnvelopeText = v.pipe(v.string(), v.parseJson(), EnvelopeSchema);
 
 /**
  * Reads one published text back, checking its shape.
@@ -81,12 +82,6 @@ export type Envelope = v.InferOutput<typeof EnvelopeSchema>;
  */
 export function decodeEnvelope(text: string): Envelope | string {
   if (text.length > MAX_ENVELOPE_CHARS) return "too long";
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return "not JSON";
-  }
-  const result = v.safeParse(EnvelopeSchema, value);
+  const result = v.safeParse(EnvelopeText, text);
   return result.success ? result.output : v.summarize(result.issues);
 }
