@@ -642,16 +642,13 @@ export class RoomRouter {
   #toAudience(owner: string, code: string, msgs: ServerMessage[]): void {
     for (const msg of msgs) {
       const text = JSON.stringify(msg);
-      for (const [connId, forwarded] of this.#forwarded) {
-        const { watching } = forwarded;
-        if (!watching || forwarded.owner !== owner || forwarded.code !== code) {
-          continue;
-        }
+      for (const [connId, to] of this.#forwarded) {
+        if (!to.watching || to.owner !== owner || to.code !== code) continue;
         const conn: AudienceConnection | undefined = this.#registry
           .connection(connId);
         if (conn?.sendText) conn.sendText(text);
         else conn?.send(msg);
-        if (msg.type === "roomClosed") forwarded.watching = false;
+        if (msg.type === "roomClosed") to.watching = false;
       }
     }
   }
