@@ -92,8 +92,7 @@ export class RoomRouter {
   readonly #log: (event: RouterEvent) => void;
   /** Until when (`performance.now()`) this instance is known alive. */
   #aliveUntil = 0;
-  /** Work held while liveness may have lapsed (after a long pause). */
-  readonly #held: (() => void)[] = [];
+  /** The refresh that work waits for while liveness may have lapsed. */
   #rechecking: Promise<void> | undefined;
   readonly #forwarded = new Map<string, Forwarded>();
   /** Frames of sockets whose lookup (or other bus call) is in flight. */
@@ -202,16 +201,13 @@ export class RoomRouter {
 
   /** Runs `work` after the next refresh (in arrival order). */
   #hold(work: () => void): void {
-    this.#held.push(work);
     const where = { where: "bus timer" };
-    this.#rechecking ??= this.tick().catch((error) =>
-      this.#boundary.fault(where, error)
-    ).finally(() => {
-      this.#rechecking = undefined;
-      for (const held of this.#held.splice(0)) {
-        this.#boundary.run({ where: "held work" }, held);
-      }
-    });
+    this.#rechecking ??= this.tick()
+      .catch((error) => this.#boundary.fault(where, error))
+      .finally(() => this.#rechecking = undefined);
+    this.#rechecking.then(() =>
+      this.#boundary.run({ where: "held work" }, work)
+    );
   }
 
   /** One frame of a socket: local, or another instance's on the owner. */
@@ -237,11 +233,11 @@ export class RoomRouter {
 
   /** Keeps a room's record in step with the registry (its `onChange`). */
   readonly onChange = (change: RoomChange): void => {
+    if (this.#closed) return;
     const { code, type } = change;
     const room = this.#registry.room(code);
-    // A new room's record was written by its claim.
+    // "room created": the claim wrote the new room's record.
     let write: Promise<void> | undefined;
-    if (this.#closed) return;
     if (type === "seat changed") {
       const seat = room?.seatOf(change.username);
       write = this.#bus.saveSeat(
