@@ -429,30 +429,29 @@ export class RoomRouter {
     registry.refuse(connId, "server full", context);
   }
 
-  /**
-   * A frame served here. A reclaim that will succeed first stores the
-   * renewed host token's digest, then sends that token.
-   */
+  /** A frame served here (a reclaim that will succeed waits on the bus). */
   #local(connId: string, msg: ClientMessage): Promise<void> | undefined {
     const registry = this.#registry;
     if (
       msg.action !== "reclaimRoom" || registry.inRoom(connId) ||
       !registry.hostTokenMatches(msg.room, msg.hostToken)
     ) return void registry.handle(connId, msg);
-    const { room: code, hostToken } = msg;
+    return this.#reclaim(connId, msg.room, msg.hostToken);
+  }
+
+  /** A reclaim here: the renewed token's digest is stored before it is sent. */
+  async #reclaim(connId: string, code: string, token: string): Promise<void> {
+    const registry = this.#registry;
     const renewed = randomToken();
     const started = registry.room(code)?.started ?? false;
-    const digest = tokenDigest(renewed);
     // Down: nobody can adopt the room meanwhile either.
-    return this.#bus.saveRoom(code, digest, started).catch(() => {}).then(
-      () => {
-        registry.reclaimRoom(connId, code, hostToken, renewed);
-        // Another reclaim came first: the record follows the room's token.
-        if (registry.room(code)?.hostToken !== renewed) {
-          this.onChange({ type: "room changed", code });
-        }
-      },
-    );
+    await this.#bus.saveRoom(code, tokenDigest(renewed), started)
+      .catch(() => {});
+    registry.reclaimRoom(connId, code, token, renewed);
+    // Another reclaim came first: the record follows the room's token.
+    if (registry.room(code)?.hostToken !== renewed) {
+      this.onChange({ type: "room changed", code });
+    }
   }
 
   /** A join, reclaim or watch of a room not held here: asks who owns it. */
