@@ -27,15 +27,17 @@ export interface RoomBusOptions {
   boundary?: FaultBoundary;
 }
 
-/** One seat of a room record. */
-export interface SeatRecord {
+const DIGEST = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+const Seat = v.object({
   /** When the player first joined, in ms (the earliest is VIP). */
-  joinedAt: number;
+  joinedAt: v.pipe(v.number(), v.finite()),
   /** Whether the holder keeps its token (then never given away by name). */
-  keepsToken: boolean;
+  keepsToken: v.boolean(),
   /** SHA-256 digests of every still valid reconnect token of the seat. */
-  tokenHashes: string[];
-}
+  tokenHashes: v.pipe(v.array(DIGEST), v.maxLength(8)),
+});
+/** One seat of a room record (stored as JSON, read back through `Seat`). */
+export type SeatRecord = v.InferOutput<typeof Seat>;
 
 /** What the store keeps of a room, so another instance can adopt it. */
 export interface RoomRecord {
@@ -143,16 +145,7 @@ export function randomInstanceId(): string {
   return `i-${crypto.randomUUID().slice(0, 8)}`;
 }
 
-const DIGEST = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
-const SeatText = v.pipe(
-  v.string(),
-  v.parseJson(),
-  v.object({
-    joinedAt: v.pipe(v.number(), v.finite()),
-    keepsToken: v.boolean(),
-    tokenHashes: v.pipe(v.array(DIGEST), v.maxLength(8)),
-  }),
-);
+const SeatText = v.pipe(v.string(), v.parseJson(), Seat);
 
 /**
  * Reads a record from its hash fields (`host`, `started`, `seat:<name>`);
