@@ -69,5 +69,9 @@ export interface GameSnapshot {
 
 declare global {
   /** Debug and test handle of the host game. */
-  var pizzaGame: { snapshot(): GameSnapshot } | undefined;
+  var pizzaGame: {
+    snapshot(): GameSnapshot;
+    /** The words the game scenes show now (visible Phaser texts). */
+    texts(): string[];
+  } | undefined;
 }

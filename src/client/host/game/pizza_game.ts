@@ -110,6 +110,7 @@ export function startPizzaGame(
   addEventListener("pointerdown", onPointer);
   if (PIZZA_TEST_HOOKS) {
     globalThis.pizzaGame = {
+      texts: () => visibleTexts(phaser),
       snapshot(): GameSnapshot {
         const s = source.game.state;
         return {
@@ -187,4 +188,21 @@ function probeWebgl(): WebglProbe {
   } finally {
     gl.getExtension("WEBGL_lose_context")?.loseContext();
   }
+}
+
+/** Every visible text of the running scenes (tests read the TV's words). */
+function visibleTexts(phaser: Phaser.Game): string[] {
+  const out: string[] = [];
+  const walk = (objects: Phaser.GameObjects.GameObject[]): void => {
+    for (const object of objects) {
+      const shown = object as unknown as { visible?: boolean; alpha?: number };
+      if (shown.visible === false || shown.alpha === 0) continue;
+      if (object instanceof Phaser.GameObjects.Container) walk(object.list);
+      else if (object instanceof Phaser.GameObjects.Text && object.text) {
+        out.push(object.text);
+      }
+    }
+  };
+  for (const scene of phaser.scene.getScenes(true)) walk(scene.children.list);
+  return out;
 }
