@@ -35,10 +35,9 @@ export type BannerKind = "error" | "warn" | "info";
  * its name.
  */
 function stateLabel(state: LinkKind): { text: string; title: string } {
-  const key = `state.${state}`;
-  const text = tvWords.t(key);
+  const text = tvWords.t(`state.${state}`);
   if (text.startsWith("[[")) return { text: state, title: state };
-  return { text, title: tvWords.t(`${key}.title`) };
+  return { text, title: tvWords.t(`state.${state}.title`) };
 }
 
 function byId<T extends HTMLElement>(id: string): T {

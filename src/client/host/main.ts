@@ -85,6 +85,10 @@ async function useLanguage(lang: string): Promise<void> {
   tvWords.use(await loadTranslator(lang, "tv/"));
   translatePage(tvWords.translator, lang);
   view.refreshWords();
+  document.querySelector("#qr svg")?.setAttribute(
+    "aria-label",
+    tvWords.t("room.qr_label"),
+  );
   orderList.refreshWords();
   audiencePanel.refreshWords();
   refresh();
@@ -234,7 +238,7 @@ function onStatus(status: HostStatus, origin: string): void {
     case "open": {
       joiningSent = null;
       const link = joinUrl(origin, status.room);
-      view.showRoom(status.room, link, qrSvg(link));
+      view.showRoom(status.room, link, qrSvg(link, tvWords.t("room.qr_label")));
       view.clearBanner();
       room.roomOpen({ room: status.room, url: link }, status.started);
       return;
