@@ -33,7 +33,7 @@ export class AudiencePanel {
     if (this.#board) this.render(this.#board);
   }
 
-  /** Draws the board (shown once someone watches or a vote is open). */
+  /** Draws the board (shown while someone watches). */
   render(board: AudienceBoard): void {
     const key = JSON.stringify([
       tvWords.locale,
@@ -43,8 +43,8 @@ export class AudiencePanel {
     if (key === this.#key) return;
     this.#key = key;
     this.#board = board;
-    this.#root.hidden = board.watching === 0 && board.vote === null &&
-      board.news === null;
+    // Nobody watching: nobody votes or reacts, and the players' list keeps the room.
+    this.#root.hidden = board.watching === 0;
     this.#count.textContent = tvWords.number(board.watching);
     this.#news.hidden = board.news === null;
     this.#news.textContent = board.news === null

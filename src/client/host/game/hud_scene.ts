@@ -63,6 +63,8 @@ export class HudScene extends Phaser.Scene {
   #overRows: Text[][] = [];
   #dim!: Phaser.GameObjects.Rectangle;
   #keys = new Map<string, string>();
+  /** The widest each text may be, px: longer words shrink it to fit. */
+  #maxWidth = new Map<Text, number>();
   /** Texts whose words are fixed (headings, buttons), by catalogue key. */
   #fixed: Array<{ text: Text; key: string }> = [];
 
@@ -147,15 +149,16 @@ export class HudScene extends Phaser.Scene {
     this.#dim = this.add.rectangle(0, top, W, WORLD_HEIGHT_PX, 0x0c0818, 0.55)
       .setOrigin(0, 0).setVisible(false);
     this.#lobby = this.#panel(W / 2, top + WORLD_HEIGHT_PX - 136, 900, 216);
-    const title = this.#label(
-      this.#text(0, -70, "", 40, ACCENT),
-      "lobby.title",
+    // Between the two buttons (at ±330, 150 wide).
+    const title = this.#fit(
+      this.#label(this.#text(0, -70, "", 40, ACCENT), "lobby.title"),
+      470,
     );
-    this.#lobbyLine = this.#text(0, -18, "", 22, "#f6f1ff");
-    this.#lobbyLevel = this.#text(0, 22, "", 20, ACCENT);
-    const keys = this.#label(
-      this.#text(0, 66, "", 20, "#b3a8d6"),
-      "lobby.keys",
+    this.#lobbyLine = this.#fit(this.#text(0, -18, "", 22, "#f6f1ff"), 860);
+    this.#lobbyLevel = this.#fit(this.#text(0, 22, "", 20, ACCENT), 860);
+    const keys = this.#fit(
+      this.#label(this.#text(0, 66, "", 20, "#b3a8d6"), "lobby.keys"),
+      860,
     );
     const botButton = this.#button(
       330,
@@ -179,18 +182,19 @@ export class HudScene extends Phaser.Scene {
     ]);
 
     this.#pause = this.#panel(W / 2, top + WORLD_HEIGHT_PX / 2, 820, 150);
-    const pauseTitle = this.#label(
-      this.#text(0, -30, "", 48, ACCENT),
-      "pause.title",
+    const pauseTitle = this.#fit(
+      this.#label(this.#text(0, -30, "", 48, ACCENT), "pause.title"),
+      780,
     );
-    this.#pauseText = this.#text(0, 30, "", 24);
+    this.#pauseText = this.#fit(this.#text(0, 30, "", 24), 780);
     this.#pause.add([pauseTitle, this.#pauseText]);
 
     this.#over = this.#panel(W / 2, top + WORLD_HEIGHT_PX / 2, 1040, 820);
-    this.#overTitle = this.#text(0, -345, "", 72);
-    this.#overReason = this.#text(0, -280, "", 30);
+    this.#overTitle = this.#fit(this.#text(0, -345, "", 72), 1000);
+    // A long reason wraps onto two lines, a size smaller.
+    this.#overReason = this.#text(0, -280, "", 30).setWordWrapWidth(980, true);
     this.#overStars = this.add.graphics();
-    this.#overStats = this.#text(0, -160, "", 26, "#b3a8d6");
+    this.#overStats = this.#fit(this.#text(0, -160, "", 26, "#b3a8d6"), 1000);
     const head = this.#statsRow(-112, "#b3a8d6", 22);
     this.#label(head[0], "over.head.player");
     this.#label(head[1], "over.head.delivered");
@@ -207,7 +211,7 @@ export class HudScene extends Phaser.Scene {
       () => this.#source.restart(),
       360,
     );
-    this.#overLevel = this.#text(0, 300, "", 20, "#b3a8d6");
+    this.#overLevel = this.#fit(this.#text(0, 300, "", 20, "#b3a8d6"), 1000);
     const hint = this.#overLevel;
     this.#over.add([
       this.#overTitle,
@@ -274,6 +278,12 @@ export class HudScene extends Phaser.Scene {
       "code",
       open ? tvWords.t("hud.room", { room: join.room }) : "",
     );
+    // A long level name (German, the pseudo-locale) or join link: the link
+    // shrinks to the room left between them, never under the badge.
+    const room = WORLD_WIDTH_PX - 78 - (this.#difficulty.x +
+      this.#difficulty.width + 24);
+    const urlWidth = this.#url.width;
+    this.#url.setScale(urlWidth > room ? room / urlWidth : 1);
     const strikesKey = `${h.strikes}/${h.maxStrikes}`;
     if (this.#keys.get("strikes") !== strikesKey) {
       this.#keys.set("strikes", strikesKey);
@@ -357,11 +367,15 @@ export class HudScene extends Phaser.Scene {
           const p = team[i];
           for (const cell of row) cell.setVisible(p !== undefined);
           if (!p) return;
-          row[0].setText(p.name).setColor(p.color);
-          row[1].setText(tvWords.number(p.deliveries));
-          row[2].setText(tvWords.t("over.coins", { count: p.moneyEarned }));
+          this.#setFitted(row[0], p.name);
+          row[0].setColor(p.color);
+          this.#setFitted(row[1], tvWords.number(p.deliveries));
+          this.#setFitted(
+            row[2],
+            tvWords.t("over.coins", { count: p.moneyEarned }),
+          );
           const tiles = p.walkedTiles + p.drivenTiles;
-          row[3].setText(tvWords.t("over.tiles", { count: tiles }));
+          this.#setFitted(row[3], tvWords.t("over.tiles", { count: tiles }));
         });
       }
     }
@@ -377,7 +391,25 @@ export class HudScene extends Phaser.Scene {
   #set(text: Text, key: string, value: string): void {
     if (this.#keys.get(key) === value) return;
     this.#keys.set(key, value);
-    text.setText(value);
+    if (text === this.#overReason) {
+      text.setFontSize(30).setText(value);
+      if (text.getWrappedText().length > 1) text.setFontSize(24);
+      return;
+    }
+    this.#setFitted(text, value);
+  }
+
+  /** Lets `text` be at most `width` px wide (wider words shrink it). */
+  #fit(text: Text, width: number): Text {
+    this.#maxWidth.set(text, width);
+    return text;
+  }
+
+  /** Sets the words of `text`, shrunk to its widest if they are longer. */
+  #setFitted(text: Text, value: string): void {
+    text.setScale(1).setText(value);
+    const max = this.#maxWidth.get(text);
+    if (max !== undefined && text.width > max) text.setScale(max / text.width);
   }
 
   #color(text: Text, key: string, color: string): void {
@@ -405,10 +437,10 @@ export class HudScene extends Phaser.Scene {
   /** Four cells of the game-over stats table at row y. */
   #statsRow(y: number, color: string, size: number): Text[] {
     return [
-      this.#text(-440, y, "", size, color).setOrigin(0, 0.5),
-      this.#text(60, y, "", size, color),
-      this.#text(240, y, "", size, color),
-      this.#text(410, y, "", size, color),
+      this.#fit(this.#text(-440, y, "", size, color).setOrigin(0, 0.5), 420),
+      this.#fit(this.#text(60, y, "", size, color), 170),
+      this.#fit(this.#text(240, y, "", size, color), 170),
+      this.#fit(this.#text(410, y, "", size, color), 160),
     ];
   }
 
@@ -464,7 +496,10 @@ export class HudScene extends Phaser.Scene {
     const g = this.add.graphics();
     g.fillStyle(0xc77d00, 1).fillRoundedRect(-w / 2, -h / 2 + 5, w, h, 14);
     g.fillStyle(0xffc233, 1).fillRoundedRect(-w / 2, -h / 2, w, h, 14);
-    const text = this.#label(this.#text(0, 0, "", 24, "#1b1033"), label);
+    const text = this.#fit(
+      this.#label(this.#text(0, 0, "", 24, "#1b1033"), label),
+      w - 20,
+    );
     const button = this.add.container(x, y, [g, text]).setSize(w, h);
     button.setInteractive({ useHandCursor: true });
     button.on("pointerdown", () => {

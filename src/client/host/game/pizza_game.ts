@@ -9,7 +9,7 @@
 import * as Phaser from "phaser";
 import { WORLD_HEIGHT_PX, WORLD_WIDTH_PX } from "../../../game/mod.ts";
 import type { GameSource } from "./game_source.ts";
-import type { GameSnapshot } from "../../../host/game_snapshot.ts";
+import type { GameSnapshot, ShownText } from "../../../host/game_snapshot.ts";
 import {
   chooseRenderer,
   rendererParam,
@@ -190,16 +190,25 @@ function probeWebgl(): WebglProbe {
   }
 }
 
-/** Every visible text of the running scenes (tests read the TV's words). */
-function visibleTexts(phaser: Phaser.Game): string[] {
-  const out: string[] = [];
+/** Every visible text of the running scenes, with its box in game px (tests read the TV's words). */
+function visibleTexts(phaser: Phaser.Game): ShownText[] {
+  const out: ShownText[] = [];
   const walk = (objects: Phaser.GameObjects.GameObject[]): void => {
     for (const object of objects) {
       const shown = object as unknown as { visible?: boolean; alpha?: number };
       if (shown.visible === false || shown.alpha === 0) continue;
       if (object instanceof Phaser.GameObjects.Container) walk(object.list);
       else if (object instanceof Phaser.GameObjects.Text && object.text) {
-        out.push(object.text);
+        const box = object.getBounds();
+        const scene = object.scene.sys.settings.key;
+        out.push({
+          scene,
+          text: object.text,
+          left: box.left,
+          right: box.right,
+          top: box.top,
+          bottom: box.bottom,
+        });
       }
     }
   };
