@@ -53,6 +53,18 @@ export class TvWords {
   /**
    * A count of seconds as a clock, minutes:seconds ("5:07"), its digits
    * from `Intl.NumberFormat`.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Translator } from "../../phone/translator.ts";
+   * import { TvWords } from "./tv_words.ts";
+   * const tv = new TvWords();
+   * tv.use(new Translator("de", { coins: { one: "{count} Münze", other: "{count} Münzen" } }));
+   * assert.equal(tv.clock(307), "5:07");
+   * assert.equal(tv.number(1234), "1.234");
+   * assert.equal(tv.t("coins", { count: 1 }), "1 Münze");
+   * ```
    */
   clock(seconds: number): string {
     const s = Math.max(0, Math.floor(seconds));
