@@ -3,7 +3,8 @@
  * Dutch, Spanish, German, and the pseudo-locale that wraps every catalogue
  * message in ⟦ ⟧) gets a phone and bots up to 8 players on Master Chef, plays
  * a short round and reaches game over. In the lobby, mid-round with the
- * order list filled and at game over, no word the TV shows (the page's text
+ * order list filled, paused while the phone is quiet ("No signal") and at
+ * game over, no word the TV shows (the page's text
  * and labels, and the Phaser scenes' texts: HUD, panels, name tags,
  * floating messages) is an English catalogue string that the language words
  * otherwise, none is a missing key, and in the pseudo-locale every word is
@@ -16,7 +17,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Page } from "puppeteer-core";
+import type { CDPSession, Page } from "puppeteer-core";
 import { WORLD_WIDTH_PX } from "../../src/game/mod.ts";
 import type { ShownText } from "../../src/host/game_snapshot.ts";
 import type { Message } from "../../src/phone/translator.ts";
@@ -48,6 +49,17 @@ const SIZES = [
 const HUD_PX = 84;
 /** How far two texts' boxes may share height, px, their letters apart. */
 const LINE_GAP_PX = 8;
+
+/** Pauses a page's JavaScript (as a breakpoint would); returns the resume. */
+async function freeze(page: Page): Promise<() => Promise<void>> {
+  const cdp: CDPSession = await page.createCDPSession();
+  await cdp.send("Debugger.enable");
+  await cdp.send("Debugger.pause");
+  return async () => {
+    await cdp.send("Debugger.resume").catch(() => {});
+    await cdp.detach().catch(() => {});
+  };
+}
 
 /** Every string of a TV catalogue, by key (plural forms apart). */
 function strings(lang: string): Map<string, string[]> {
@@ -152,7 +164,7 @@ function clippedPage(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
     const selector =
-      "button, label, h2, #phase, #banner, .order-ask, .order-baked, .order-carry, .order-carry-label, .order-taker, .player-state, .audience-vote-title, #welcome-status";
+      "button, label, h2, #phase, #banner, .order-ask, .order-time, .order-baked, .order-carry, .order-carry-label, .order-taker, .player-state, .audience-vote-title, #welcome-status";
     for (const e of document.querySelectorAll<HTMLElement>(selector)) {
       if (e.getClientRects().length === 0) continue;
       // A button worded for screen readers only shows a symbol.
@@ -162,8 +174,17 @@ function clippedPage(page: Page): Promise<string[]> {
         continue;
       }
       const box = e.getBoundingClientRect();
+      // The nearest box that cuts what sticks out of it.
+      let clip: DOMRect = new DOMRect(0, 0, innerWidth, innerHeight);
+      for (let up = e.parentElement; up; up = up.parentElement) {
+        if (getComputedStyle(up).overflowX !== "visible") {
+          clip = up.getBoundingClientRect();
+          break;
+        }
+      }
       if (
-        e.scrollWidth > e.clientWidth + 1 || box.right > innerWidth + 1 ||
+        e.scrollWidth > e.clientWidth + 1 || box.right > clip.right + 1 ||
+        box.left < clip.left - 1 || box.right > innerWidth + 1 ||
         box.left < -1 || box.bottom > innerHeight + 1
       ) out.push(`${e.tagName}.${e.className} (${e.textContent?.trim()})`);
     }
@@ -317,6 +338,23 @@ Deno.test({
               () => host.$$eval("#orders .order", (cards) => cards.length >= 3),
             );
             await checkScreen(host, lang, "round");
+
+            // The phone goes quiet: "No signal" on its pill and tag, the
+            // round paused for it; then it answers again.
+            const unfreeze = await freeze(phone.page);
+            try {
+              await waitFor(
+                "the round paused for the quiet phone",
+                async () => (await gameSnapshot(host)).paused,
+              );
+              await checkScreen(host, lang, "paused");
+            } finally {
+              await unfreeze();
+            }
+            await waitFor(
+              "the round on again",
+              async () => !(await gameSnapshot(host)).paused,
+            );
 
             await waitFor(
               "game over",
