@@ -33,6 +33,7 @@ let instanceId = "";
 const scaleOut = await scaleOutFromEnv(scale.redisUrl, {
   prefix: scale.redisPrefix,
   livenessTtlMs: scale.livenessTtlMs,
+  instanceUrl: scale.instanceUrl,
   tickMs: scale.keepAliveMs,
   roomTtlMs: config.hostGraceMs + scale.livenessTtlMs,
   log: (event) => eventLog.add(event),

@@ -17,7 +17,8 @@
  * - `--out PATH`: where to write the markdown.
  * - `--only bus`: the join measure alone, ours in memory then on the Redis
  *   bus (1 and 3 instances) in each run; prints each run and the medians
- *   (for A/B work on the bus; writes no report).
+ *   (for A/B work on the bus; writes no report). With `--serial`, one
+ *   join at a time (the hops' latency without queueing).
  *
  * @module
  */
@@ -167,8 +168,13 @@ interface RunSample {
   join?: JoinCostResult;
   /** Ours on the Redis bus, one instance (ours only). */
   bus1?: JoinCostResult;
-  /** Ours on the Redis bus, host on one instance, players on the others. */
+  /**
+   * Ours on the Redis bus, host on one instance, players on the others,
+   * relayed there (no `INSTANCE_URL`, as on Deno Deploy).
+   */
   busCluster?: JoinCostResult;
+  /** As `busCluster`, each instance with its `INSTANCE_URL`: players move. */
+  busMoved?: JoinCostResult;
   memory?: IdleMemoryResult;
   webrtc?: WebRtcResult;
 }
@@ -276,6 +282,7 @@ function joinArgs(
   spec: SystemSpec,
   hostServer: RunningServer,
   all: readonly RunningServer[],
+  followMoves = false,
 ): string[] {
   const players = all.filter((s) => s !== hostServer);
   const relay = spec.id === "ours" || spec.id === "bare"
@@ -288,6 +295,7 @@ function joinArgs(
     ...(players.length > 0
       ? [`--player-urls=${players.map((s) => s.wsUrl).join(",")}`]
       : []),
+    ...(followMoves ? ["--follow-moves"] : []),
     `--relay-round-trips=${relay}`,
     `--rooms=${plan.joinRooms}`,
     `--warmup-rooms=${plan.joinWarmupRooms}`,
@@ -299,21 +307,24 @@ function joinArgs(
 
 /**
  * The join measure on `instances` processes of ours sharing one Redis: the
- * host on the first, players on the others (on the one when alone).
+ * host on the first, players on the others (on the one when alone). With
+ * `moved`, each instance has its `INSTANCE_URL` and players declare
+ * `canMove` and follow `moveTo` to the owner; else they are relayed.
  */
 async function measureCluster(
   plan: BenchPlan,
   redis: TestRedis,
   instances: number,
   errors: string[],
+  moved = false,
 ): Promise<JoinCostResult | undefined> {
-  const what = `Redis bus, ${instances} instance(s)`;
+  const what = `Redis bus, ${instances} instance(s)${moved ? ", moved" : ""}`;
   let servers: RunningServer[] = [];
   try {
-    servers = await startOursCluster(redis.url, instances);
+    servers = await startOursCluster(redis.url, instances, moved);
     const result = await runWorker<JoinCostResult>(
       "join_cost.ts",
-      joinArgs(plan, SYSTEMS[0], servers[0], servers),
+      joinArgs(plan, SYSTEMS[0], servers[0], servers, moved),
     );
     if (result.failures) {
       errors.push(
@@ -396,7 +407,14 @@ async function runOnce(
       plan.clusterInstances,
       errors,
     );
-    return { join, memory, webrtc, bus1, busCluster };
+    const busMoved = await measureCluster(
+      plan,
+      redis,
+      plan.clusterInstances,
+      errors,
+      true,
+    );
+    return { join, memory, webrtc, bus1, busCluster, busMoved };
   } finally {
     await shared?.stop();
   }
@@ -495,6 +513,11 @@ function bestOf(
 const BUS_SECTION =
   "Room bus (ours; joins as above, relay = player → server → host → server → player over plain sockets)";
 
+/** The start of the cross-instance rows' labels. */
+function clusterName(plan: BenchPlan): string {
+  return `Redis, ${plan.clusterInstances} instances (host on one, players on the others)`;
+}
+
 /** The in-memory relay rows and the Redis bus rows (ours only). */
 function busRows(
   plan: BenchPlan,
@@ -527,10 +550,8 @@ function busRows(
   };
   const variants: [string, (r: RunSample) => JoinCostResult | undefined][] = [
     ["Redis, 1 instance", (r) => r.bus1],
-    [
-      `Redis, ${plan.clusterInstances} instances (host on one, players on the others)`,
-      (r) => r.busCluster,
-    ],
+    [`${clusterName(plan)}, relayed`, (r) => r.busCluster],
+    [`${clusterName(plan)}, moved`, (r) => r.busMoved],
   ];
   for (const [name, pick] of variants) {
     const figures: [
@@ -856,48 +877,59 @@ function buildTargets(
   return checks;
 }
 
-/** The Redis bus targets: a cross-instance join's CPU and added p50. */
+/**
+ * The Redis bus targets: a cross-instance join's CPU and added p50, with
+ * players moved to the owner (`INSTANCE_URL`) and relayed (as on Deploy).
+ */
 function clusterTargets(
   plan: BenchPlan,
   rows: MeasureRow[],
   cpu: MeasureRow | undefined,
 ): TargetCheck[] {
-  const prefix = `Redis, ${plan.clusterInstances} instances (host on one, ` +
-    "players on the others): ";
   const memoryCpu = cpu ? rowMedian(cpu, "ours") : NaN;
-  const clusterCpuRow = findRow(
-    rows,
-    `${prefix}server CPU per join, all instances (µs)`,
-  );
-  const clusterCpu = clusterCpuRow ? rowMedian(clusterCpuRow, "ours") : NaN;
-  const cpuRatio = clusterCpu / memoryCpu;
   const memoryP50Row = findRow(rows, "Join latency p50 (ms)");
   const memoryP50 = memoryP50Row ? rowMedian(memoryP50Row, "ours") : NaN;
-  const clusterP50Row = findRow(rows, `${prefix}join latency p50 (ms)`);
-  const clusterP50 = clusterP50Row ? rowMedian(clusterP50Row, "ours") : NaN;
-  const added = clusterP50 - memoryP50;
-  return [
-    {
-      target: `Cross-instance join (Redis bus) server CPU, all instances, ≤ ` +
-        `${CLUSTER_CPU_TARGET} × the in-memory join's`,
-      evidence: `${formatNumber(clusterCpu)} µs vs ${
-        formatNumber(memoryCpu)
-      } µs: ${formatNumber(cpuRatio, 2)}×`,
-      holds: Number.isFinite(cpuRatio)
-        ? cpuRatio <= CLUSTER_CPU_TARGET
-        : undefined,
-    },
-    {
-      target: `Cross-instance join (Redis bus) adds ≤ ` +
-        `${CLUSTER_P50_ADDED_TARGET_MS} ms at p50 (loopback)`,
-      evidence: `p50 ${formatNumber(clusterP50, 1)} ms vs ${
-        formatNumber(memoryP50, 1)
-      } ms in memory: +${formatNumber(added, 1)} ms`,
-      holds: Number.isFinite(added)
-        ? added <= CLUSTER_P50_ADDED_TARGET_MS
-        : undefined,
-    },
-  ];
+  const checks: TargetCheck[] = [];
+  for (
+    const [way, words] of [
+      ["moved", "phones moved to the owner (INSTANCE_URL)"],
+      ["relayed", "relayed (no INSTANCE_URL, as on Deploy)"],
+    ]
+  ) {
+    const prefix = `${clusterName(plan)}, ${way}: `;
+    const clusterCpuRow = findRow(
+      rows,
+      `${prefix}server CPU per join, all instances (µs)`,
+    );
+    const clusterCpu = clusterCpuRow ? rowMedian(clusterCpuRow, "ours") : NaN;
+    const cpuRatio = clusterCpu / memoryCpu;
+    const clusterP50Row = findRow(rows, `${prefix}join latency p50 (ms)`);
+    const clusterP50 = clusterP50Row ? rowMedian(clusterP50Row, "ours") : NaN;
+    const added = clusterP50 - memoryP50;
+    checks.push(
+      {
+        target: `Cross-instance join (Redis bus), ${words}: server CPU, ` +
+          `all instances, ≤ ${CLUSTER_CPU_TARGET} × the in-memory join's`,
+        evidence: `${formatNumber(clusterCpu)} µs vs ${
+          formatNumber(memoryCpu)
+        } µs: ${formatNumber(cpuRatio, 2)}×`,
+        holds: Number.isFinite(cpuRatio)
+          ? cpuRatio <= CLUSTER_CPU_TARGET
+          : undefined,
+      },
+      {
+        target: `Cross-instance join (Redis bus), ${words}: adds ≤ ` +
+          `${CLUSTER_P50_ADDED_TARGET_MS} ms at p50 (loopback)`,
+        evidence: `p50 ${formatNumber(clusterP50, 1)} ms vs ${
+          formatNumber(memoryP50, 1)
+        } ms in memory: +${formatNumber(added, 1)} ms`,
+        holds: Number.isFinite(added)
+          ? added <= CLUSTER_P50_ADDED_TARGET_MS
+          : undefined,
+      },
+    );
+  }
+  return checks;
 }
 
 /** The notes line that says how the host frame rate was taken, and what it means. */
@@ -952,7 +984,9 @@ function notesFor(
     "and every other limit at its default; its log goes to /dev/null.",
     `Room bus: ours with REDIS_URL set to a redis-server the bench starts (127.0.0.1, no persistence), ` +
     `1 instance, then ${plan.clusterInstances} instances where every room's host is on the first and its players on the others in turn ` +
-    "(every join crosses instances); CPU is summed over all instances (Redis's own CPU is not counted). " +
+    "(every join crosses instances), twice: relayed (no INSTANCE_URL, as on Deno Deploy: the player's frames go to the owner over Redis) " +
+    "and moved (each instance has its INSTANCE_URL; players declare canMove, get moveTo from the instance they landed on, and join at the owner: " +
+    "the join spans both sockets); CPU is summed over all instances (Redis's own CPU is not counted). " +
     `Relay rows: ${plan.socketRelayRoundTrips} sequential relay round trips (10 ms apart, after 10 warm-up) ` +
     "from one player through the server to the host and back, over the load generator's sockets (no WebRTC).",
     "PeerJS: npm `peer` PeerServer with concurrent_limit raised to 50,000 (default 5,000) for the memory measure. " +
@@ -988,11 +1022,14 @@ async function busOnly(plan: BenchPlan): Promise<string> {
   const errors: string[] = [];
   const redis = await startTestRedis();
   const lines = [
-    "| run | load | in memory µs | 1 instance µs | 3 instances µs | 3 inst. / memory | p50 memory ms | p50 3 inst. ms | +ms |",
-    "| --: | ---- | -----------: | ------------: | -------------: | ---------------: | ------------: | -------------: | --: |",
+    "| run | load | in memory µs | 1 instance µs | 3 inst. relayed µs | relayed / memory | 3 inst. moved µs | moved / memory | p50 memory ms | p50 relayed ms | +ms | p50 moved ms | +ms |",
+    "| --: | ---- | -----------: | ------------: | -----------------: | ---------------: | ---------------: | -------------: | ------------: | -------------: | --: | -----------: | --: |",
   ];
   const ratios: number[] = [];
   const added: number[] = [];
+  const movedRatios: number[] = [];
+  const movedAdded: number[] = [];
+  const perProcess: string[] = [];
   try {
     for (let run = 0; run < plan.runs; run++) {
       const load = await loadAverage();
@@ -1015,21 +1052,45 @@ async function busOnly(plan: BenchPlan): Promise<string> {
         plan.clusterInstances,
         errors,
       );
+      const moved = await measureCluster(
+        plan,
+        redis,
+        plan.clusterInstances,
+        errors,
+        true,
+      );
       const ratio = (cluster?.cpuUsPerJoin ?? NaN) /
         (join?.cpuUsPerJoin ?? NaN);
       const plus = (cluster?.p50Ms ?? NaN) - (join?.p50Ms ?? NaN);
+      const movedRatio = (moved?.cpuUsPerJoin ?? NaN) /
+        (join?.cpuUsPerJoin ?? NaN);
+      const movedPlus = (moved?.p50Ms ?? NaN) - (join?.p50Ms ?? NaN);
       ratios.push(ratio);
       added.push(plus);
+      movedRatios.push(movedRatio);
+      movedAdded.push(movedPlus);
       const f = (n: number | undefined, digits = 0) =>
         formatNumber(n ?? NaN, digits);
       lines.push(
         `| ${run + 1} | ${load} | ${f(join?.cpuUsPerJoin)} | ${
           f(bus1?.cpuUsPerJoin)
         } | ${f(cluster?.cpuUsPerJoin)} | ${f(ratio, 2)} | ${
-          f(join?.p50Ms, 1)
-        } | ${f(cluster?.p50Ms, 1)} | ${f(plus, 1)} |`,
+          f(moved?.cpuUsPerJoin)
+        } | ${f(movedRatio, 2)} | ${f(join?.p50Ms, 1)} | ${
+          f(cluster?.p50Ms, 1)
+        } | ${f(plus, 1)} | ${f(moved?.p50Ms, 1)} | ${f(movedPlus, 1)} |`,
       );
       console.error(lines.at(-1));
+      const split = (r: JoinCostResult | undefined) =>
+        (r?.cpuUsPerJoinByProcess ?? []).map((n) => f(n)).join(" + ");
+      perProcess.push(
+        `run ${run + 1}: relayed ${split(cluster)} µs; moved ${
+          split(moved)
+        } µs (host's instance first); relay round trip p50 after the join: ` +
+          `in memory ${f(join?.relayP50Ms, 2)} ms, relayed ${
+            f(cluster?.relayP50Ms, 2)
+          } ms, moved ${f(moved?.relayP50Ms, 2)} ms`,
+      );
     }
   } finally {
     await redis.close();
@@ -1042,10 +1103,19 @@ async function busOnly(plan: BenchPlan): Promise<string> {
   };
   lines.push(
     "",
-    `3 instances / in memory, per run: median ${range(ratios, 2)}; ` +
-      `target ≤ ${CLUSTER_CPU_TARGET}.`,
-    `Added join p50, per run: median ${range(added, 1)} ms; ` +
+    `3 instances, moved (INSTANCE_URL) / in memory, per run: median ${
+      range(movedRatios, 2)
+    }; target ≤ ${CLUSTER_CPU_TARGET}.`,
+    `Added join p50, moved, per run: median ${range(movedAdded, 1)} ms; ` +
       `target ≤ ${CLUSTER_P50_ADDED_TARGET_MS} ms.`,
+    `3 instances, relayed (no INSTANCE_URL) / in memory, per run: median ${
+      range(ratios, 2)
+    }; target ≤ ${CLUSTER_CPU_TARGET}.`,
+    `Added join p50, relayed, per run: median ${range(added, 1)} ms; ` +
+      `target ≤ ${CLUSTER_P50_ADDED_TARGET_MS} ms.`,
+    "",
+    "Server CPU per join by instance, and the relay round trip:",
+    ...perProcess,
     ...errors.map((error) => `Failure: ${error}`),
   );
   return lines.join("\n");
@@ -1060,6 +1130,7 @@ async function main(): Promise<string> {
       runs: { type: "string" },
       out: { type: "string" },
       only: { type: "string" },
+      serial: { type: "boolean", default: false },
     },
   });
   const base = values.smoke ? SMOKE_PLAN : FULL_PLAN;
@@ -1085,7 +1156,12 @@ async function main(): Promise<string> {
         `Unknown --only ${values.only}: "bus" and "audience" are the known measures`,
       );
     }
-    return await busOnly(plan);
+    // One join at a time: the hops' own latency, without queueing.
+    return await busOnly(
+      values.serial
+        ? { ...plan, concurrentRooms: 1, joinsInFlightPerRoom: 1 }
+        : plan,
+    );
   }
   const out = values.out ??
     `${REPO_ROOT}bench/results/${values.smoke ? "smoke" : "latest"}.md`;

@@ -41,8 +41,18 @@ export interface Dialect {
   createRoom(): string | undefined;
   /** The room id once this frame confirms the host, else undefined. */
   roomFrom(frame: Frame, hostId: string): string | undefined;
-  /** The player's join frame carrying its offer. */
-  join(room: string, playerId: string, offer: SignalData): string;
+  /**
+   * The player's join frame carrying its offer; `canMove` declares that
+   * the player follows a move to its room's owner (ours only).
+   */
+  join(
+    room: string,
+    playerId: string,
+    offer: SignalData,
+    canMove?: boolean,
+  ): string;
+  /** The owner's socket URL when this frame moves the player, else undefined. */
+  moveFrom?(frame: Frame): string | undefined;
   /** A later signal from player to host (a trickle candidate). */
   playerSignal(room: string, playerId: string, data: SignalData): string;
   /** A signal from host to player (the answer or a candidate). */
@@ -80,8 +90,16 @@ const OUR_DIALECT: Dialect = {
   createRoom: () => JSON.stringify({ action: "createRoom" }),
   roomFrom: (frame) =>
     frame.type === "confirmRoom" ? String(frame.room) : undefined,
-  join: (room, username, offer) =>
-    JSON.stringify({ action: "joinRoom", room, username, offer }),
+  join: (room, username, offer, canMove) =>
+    JSON.stringify(
+      canMove
+        ? { action: "joinRoom", room, username, offer, canMove }
+        : { action: "joinRoom", room, username, offer },
+    ),
+  moveFrom: (frame) =>
+    frame.type === "moveTo" && typeof frame.url === "string"
+      ? frame.url
+      : undefined,
   playerSignal: (_room, _username, data) =>
     JSON.stringify({ action: "signal", data }),
   hostSignal: (_room, clientUsername, data) =>

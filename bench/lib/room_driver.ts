@@ -55,6 +55,7 @@ export class BenchRoom {
   readonly #baseUrl: string;
   readonly #ids: IdSource;
   readonly #playerUrls: readonly string[];
+  readonly #followMoves: boolean;
   readonly #pending = new Map<string, PendingJoin>();
   #host?: ClientSocket;
   #room = "";
@@ -67,10 +68,12 @@ export class BenchRoom {
     baseUrl: string,
     ids: IdSource,
     playerUrls: readonly string[],
+    followMoves: boolean,
   ) {
     this.#system = system;
     this.#baseUrl = baseUrl;
     this.#ids = ids;
+    this.#followMoves = followMoves;
     this.#playerUrls = playerUrls.length > 0 ? playerUrls : [baseUrl];
   }
 
@@ -82,6 +85,8 @@ export class BenchRoom {
    * @param ids Id source shared by every room of this run.
    * @param playerUrls Where players connect, in turn (other instances of a
    * cluster). @default the host's `baseUrl`
+   * @param followMoves Players declare that they follow a move to the
+   * room's owner, and do (ours: `canMove`, then `moveTo`). @default false
    * @returns The room, ready for joins.
    */
   static async open(
@@ -89,8 +94,9 @@ export class BenchRoom {
     baseUrl: string,
     ids: IdSource,
     playerUrls: readonly string[] = [],
+    followMoves = false,
   ): Promise<BenchRoom> {
-    const room = new BenchRoom(system, baseUrl, ids, playerUrls);
+    const room = new BenchRoom(system, baseUrl, ids, playerUrls, followMoves);
     await room.#connectHost();
     return room;
   }
@@ -159,31 +165,52 @@ export class BenchRoom {
       finish,
     };
     this.#pending.set(playerId, join);
-    const timeout = setTimeout(finish, JOIN_TIMEOUT_MS);
+    // Ends whichever wait is current (the join may move to another socket).
+    const timeout = setTimeout(() => join.finish(), JOIN_TIMEOUT_MS);
     let socket: ClientSocket | undefined;
-    try {
-      socket = await openSocket(
-        `${url}${dialect.playerPath(playerId)}`,
-        {
-          onOpen: (open) => {
-            open.send(dialect.join(room, playerId, SAMPLE_OFFER));
-            if (!trickle) return;
-            for (const candidate of SAMPLE_CANDIDATES) {
-              open.send(dialect.playerSignal(room, playerId, candidate));
-            }
-          },
-          onFrame: (frame) => {
-            const relayed = dialect.playerRelayInbound?.(frame);
-            if (relayed !== undefined) return this.#onPlayerRelay(relayed);
-            const data = dialect.playerInbound(frame);
-            if (!data) return;
-            if (data.type === "answer") join.gotAnswer = true;
-            else if (data.type === "candidate") join.playerCandidates++;
-            if (isComplete(join)) finish();
-          },
+    let moved: string | undefined;
+    const canMove = this.#followMoves && dialect.moveFrom !== undefined;
+    const sendCandidates = (open: ClientSocket) => {
+      if (!trickle) return;
+      for (const candidate of SAMPLE_CANDIDATES) {
+        open.send(dialect.playerSignal(room, playerId, candidate));
+      }
+    };
+    const connect = (at: string, first: boolean) =>
+      openSocket(`${at}${first ? dialect.playerPath(playerId) : ""}`, {
+        onOpen: (open) => {
+          open.send(dialect.join(room, playerId, SAMPLE_OFFER, canMove));
+          // A player that may be moved sends its candidates once it knows
+          // where it is (as the phone does); on the owner, at once.
+          if (!canMove || !first) sendCandidates(open);
         },
-      );
+        onFrame: (frame) => {
+          if (canMove && first && moved === undefined) {
+            moved = dialect.moveFrom?.(frame);
+            if (moved !== undefined) return join.finish();
+            moved = "";
+            if (socket) sendCandidates(socket);
+          }
+          const relayed = dialect.playerRelayInbound?.(frame);
+          if (relayed !== undefined) return this.#onPlayerRelay(relayed);
+          const data = dialect.playerInbound(frame);
+          if (!data) return;
+          if (data.type === "answer") join.gotAnswer = true;
+          else if (data.type === "candidate") join.playerCandidates++;
+          if (isComplete(join)) join.finish();
+        },
+      });
+    try {
+      socket = await connect(url, true);
       await done;
+      if (moved) {
+        // Told to join at the room's owner: leave this instance, go there.
+        socket.close();
+        const { promise, resolve } = Promise.withResolvers<void>();
+        join.finish = resolve;
+        socket = await connect(moved, false);
+        await promise;
+      }
       if (!isComplete(join)) throw new Error(`join ${playerId} timed out`);
       const latencyMs = performance.now() - started;
       if (!keepOpen) {

@@ -50,6 +50,8 @@ export interface SystemSpec {
   args: string[];
   /** Extra environment (PORT is added). */
   env: Readonly<Record<string, string>>;
+  /** More environment that depends on the port chosen. @default none */
+  envFor?: (port: number) => Record<string, string>;
 }
 
 /** Every system, in table order: ours first. */
@@ -143,7 +145,7 @@ export async function startSystem(spec: SystemSpec): Promise<RunningServer> {
   const child = new Deno.Command(spec.command, {
     args: spec.args,
     cwd: REPO_ROOT,
-    env: { ...spec.env, PORT: String(port) },
+    env: { ...spec.env, ...spec.envFor?.(port), PORT: String(port) },
     stdin: "null",
     stdout: "null",
     stderr: "piped",
@@ -202,13 +204,25 @@ export async function startSystem(spec: SystemSpec): Promise<RunningServer> {
   };
 }
 
-/** Our server with the Redis room bus: `OUR_BENCH_ENV` plus `REDIS_URL`. */
-export function oursOnRedis(redisUrl: string): SystemSpec {
+/**
+ * Our server with the Redis room bus: `OUR_BENCH_ENV` plus `REDIS_URL`;
+ * `addressed` gives each instance its own `INSTANCE_URL` (phones that can
+ * move are sent to the room's owner), else joins are relayed (as on Deploy).
+ */
+export function oursOnRedis(redisUrl: string, addressed = false): SystemSpec {
   const ours = SYSTEMS[0];
   return {
     ...ours,
     label: "ours (Deno, Redis bus)",
-    env: { ...OUR_BENCH_ENV, REDIS_URL: redisUrl },
+    env: {
+      ...OUR_BENCH_ENV,
+      REDIS_URL: redisUrl,
+      // The load generator sends no Origin; the setting is required with it.
+      ...(addressed ? { ALLOWED_ORIGINS: "http://127.0.0.1" } : {}),
+    },
+    ...(addressed
+      ? { envFor: (port) => ({ INSTANCE_URL: `ws://127.0.0.1:${port}` }) }
+      : {}),
   };
 }
 
@@ -236,13 +250,15 @@ async function waitHealthy(server: RunningServer): Promise<void> {
  *
  * @param redisUrl `redis://127.0.0.1:<port>`.
  * @param instances How many processes.
+ * @param addressed Each instance gets its `INSTANCE_URL`. @default false
  * @returns The running servers, in start order.
  */
 export async function startOursCluster(
   redisUrl: string,
   instances: number,
+  addressed = false,
 ): Promise<RunningServer[]> {
-  const spec = oursOnRedis(redisUrl);
+  const spec = oursOnRedis(redisUrl, addressed);
   const started: RunningServer[] = [];
   try {
     for (let i = 0; i < instances; i++) {

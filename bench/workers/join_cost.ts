@@ -13,7 +13,9 @@
  * `--player-urls`, players connect to those instances in turn while hosts
  * stay on `--url` (joins whose host is on another instance). With
  * `--relay-round-trips=N`, one more room then measures N sequential relay
- * round trips (player → server → host → server → player).
+ * round trips (player → server → host → server → player). With
+ * `--follow-moves`, players declare `canMove` and follow `moveTo` to the
+ * room's owner (the join then spans both sockets).
  *
  * Prints one JSON line: {@link JoinCostResult}.
  *
@@ -42,6 +44,8 @@ export interface JoinCostResult {
   p99Ms: number;
   /** Server CPU time (user + system, all threads) per join, in µs. */
   cpuUsPerJoin: number;
+  /** The same per server process, in `--pid` order, in µs. */
+  cpuUsPerJoinByProcess: number[];
   /** Relay round trip (player → host → player through the server), p50, in ms. */
   relayP50Ms?: number;
   /** Relay round trip p99, in ms. */
@@ -60,6 +64,8 @@ export interface JoinCostOptions {
   pids: number[];
   /** Where players connect, in turn (other instances); empty: `baseUrl`. */
   playerUrls: string[];
+  /** Players follow a move to the room's owner (`canMove`). */
+  followMoves: boolean;
   /** Relay round trips measured after the joins; 0: none. */
   relayRoundTrips: number;
   /** Rooms in the measured phase. */
@@ -89,6 +95,7 @@ async function runRooms(
         options.baseUrl,
         ids,
         options.playerUrls,
+        options.followMoves,
       );
       const opened = room;
       await inLanes(
@@ -110,10 +117,9 @@ async function runRooms(
   });
 }
 
-/** Server CPU time of every process, summed, in ms. */
-async function totalCpuMs(pids: readonly number[]): Promise<number> {
-  const times = await Promise.all(pids.map(cpuTimeMs));
-  return times.reduce((a, b) => a + b, 0);
+/** Server CPU time of each process, in ms. */
+function cpuMsOf(pids: readonly number[]): Promise<number[]> {
+  return Promise.all(pids.map(cpuTimeMs));
 }
 
 /** Gap between relay round trips, in ms (the per-socket rate limit allows it). */
@@ -128,6 +134,7 @@ async function measureRelay(
     options.baseUrl,
     ids,
     options.playerUrls,
+    options.followMoves,
   );
   try {
     return await room.relayRoundTrips(options.relayRoundTrips, RELAY_GAP_MS);
@@ -151,12 +158,15 @@ export async function measureJoinCost(
   await new Promise((r) => setTimeout(r, SETTLE_MS));
   const latencies: number[] = [];
   const errors: string[] = [];
-  const cpuBefore = await totalCpuMs(options.pids);
+  const cpuBefore = await cpuMsOf(options.pids);
   const wallStart = performance.now();
   await runRooms(options, options.rooms, ids, latencies, errors);
   const wallMs = performance.now() - wallStart;
   await new Promise((r) => setTimeout(r, SETTLE_MS));
-  const cpuMs = await totalCpuMs(options.pids) - cpuBefore;
+  const byProcess = (await cpuMsOf(options.pids)).map((ms, i) =>
+    ms - cpuBefore[i]
+  );
+  const cpuMs = byProcess.reduce((a, b) => a + b, 0);
   const joins = latencies.length;
   let relay: number[] = [];
   if (options.relayRoundTrips > 0) {
@@ -179,6 +189,9 @@ export async function measureJoinCost(
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     cpuUsPerJoin: joins > 0 ? (cpuMs * 1000) / joins : NaN,
+    cpuUsPerJoinByProcess: byProcess.map((ms) =>
+      joins > 0 ? (ms * 1000) / joins : NaN
+    ),
     firstError: errors[0],
   };
 }
@@ -191,6 +204,7 @@ if (import.meta.main) {
       url: { type: "string", default: "" },
       pid: { type: "string", default: "0" },
       "player-urls": { type: "string", default: "" },
+      "follow-moves": { type: "boolean", default: false },
       "relay-round-trips": { type: "string", default: "0" },
       rooms: { type: "string", default: "200" },
       "warmup-rooms": { type: "string", default: "20" },
@@ -204,6 +218,7 @@ if (import.meta.main) {
     baseUrl: values.url,
     pids: values.pid.split(",").map(Number),
     playerUrls: values["player-urls"].split(",").filter((u) => u !== ""),
+    followMoves: values["follow-moves"],
     relayRoundTrips: Number(values["relay-round-trips"]),
     rooms: Number(values.rooms),
     warmupRooms: Number(values["warmup-rooms"]),

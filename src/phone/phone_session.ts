@@ -29,6 +29,8 @@ export const OFFER_WAIT_MS = 2_000;
 export const RECONNECT_FIRST_DELAY_MS = 400;
 /** Longest delay between reconnect attempts, in ms. */
 export const RECONNECT_MAX_DELAY_MS = 4_000;
+/** Moves followed in a row before joining where the phone is, relayed. */
+const MAX_MOVES = 3;
 
 /** Where the phone's connection stands, for the progress display. */
 export type PhoneStage =
@@ -107,6 +109,13 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
   #offerTimer: ReturnType<typeof setTimeout> | undefined;
   #done = false;
   #iceServers: IceServer[] | undefined;
+  /** The instance that owns the room, as a `moveTo` named it. */
+  #instanceUrl: string | undefined;
+  /** Whether joins declare `canMove` (off once a move led nowhere). */
+  #canMove = true;
+  #moves = 0;
+  /** Instances this phone could not open a socket to. */
+  readonly #unreachable = new Set<string>();
 
   /** Nothing happens until {@link PhoneSession.join}. */
   constructor(options: PhoneSessionOptions) {
@@ -167,12 +176,14 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
     this.#joined = false;
     this.#setStage({ kind: "server", attempt: this.#attempt });
     this.#socket?.close();
-    const socket = new SignalingSocket(this.#options.socketUrl);
+    const socket = new SignalingSocket(
+      this.#instanceUrl ?? this.#options.socketUrl,
+    );
     this.#socket = socket;
     socket.on("message", (msg) => {
       if (this.#socket === socket) this.#onServer(msg);
     });
-    socket.on("close", () => this.#onSocketClose(socket));
+    socket.on("close", ({ wasOpen }) => this.#onSocketClose(socket, wasOpen));
     try {
       await socket.open();
     } catch {
@@ -189,6 +200,8 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
         ...(this.#token ? { reconnectToken: this.#token } : {}),
         // This phone stores its token: nobody takes its seat by name alone.
         keepsToken: true,
+        // It follows `moveTo` to the instance that owns the room.
+        ...(this.#canMove ? { canMove: true } : {}),
       });
     });
   }
@@ -260,8 +273,11 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
       case "iceServers":
         this.#iceServers = msg.iceServers;
         return;
+      case "moveTo":
+        return this.#move(msg.url, msg.room);
       case "joined": {
         this.#joined = true;
+        this.#moves = 0;
         this.#everJoined = true;
         this.#attempt = 0;
         this.#room = msg.room;
@@ -337,6 +353,33 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
     // Other server messages are not the phone's business.
   }
 
+  /**
+   * Joins at the instance that owns the room instead (a ws: or wss: URL;
+   * wss: only from a secure page), and reconnects there later. A socket
+   * there that cannot be opened sends the phone back to the page's own
+   * server, which is then not asked to move it there again; a `moveTo`
+   * that cannot be followed makes the phone join without `canMove`.
+   */
+  #move(url: string, room: string): void {
+    const target = URL.canParse(url) ? new URL(url) : undefined;
+    const secure = this.#options.socketUrl.startsWith("wss:");
+    const usable = target !== undefined &&
+      room === this.#room.toUpperCase() &&
+      (target.protocol === "wss:" || (!secure && target.protocol === "ws:"));
+    if (
+      !usable || this.#unreachable.has(target.href) ||
+      ++this.#moves > MAX_MOVES
+    ) {
+      // Joins where it is instead, relayed by that server.
+      this.#canMove = false;
+    } else this.#instanceUrl = target.href;
+    const socket = this.#socket;
+    this.#socket = null;
+    socket?.close();
+    this.#attempt--;
+    void this.#connect();
+  }
+
   #onError(code: string, action: string | undefined, closed = false): void {
     if (this.#joined && action !== "joinRoom") return;
     // Waiting for the host: a relay or signal sent meanwhile is refused
@@ -383,11 +426,18 @@ export class PhoneSession extends Emitter<PhoneSessionEvents> {
     this.emit("message", message);
   }
 
-  #onSocketClose(socket: SignalingSocket): void {
+  #onSocketClose(socket: SignalingSocket, wasOpen: boolean): void {
     if (this.#socket !== socket || this.#done) return;
     this.#socket = null;
     this.#joined = false;
-    if (!this.#everJoined && this.#attempt >= 2) {
+    // A dropped socket to the room's instance tries it again; one that
+    // cannot be opened sends the phone back to its page's own server.
+    const onInstance = socket.url === this.#instanceUrl;
+    if (onInstance && !wasOpen) {
+      this.#unreachable.add(socket.url);
+      this.#instanceUrl = undefined;
+    }
+    if (!this.#everJoined && this.#attempt >= 2 && !onInstance) {
       this.#end({
         kind: "unreachable",
         message: "stage.unreachable",

@@ -117,6 +117,11 @@ const JoinRoomSchema = actionSchema("joinRoom", {
   offer: v.optional(SignalDataSchema),
   reconnectToken: v.optional(TokenSchema),
   keepsToken: v.optional(v.boolean()),
+  /**
+   * The client follows `moveTo`: on an instance that does not own the room
+   * it is told the owner's address instead of being relayed there.
+   */
+  canMove: v.optional(v.boolean()),
 });
 /** The seed's: the host's answer to one player's offer. */
 const OfferResponseSchema = actionSchema("offerResponse", {
@@ -474,6 +479,16 @@ export const ServerMessageSchema = v.variant("type", [
     type: v.literal("relay"),
     clientUsername: v.optional(v.string()),
     data: v.unknown(),
+  }),
+  /**
+   * To a joining client that declared `canMove`, on an instance that does
+   * not own the room: join there instead (nothing else changed here).
+   */
+  v.object({
+    type: v.literal("moveTo"),
+    /** The owner's socket URL (`ws:`/`wss:`, from the server's config). */
+    url: v.string(),
+    room: v.string(),
   }),
   v.object({
     type: v.literal("pong"),

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { INSTANCE_URL_SETTING, instanceSocketUrl } from "./instance_move.ts";
 
 /** Every setting's default. Sized for one machine serving ~10,000 players. */
 export const DEFAULTS = {
@@ -486,6 +487,16 @@ export interface ScaleOutConfig {
    */
   keepAliveMs: number;
   /**
+   * `INSTANCE_URL`: the address at which phones reach this very instance
+   * (`https://a.pizza.example`, `ws://127.0.0.1:8001`), as its socket URL
+   * (`wss://a.pizza.example/ws`). Set, a phone that joins on another
+   * instance is sent here; it then needs `ALLOWED_ORIGINS` (the page that
+   * phones load is on the main site's origin). Empty (Deno Deploy, where
+   * instances cannot be addressed): joins are relayed.
+   * @default ""
+   */
+  instanceUrl: string;
+  /**
    * Whether this runs on Deno Deploy (`DENO_DEPLOY` or
    * `DENO_DEPLOYMENT_ID` set): without `REDIS_URL` it then warns that
    * rooms stay on one instance.
@@ -496,7 +507,9 @@ export interface ScaleOutConfig {
 /**
  * Reads {@link ScaleOutConfig} from the environment.
  *
- * @throws RangeError when a timing is not a whole number in range.
+ * @throws RangeError when a timing is not a whole number in range, or
+ * `INSTANCE_URL` is not an instance address or comes without
+ * `ALLOWED_ORIGINS`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -506,6 +519,9 @@ export interface ScaleOutConfig {
  * const deploy = scaleOutConfig((name) => env[name]);
  * assert.equal(deploy.redisPrefix, "pizza:preview:");
  * assert.equal(deploy.onDeploy, true);
+ * const a: Record<string, string> = { INSTANCE_URL: "https://a.pizza.example", ALLOWED_ORIGINS: "https://pizza.example" };
+ * assert.equal(scaleOutConfig((name) => a[name]).instanceUrl, "wss://a.pizza.example/ws");
+ * assert.throws(() => scaleOutConfig((name) => ({ INSTANCE_URL: "https://a.pizza.example" } as Record<string, string>)[name]), RangeError);
  * ```
  */
 export function scaleOutConfig(env: EnvReader): ScaleOutConfig {
@@ -532,7 +548,14 @@ export function scaleOutConfig(env: EnvReader): ScaleOutConfig {
       `Cannot use BUS_KEEPALIVE_MS as it must be below BUS_CODE_TTL_MS (${livenessTtlMs}): current value is ${keepAliveMs}`,
     );
   }
+  const instance = read(INSTANCE_URL_SETTING);
+  if (instance !== undefined && read(ENV_NAMES.allowedOrigins) === undefined) {
+    throw new RangeError(
+      `Cannot use ${INSTANCE_URL_SETTING} without ${ENV_NAMES.allowedOrigins}: phones sent to this instance come from the main site's page, so list its origin (e.g. https://pizza.example)`,
+    );
+  }
   return {
+    instanceUrl: instance === undefined ? "" : instanceSocketUrl(instance),
     redisUrl: read("REDIS_URL") ?? "",
     redisPrefix: read("REDIS_PREFIX") ??
       (onDeploy && deployment ? `pizza:${deployment}:` : "pizza:"),

@@ -78,9 +78,11 @@ Deno.test("bench --smoke prints a table with numbers for every system", async ()
         "Redis, 1 instance: server CPU per join (µs)",
         "Redis, 1 instance: join latency p50 (ms)",
         "Redis, 1 instance: relay round trip p50 (ms)",
-        "Redis, 3 instances (host on one, players on the others): server CPU per join, all instances (µs)",
-        "Redis, 3 instances (host on one, players on the others): join latency p99 (ms)",
-        "Redis, 3 instances (host on one, players on the others): relay round trip p50 (ms)",
+        ...["relayed", "moved"].flatMap((way) => [
+          `Redis, 3 instances (host on one, players on the others), ${way}: server CPU per join, all instances (µs)`,
+          `Redis, 3 instances (host on one, players on the others), ${way}: join latency p99 (ms)`,
+          `Redis, 3 instances (host on one, players on the others), ${way}: relay round trip p50 (ms)`,
+        ]),
       ]
     ) {
       const cells = rowCells(stdout, label);

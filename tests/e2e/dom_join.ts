@@ -59,7 +59,7 @@ export async function waitPlaying(phone: Page): Promise<void> {
 
 /**
  * Opens the host page at `baseUrl`, creates a game, and joins it from a
- * phone page as `name`.
+ * phone page (from `phoneBaseUrl`, by default the same) as `name`.
  *
  * @throws When a step does not happen within 45 s.
  */
@@ -67,6 +67,7 @@ export async function joinThroughPages(
   browser: Browser,
   baseUrl: string,
   name = "Ann",
+  phoneBaseUrl = baseUrl,
 ): Promise<JoinedPages> {
   const host = await browser.newPage();
   await host.setViewport({ width: 1280, height: 720 });
@@ -87,7 +88,9 @@ export async function joinThroughPages(
     isMobile: true,
     hasTouch: true,
   });
-  await phone.goto(`${baseUrl}/play/?room=${room}`, { waitUntil: "load" });
+  await phone.goto(`${phoneBaseUrl}/play/?room=${room}`, {
+    waitUntil: "load",
+  });
   await phone.type("#name-input", name);
   await phone.click("#join-button");
   await waitPlaying(phone);

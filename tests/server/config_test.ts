@@ -299,6 +299,7 @@ Deno.test("scaleOutConfig() reads REDIS_URL, REDIS_PREFIX (derived on Deploy fro
   const read = (env: Record<string, string>) =>
     scaleOutConfig((name) => env[name]);
   assert.deepEqual(read({}), {
+    instanceUrl: "",
     redisUrl: "",
     redisPrefix: "pizza:",
     livenessTtlMs: 15_000,

@@ -64,6 +64,20 @@ const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
 return 0`;
 
+/**
+ * The lookup in one round trip. KEYS: code. ARGV: me, key prefix. Returns
+ * the owner and its liveness value (its URL, or "1") when it is alive (or
+ * me); else "" and "1" when a record waits for its host, "0" when not.
+ */
+const LOOKUP_SCRIPT = `
+local owner = redis.call('GET', KEYS[1])
+if not owner then return {'', '0'} end
+if owner == ARGV[1] then return {owner, '1'} end
+local alive = redis.call('GET', ARGV[2] .. 'alive:' .. owner)
+if alive then return {owner, alive} end
+local code = string.sub(KEYS[1], #ARGV[2] + 6)
+return {'', tostring(redis.call('EXISTS', ARGV[2] .. 'room:' .. code .. ':' .. owner))}`;
+
 /** A command with no answer after this long fails, in ms. */
 const COMMAND_TIMEOUT_MS = 5_000;
 /** Replies after which a connection is made again (a failover happened). */
@@ -91,6 +105,8 @@ export class RedisRoomBus implements RoomBus {
   readonly #subscriber: Redis;
   readonly #livenessTtlMs: number;
   readonly #roomTtlMs: number;
+  /** The liveness key's value: this instance's URL, or "1". */
+  readonly #aliveValue: string;
   #health: BusHealth = { up: false, since: Date.now() };
   #onEnvelope: (envelope: Envelope) => void = () => {};
   #onHealth: (health: BusHealth) => void = () => {};
@@ -108,6 +124,7 @@ export class RedisRoomBus implements RoomBus {
     this.prefix = prefix;
     this.#livenessTtlMs = livenessTtlMs;
     this.#roomTtlMs = Math.max(roomTtlMs, livenessTtlMs);
+    this.#aliveValue = options.instanceUrl || "1";
     const common = {
       lazyConnect: true,
       commandTimeout: COMMAND_TIMEOUT_MS,
@@ -186,14 +203,23 @@ export class RedisRoomBus implements RoomBus {
     );
   }
 
-  async lookup(code: string): Promise<{ owner?: string; record: boolean }> {
-    const owner = await this.#owner(code);
-    if (owner === null) return { record: false };
-    if (owner === this.instanceId || (await this.alive([owner])).size > 0) {
-      return { owner, record: true };
-    }
-    const key = this.#record(code, owner);
-    return { record: await this.#guard(() => this.redis.exists(key)) === 1 };
+  async lookup(
+    code: string,
+  ): Promise<{ owner?: string; url?: string; record: boolean }> {
+    const [owner, alive] = await this.#guard(() =>
+      this.redis.eval(
+        LOOKUP_SCRIPT,
+        1,
+        this.#key("code", code),
+        this.instanceId,
+        this.prefix,
+      ) as Promise<[string, string]>
+    );
+    if (owner === "") return { record: alive === "1" };
+    const url = alive === "1" ? undefined : alive;
+    return url === undefined
+      ? { owner, record: true }
+      : { owner, url, record: true };
   }
 
   async loadRecord(code: string): Promise<RoomRecord | undefined> {
@@ -323,7 +349,7 @@ export class RedisRoomBus implements RoomBus {
 
   #setAlive(): Promise<unknown> {
     const key = this.#key("alive", this.instanceId);
-    return this.redis.set(key, "1", "PX", this.#livenessTtlMs);
+    return this.redis.set(key, this.#aliveValue, "PX", this.#livenessTtlMs);
   }
 
   /** The owner of a code (`null`: none). */

@@ -25,6 +25,8 @@ export interface RoomBusOptions {
   roomTtlMs?: number;
   /** Where the store's connection events run. @default none */
   boundary?: FaultBoundary;
+  /** This instance's socket URL (`INSTANCE_URL`), in its liveness. @default none */
+  instanceUrl?: string;
 }
 
 const DIGEST = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
@@ -99,11 +101,14 @@ export interface RoomBus {
   /** Deletes code and record, if this instance still owns the code. */
   release(code: string): Promise<void>;
   /**
-   * The live owner of a code, and, when it has none, whether a record
-   * waits for its host (`record` is true whenever there is a live owner).
+   * The live owner of a code and its URL (when it has one), and, when it
+   * has no live owner, whether a record waits for its host (`record` is
+   * true whenever there is a live owner).
    * @throws BusDownError when the store is unreachable.
    */
-  lookup(code: string): Promise<{ owner?: string; record: boolean }>;
+  lookup(
+    code: string,
+  ): Promise<{ owner?: string; url?: string; record: boolean }>;
   /** The record of a room (its owner's), if any. @throws BusDownError */
   loadRecord(code: string): Promise<RoomRecord | undefined>;
   /** Writes the host digest and the started flag of a room's record. */

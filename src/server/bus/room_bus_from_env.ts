@@ -8,11 +8,13 @@ import type { RoomRegistry } from "../room_registry.ts";
 import type { FaultBoundary } from "../fault_boundary.ts";
 import type { ScaleOutConfig } from "../config.ts";
 import { MemoryLimitCounters, withFallback } from "../limit_counters.ts";
+import { moveFor } from "../instance_move.ts";
 import { RoomRouter, type RouterEvent } from "./room_router.ts";
 
 /** What {@link scaleOutFromEnv} needs besides the URL. */
 export type ScaleOutSettings =
   & Pick<ScaleOutConfig, "livenessTtlMs">
+  & Partial<Pick<ScaleOutConfig, "instanceUrl">>
   & {
     /** Key prefix (`REDIS_PREFIX`). */
     prefix: string;
@@ -53,6 +55,7 @@ export async function scaleOutFromEnv(
       livenessTtlMs: settings.livenessTtlMs,
       roomTtlMs: settings.roomTtlMs,
       boundary,
+      instanceUrl: settings.instanceUrl,
     });
     // Per-address limits in Redis (in memory only while it is away).
     const counters = new RedisLimitCounters(bus.redis, `${bus.prefix}limit:`);
@@ -64,6 +67,7 @@ export async function scaleOutFromEnv(
       tickMs: settings.tickMs,
       livenessTtlMs: settings.livenessTtlMs,
       log: settings.log,
+      move: moveFor,
     });
   };
 }

@@ -62,6 +62,11 @@ export interface RoomRouterOptions {
   log?: (event: RouterEvent) => void;
   /** Per-address counters all instances share (over the bus's store). */
   limitCounters?: LimitCounters;
+  /**
+   * The answer that sends a joining socket to its room's owner instead of
+   * relaying it (`moveTo`), given the owner's URL. @default never moves
+   */
+  move?: (msg: ClientMessage, ownerUrl?: string) => ServerMessage | undefined;
 }
 
 /** A local socket whose room lives on another instance. */
@@ -99,6 +104,7 @@ export class RoomRouter {
   readonly #waiting = new Map<string, { raw: string; msg: ClientMessage }[]>();
   /** Stand-ins of other instances' sockets in rooms held here. */
   readonly #proxies = new Map<string, RemoteConnection>();
+  readonly #move: NonNullable<RoomRouterOptions["move"]>;
   #timer: ReturnType<typeof setInterval> | undefined;
   #ping = { id: 0, sentAt: 0, answered: true };
   #roundTripMs = NaN;
@@ -112,6 +118,7 @@ export class RoomRouter {
     this.#tickMs = options.tickMs ?? 5_000;
     this.#livenessTtlMs = options.livenessTtlMs ?? 15_000;
     this.#log = options.log ?? (() => {});
+    this.#move = options.move ?? (() => undefined);
     // The owner's audience fan-out: one envelope per instance per update.
     this.#registry.setAudienceRelay((instance, code, msg) =>
       this.#bus.publish(instance, {
@@ -463,15 +470,18 @@ export class RoomRouter {
     const registry = this.#registry;
     const code = msg.room;
     // The bus is down: a room that opened here meanwhile is served still.
-    const found = await this.#bus.lookup(code).catch((error) => {
-      if (!registry.hasRoom(code)) throw error;
-      return { owner: this.#bus.instanceId, record: true };
-    });
+    const found: Awaited<ReturnType<RoomBus["lookup"]>> = await this.#bus
+      .lookup(code).catch((error) => {
+        if (!registry.hasRoom(code)) throw error;
+        return { owner: this.#bus.instanceId, record: true };
+      });
     if (!registry.connection(connId)) return;
     if (registry.hasRoom(code) || found.owner === this.#bus.instanceId) {
       return await this.#local(connId, msg);
     }
     if (found.owner !== undefined) {
+      const move = this.#move(msg, found.url);
+      if (move) return registry.connection(connId)?.send(move);
       return this.#forwardTo(connId, found.owner, code, raw);
     }
     if (msg.action === "reclaimRoom") {
