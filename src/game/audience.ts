@@ -220,7 +220,7 @@ export function startEvent(
     text: words.title,
   });
   for (const p of state.players) {
-    feedback(events, p.id, `${words.title}! ${words.blurb}`, "info");
+    feedback(events, p.id, { key: "note.event", event: kind }, "info");
   }
   return null;
 }

@@ -67,6 +67,17 @@ export {
   PlayerViewSchema,
 } from "./game_messages.ts";
 export {
+  ALLERGY_EXEMPTIONS,
+  EVENT_IDS,
+  INGREDIENT_IDS,
+  type ItemWords,
+  ItemWordsSchema,
+  OUTCOME_REASONS,
+  PHONE_WORDS_KEYS,
+  type PhoneWords,
+  PhoneWordsSchema,
+} from "./phone_words.ts";
+export {
   AudienceCloseSchema,
   AudienceEventViewSchema,
   AudiencePromptSchema,

@@ -8,12 +8,15 @@
 import assert from "node:assert/strict";
 import { INGREDIENTS } from "../../src/game/mod.ts";
 import {
+  ALLERGY_EXEMPTIONS,
   ERROR_CODES,
+  EVENT_IDS,
+  OUTCOME_REASONS,
+  PHONE_WORDS_KEYS,
   REACTION_KINDS,
   RoomClosedReasonSchema,
 } from "../../src/protocol/mod.ts";
 import { errorWords, roomClosedWords } from "../../src/phone/error_words.ts";
-import { WORDED_ACTIONS } from "../../src/phone/action_words.ts";
 import { reactionKey } from "../../src/phone/audience_words.ts";
 import { LANGUAGES, type Message } from "../../src/phone/translator.ts";
 import { catalogue } from "./_english.ts";
@@ -71,7 +74,7 @@ Deno.test("Catalogues: every language has every key, with the same plural forms 
   );
 });
 
-Deno.test("Catalogues: every key the page and the code name exists, and every error code and ingredient has words", async () => {
+Deno.test("Catalogues: every key the page and the code name exists, and every error code, ingredient and host word has words", async () => {
   const named = new Set<string>();
   const html = await Deno.readTextFile(new URL("static/play/index.html", ROOT));
   for (
@@ -98,7 +101,11 @@ Deno.test("Catalogues: every key the page and the code name exists, and every er
   }
   for (const name of INGREDIENTS) named.add(`ing.${name}`);
   for (let level = 0; level < 4; level++) named.add(`level.${level}`);
-  for (const id of WORDED_ACTIONS) named.add(`act.${id}`);
+  // Everything the host says to a phone, as data.
+  for (const key of PHONE_WORDS_KEYS) named.add(key);
+  for (const id of EVENT_IDS) named.add(`event.${id}`).add(`event.${id}.blurb`);
+  for (const why of OUTCOME_REASONS) named.add(`outcome.${why}`);
+  for (const rule of ALLERGY_EXEMPTIONS) named.add(`allergy.rule_${rule}`);
   for (const kind of REACTION_KINDS) named.add(reactionKey(kind));
   const missing = [...named].filter((key) => !Object.hasOwn(english, key));
   assert.deepEqual(missing, []);

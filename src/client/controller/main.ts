@@ -33,6 +33,7 @@ import {
 import { bindJoystick } from "./joystick.ts";
 import { bindComfortPanel } from "./comfort_panel.ts";
 import { announcements } from "../../phone/announcements.ts";
+import { hostWords } from "../../phone/host_words.ts";
 import {
   loadTranslator,
   rememberLanguage,
@@ -179,7 +180,7 @@ async function start(
         );
         return;
       case "feedback":
-        view.toast(message.text, message.tone);
+        view.toast(hostWords(message.say, view.words), message.tone);
         if (comfort.settings.vibration) vibrate(message.tone);
         return;
       default:

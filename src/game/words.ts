@@ -1,0 +1,178 @@
+/**
+ * What the engine says to a player, as data: a key and its parameters
+ * (`{ key: "act.buy", ingredient: "cheese", price: 3 }`), never a sentence,
+ * so each phone says it in its own language. {@link englishSay} gives the
+ * English sentence for the big screen's floating text and for tests.
+ *
+ * @module
+ */
+
+import type { AudienceEventKind } from "./audience.ts";
+import { EVENT_WORDS } from "./audience.ts";
+import { DIFFICULTY_NAMES } from "./difficulty.ts";
+import {
+  type Ingredient,
+  ingredientNames,
+  INGREDIENTS,
+  isBaked,
+  type Item,
+} from "./items.ts";
+
+/** An item as words name it: its ingredients, and whether baked or burned. */
+export interface ItemSay {
+  /** Ingredients, canonical order (at least one). */
+  ingredients: Ingredient[];
+  /** Set when baked (and not burned). */
+  baked?: true;
+  /** Set when burned. */
+  burned?: true;
+}
+
+/** Keys without parameters, with their English. */
+const PLAIN = {
+  "act.start": "Start game",
+  "act.restart": "Play again",
+  "act.take_order": "Take order",
+  "act.enter_vehicle": "Get in the car",
+  "act.leave_vehicle": "Get out",
+  "hint.level0": "One ingredient per order; orders are taken for you",
+  "hint.level1": "Adds allergies and pizzas with toppings on dough",
+  "hint.level2": "Adds baking, and taking each order at its door",
+  "hint.level3": "Adds cooling, burning and fines for failed orders",
+  "why.backpack_full": "Backpack full!",
+  "why.money": "Not enough money!",
+  "why.oven_busy": "The oven is busy!",
+  "why.burned_oven": "That's burned: throw it away!",
+  "why.oven_dough": "Only pizzas with dough go in the oven!",
+  "why.burned_combine": "Burned food can't be combined!",
+  "why.has_that": "It already has that!",
+  "why.dough_first": "Toppings go on dough: put dough down first!",
+  "why.unknown": "Unknown action.",
+  "why.paused": "The game is paused.",
+  "why.not_here": "You can't do that here.",
+  "why.cant_start": "Can't start now.",
+  "why.cant_change": "Can't change that now.",
+  "why.no_order": "No order here.",
+  "why.no_store": "No store here.",
+  "why.nothing": "Nothing to pick up.",
+  "why.no_car": "No car here.",
+  "why.backpack_empty": "Your backpack is empty!",
+  "why.wrong_toppings": "Wrong toppings!",
+  "why.burned": "That one is burned!",
+  "why.needs_baking": "Needs baking!",
+  "why.room_full": "The game is full.",
+  "why.game_on": "The game is already on: wait for the next round.",
+  "note.order_failed": "An order failed: Strike!",
+  "note.withdrawn": "An order was withdrawn: nobody left can carry it.",
+  "note.welcome": "Welcome!",
+  "note.welcome_vip": "Welcome! You are the VIP.",
+  "note.welcome_next": "Welcome! You play from the next round.",
+  "note.welcome_jump": "Welcome! Jump in: the round is on.",
+  "note.welcome_back": "Welcome back!",
+  "note.go": "Go! Fill the orders.",
+} as const;
+
+/** Keys whose parameter is an item, with their English (`{item}`). */
+const WITH_ITEM = {
+  "act.deliver": "Deliver {item}",
+  "act.pick_up": "Pick up {item}",
+  "act.bake": "Bake {item}",
+  "act.add": "Add {item}",
+  "act.put_down": "Put down {item}",
+  "act.throw_away": "Throw away {item}",
+  "note.picked_up": "Picked up {item}",
+  "note.threw_away": "Threw away {item}",
+  "note.made": "Made {item}",
+  "note.order_taken": "Order taken: {item}",
+} as const;
+
+/** A key without parameters. */
+export type PlainKey = keyof typeof PLAIN;
+/** A key whose parameter is an item. */
+export type ItemKey = keyof typeof WITH_ITEM;
+
+/** One thing the engine says to a player. */
+export type Say =
+  | { key: PlainKey }
+  | { key: "why.allergic" | "note.bought"; ingredient: Ingredient }
+  | { key: "act.buy"; ingredient: Ingredient; price: number }
+  | { key: ItemKey; item: ItemSay }
+  | { key: "note.delivered" | "note.order_failed_fine"; count: number }
+  | { key: "act.level" | "note.level"; level: number }
+  | { key: "note.event"; event: AudienceEventKind };
+
+/**
+ * An item as words name it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { itemSay } from "./words.ts";
+ * assert.deepEqual(itemSay({ mask: 0b101, heat: 1, burned: false }), {
+ *   ingredients: ["dough", "cheese"], baked: true,
+ * });
+ * ```
+ */
+export function itemSay(item: Item): ItemSay {
+  return {
+    ingredients: ingredientNames(item.mask),
+    ...(item.burned ? { burned: true as const } : {}),
+    ...(isBaked(item) ? { baked: true as const } : {}),
+  };
+}
+
+/** A wanted pizza (an order) as words name it. */
+export function wantedSay(mask: number, baked: boolean): ItemSay {
+  return {
+    ingredients: ingredientNames(mask),
+    ...(baked ? { baked: true as const } : {}),
+  };
+}
+
+/** An item in English: "baked dough + cheese", "pizza with everything". */
+function englishItem(item: ItemSay): string {
+  const base = item.ingredients.length === INGREDIENTS.length
+    ? "pizza with everything"
+    : item.ingredients.join(" + ");
+  if (item.burned) return `burned ${base}`;
+  return item.baked ? `baked ${base}` : base;
+}
+
+/**
+ * The English sentence of a {@link Say}, for the big screen and tests.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { englishSay } from "./words.ts";
+ * assert.equal(englishSay({ key: "act.buy", ingredient: "cheese", price: 3 }), "Buy cheese for 3");
+ * assert.equal(englishSay({ key: "why.allergic", ingredient: "cheese" }), "You're allergic to cheese!");
+ * assert.equal(englishSay({ key: "act.bake", item: { ingredients: ["dough", "tomato"] } }), "Bake dough + tomato");
+ * ```
+ */
+export function englishSay(say: Say): string {
+  switch (say.key) {
+    case "why.allergic":
+      return `You're allergic to ${say.ingredient}!`;
+    case "note.bought":
+      return `Bought ${say.ingredient}`;
+    case "act.buy":
+      return `Buy ${say.ingredient} for ${say.price}`;
+    case "note.delivered":
+      return `Delivered! +${say.count}`;
+    case "note.order_failed_fine":
+      return `An order failed: Strike! -${say.count}`;
+    case "act.level":
+      return DIFFICULTY_NAMES[say.level];
+    case "note.level":
+      return `Difficulty: ${DIFFICULTY_NAMES[say.level]}`;
+    case "note.event": {
+      const words = EVENT_WORDS[say.event];
+      return `${words.title}! ${words.blurb}`;
+    }
+    default:
+      return "item" in say
+        ? WITH_ITEM[say.key].replace("{item}", englishItem(say.item))
+        : PLAIN[say.key];
+  }
+}
