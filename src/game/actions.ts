@@ -44,8 +44,6 @@ export interface ContextAction {
   say: Say;
   /** Ingredients concerned, canonical order, for icons (absent when none). */
   ingredients?: Ingredient[];
-  /** A line under the label saying more (what a difficulty level adds). */
-  hint?: Say;
   /**
    * Set when the rules would refuse it here (an allergy, a full backpack, too
    * little money, a topping without dough, a busy oven): the reason, shown
@@ -63,14 +61,6 @@ export function allergyReason(ingredient: Ingredient): Say {
 function why(key: PlainKey & `why.${string}`): Say {
   return { key };
 }
-
-/** The hint of each difficulty level's button. */
-const HINT_KEYS = [
-  "hint.level0",
-  "hint.level1",
-  "hint.level2",
-  "hint.level3",
-] as const;
 
 /** What a player stands at, if anything. */
 export type Target =
@@ -152,7 +142,6 @@ export function contextActions(
         out.push({
           id: `difficulty:${d}`,
           say: { key: "act.level", level: d },
-          hint: { key: HINT_KEYS[d] },
         });
       });
     }
@@ -216,7 +205,7 @@ export function contextActions(
   player.backpack.forEach((item, slot) => {
     out.push({
       id: `discard:${slot}`,
-      say: { key: "act.throw_away", item: itemSay(item) },
+      say: { key: "backpack.throw", item: itemSay(item) },
       ingredients: ingredientNames(item.mask),
     });
   });
@@ -242,12 +231,12 @@ export function applyAction(
     feedback(events, player.id, say, "bad");
     world(events, "refused", player.x, player.y, { playerId: player.id });
   };
-  if (typeof id !== "string") return refuse(why("why.unknown"));
-  const offered = contextActions(state, playerId).find((a) => a.id === id);
-  if (!offered) {
-    if (state.paused) return refuse(why("why.paused"));
-    return refuse(why("why.not_here"));
-  }
+  // A stale or made-up id (the phone's buttons lag a view behind, and none
+  // are offered while paused): one short refusal.
+  const offered = typeof id === "string"
+    ? contextActions(state, playerId).find((a) => a.id === id)
+    : undefined;
+  if (!offered || typeof id !== "string") return refuse(why("why.not_here"));
   if (offered.disabled) return refuse(offered.disabled);
   const [verb, arg] = id.split(":");
   const slot = Number(arg);
@@ -257,12 +246,12 @@ export function applyAction(
       const error = verb === "start"
         ? beginRound(state, events)
         : restartRound(state, events);
-      if (error) refuse(why("why.cant_start"));
+      if (error) refuse(why("why.not_here"));
       return;
     }
     case "difficulty":
       if (changeDifficulty(state, events, slot)) {
-        refuse(why("why.cant_change"));
+        refuse(why("why.not_here"));
       }
       return;
     case "buy":
@@ -273,7 +262,7 @@ export function applyAction(
       const order = state.orders.find((o) =>
         target?.kind === "house" && o.houseId === target.id
       );
-      if (!order) return refuse(why("why.no_order"));
+      if (!order) return refuse(why("why.not_here"));
       if (verb === "take_order") takeOrder(state, events, player, order);
       else deliverOrder(state, events, player, order);
       return;
@@ -293,7 +282,7 @@ export function applyAction(
     }
     case "enter_vehicle": {
       const v = nearbyVehicle(state, player);
-      if (!v) return refuse(why("why.no_car"));
+      if (!v) return refuse(why("why.not_here"));
       v.driverId = player.id;
       player.vehicleId = v.id;
       player.x = v.x;
@@ -311,7 +300,7 @@ export function applyAction(
       return;
     }
     default:
-      return refuse(why("why.unknown"));
+      return refuse(why("why.not_here"));
   }
 }
 
@@ -322,7 +311,7 @@ function buy(
   refuse: (say: Say) => void,
 ): void {
   const target = targetOf(state, player);
-  if (target?.kind !== "store") return refuse(why("why.no_store"));
+  if (target?.kind !== "store") return refuse(why("why.not_here"));
   const store = state.town.stores[target.id];
   const refusal = buyRefusal(state, player, store);
   if (refusal) return refuse(refusal);
@@ -347,12 +336,12 @@ function pickUp(
 ): void {
   const target = targetOf(state, player);
   const station = target?.kind === "station" ? state.stations[target.id] : null;
-  if (!station?.item) return refuse(why("why.nothing"));
+  if (!station?.item) return refuse(why("why.not_here"));
   const refusal = pickUpRefusal(state, player, station.item);
   if (refusal) return refuse(refusal);
   player.backpack.push(station.item);
   feedback(events, player.id, {
-    key: "note.picked_up",
+    key: "say.picked",
     item: itemSay(station.item),
   }, "info");
   station.item = null;
@@ -458,14 +447,14 @@ export function dropRefusal(
 ): Say | null {
   if (station.kind === "oven") {
     if (station.item) return why("why.oven_busy");
-    if (item.burned) return why("why.burned_oven");
+    if (item.burned) return why("why.burned");
     if (!isOvenable(item)) return why("why.oven_dough");
     return null;
   }
   if (!station.item) return null;
   const result = combineItems(station.item, item);
   if (result.ok) return null;
-  if (result.reason === "burned") return why("why.burned_combine");
+  if (result.reason === "burned") return why("why.burned");
   if (result.reason === "nothing_new") return why("why.has_that");
   return why("why.dough_first");
 }

@@ -265,13 +265,13 @@ export function deliverOrder(
     playerId: player.id,
     text: `+${pay}`,
   });
-  feedback(events, player.id, { key: "note.delivered", count: pay }, "good");
+  feedback(events, player.id, { key: "say.delivered", count: pay }, "good");
   return true;
 }
 
 /** The reason nothing in a backpack matches an order, as a phone message. */
 export function whyNoMatch(backpack: readonly Item[], order: Order): Say {
-  if (backpack.length === 0) return { key: "why.backpack_empty" };
+  if (backpack.length === 0) return { key: "why.not_here" };
   const same = backpack.filter((i) => i.mask === order.mask);
   if (same.length === 0) return { key: "why.wrong_toppings" };
   if (same.every((i) => i.burned)) return { key: "why.burned" };

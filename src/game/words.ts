@@ -35,33 +35,18 @@ const PLAIN = {
   "act.take_order": "Take order",
   "act.enter_vehicle": "Get in the car",
   "act.leave_vehicle": "Get out",
-  "hint.level0": "One ingredient per order; orders are taken for you",
-  "hint.level1": "Adds allergies and pizzas with toppings on dough",
-  "hint.level2": "Adds baking, and taking each order at its door",
-  "hint.level3": "Adds cooling, burning and fines for failed orders",
   "why.backpack_full": "Backpack full!",
   "why.money": "Not enough money!",
   "why.oven_busy": "The oven is busy!",
-  "why.burned_oven": "That's burned: throw it away!",
   "why.oven_dough": "Only pizzas with dough go in the oven!",
-  "why.burned_combine": "Burned food can't be combined!",
   "why.has_that": "It already has that!",
   "why.dough_first": "Toppings go on dough: put dough down first!",
-  "why.unknown": "Unknown action.",
-  "why.paused": "The game is paused.",
   "why.not_here": "You can't do that here.",
-  "why.cant_start": "Can't start now.",
-  "why.cant_change": "Can't change that now.",
-  "why.no_order": "No order here.",
-  "why.no_store": "No store here.",
-  "why.nothing": "Nothing to pick up.",
-  "why.no_car": "No car here.",
-  "why.backpack_empty": "Your backpack is empty!",
   "why.wrong_toppings": "Wrong toppings!",
-  "why.burned": "That one is burned!",
+  "why.burned": "That's burned: throw it away!",
   "why.needs_baking": "Needs baking!",
-  "why.room_full": "The game is full.",
-  "why.game_on": "The game is already on: wait for the next round.",
+  "error.room_full": "The game is full.",
+  "error.game_started": "The game is already on: wait for the next round.",
   "note.order_failed": "An order failed: Strike!",
   "note.withdrawn": "An order was withdrawn: nobody left can carry it.",
   "note.welcome": "Welcome!",
@@ -79,8 +64,8 @@ const WITH_ITEM = {
   "act.bake": "Bake {item}",
   "act.add": "Add {item}",
   "act.put_down": "Put down {item}",
-  "act.throw_away": "Throw away {item}",
-  "note.picked_up": "Picked up {item}",
+  "backpack.throw": "Throw away {item}",
+  "say.picked": "Picked up {item}",
   "note.threw_away": "Threw away {item}",
   "note.made": "Made {item}",
   "note.order_taken": "Order taken: {item}",
@@ -97,7 +82,7 @@ export type Say =
   | { key: "why.allergic" | "note.bought"; ingredient: Ingredient }
   | { key: "act.buy"; ingredient: Ingredient; price: number }
   | { key: ItemKey; item: ItemSay }
-  | { key: "note.delivered" | "note.order_failed_fine"; count: number }
+  | { key: "say.delivered" | "note.order_failed_fine"; count: number }
   | { key: "act.level" | "note.level"; level: number }
   | { key: "note.event"; event: AudienceEventKind };
 
@@ -158,7 +143,7 @@ export function englishSay(say: Say): string {
       return `Bought ${say.ingredient}`;
     case "act.buy":
       return `Buy ${say.ingredient} for ${say.price}`;
-    case "note.delivered":
+    case "say.delivered":
       return `Delivered! +${say.count}`;
     case "note.order_failed_fine":
       return `An order failed: Strike! -${say.count}`;

@@ -208,7 +208,9 @@ export class HostGame {
     const result = joinPlayer(this.#state, { id, name });
     if (result.error) {
       const say: Say = {
-        key: result.error === "room_full" ? "why.room_full" : "why.game_on",
+        key: result.error === "room_full"
+          ? "error.room_full"
+          : "error.game_started",
       };
       this.#events.push({
         type: "feedback",
@@ -390,7 +392,7 @@ export class HostGame {
 
 /**
  * The engine's view as the wire protocol carries it: the protocol's fields
- * only, every word as data (actions' words, hints and greyed-out reasons as
+ * only, every word as data (actions' words and greyed-out reasons as
  * keys with parameters, the allergy exemption and the event by id, the
  * outcome's reason as a code with the round's figures), `outcome` omitted
  * while there is none, with its star grade and the team's stats.
@@ -431,7 +433,6 @@ export function toWireView(view: EngineView): PlayerView {
       id: a.id,
       say: a.say,
       ...(a.ingredients ? { ingredients: [...a.ingredients] } : {}),
-      ...(a.hint ? { hint: a.hint } : {}),
       ...(a.disabled ? { disabled: a.disabled } : {}),
     })),
     inVehicle: view.inVehicle,

@@ -22,10 +22,10 @@ import type { Said, Translator } from "./translator.ts";
  * import { Translator } from "./translator.ts";
  * const words = new Translator("de", {
  *   "act.buy": "{ingredient} kaufen ({price})", "ing.cheese": "Käse",
- *   "note.delivered": { one: "Geliefert! +{count}", other: "Geliefert! +{count}" },
+ *   "say.delivered": { one: "Geliefert! +{count}", other: "Geliefert! +{count}" },
  * });
  * assert.equal(hostWords({ key: "act.buy", ingredient: "cheese", price: 3 }, words), "Käse kaufen (3)");
- * assert.equal(hostWords({ key: "note.delivered", count: 1200 }, words), "Geliefert! +1.200");
+ * assert.equal(hostWords({ key: "say.delivered", count: 1200 }, words), "Geliefert! +1.200");
  * ```
  */
 export function hostWords(say: PhoneWords, words: Translator): string {
@@ -78,6 +78,24 @@ export function actionLabel(
 }
 
 /**
+ * The line under a button saying more: what a difficulty level adds ("" for
+ * other buttons).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { actionHint } from "./host_words.ts";
+ * import { Translator } from "./translator.ts";
+ * const words = new Translator("en", { "hint.level1": "Adds allergies" });
+ * assert.equal(actionHint({ key: "act.level", level: 1 }, words), "Adds allergies");
+ * assert.equal(actionHint({ key: "act.start" }, words), "");
+ * ```
+ */
+export function actionHint(say: PhoneWords, words: Translator): string {
+  return say.key === "act.level" ? words.t(`hint.level${say.level}`) : "";
+}
+
+/**
  * The allergy line: what the player may not carry and what the exemption
  * still allows, or "" without allergies.
  *
@@ -126,7 +144,8 @@ export function eventLine(
  * import { outcomeReason } from "./host_words.ts";
  * import { Translator } from "./translator.ts";
  * const words = new Translator("en", {
- *   "outcome.too_few_deliveries": { one: "{count} pizza for {players} players: it takes {need}.", other: "{count} pizzas for {players} players: it takes {need}." },
+ *   "outcome.too_few_deliveries": "{pizzas} for {players} players: it takes {need}.",
+ *   "stats.pizzas": { one: "{count} pizza", other: "{count} pizzas" },
  * });
  * assert.equal(
  *   outcomeReason({ won: false, reason: "too_few_deliveries", delivered: 1, players: 8, need: 4 }, words),
@@ -139,7 +158,7 @@ export function outcomeReason(
   words: Translator,
 ): string {
   return words.t(`outcome.${outcome.reason}`, {
-    count: outcome.delivered,
+    pizzas: words.t("stats.pizzas", { count: outcome.delivered }),
     players: outcome.players,
     need: outcome.need,
   });

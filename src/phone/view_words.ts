@@ -135,7 +135,7 @@ export function isDiscard(action: ViewAction): boolean {
  * import { discardBySlot } from "./view_words.ts";
  * const map = discardBySlot([
  *   { id: "buy", say: { key: "act.buy", ingredient: "dough", price: 4 } },
- *   { id: "discard:1", say: { key: "act.throw_away", item: { ingredients: ["dough"] } } },
+ *   { id: "discard:1", say: { key: "backpack.throw", item: { ingredients: ["dough"] } } },
  * ]);
  * assert.equal(map.get(1)?.id, "discard:1");
  * assert.equal(map.has(0), false);

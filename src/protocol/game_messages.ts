@@ -62,8 +62,6 @@ const ContextActionSchema = v.object({
   say: PhoneWordsSchema,
   /** Ingredient ids, for icons. */
   ingredients: v.optional(v.pipe(v.array(ShortTextSchema), v.maxLength(8))),
-  /** A line under the label saying more (what a difficulty level adds). */
-  hint: v.optional(PhoneWordsSchema),
   /** Set when the rules would refuse it here: the reason (drawn greyed). */
   disabled: v.optional(PhoneWordsSchema),
 });

@@ -73,9 +73,9 @@ export {
   type ItemWords,
   ItemWordsSchema,
   OUTCOME_REASONS,
-  PHONE_WORDS_KEYS,
   type PhoneWords,
   PhoneWordsSchema,
+  TOWN_IDS,
 } from "./phone_words.ts";
 export {
   AudienceCloseSchema,
@@ -88,7 +88,6 @@ export {
   type AudienceView,
   AudienceViewSchema,
   AudienceVoteSchema,
-  EVERYTHING_PIZZA,
   MAX_AUDIENCE_ORDERS,
   MAX_VOTE_OPTIONS,
   REACTION_KINDS,

@@ -174,7 +174,7 @@ Deno.test("deliver uses ANY matching item: a baked copy after an unbaked one (re
 
 Deno.test("deliver explains why nothing matched", () => {
   const order = withOrder(2, 0b11).order;
-  assert.deepEqual(whyNoMatch([], order), { key: "why.backpack_empty" });
+  assert.deepEqual(whyNoMatch([], order), { key: "why.not_here" });
   assert.deepEqual(whyNoMatch([cold(0b11)], order), {
     key: "why.needs_baking",
   });

@@ -195,7 +195,7 @@ Deno.test("HostGame.start() and restart() refuse politely in the wrong phase", (
   assert.equal(game.restart(), false, "nobody to play");
 });
 
-Deno.test("toWireView() keeps action words, icons, hints, allergy reasons, the allergy exemption, waiting and the order strip", () => {
+Deno.test("toWireView() keeps action words, icons, allergy reasons, the allergy exemption, waiting and the order strip", () => {
   const game = new HostGame({ seed: 5 });
   game.join("Ann");
   const engine = playerView(game.state, "Ann");
@@ -214,14 +214,13 @@ Deno.test("toWireView() keeps action words, icons, hints, allergy reasons, the a
       },
       {
         id: "discard:0",
-        say: { key: "act.throw_away", item: { ingredients: ["dough"] } },
+        say: { key: "backpack.throw", item: { ingredients: ["dough"] } },
         ingredients: ["dough"],
       },
       { id: "start", say: { key: "act.start" } },
       {
         id: "difficulty:1",
         say: { key: "act.level", level: 1 },
-        hint: { key: "hint.level1" },
       },
     ],
     orders: [{
@@ -248,14 +247,13 @@ Deno.test("toWireView() keeps action words, icons, hints, allergy reasons, the a
     },
     {
       id: "discard:0",
-      say: { key: "act.throw_away", item: { ingredients: ["dough"] } },
+      say: { key: "backpack.throw", item: { ingredients: ["dough"] } },
       ingredients: ["dough"],
     },
     { id: "start", say: { key: "act.start" } },
     {
       id: "difficulty:1",
       say: { key: "act.level", level: 1 },
-      hint: { key: "hint.level1" },
     },
   ]);
   assert.deepEqual(view.orders, [{

@@ -12,14 +12,15 @@ import {
   ERROR_CODES,
   EVENT_IDS,
   OUTCOME_REASONS,
-  PHONE_WORDS_KEYS,
   REACTION_KINDS,
   RoomClosedReasonSchema,
+  TOWN_IDS,
 } from "../../src/protocol/mod.ts";
 import { errorWords, roomClosedWords } from "../../src/phone/error_words.ts";
 import { reactionKey } from "../../src/phone/audience_words.ts";
 import { LANGUAGES, type Message } from "../../src/phone/translator.ts";
-import { catalogue } from "./_english.ts";
+import { catalogue, PHONE_PARTS } from "./_english.ts";
+import { phoneWordsKeys } from "../_helpers/phone_words.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const english = catalogue("en");
@@ -59,6 +60,14 @@ export function catalogueProblems(
 Deno.test("Catalogues: every language has every key, with the same plural forms and slots", () => {
   for (const lang of LANGUAGES) {
     assert.deepEqual(catalogueProblems(lang, catalogue(lang)), [], lang);
+    for (const part of PHONE_PARTS) {
+      const name = `${part}/${lang}`;
+      assert.deepEqual(
+        catalogueProblems(name, catalogue(name), `${part}/`),
+        [],
+        name,
+      );
+    }
     assert.deepEqual(
       catalogueProblems(`tv/${lang}`, catalogue(`tv/${lang}`), "tv/"),
       [],
@@ -72,6 +81,25 @@ Deno.test("Catalogues: every language has every key, with the same plural forms 
     catalogueProblems("de", { ...catalogue("de"), "say.paused": "Pause" }),
     ["de: say.paused slots differ from English"],
   );
+});
+
+Deno.test("Catalogues: the phone's words are split in parts without overlap: common, game (a player's), watch (the audience's)", async () => {
+  for (const lang of LANGUAGES) {
+    const files = ["", ...PHONE_PARTS.map((p) => `${p}/`)].map((sub) =>
+      new URL(`static/i18n/${sub}${lang}.json`, ROOT)
+    );
+    const parts = await Promise.all(
+      files.map(async (f) =>
+        Object.keys(JSON.parse(await Deno.readTextFile(f)))
+      ),
+    );
+    const all = parts.flat();
+    assert.equal(new Set(all).size, all.length, `${lang}: a key in two parts`);
+    assert.ok(parts.every((keys) => keys.length > 10), lang);
+  }
+  // A player's words are not the audience's, and the other way round.
+  assert.ok(Object.hasOwn(catalogue("game/en"), "why.money"));
+  assert.ok(Object.hasOwn(catalogue("watch/en"), "watch.help"));
 });
 
 Deno.test("Catalogues: every key the page and the code name exists, and every error code, ingredient and host word has words", async () => {
@@ -100,10 +128,13 @@ Deno.test("Catalogues: every key the page and the code name exists, and every er
     named.add(roomClosedWords(reason));
   }
   for (const name of INGREDIENTS) named.add(`ing.${name}`);
-  for (let level = 0; level < 4; level++) named.add(`level.${level}`);
+  for (let level = 0; level < 4; level++) {
+    named.add(`level.${level}`).add(`hint.level${level}`);
+  }
   // Everything the host says to a phone, as data.
-  for (const key of PHONE_WORDS_KEYS) named.add(key);
+  for (const key of phoneWordsKeys()) named.add(key);
   for (const id of EVENT_IDS) named.add(`event.${id}`).add(`event.${id}.blurb`);
+  for (const id of TOWN_IDS) named.add(`town.${id}`);
   for (const why of OUTCOME_REASONS) named.add(`outcome.${why}`);
   for (const rule of ALLERGY_EXEMPTIONS) named.add(`allergy.rule_${rule}`);
   for (const kind of REACTION_KINDS) named.add(reactionKey(kind));

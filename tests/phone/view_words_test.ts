@@ -82,9 +82,9 @@ Deno.test("discardBySlot() binds throw-away actions to slots; buttonActions() le
   const dough = { ingredients: ["dough" as const] };
   const actions = [
     { id: "drop:0", say: { key: "act.put_down" as const, item: dough } },
-    { id: "discard:0", say: { key: "act.throw_away" as const, item: dough } },
-    { id: "discard:2", say: { key: "act.throw_away" as const, item: dough } },
-    { id: "discard:x", say: { key: "act.throw_away" as const, item: dough } },
+    { id: "discard:0", say: { key: "backpack.throw" as const, item: dough } },
+    { id: "discard:2", say: { key: "backpack.throw" as const, item: dough } },
+    { id: "discard:x", say: { key: "backpack.throw" as const, item: dough } },
     { id: "enter_vehicle", say: { key: "act.enter_vehicle" as const } },
   ];
   const bySlot = discardBySlot(actions);

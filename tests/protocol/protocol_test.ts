@@ -509,7 +509,7 @@ Deno.test("parseHostMessage() accepts every host message", () => {
         },
       },
     },
-    { t: "feedback", say: { key: "note.delivered", count: 17 }, tone: "good" },
+    { t: "feedback", say: { key: "say.delivered", count: 17 }, tone: "good" },
     {
       t: "feedback",
       say: { key: "note.made", item: { ingredients: ["dough"], baked: true } },
@@ -551,7 +551,6 @@ Deno.test("parseHostMessage() refuses views that break their limits", () => {
       }],
     },
     { actions: [{ id: "a", say: { key: "act.buy", ingredient: "dough" } }] },
-    { actions: [{ id: "a", say: { key: "act.start", text: "Go" } }] },
     { allergyExempt: "some" },
     { event: "Rain! Everyone walks slower" },
     {
@@ -579,7 +578,7 @@ Deno.test("parseHostMessage() refuses views that break their limits", () => {
       { t: "feedback", text: "Go! Fill the orders.", tone: "info" },
       {
         t: "feedback",
-        say: { key: "note.delivered", count: -1 },
+        say: { key: "say.delivered", count: -1 },
         tone: "info",
       },
       {

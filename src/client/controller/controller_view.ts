@@ -15,6 +15,7 @@ import { playerMark } from "../../game/player_marks.ts";
 import { Translator } from "../../phone/translator.ts";
 import { itemWords } from "../../phone/announcements.ts";
 import {
+  actionHint,
   actionLabel,
   allergyLine,
   eventLine,
@@ -370,7 +371,7 @@ export class ControllerView {
       drawAction(button, {
         ingredients: action.ingredients ?? [],
         label: actionLabel(action, difficulty, this.words),
-        hint: action.hint ? hostWords(action.hint, this.words) : "",
+        hint: actionHint(action.say, this.words),
         reason: action.disabled ? hostWords(action.disabled, this.words) : "",
       });
       return button;

@@ -75,6 +75,7 @@ const audienceView = new AudienceView(
  * itself (the room was full, or joining was closed mid-round).
  */
 function watch(room: string, name: string, why?: string): void {
+  void needWords("watch");
   session?.close();
   session = null;
   audience?.leave();
@@ -134,12 +135,19 @@ async function loadConfig(): Promise<ClientConfig> {
   return config;
 }
 
+/** Loads a part of the catalogue (once) in the current language. */
+async function needWords(part: "game" | "watch"): Promise<void> {
+  if (wordParts.includes(part)) return;
+  wordParts.push(part);
+  await useLanguage(language);
+}
+
 async function start(
   room: string,
   name: string,
   token?: string,
 ): Promise<void> {
-  const settings = await loadConfig();
+  const [settings] = await Promise.all([loadConfig(), needWords("game")]);
   session?.close();
   const next = new PhoneSession({
     socketUrl: socketUrlFor(location.origin),
@@ -321,9 +329,21 @@ function pageRestored(): boolean {
   return type !== undefined && type !== "navigate";
 }
 
+/**
+ * The parts of the catalogue this phone needs besides the common words:
+ * `game` once it plays, `watch` once it watches (static/i18n/<part>/).
+ */
+const wordParts: string[] = [];
+let language = "en";
+let languageLoads = 0;
+
 /** Loads `lang`'s words and redraws everything shown in them. */
 async function useLanguage(lang: string): Promise<void> {
-  view.words = await loadTranslator(lang);
+  language = lang;
+  const load = ++languageLoads;
+  const words = await loadTranslator(lang, "", wordParts);
+  if (load !== languageLoads) return; // a later choice won
+  view.words = words;
   translatePage(view.words, lang);
   audienceView.words = view.words;
   if (audience) audienceView.render(audience.screen);

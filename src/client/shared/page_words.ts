@@ -45,21 +45,29 @@ export function rememberLanguage(
 }
 
 /**
- * Fetches one language's catalogue from `/i18n/<folder><lang>.json` (keys
- * stay visible as `[[key]]` when it cannot).
+ * Fetches one language's catalogue from `/i18n/<folder><lang>.json`, with
+ * the parts in `parts` (`/i18n/<folder><part>/<lang>.json`, e.g. the
+ * phone's `game` words once it plays) merged in; keys stay visible as
+ * `[[key]]` when a file cannot be fetched.
  */
 export async function loadTranslator(
   lang: string,
   folder = "",
+  parts: readonly string[] = [],
 ): Promise<Translator> {
   const file = lang === PSEUDO_LANGUAGE ? "en" : lang;
-  let catalogue: Catalogue = {};
-  try {
-    const response = await fetch(`/i18n/${folder}${file}.json`);
-    if (response.ok) catalogue = await response.json();
-  } catch {
-    // Offline: keys stay visible as [[key]].
-  }
+  const fetched = await Promise.all(
+    ["", ...parts.map((part) => `${part}/`)].map(async (sub) => {
+      try {
+        const response = await fetch(`/i18n/${folder}${sub}${file}.json`);
+        if (response.ok) return await response.json() as Catalogue;
+      } catch {
+        // Offline: keys stay visible as [[key]].
+      }
+      return {};
+    }),
+  );
+  let catalogue: Catalogue = Object.assign({}, ...fetched);
   if (lang === PSEUDO_LANGUAGE) catalogue = pseudoCatalogue(catalogue);
   return new Translator(lang, catalogue);
 }
