@@ -74,8 +74,7 @@ const audienceView = new AudienceView(
  * WebRTC, no joystick). `why` is said first when the phone came here by
  * itself (the room was full, or joining was closed mid-round).
  */
-function watch(room: string, name: string, why?: string): void {
-  void needWords("watch");
+async function watch(room: string, name: string, why?: string): Promise<void> {
   session?.close();
   session = null;
   audience?.leave();
@@ -96,9 +95,12 @@ function watch(room: string, name: string, why?: string): void {
       view.showEnded(stage.message);
     }
   });
-  audienceView.render(next.screen);
   audienceView.setReason(why ?? "");
   view.show("connect");
+  // The audience's words before its screen: none shows as a bare key.
+  await needWords("watch");
+  if (audience !== next) return;
+  audienceView.render(next.screen);
   next.watch(room, name);
 }
 
@@ -207,7 +209,7 @@ function onStage(stage: PhoneStage): void {
       stage.code === "game started")
   ) {
     const fields = validate(false);
-    if (fields) return watch(fields.room, fields.name, stage.message);
+    if (fields) return void watch(fields.room, fields.name, stage.message);
   }
   view.showStage(stage);
   wakeLock.update();
@@ -270,7 +272,7 @@ view.watchButton.addEventListener("click", () => {
   const fields = validate(true);
   if (!fields) return;
   store.name = fields.name;
-  watch(fields.room, fields.name);
+  void watch(fields.room, fields.name);
 });
 audienceView.leaveButton.addEventListener("click", () => {
   if (confirm(view.words.t("watch.leave_confirm"))) audience?.leave();

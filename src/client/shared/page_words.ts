@@ -44,6 +44,23 @@ export function rememberLanguage(
   }
 }
 
+/** Catalogues fetched so far, by path (a failed fetch is tried again). */
+const catalogues = new Map<string, Promise<Catalogue | null>>();
+
+/** One catalogue file, fetched once; empty when it cannot be fetched. */
+async function fetchCatalogue(path: string): Promise<Catalogue> {
+  let pending = catalogues.get(path);
+  if (!pending) {
+    pending = fetch(path).then(
+      (response) => response.ok ? response.json() as Promise<Catalogue> : null,
+    ).catch(() => null); // Offline: keys stay visible as [[key]].
+    catalogues.set(path, pending);
+  }
+  const catalogue = await pending;
+  if (!catalogue) catalogues.delete(path);
+  return catalogue ?? {};
+}
+
 /**
  * Fetches one language's catalogue from `/i18n/<folder><lang>.json`, with
  * the parts in `parts` (`/i18n/<folder><part>/<lang>.json`, e.g. the
@@ -57,15 +74,9 @@ export async function loadTranslator(
 ): Promise<Translator> {
   const file = lang === PSEUDO_LANGUAGE ? "en" : lang;
   const fetched = await Promise.all(
-    ["", ...parts.map((part) => `${part}/`)].map(async (sub) => {
-      try {
-        const response = await fetch(`/i18n/${folder}${sub}${file}.json`);
-        if (response.ok) return await response.json() as Catalogue;
-      } catch {
-        // Offline: keys stay visible as [[key]].
-      }
-      return {};
-    }),
+    ["", ...parts.map((part) => `${part}/`)].map((sub) =>
+      fetchCatalogue(`/i18n/${folder}${sub}${file}.json`)
+    ),
   );
   let catalogue: Catalogue = Object.assign({}, ...fetched);
   if (lang === PSEUDO_LANGUAGE) catalogue = pseudoCatalogue(catalogue);
