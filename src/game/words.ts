@@ -7,8 +7,9 @@
  * @module
  */
 
-import type { AudienceEventKind } from "./audience.ts";
-import { EVENT_WORDS } from "./audience.ts";
+import type * as v from "valibot";
+import { EVENT_WORDS } from "./event_words.ts";
+import type { AudienceEventKindSchema } from "./state_schema.ts";
 import { DIFFICULTY_NAMES } from "./difficulty.ts";
 import {
   type Ingredient,
@@ -84,7 +85,10 @@ export type Say =
   | { key: ItemKey; item: ItemSay }
   | { key: "say.delivered" | "note.order_failed_fine"; count: number }
   | { key: "act.level" | "note.level"; level: number }
-  | { key: "note.event"; event: AudienceEventKind };
+  | {
+    key: "note.event";
+    event: v.InferOutput<typeof AudienceEventKindSchema>;
+  };
 
 /**
  * An item as words name it.
