@@ -7,13 +7,7 @@
  *
  * @module
  */
-import {
-  EVENT_WORDS,
-  FLAVOUR_WORDS,
-  MAX_STRIKES,
-  type Tally,
-  VOTE_OPEN_MS,
-} from "../game/mod.ts";
+import { MAX_STRIKES, type Tally, VOTE_OPEN_MS } from "../game/mod.ts";
 import type { AudienceEventKind, GameState, TownFlavour } from "../game/mod.ts";
 import { ingredientNames } from "../game/items.ts";
 import type {
@@ -111,21 +105,21 @@ export function promptViewOf(
   };
 }
 
-/** What the TV's audience panel shows. */
+/** What the TV's audience panel shows (ids, not words: the TV words them). */
 export interface AudienceBoard {
   /** Audience members watching. */
   watching: number;
   /** The open vote with its counts so far, or null. */
   vote: {
-    /** What the vote is about, as a heading. */
-    title: string;
-    /** Each option with its votes and share of them (0..1). */
-    options: { title: string; count: number; share: number }[];
+    /** What the vote is about: an event now, or the next town. */
+    about: "event" | "flavour";
+    /** Each option (an event kind or a town flavour) with its votes and share of them (0..1). */
+    options: { id: string; count: number; share: number }[];
     /** Seconds left, or null when the vote runs on wall time. */
     leftS: number | null;
   } | null;
-  /** The event going on, announced ("Rain! Everyone walks slower."), or null. */
-  news: string | null;
+  /** The event going on (its kind, the TV announces it), or null. */
+  news: AudienceEventKind | null;
   /** Reaction bubbles, one per kind with its count. */
   bubbles: ReactionBubble[];
 }
@@ -182,27 +176,17 @@ export class AudienceFeed {
       watching: this.#watching,
       vote: prompt
         ? {
-          title: prompt.about === "event"
-            ? "Audience vote: what happens next?"
-            : "Audience vote: the next town",
-          options: prompt.options.map((o, i) => {
+          about: prompt.about,
+          options: prompt.options.map((id, i) => {
             const count = t?.counts[i] ?? 0;
-            return {
-              title: prompt.about === "event"
-                ? EVENT_WORDS[o as AudienceEventKind].title
-                : FLAVOUR_WORDS[o as TownFlavour],
-              count,
-              share: total > 0 ? count / total : 0,
-            };
+            return { id, count, share: total > 0 ? count / total : 0 };
           }),
           leftS: prompt.about === "event"
             ? Math.max(0, Math.ceil((prompt.closesMs - state.clockMs) / 1000))
             : null,
         }
         : null,
-      news: event
-        ? `${EVENT_WORDS[event.kind].title}! ${EVENT_WORDS[event.kind].blurb}`
-        : null,
+      news: event ? event.kind : null,
       bubbles: this.bubbles(nowMs),
     };
   }

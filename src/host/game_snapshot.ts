@@ -67,7 +67,27 @@ export interface GameSnapshot {
   >;
 }
 
+/** A text the game scenes show, with its box in game px (scene coordinates). */
+export interface ShownText {
+  /** The scene's key ("hud" or "world"). */
+  scene: string;
+  /** Its words. */
+  text: string;
+  /** Box, px. */
+  left: number;
+  /** Box, px. */
+  right: number;
+  /** Box, px. */
+  top: number;
+  /** Box, px. */
+  bottom: number;
+}
+
 declare global {
   /** Debug and test handle of the host game. */
-  var pizzaGame: { snapshot(): GameSnapshot } | undefined;
+  var pizzaGame: {
+    snapshot(): GameSnapshot;
+    /** The words the game scenes show now (visible Phaser texts). */
+    texts(): ShownText[];
+  } | undefined;
 }

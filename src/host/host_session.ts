@@ -5,7 +5,11 @@
  *
  * @module
  */
-import type { ClientMessage, ServerMessage } from "../protocol/mod.ts";
+import type {
+  ClientMessage,
+  RoomClosedReason,
+  ServerMessage,
+} from "../protocol/mod.ts";
 import { Emitter } from "../link/emitter.ts";
 import {
   type AnswerMessage,
@@ -25,8 +29,20 @@ export type HostStatus =
   | { kind: "connecting" }
   | { kind: "open"; room: string; started: boolean }
   | { kind: "reconnecting"; room: string; attempt: number }
-  | { kind: "lost"; message: string }
-  | { kind: "unreachable"; message: string };
+  | {
+    kind: "lost";
+    /** Why, for the TV's words: the server closed it, it was gone, or gone too long. */
+    reason: RoomClosedReason | "room gone" | "lost too long";
+    /** The same in English (logs). */
+    message: string;
+  }
+  | {
+    kind: "unreachable";
+    /** Why, for the TV's words: never reached, or the connection dropped. */
+    reason: "cannot reach" | "connection lost";
+    /** The same in English (logs). */
+    message: string;
+  };
 
 /** Events of a {@link HostSession}. */
 export type HostSessionEvents = {
@@ -163,6 +179,7 @@ export class HostSession extends Emitter<HostSessionEvents> {
       }
       this.#setStatus({
         kind: "unreachable",
+        reason: "cannot reach",
         message: `Cannot reach the game server. ${message}`,
       });
       return;
@@ -210,6 +227,7 @@ export class HostSession extends Emitter<HostSessionEvents> {
           this.close();
           this.#setStatus({
             kind: "lost",
+            reason: "room gone",
             message:
               "This game's room is gone (the server may have restarted). Create a new game.",
           });
@@ -220,7 +238,11 @@ export class HostSession extends Emitter<HostSessionEvents> {
       case "roomClosed":
         this.#forget();
         this.close();
-        this.#setStatus({ kind: "lost", message: msg.message });
+        this.#setStatus({
+          kind: "lost",
+          reason: msg.reason,
+          message: msg.message,
+        });
         return;
     }
     this.emit("message", msg);
@@ -232,6 +254,7 @@ export class HostSession extends Emitter<HostSessionEvents> {
     if (!this.#saved) {
       this.#setStatus({
         kind: "unreachable",
+        reason: "connection lost",
         message: "Lost the connection to the game server.",
       });
       return;
@@ -247,6 +270,7 @@ export class HostSession extends Emitter<HostSessionEvents> {
       this.#forget();
       this.#setStatus({
         kind: "lost",
+        reason: "lost too long",
         message:
           "The connection to the game server was lost for too long and the room is gone.",
       });

@@ -1,11 +1,13 @@
 /**
  * The host sidebar's one-line summary of where the game stands: lobby,
  * playing, paused (and for whom), or over (won or lost, and why). Pure: it
- * reads the engine state, the lobby view shows the result.
+ * reads the engine state and says it as a TV catalogue key; the lobby view
+ * words it.
  *
  * @module
  */
-import type { GameState, OutcomeReason } from "../game/mod.ts";
+import type { GameState } from "../game/mod.ts";
+import { said, type TvSaid } from "./tv_said.ts";
 
 /** Which way the line is coloured. */
 export type PhaseKind = "lobby" | "playing" | "paused" | "won" | "lost";
@@ -14,18 +16,9 @@ export type PhaseKind = "lobby" | "playing" | "paused" | "won" | "lost";
 export interface PhaseLine {
   /** Kind, for styling and the Start button. */
   kind: PhaseKind;
-  /** The sentence. */
-  text: string;
+  /** The sentence, as a TV catalogue key (`phase.*`). */
+  said: TvSaid;
 }
-
-const LOST_BECAUSE: Record<OutcomeReason, string> = {
-  time_up: "time ran out",
-  nothing_delivered: "no pizza was delivered",
-  too_few_deliveries: "too few pizzas for the team",
-  strikes: "three failed orders",
-  bankrupt: "out of money",
-  everyone_left: "everyone left",
-};
 
 /**
  * The phase line for a game state.
@@ -38,9 +31,12 @@ const LOST_BECAUSE: Record<OutcomeReason, string> = {
  * let state = joinPlayer(createGame(), { id: "a", name: "Ann" }).state;
  * assert.equal(phaseLine(state).kind, "lobby");
  * state = startGame(state).state;
- * assert.equal(phaseLine(state).text, "Game on!");
+ * assert.equal(phaseLine(state).said.key, "phase.on");
  * state = disconnectPlayer(state, "a").state;
- * assert.equal(phaseLine(state).text, "Paused: waiting for Ann");
+ * assert.deepEqual(phaseLine(state).said, {
+ *   key: "phase.paused_for",
+ *   params: { names: ["Ann"] },
+ * });
  * ```
  */
 export function phaseLine(state: GameState): PhaseLine {
@@ -48,35 +44,29 @@ export function phaseLine(state: GameState): PhaseLine {
     case "lobby":
       return {
         kind: "lobby",
-        text: state.players.length === 0
-          ? "Waiting for players"
-          : "Lobby: start when everyone is in",
+        said: said(
+          state.players.length === 0 ? "phase.waiting" : "phase.lobby",
+        ),
       };
     case "playing": {
-      if (!state.paused) return { kind: "playing", text: "Game on!" };
+      if (!state.paused) return { kind: "playing", said: said("phase.on") };
       const away = state.players.filter((p) => !p.connected).map((p) => p.name);
       return {
         kind: "paused",
-        text: away.length > 0
-          ? `Paused: waiting for ${listOf(away)}`
-          : "Paused",
+        said: away.length > 0
+          ? said("phase.paused_for", { names: away })
+          : said("phase.paused"),
       };
     }
     case "over": {
       const outcome = state.outcome;
-      if (outcome?.won) return { kind: "won", text: "Game over: you won!" };
+      if (outcome?.won) return { kind: "won", said: said("phase.won") };
       return {
         kind: "lost",
-        text: outcome
-          ? `Game over: you lost (${LOST_BECAUSE[outcome.reason]})`
-          : "Game over",
+        said: outcome
+          ? said(`phase.lost.${outcome.reason}`)
+          : said("phase.over"),
       };
     }
   }
-}
-
-/** "Ann", "Ann and Bob", "Ann, Bob and Cleo". */
-function listOf(names: string[]): string {
-  if (names.length <= 1) return names.join("");
-  return `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }

@@ -359,7 +359,7 @@ export class RoomGame {
       result.events.some((e) =>
         e.type === "world" &&
         (e.name === "player_joined" || e.name === "player_left")
-      ) || phaseLine(game.state).text !== this.#shownPhase
+      ) || JSON.stringify(phaseLine(game.state)) !== this.#shownPhase
     ) {
       this.#changed();
     }
@@ -394,7 +394,7 @@ export class RoomGame {
   }
 
   #changed(): void {
-    this.#shownPhase = phaseLine(this.#game.state).text;
+    this.#shownPhase = JSON.stringify(phaseLine(this.#game.state));
     this.#onChange();
   }
 }

@@ -115,6 +115,11 @@ export class RoomRegistry extends RegistrySeats {
     return this.connections.get(connId)?.room?.code;
   }
 
+  /** The client address of an open connection, if any. */
+  addressOf(connId: string): string | undefined {
+    return this.connections.get(connId)?.address;
+  }
+
   /**
    * Closes a room that keeps hitting bugs of the server (see
    * `fault_boundary.ts`): its players and host are told "server error".

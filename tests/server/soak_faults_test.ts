@@ -124,7 +124,7 @@ Deno.test(`soak: ${ROOMS} rooms × ${PLAYERS} bots for ${SECONDS} s with one fau
         const connId = server.registry.room(victim.code)?.seatOf(victim.name)
           ?.connId;
         if (connId === undefined) continue;
-        faulted.add(victim.conn);
+        const conn = victim.conn;
         let fired = false;
         probe = (context) => {
           if (
@@ -133,35 +133,40 @@ Deno.test(`soak: ${ROOMS} rooms × ${PLAYERS} bots for ${SECONDS} s with one fau
           ) {
             fired = true;
             injected++;
+            faulted.add(conn);
             throw new Error("injected fault");
           }
         };
       }
     })();
+    /** A ping, or, when the socket was closed by a fault, a comeback. */
+    const pingOrComeBack = async (player: typeof players[number]) => {
+      player.conn.send({ action: "ping" });
+      const closed = await Promise.race([
+        player.conn.closed.then(() => true),
+        player.conn.nextOfType("pong", WAIT_MS).then(() => false),
+      ]);
+      if (!closed) return;
+      // The server marks a socket faulted before it closes it.
+      assert.ok(faulted.has(player.conn), "closed without a fault");
+      open.delete(player.conn);
+      Object.assign(player, await join(player.code, player.name, player.token));
+      comebacks++;
+    };
     const runPlayer = async (player: typeof players[number]) => {
       while (Date.now() < until) {
         await sleep(50 + random() * 300);
-        if (faulted.has(player.conn)) {
-          // Its frame may be the faulted one: it comes back as after a blip.
-          player.conn.send({ action: "ping" });
-          const closed = await Promise.race([
-            player.conn.closed.then(() => true),
-            player.conn.nextOfType("pong", WAIT_MS).then(() => false),
-          ]);
-          if (!closed) continue;
-          open.delete(player.conn);
-          const back = await join(player.code, player.name, player.token);
-          Object.assign(player, back);
-          comebacks++;
-          continue;
-        }
-        if (random() < 0.5) {
-          player.conn.send({ action: "ping" });
-          await player.conn.nextOfType("pong", WAIT_MS);
+        // A faulted socket, or one whose last frame may have been faulted,
+        // comes back as after a blip.
+        if (faulted.has(player.conn) || random() < 0.5) {
+          await pingOrComeBack(player);
         } else {
           player.conn.send({ action: "relay", data: "tick" });
         }
       }
+      // Its last relay may have been the faulted frame: a final ping, which
+      // the server reads after it, settles that.
+      await pingOrComeBack(player);
     };
     await Promise.all([injector, ...players.map(runPlayer)]);
     // Every faulted bot is back; nothing else was lost.

@@ -8,6 +8,7 @@
 /// <reference lib="dom" />
 import type { AudienceBoard } from "../../host/audience_feed.ts";
 import { REACTION_EMOJI } from "../../phone/audience_words.ts";
+import { tvWords } from "./tv_words.ts";
 
 function byId<T extends HTMLElement>(id: string): T {
   const el = document.getElementById(id);
@@ -25,27 +26,44 @@ export class AudiencePanel {
   #options = byId("audience-options");
   #bubbles = byId("audience-bubbles");
   #key = "";
+  #board: AudienceBoard | null = null;
 
-  /** Draws the board (shown once someone watches or a vote is open). */
+  /** Draws the same board again in the language now in use. */
+  refreshWords(): void {
+    if (this.#board) this.render(this.#board);
+  }
+
+  /** Draws the board (shown while someone watches). */
   render(board: AudienceBoard): void {
-    const key = JSON.stringify(board);
+    const key = JSON.stringify([
+      tvWords.locale,
+      tvWords.t("room.audience"),
+      board,
+    ]);
     if (key === this.#key) return;
     this.#key = key;
-    this.#root.hidden = board.watching === 0 && board.vote === null &&
-      board.news === null;
-    this.#count.textContent = String(board.watching);
+    this.#board = board;
+    // Nobody watching: nobody votes or reacts, and the players' list keeps the room.
+    this.#root.hidden = board.watching === 0;
+    this.#count.textContent = tvWords.number(board.watching);
     this.#news.hidden = board.news === null;
-    this.#news.textContent = board.news ?? "";
+    this.#news.textContent = board.news === null
+      ? ""
+      : tvWords.t(`event.${board.news}.news`);
     this.#vote.hidden = board.vote === null;
     if (board.vote) {
-      const left = board.vote.leftS === null ? "" : ` · ${board.vote.leftS} s`;
-      this.#voteTitle.textContent = `${board.vote.title}${left}`;
+      const { about, leftS } = board.vote;
+      this.#voteTitle.textContent = leftS === null
+        ? tvWords.t(`vote.${about}`)
+        : tvWords.t(`vote.${about}.left`, { seconds: leftS });
       this.#options.replaceChildren(...board.vote.options.map((o) => {
         const li = document.createElement("li");
         const name = document.createElement("span");
-        name.textContent = o.title;
+        name.textContent = tvWords.t(
+          about === "event" ? `event.${o.id}.title` : `town.${o.id}`,
+        );
         const n = document.createElement("b");
-        n.textContent = String(o.count);
+        n.textContent = tvWords.number(o.count);
         li.style.setProperty("--share", `${Math.round(o.share * 100)}%`);
         li.append(name, n);
         return li;
@@ -54,7 +72,7 @@ export class AudiencePanel {
     this.#bubbles.replaceChildren(...board.bubbles.map((b) => {
       const li = document.createElement("li");
       li.dataset.kind = b.kind;
-      li.textContent = `${REACTION_EMOJI[b.kind]} ${b.count}`;
+      li.textContent = `${REACTION_EMOJI[b.kind]} ${tvWords.number(b.count)}`;
       return li;
     }));
   }

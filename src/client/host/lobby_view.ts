@@ -7,10 +7,11 @@
  */
 /// <reference lib="dom" />
 import { playerMark } from "../../game/player_marks.ts";
-import { Translator } from "../../phone/translator.ts";
 import type { PhaseLine } from "../../host/phase_line.ts";
 import type { LinkKind, LobbyRow } from "../../host/room_game.ts";
+import type { TvSaid } from "../../host/tv_said.ts";
 import { fitList } from "./fit_list.ts";
+import { tvWords } from "./tv_words.ts";
 
 export type { LobbyRow };
 
@@ -28,25 +29,15 @@ export const BANNER_INFO_MS = 6_000;
 export type BannerKind = "error" | "warn" | "info";
 
 /**
- * Each connection state's pill: a short word, so that the name beside it keeps
- * its room, and the long form as its tooltip. A state without its own entry
- * (a new one) shows its name.
+ * Each connection state's pill: a short word (`state.<kind>`), so that the
+ * name beside it keeps its room, and the long form as its tooltip
+ * (`state.<kind>.title`). A state without its own words (a new one) shows
+ * its name.
  */
-const STATE_LABELS: Partial<Record<string, { text: string; title: string }>> = {
-  bot: { text: "Bot", title: "A bot player" },
-  connecting: { text: "…", title: "Connecting…" },
-  p2p: { text: "P2P", title: "Connected directly" },
-  relayed: { text: "Relayed", title: "Connected through the server" },
-  disconnected: {
-    text: "Away",
-    title: "Disconnected: the game waits for them",
-  },
-  silent: { text: "No signal", title: "Their phone stopped answering" },
-};
-
-/** The pill of a connection state. */
 function stateLabel(state: LinkKind): { text: string; title: string } {
-  return STATE_LABELS[state] ?? { text: state, title: state };
+  const text = tvWords.t(`state.${state}`);
+  if (text.startsWith("[[")) return { text: state, title: state };
+  return { text, title: tvWords.t(`state.${state}.title`) };
 }
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -66,8 +57,6 @@ export class LobbyView {
   #count = byId("player-count");
   #empty = byId("players-empty");
   #start = byId<HTMLButtonElement>("start-button");
-  /** The TV's words (English keys until a catalogue loads). */
-  words: Translator = new Translator("en", {});
   #end = byId<HTMLButtonElement>("end-button");
   #create = byId<HTMLButtonElement>("create-button");
   #resume = byId<HTMLButtonElement>("resume-button");
@@ -80,6 +69,9 @@ export class LobbyView {
   #dropIn = byId<HTMLInputElement>("drop-in");
   #endDialog = byId<HTMLDialogElement>("end-dialog");
   #bannerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The banner's and the welcome status's words, to say again in another language. */
+  #bannerSaid: TvSaid = { key: "" };
+  #statusSaid: TvSaid = { key: "" };
   #rows: LobbyRow[] = [];
   /** The player whose "Remove" was tapped once and waits for a second tap. */
   #confirmKick: string | null = null;
@@ -120,8 +112,7 @@ export class LobbyView {
     item.dataset.requestId = requestId;
     item.dataset.name = name;
     const text = document.createElement("p");
-    text.textContent =
-      `${name} wants to come back on another phone. Is it really them?`;
+    text.textContent = tvWords.t("rejoin.ask", { name });
     const buttons = document.createElement("div");
     buttons.className = "buttons";
     const answer = (approve: boolean, label: string, className: string) => {
@@ -136,8 +127,8 @@ export class LobbyView {
       return button;
     };
     buttons.append(
-      answer(true, "Let them in", "rejoin-approve"),
-      answer(false, "Refuse", "rejoin-refuse"),
+      answer(true, tvWords.t("rejoin.approve"), "rejoin-approve"),
+      answer(false, tvWords.t("rejoin.refuse"), "rejoin-refuse"),
     );
     item.append(text, buttons);
     this.#requests.append(item);
@@ -204,14 +195,15 @@ export class LobbyView {
     this.#dropIn.checked = dropIn;
   }
 
-  /** Shows the start screen with an optional status line. */
+  /** Shows the start screen with an optional status line (a TV catalogue key). */
   showWelcome(status = "", busy = false): void {
     document.body.dataset.screen = "welcome";
     this.#welcome.hidden = false;
     this.#room.hidden = true;
-    this.#status.textContent = status;
+    this.#statusSaid = { key: status };
+    this.#status.textContent = status === "" ? "" : tvWords.t(status);
     this.#create.disabled = busy;
-    this.#create.textContent = this.words.t(
+    this.#create.textContent = tvWords.t(
       busy ? "welcome.creating" : "welcome.create",
     );
     this.#resume.hidden = true;
@@ -224,11 +216,11 @@ export class LobbyView {
    */
   offerResume(room: string): void {
     this.#resume.dataset.room = room;
-    this.#resume.textContent = this.words.t("welcome.resume", { room });
+    this.#resume.textContent = tvWords.t("welcome.resume", { room });
     this.#resume.hidden = false;
     this.#create.classList.replace("big-button", "small-button");
-    this.#status.textContent =
-      `Game ${room} was left open on this computer. Its phones wait for it.`;
+    this.#statusSaid = { key: "welcome.left_open", params: { room } };
+    this.#status.textContent = tvWords.say(this.#statusSaid);
   }
 
   /** Shows the lobby of `room`. */
@@ -239,7 +231,7 @@ export class LobbyView {
     this.#code.textContent = room;
     this.#code.setAttribute(
       "aria-label",
-      `Room code ${room.split("").join(" ")}`,
+      tvWords.t("room.code_label", { code: room.split("").join(" ") }),
     );
     this.#qr.innerHTML = qrSvg;
     this.#link.href = link;
@@ -248,9 +240,8 @@ export class LobbyView {
 
   /** Updates the phase line and the Start button (shown in the lobby only). */
   setPhase(line: PhaseLine, playerCount: number): void {
-    if (this.#phase.textContent !== line.text) {
-      this.#phase.textContent = line.text;
-    }
+    const text = tvWords.say(line.said);
+    if (this.#phase.textContent !== text) this.#phase.textContent = text;
     this.#phase.dataset.phase = line.kind;
     this.#start.hidden = line.kind !== "lobby";
     this.#start.disabled = playerCount === 0;
@@ -279,6 +270,8 @@ export class LobbyView {
     // Rebuild only when something shown changed: a row replaced between a
     // pointer's press and release would lose the host's click.
     const key = JSON.stringify([
+      tvWords.locale,
+      tvWords.t("state.p2p"),
       this.#confirmKick,
       rows.map((r) => [r.name, r.color, r.vip, r.state]),
     ]);
@@ -292,7 +285,7 @@ export class LobbyView {
       return;
     }
     this.#shownKey = key;
-    this.#count.textContent = String(rows.length);
+    this.#count.textContent = tvWords.number(rows.length);
     this.#empty.hidden = rows.length > 0;
     const items = rows.map((row) => {
       const item = document.createElement("li");
@@ -312,9 +305,9 @@ export class LobbyView {
       if (row.vip) {
         const crown = document.createElement("span");
         crown.className = "player-vip";
-        crown.title = "VIP: can start the game from their phone";
+        crown.title = tvWords.t("player.vip.title");
         crown.setAttribute("role", "img");
-        crown.setAttribute("aria-label", "VIP");
+        crown.setAttribute("aria-label", tvWords.t("player.vip"));
         crown.innerHTML = CROWN_SVG;
         name.append(crown);
       }
@@ -332,15 +325,19 @@ export class LobbyView {
       const confirming = this.#confirmKick === row.name;
       // A small ✕ keeps the name readable; the confirming tap spells it out
       // on a line of its own.
-      kick.textContent = confirming ? `Remove ${row.name}?` : "✕";
+      const remove = { name: row.name };
+      kick.textContent = confirming
+        ? tvWords.t("player.remove_ask", remove)
+        : "✕";
       kick.setAttribute(
         "aria-label",
-        confirming ? `Remove ${row.name}?` : `Remove ${row.name}`,
+        tvWords.t(confirming ? "player.remove_ask" : "player.remove", remove),
       );
       if (confirming) kick.dataset.confirm = "";
-      kick.title = confirming
-        ? `Tap again to remove ${row.name} from the game`
-        : `Remove ${row.name} from the game`;
+      kick.title = tvWords.t(
+        confirming ? "player.remove_again.title" : "player.remove.title",
+        remove,
+      );
       kick.addEventListener("click", () => this.#kickTapped(row.name));
       // Bots leave with the room; only phones can be removed.
       if (row.state === "bot") item.append(dot, name, state, rtt);
@@ -351,15 +348,42 @@ export class LobbyView {
     fitList(this.#players);
   }
 
-  /** Shows a banner; `error` banners stay until cleared or replaced. */
-  showBanner(kind: BannerKind, text: string): void {
+  /**
+   * Shows a banner (`key`: a TV catalogue key, with its slots); `error`
+   * banners stay until cleared or replaced.
+   */
+  showBanner(
+    kind: BannerKind,
+    key: string,
+    params?: Parameters<typeof tvWords.t>[1],
+  ): void {
     clearTimeout(this.#bannerTimer);
-    this.#banner.textContent = text;
+    this.#bannerSaid = { key, params };
+    this.#banner.textContent = tvWords.t(key, params);
     this.#banner.dataset.kind = kind;
     this.#banner.hidden = false;
     if (kind !== "error") {
       this.#bannerTimer = setTimeout(() => this.clearBanner(), BANNER_INFO_MS);
     }
+  }
+
+  /** Says the words it drew again, in the language now in use. */
+  refreshWords(): void {
+    if (this.#bannerSaid.key) {
+      this.#banner.textContent = tvWords.say(this.#bannerSaid);
+    }
+    if (this.#statusSaid.key) {
+      this.#status.textContent = tvWords.say(this.#statusSaid);
+    }
+    if (!this.#resume.hidden && this.#resume.dataset.room) {
+      this.#resume.textContent = tvWords.t("welcome.resume", {
+        room: this.#resume.dataset.room,
+      });
+    }
+    this.#create.textContent = tvWords.t(
+      this.#create.disabled ? "welcome.creating" : "welcome.create",
+    );
+    this.renderPlayers(this.#rows);
   }
 
   /** Hides the banner. */
@@ -374,5 +398,5 @@ function rttText(row: LobbyRow): string {
   return row.rttMs === null || row.state === "disconnected" ||
       row.state === "silent"
     ? ""
-    : `${row.rttMs} ms`;
+    : tvWords.t("player.rtt", { ms: row.rttMs });
 }

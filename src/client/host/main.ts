@@ -31,6 +31,7 @@ import { orderRows } from "../../host/order_rows.ts";
 import { OrderListView } from "./order_list_view.ts";
 import { AudiencePanel } from "./audience_panel.ts";
 import { bindLargeTextSwitch } from "./large_text.ts";
+import { tvWords } from "./tv_words.ts";
 import {
   loadTranslator,
   rememberLanguage,
@@ -81,8 +82,16 @@ const TV_LANGUAGE_KEY = "pizza-peers:tv-language";
 
 /** Loads the TV's words in `lang` and writes them into the page. */
 async function useLanguage(lang: string): Promise<void> {
-  view.words = await loadTranslator(lang, "tv/");
-  translatePage(view.words, lang);
+  tvWords.use(await loadTranslator(lang, "tv/"));
+  translatePage(tvWords.translator, lang);
+  view.refreshWords();
+  document.querySelector("#qr svg")?.setAttribute(
+    "aria-label",
+    tvWords.t("room.qr_label"),
+  );
+  orderList.refreshWords();
+  audiencePanel.refreshWords();
+  refresh();
   const select = document.getElementById("lang-select") as HTMLSelectElement;
   if ([...select.options].some((o) => o.value === lang)) select.value = lang;
 }
@@ -95,16 +104,13 @@ document.getElementById("lang-select")!.addEventListener("change", (event) => {
 
 async function boot(): Promise<void> {
   await useLanguage(startLanguage(TV_LANGUAGE_KEY));
-  view.showWelcome("Connecting to the game server…", true);
+  view.showWelcome("welcome.connecting", true);
   let config: ClientConfig;
   try {
     config = await fetchClientConfig(location.origin);
   } catch {
     view.showWelcome("", false);
-    view.showBanner(
-      "error",
-      "Cannot reach the game server. Check that it is running, then reload this page.",
-    );
+    view.showBanner("error", "banner.no_config");
     return;
   }
   const hostSession = new HostSession({
@@ -151,14 +157,14 @@ async function boot(): Promise<void> {
       view.closeRejoinRequest(message.requestId);
     }
     if (room.serverMessage(message) === "waiting for phones") {
-      view.showBanner(
-        "info",
-        "Game restored: waiting for the phones to reconnect…",
-      );
+      view.showBanner("info", "banner.restored");
     }
     hub?.handleServerMessage(message);
   });
-  hostSession.on("error", (message) => view.showBanner("warn", message));
+  hostSession.on(
+    "error",
+    (_message, code) => view.showBanner("warn", serverErrorKey(code)),
+  );
 
   view.onCreate(() => {
     room.createRoom();
@@ -211,16 +217,14 @@ function wireHub(peerHub: PeerHub): void {
   peerHub.on("playerJoined", (name) => room.playerJoined(name));
   peerHub.on("playerRemoved", (name, reason) => {
     room.playerRemoved(name);
-    if (reason === "left") view.showBanner("info", `${name} left the game.`);
+    if (reason === "left") view.showBanner("info", "banner.left", { name });
   });
   peerHub.on("playerChanged", (player) => room.playerChanged(player));
   peerHub.on("message", (name, message) => room.phoneMessage(name, message));
-  peerHub.on("p2pFailed", (name) =>
-    view.showBanner(
-      "warn",
-      `${name}'s phone could not connect directly (the Wi-Fi may block it). ` +
-        "Their moves now go through the server: a little slower, still fine.",
-    ));
+  peerHub.on(
+    "p2pFailed",
+    (name) => view.showBanner("warn", "banner.p2p_failed", { name }),
+  );
 }
 
 function onStatus(status: HostStatus, origin: string): void {
@@ -229,31 +233,30 @@ function onStatus(status: HostStatus, origin: string): void {
       view.showWelcome("", false);
       return;
     case "connecting":
-      view.showWelcome("Creating your room…", true);
+      view.showWelcome("welcome.creating_room", true);
       return;
     case "open": {
       joiningSent = null;
       const link = joinUrl(origin, status.room);
-      view.showRoom(status.room, link, qrSvg(link));
+      view.showRoom(status.room, link, qrSvg(link, tvWords.t("room.qr_label")));
       view.clearBanner();
       room.roomOpen({ room: status.room, url: link }, status.started);
       return;
     }
     case "reconnecting":
-      view.showBanner(
-        "error",
-        `Lost the game server — reconnecting (try ${status.attempt})… Players stay connected.`,
-      );
+      view.showBanner("error", "banner.reconnecting", {
+        attempt: status.attempt,
+      });
       return;
     case "lost":
       view.showWelcome("", false);
-      view.showBanner("error", `Room lost: ${status.message}`);
+      view.showBanner("error", `lost.${status.reason.replace(/ /g, "_")}`);
       return;
     case "unreachable":
       view.showWelcome("", false);
       view.showBanner(
         "error",
-        `${status.message} Check that the server is running and try again.`,
+        `unreachable.${status.reason.replace(/ /g, "_")}`,
       );
       return;
   }
@@ -294,7 +297,7 @@ function syncJoining(): void {
 /** The host's start (key, click, the VIP's phone goes through the game). */
 function startGame(): void {
   if (room.start() === "no players") {
-    view.showBanner("info", "Wait for at least one player to join.");
+    view.showBanner("info", "banner.no_players");
   }
 }
 
@@ -320,6 +323,12 @@ const gameSource: GameSource = {
   fillBots: () => room.fillBots(),
   joiningOpen: () => joining.open,
 };
+
+/** The TV's words for an error code of the server (those a host can meet have their own). */
+function serverErrorKey(code: string): string {
+  const busy = ["server full", "too many rooms", "rate limited"];
+  return busy.includes(code) ? "error.busy" : "error.generic";
+}
 
 function endGame(): void {
   hub?.broadcast({ t: "bye", reason: "The big screen closed the game." });

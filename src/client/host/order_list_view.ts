@@ -14,6 +14,7 @@ import { type Ingredient, INGREDIENTS } from "../../game/mod.ts";
 import type { OrderRow } from "../../host/order_rows.ts";
 import { drawIngredient } from "./game/food_art.ts";
 import { fitList } from "./fit_list.ts";
+import { tvWords } from "./tv_words.ts";
 
 /** Size of the icon canvases, px (drawn once, scaled by CSS). */
 const ICON_PX = 96;
@@ -31,6 +32,7 @@ export class OrderListView {
   #count = byId("order-count");
   #icons = new Map<Ingredient, string>();
   #key = "";
+  #rows: readonly OrderRow[] = [];
 
   constructor() {
     new ResizeObserver(() => fitList(this.#list)).observe(this.#list);
@@ -38,13 +40,19 @@ export class OrderListView {
 
   /** Shows `rows` (does nothing when they are the same as last time). */
   render(rows: readonly OrderRow[]): void {
-    const key = JSON.stringify(rows);
+    const key = JSON.stringify([tvWords.locale, tvWords.t("orders.ask"), rows]);
     if (key === this.#key) return;
     this.#key = key;
-    this.#count.textContent = String(rows.length);
+    this.#rows = rows;
+    this.#count.textContent = tvWords.number(rows.length);
     this.#empty.hidden = rows.length > 0;
     this.#list.replaceChildren(...rows.map((row) => this.#card(row)));
     fitList(this.#list);
+  }
+
+  /** Draws the same rows again in the language now in use. */
+  refreshWords(): void {
+    this.render(this.#rows);
   }
 
   #card(row: OrderRow): HTMLLIElement {
@@ -60,12 +68,12 @@ export class OrderListView {
     const house = document.createElement("span");
     house.className = "order-house";
     house.textContent = row.house;
-    house.title = `House ${row.house}`;
+    house.title = tvWords.t("orders.house", { house: row.house });
     top.append(house);
     if (row.stage === "ordering") {
       const ask = document.createElement("span");
       ask.className = "order-ask";
-      ask.textContent = "Take the order!";
+      ask.textContent = tvWords.t("orders.ask");
       top.append(ask);
     } else {
       const icons = document.createElement("span");
@@ -74,8 +82,8 @@ export class OrderListView {
         const img = document.createElement("img");
         img.className = "order-icon";
         img.src = this.#icon(name);
-        img.alt = name;
-        img.title = name;
+        img.alt = tvWords.t(`ing.${name}`);
+        img.title = img.alt;
         img.dataset.ingredient = name;
         icons.append(img);
       }
@@ -83,16 +91,13 @@ export class OrderListView {
       if (row.needsBaking) {
         const baked = document.createElement("span");
         baked.className = "order-baked";
-        baked.textContent = "baked";
+        baked.textContent = tvWords.t("orders.baked");
         top.append(baked);
       }
     }
     const time = document.createElement("span");
     time.className = "order-time";
-    const s = row.secondsLeft;
-    time.textContent = `${Math.floor(s / 60)}:${
-      String(s % 60).padStart(2, "0")
-    }`;
+    time.textContent = tvWords.clock(row.secondsLeft);
     top.append(time);
     card.append(top);
     if (row.stage === "waiting") {
@@ -104,10 +109,17 @@ export class OrderListView {
         span.textContent = text;
         who.append(span);
       };
-      if (row.takenBy) words("order-taker", `${row.takenBy} took it ·`);
-      if (row.anyone) words("order-carry", "anyone may carry");
-      else words("order-carry-label", "carry:");
-      if (row.carriers.length === 0) words("order-carry", "nobody");
+      if (row.takenBy) {
+        words(
+          "order-taker",
+          tvWords.t("orders.taken_by", { name: row.takenBy }),
+        );
+      }
+      if (row.anyone) words("order-carry", tvWords.t("orders.anyone"));
+      else words("order-carry-label", tvWords.t("orders.carry"));
+      if (row.carriers.length === 0) {
+        words("order-carry", tvWords.t("orders.nobody"));
+      }
       for (const carrier of row.anyone ? [] : row.carriers) {
         const tag = document.createElement("span");
         tag.className = "order-carrier";

@@ -10,7 +10,8 @@ export const QR_MARGIN_MODULES = 2;
 
 /**
  * Returns an `<svg>` of `text` as a QR code: one path of dark modules on a
- * light square, so it scales to any size without blurring.
+ * light square, so it scales to any size without blurring; `label` is its
+ * `aria-label`.
  *
  * @example
  * ```ts
@@ -21,6 +22,7 @@ export const QR_MARGIN_MODULES = 2;
  */
 export function qrSvg(
   text: string,
+  label = "",
   dark = "#1b1033",
   light = "#ffffff",
 ): string {
@@ -40,7 +42,17 @@ export function qrSvg(
     }
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" ` +
-    `shape-rendering="crispEdges" role="img" aria-label="QR code of the join link">` +
+    `shape-rendering="crispEdges" role="img" aria-label="${
+      escapeAttr(label)
+    }">` +
     `<rect width="${size}" height="${size}" fill="${light}"/>` +
     `<path d="${path}" fill="${dark}"/></svg>`;
+}
+
+/** `text` safe inside a double-quoted attribute. */
+function escapeAttr(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(
+    /</g,
+    "&lt;",
+  );
 }

@@ -8,7 +8,6 @@
  */
 import { Redis } from "ioredis";
 import { decodeEnvelope, type Envelope } from "./envelope.ts";
-import type { FaultBoundary } from "../fault_boundary.ts";
 import {
   type BusCounters,
   BusDownError,
@@ -28,8 +27,6 @@ export interface RedisRoomBusOptions extends RoomBusOptions {
   url: string;
   /** Prefix of every key and channel. @default "pizza:" */
   prefix?: string;
-  /** A command with no answer after this long fails, in ms. @default 5000 */
-  commandTimeoutMs?: number;
 }
 
 /**
@@ -67,6 +64,8 @@ const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1], KEYS[2]) end
 return 0`;
 
+/** A command with no answer after this long fails, in ms. */
+const COMMAND_TIMEOUT_MS = 5_000;
 /** Replies after which a connection is made again (a failover happened). */
 const RECONNECT_ON = /^(READONLY|LOADING)/;
 
@@ -90,14 +89,10 @@ export class RedisRoomBus implements RoomBus {
   /** The prefix of every key and channel. */
   readonly prefix: string;
   readonly #subscriber: Redis;
-  readonly #boundary?: FaultBoundary;
-  /** A listener that runs in the app's fault boundary, when one is given. */
-  readonly #entry = <A extends unknown[]>(fn: (...args: A) => void) =>
-    this.#boundary?.wrap({ where: "bus connection event" }, fn) ?? fn;
   readonly #livenessTtlMs: number;
   readonly #roomTtlMs: number;
-  readonly #channel: string;
   #health: BusHealth = { up: false, since: Date.now() };
+  #onEnvelope: (envelope: Envelope) => void = () => {};
   #onHealth: (health: BusHealth) => void = () => {};
   #closing = false;
   readonly #counters = { messagesIn: 0, messagesOut: 0, messagesRefused: 0 };
@@ -108,16 +103,14 @@ export class RedisRoomBus implements RoomBus {
       livenessTtlMs = 15_000,
       roomTtlMs = 600_000,
       prefix = "pizza:",
-      commandTimeoutMs = 5_000,
     } = options;
     this.instanceId = instanceId;
     this.prefix = prefix;
     this.#livenessTtlMs = livenessTtlMs;
     this.#roomTtlMs = Math.max(roomTtlMs, livenessTtlMs);
-    this.#channel = `${prefix}inst:${instanceId}`;
     const common = {
       lazyConnect: true,
-      commandTimeout: commandTimeoutMs,
+      commandTimeout: COMMAND_TIMEOUT_MS,
       retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 1_000),
       reconnectOnError: (error: Error) => RECONNECT_ON.test(error.message),
     };
@@ -131,40 +124,41 @@ export class RedisRoomBus implements RoomBus {
       ...common,
       maxRetriesPerRequest: null,
     });
-    this.#boundary = options.boundary;
-    const entry = this.#entry;
+    // Every listener runs in the app's fault boundary, when one is given.
+    const entry = <A extends unknown[]>(fn: (...args: A) => void) =>
+      options.boundary?.wrap({ where: "bus connection event" }, fn) ?? fn;
     for (const client of [this.redis, this.#subscriber]) {
       client.on("error", entry((error: Error) => this.#down(error)));
       client.on("close", entry(() => this.#down(new Error("connection lost"))));
       client.on("ready", entry(() => this.#ready()));
     }
+    // Only this instance's channel is subscribed to.
+    this.#subscriber.on(
+      "message",
+      entry((_channel: string, text: string) => {
+        const envelope = decodeEnvelope(text);
+        if (typeof envelope === "string") {
+          return void this.#counters.messagesRefused++;
+        }
+        this.#counters.messagesIn++;
+        this.#onEnvelope(envelope);
+      }),
+    );
   }
 
   async start(
     onEnvelope: (envelope: Envelope) => void,
     onHealth: (health: BusHealth) => void,
   ): Promise<void> {
+    this.#onEnvelope = onEnvelope;
     this.#onHealth = onHealth;
-    this.#subscriber.on(
-      "message",
-      this.#entry((channel: string, text: string) => {
-        if (channel !== this.#channel) return;
-        const envelope = decodeEnvelope(text);
-        if (typeof envelope === "string") {
-          this.#counters.messagesRefused++;
-          return;
-        }
-        this.#counters.messagesIn++;
-        onEnvelope(envelope);
-      }),
-    );
     // Queued until connected, then renewed after every reconnect.
-    this.#subscriber.subscribe(this.#channel).catch(() => {});
-    try {
-      await Promise.all([this.redis.connect(), this.#subscriber.connect()]);
-    } catch (error) {
+    const channel = this.#key("inst", this.instanceId);
+    this.#subscriber.subscribe(channel).catch(() => {});
+    const clients = [this.redis, this.#subscriber];
+    await Promise.all(clients.map((c) => c.connect())).catch((error) => {
       this.#down(error);
-    }
+    });
   }
 
   async claim(
@@ -172,18 +166,11 @@ export class RedisRoomBus implements RoomBus {
     hostHash: string,
     adopt: boolean,
   ): Promise<ClaimResult> {
+    const key = this.#key("code", code);
+    const args = [this.instanceId, this.prefix, hostHash, adopt ? 1 : 0];
     const answer = String(
       await this.#guard(() =>
-        this.redis.eval(
-          CLAIM_SCRIPT,
-          1,
-          this.#key("code", code),
-          this.instanceId,
-          this.prefix,
-          hostHash,
-          adopt ? "1" : "0",
-          this.#roomTtlMs,
-        )
+        this.redis.eval(CLAIM_SCRIPT, 1, key, ...args, this.#roomTtlMs)
       ),
     );
     if (answer === "+") return { claimed: true };
@@ -193,51 +180,38 @@ export class RedisRoomBus implements RoomBus {
   }
 
   async release(code: string): Promise<void> {
+    const keys = [this.#key("code", code), this.#record(code)];
     await this.#guard(() =>
-      this.redis.eval(
-        RELEASE_SCRIPT,
-        2,
-        this.#key("code", code),
-        this.#record(code),
-        this.instanceId,
-      )
+      this.redis.eval(RELEASE_SCRIPT, 2, ...keys, this.instanceId)
     );
   }
 
   async lookup(code: string): Promise<{ owner?: string; record: boolean }> {
-    const owner = await this.#guard(() =>
-      this.redis.get(this.#key("code", code))
-    );
+    const owner = await this.#owner(code);
     if (owner === null) return { record: false };
-    if (owner === this.instanceId) return { owner, record: true };
-    if ((await this.alive([owner])).size > 0) return { owner, record: true };
-    const record = await this.#guard(() =>
-      this.redis.exists(this.#record(code, owner))
-    );
-    return { record: record === 1 };
+    if (owner === this.instanceId || (await this.alive([owner])).size > 0) {
+      return { owner, record: true };
+    }
+    const key = this.#record(code, owner);
+    return { record: await this.#guard(() => this.redis.exists(key)) === 1 };
   }
 
   async loadRecord(code: string): Promise<RoomRecord | undefined> {
-    const owner = await this.#guard(() =>
-      this.redis.get(this.#key("code", code))
-    );
+    const owner = await this.#owner(code);
     if (owner === null) return undefined;
-    const fields = await this.#guard(() =>
-      this.redis.hgetall(this.#record(code, owner))
-    );
-    return recordFromFields(fields);
+    const key = this.#record(code, owner);
+    return recordFromFields(await this.#guard(() => this.redis.hgetall(key)));
   }
 
   saveRoom(code: string, hostHash: string, started: boolean): Promise<void> {
     return this.#write(code, "host", hostHash, "started", started ? "1" : "0");
   }
 
-  saveSeat(code: string, name: string, seat?: SeatRecord): Promise<void> {
+  async saveSeat(code: string, name: string, seat?: SeatRecord): Promise<void> {
     if (seat) return this.#write(code, `seat:${name}`, JSON.stringify(seat));
-    return this.#guard(() =>
+    await this.#guard(() =>
       this.redis.hdel(this.#record(code), `seat:${name}`)
-    )
-      .then(() => {});
+    );
   }
 
   /** HSET on this instance's record of `code`, its lifetime renewed. */
@@ -254,25 +228,24 @@ export class RedisRoomBus implements RoomBus {
   async refresh(
     codes: readonly string[],
   ): Promise<{ lost: string[]; missing: string[] }> {
-    const owners = await this.#guard(() =>
+    const [, ...owners] = await this.#guard(() =>
       Promise.all([
         this.#setAlive(),
         ...codes.map((code) => this.redis.get(this.#key("code", code))),
       ])
     );
-    const lost: string[] = [];
-    const missing: string[] = [];
     codes.forEach((code, i) => {
-      const owner = owners[i + 1];
-      if (owner === null) missing.push(code);
-      else if (owner !== this.instanceId) lost.push(code);
-      else {
-        for (const key of [this.#key("code", code), this.#record(code)]) {
-          void this.redis.pexpire(key, this.#roomTtlMs).catch(() => {});
-        }
+      if (owners[i] !== this.instanceId) return;
+      for (const key of [this.#key("code", code), this.#record(code)]) {
+        void this.redis.pexpire(key, this.#roomTtlMs).catch(() => {});
       }
     });
-    return { lost, missing };
+    return {
+      lost: codes.filter((_, i) =>
+        ![null, this.instanceId].includes(owners[i])
+      ),
+      missing: codes.filter((_, i) => owners[i] === null),
+    };
   }
 
   async alive(instanceIds: readonly string[]): Promise<Set<string>> {
@@ -286,10 +259,9 @@ export class RedisRoomBus implements RoomBus {
   publish(instanceId: string, envelope: Envelope): void {
     if (!this.#health.up || this.#closing) return;
     this.#counters.messagesOut++;
-    this.redis.publish(
-      `${this.prefix}inst:${instanceId}`,
-      JSON.stringify(envelope),
-    ).catch((error) => this.#down(error));
+    const channel = this.#key("inst", instanceId);
+    this.redis.publish(channel, JSON.stringify(envelope))
+      .catch((error) => this.#down(error));
   }
 
   health(): BusHealth {
@@ -308,28 +280,17 @@ export class RedisRoomBus implements RoomBus {
   async close(): Promise<void> {
     if (this.#closing) return;
     this.#closing = true;
-    try {
-      if (this.redis.status === "ready") {
-        await this.redis.del(this.#key("alive", this.instanceId));
-      }
-    } catch {
-      // Its liveness key expires by itself.
-    }
+    // Failing, its liveness key expires by itself.
+    await this.redis.del(this.#key("alive", this.instanceId)).catch(() => {});
     for (const client of [this.redis, this.#subscriber]) {
-      try {
-        if (client.status === "ready") await client.quit();
-        else client.disconnect();
-      } catch {
-        client.disconnect();
-      }
+      if (client.status !== "ready") client.disconnect();
+      else await client.quit().catch(() => client.disconnect());
     }
   }
 
   #ready(): void {
-    if (this.#closing) return;
-    if (this.redis.status !== "ready" || this.#subscriber.status !== "ready") {
-      return;
-    }
+    const clients = [this.redis, this.#subscriber];
+    if (this.#closing || clients.some((c) => c.status !== "ready")) return;
     // Liveness first: a restarted Redis forgot it.
     this.#setAlive().then(() => {
       if (this.#health.up || this.#closing) return;
@@ -338,16 +299,15 @@ export class RedisRoomBus implements RoomBus {
     }, (error) => this.#down(error));
   }
 
-  #down(error: unknown): void {
-    if (this.#closing) return;
+  /** Marks the bus down (once, for the listener); gives the error's text. */
+  #down(error: unknown): string {
     const message = error instanceof Error ? error.message : String(error);
+    if (this.#closing) return message;
     const wasUp = this.#health.up;
-    this.#health = {
-      up: false,
-      since: wasUp ? Date.now() : this.#health.since,
-      lastError: message,
-    };
+    const since = wasUp ? Date.now() : this.#health.since;
+    this.#health = { up: false, since, lastError: message };
     if (wasUp) this.#onHealth(this.health());
+    return message;
   }
 
   /** Runs a command: refused while down; a failure marks the bus down. */
@@ -357,16 +317,18 @@ export class RedisRoomBus implements RoomBus {
     try {
       return await operation();
     } catch (error) {
-      this.#down(error);
-      throw new BusDownError(
-        error instanceof Error ? error.message : String(error),
-      );
+      throw new BusDownError(this.#down(error));
     }
   }
 
   #setAlive(): Promise<unknown> {
     const key = this.#key("alive", this.instanceId);
     return this.redis.set(key, "1", "PX", this.#livenessTtlMs);
+  }
+
+  /** The owner of a code (`null`: none). */
+  #owner(code: string): Promise<string | null> {
+    return this.#guard(() => this.redis.get(this.#key("code", code)));
   }
 
   #key(kind: string, name: string): string {

@@ -9,6 +9,11 @@
 import * as v from "valibot";
 import type { Envelope } from "./envelope.ts";
 import type { FaultBoundary } from "../fault_boundary.ts";
+import type { ScaleOutHealth } from "../app_server.ts";
+import type { BusGauges } from "../metrics.ts";
+
+/** Whether the bus reaches its store (what the app server asks of it). */
+export type BusHealth = ScaleOutHealth;
 
 /** Settings every bus shares. */
 export interface RoomBusOptions {
@@ -22,25 +27,17 @@ export interface RoomBusOptions {
   boundary?: FaultBoundary;
 }
 
-/** Whether the bus reaches its store. */
-export interface BusHealth {
-  /** True when claims, lookups and publishes can work. */
-  up: boolean;
-  /** When `up` last changed, in ms. */
-  since: number;
-  /** The last error seen (kept after recovery, for the log). */
-  lastError?: string;
-}
-
-/** One seat of a room record. */
-export interface SeatRecord {
+const DIGEST = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
+const Seat = v.object({
   /** When the player first joined, in ms (the earliest is VIP). */
-  joinedAt: number;
+  joinedAt: v.pipe(v.number(), v.finite()),
   /** Whether the holder keeps its token (then never given away by name). */
-  keepsToken: boolean;
+  keepsToken: v.boolean(),
   /** SHA-256 digests of every still valid reconnect token of the seat. */
-  tokenHashes: string[];
-}
+  tokenHashes: v.pipe(v.array(DIGEST), v.maxLength(8)),
+});
+/** One seat of a room record (stored as JSON, read back through `Seat`). */
+export type SeatRecord = v.InferOutput<typeof Seat>;
 
 /** What the store keeps of a room, so another instance can adopt it. */
 export interface RoomRecord {
@@ -71,9 +68,9 @@ export class BusDownError extends Error {
 }
 
 /** Envelopes received and accepted, published, and refused by their checks. */
-export type BusCounters = Record<
-  "messagesIn" | "messagesOut" | "messagesRefused",
-  number
+export type BusCounters = Pick<
+  BusGauges,
+  "messagesIn" | "messagesOut" | "messagesRefused"
 >;
 
 /** A room directory, liveness, room records and channels. */
@@ -148,12 +145,7 @@ export function randomInstanceId(): string {
   return `i-${crypto.randomUUID().slice(0, 8)}`;
 }
 
-const DIGEST = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
-const SeatSchema = v.object({
-  joinedAt: v.pipe(v.number(), v.finite()),
-  keepsToken: v.boolean(),
-  tokenHashes: v.pipe(v.array(DIGEST), v.maxLength(8)),
-});
+const SeatText = v.pipe(v.string(), v.parseJson(), Seat);
 
 /**
  * Reads a record from its hash fields (`host`, `started`, `seat:<name>`);
@@ -165,14 +157,10 @@ export function recordFromFields(
   if (!v.is(DIGEST, fields.host)) return undefined;
   const seats = new Map<string, SeatRecord>();
   for (const [field, text] of Object.entries(fields)) {
-    const name = field.slice(5);
-    if (!field.startsWith("seat:") || name.length > 20) continue;
-    try {
-      const seat = v.safeParse(SeatSchema, JSON.parse(text));
-      if (seat.success && name.length > 0) seats.set(name, seat.output);
-    } catch {
-      // A field that does not parse is left out.
-    }
+    const name = /^seat:([^]{1,20})$/.exec(field)?.[1];
+    if (name === undefined) continue;
+    const seat = v.safeParse(SeatText, text);
+    if (seat.success) seats.set(name, seat.output);
   }
   return { hostHash: fields.host, started: fields.started === "1", seats };
 }

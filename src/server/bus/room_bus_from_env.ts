@@ -10,9 +10,6 @@ import type { ScaleOutConfig } from "../config.ts";
 import { MemoryLimitCounters, withFallback } from "../limit_counters.ts";
 import { RoomRouter, type RouterEvent } from "./room_router.ts";
 
-/** The environment variable naming the shared Redis. */
-export const REDIS_URL_SETTING = "REDIS_URL";
-
 /** What {@link scaleOutFromEnv} needs besides the URL. */
 export type ScaleOutSettings =
   & Pick<ScaleOutConfig, "livenessTtlMs">
@@ -44,7 +41,7 @@ export async function scaleOutFromEnv(
   const scheme = URL.canParse(url) ? new URL(url).protocol : "(not a URL)";
   if (scheme !== "redis:" && scheme !== "rediss:") {
     throw new RangeError(
-      `Cannot use ${REDIS_URL_SETTING}: it must be a redis:// or rediss:// URL: current scheme is ${scheme}`,
+      `Cannot use REDIS_URL: it must be a redis:// or rediss:// URL: current scheme is ${scheme}`,
     );
   }
   const { RedisRoomBus } = await import("./redis_room_bus.ts");

@@ -14,6 +14,7 @@ import type {
   RoomChange,
   RoomRegistry,
 } from "../room_registry.ts";
+import type { AudienceConnection } from "../audience_hall.ts";
 import type { FaultBoundary } from "../fault_boundary.ts";
 import type { LimitCounters } from "../limit_counters.ts";
 import type { BusGauges } from "../metrics.ts";
@@ -24,19 +25,20 @@ import {
   tokenDigest,
 } from "../room_codes.ts";
 import type { Envelope } from "./envelope.ts";
-import { AUDIENCE_CONN_PREFIX, RemoteAudience } from "./remote_audience.ts";
 import { BusDownError, type BusHealth, type RoomBus } from "./room_bus.ts";
 
 /** WebSocket close code "service restart": the client reconnects. */
-export const CLOSE_SERVICE_RESTART = 1012;
+const CLOSE_SERVICE_RESTART = 1012;
 /** The close reason of a socket whose room lives elsewhere now. */
 const MOVED = "this game moved to another server; reconnect";
+/** Frames of one socket that may wait for a lookup. */
+const MAX_WAITING = 16;
 /** How many codes to try before giving up on a claim. */
 const CLAIM_ATTEMPTS = 20;
 /** How long a ping through this instance's channel may take, in ms. */
 const PING_PATIENCE_MS = 3_000;
-/** Token digests kept for record writes before the cache is emptied. */
-const HASH_CACHE_SIZE = 4_096;
+/** The `conn` of an `out` envelope for every watcher here of a room. */
+const AUDIENCE = "audience:";
 
 /** Something worth a log line (a registry event's fields). */
 export type RouterEvent = Pick<
@@ -56,8 +58,6 @@ export interface RoomRouterOptions {
   tickMs?: number;
   /** How long liveness lasts after a refresh, in ms. @default 15000 */
   livenessTtlMs?: number;
-  /** Frames of one socket that may wait for a lookup. @default 16 */
-  maxWaiting?: number;
   /** Receives events worth logging. @default ignore */
   log?: (event: RouterEvent) => void;
   /** Per-address counters all instances share (over the bus's store). */
@@ -72,6 +72,8 @@ interface Forwarded {
   opened: boolean;
   /** Frames gathered while the socket's waiting frames are routed. */
   held?: string[];
+  /** Whether it watches the room (the owner said `watching`). */
+  watching?: boolean;
 }
 
 /**
@@ -87,21 +89,16 @@ export class RoomRouter {
   readonly #boundary: FaultBoundary;
   readonly #tickMs: number;
   readonly #livenessTtlMs: number;
+  readonly #log: (event: RouterEvent) => void;
   /** Until when (`performance.now()`) this instance is known alive. */
   #aliveUntil = 0;
-  /** Work held while liveness may have lapsed (after a long pause). */
-  readonly #held: (() => void)[] = [];
+  /** The refresh that work waits for while liveness may have lapsed. */
   #rechecking: Promise<void> | undefined;
-  readonly #maxWaiting: number;
-  readonly #log: (event: RouterEvent) => void;
-  readonly #addresses = new Map<string, string>();
   readonly #forwarded = new Map<string, Forwarded>();
-  /** Local audience sockets of rooms owned elsewhere. */
-  readonly #audience = new RemoteAudience();
-  /** Frames of sockets whose lookup is in flight, in order. */
+  /** Frames of sockets whose lookup (or other bus call) is in flight. */
   readonly #waiting = new Map<string, { raw: string; msg: ClientMessage }[]>();
+  /** Stand-ins of other instances' sockets in rooms held here. */
   readonly #proxies = new Map<string, RemoteConnection>();
-  readonly #hashes = new Map<string, string>();
   #timer: ReturnType<typeof setInterval> | undefined;
   #ping = { id: 0, sentAt: 0, answered: true };
   #roundTripMs = NaN;
@@ -114,14 +111,13 @@ export class RoomRouter {
     this.#boundary = options.boundary;
     this.#tickMs = options.tickMs ?? 5_000;
     this.#livenessTtlMs = options.livenessTtlMs ?? 15_000;
-    this.#maxWaiting = options.maxWaiting ?? 16;
     this.#log = options.log ?? (() => {});
     // The owner's audience fan-out: one envelope per instance per update.
     this.#registry.setAudienceRelay((instance, code, msg) =>
       this.#bus.publish(instance, {
         kind: "out",
         from: this.#bus.instanceId,
-        conn: `${AUDIENCE_CONN_PREFIX}${code}`,
+        conn: AUDIENCE + code,
         msgs: [msg],
       })
     );
@@ -177,7 +173,6 @@ export class RoomRouter {
 
   /** A local socket opened. */
   open(conn: Connection, address: string): void {
-    this.#addresses.set(conn.id, address);
     this.#boundary.run(
       { where: "socket open", connId: conn.id, address },
       () => this.#registry.open(conn, address),
@@ -186,7 +181,7 @@ export class RoomRouter {
 
   /**
    * One raw frame from a local socket: charged and parsed first; frames of
-   * one socket stay in order, and at most `maxWaiting` wait for a lookup.
+   * one socket stay in order, and at most 16 wait for a lookup.
    */
   receive(connId: string, raw: unknown): void {
     this.#boundary.run({ where: "socket message", connId }, () => {
@@ -206,21 +201,19 @@ export class RoomRouter {
 
   /** Runs `work` after the next refresh (in arrival order). */
   #hold(work: () => void): void {
-    this.#held.push(work);
     const where = { where: "bus timer" };
-    this.#rechecking ??= this.tick().catch((error) =>
-      this.#boundary.fault(where, error)
-    ).finally(() => {
-      this.#rechecking = undefined;
-      for (const held of this.#held.splice(0)) {
-        this.#boundary.run({ where: "held work" }, held);
-      }
-    });
+    this.#rechecking ??= this.tick()
+      .catch((error) => this.#boundary.fault(where, error))
+      .finally(() => this.#rechecking = undefined);
+    this.#rechecking.then(() =>
+      this.#boundary.run({ where: "held work" }, work)
+    );
   }
 
+  /** One frame of a socket: local, or another instance's on the owner. */
   #receive(connId: string, raw: unknown): void {
     const queue = this.#waiting.get(connId);
-    if (queue && queue.length >= this.#maxWaiting) {
+    if (queue && queue.length >= MAX_WAITING) {
       return this.#registry.refuse(connId, "rate limited");
     }
     const msg = this.#registry.admit(connId, raw);
@@ -231,7 +224,6 @@ export class RoomRouter {
 
   /** A local socket closed. */
   closed(connId: string): void {
-    this.#addresses.delete(connId);
     this.#waiting.delete(connId);
     this.#boundary.run({ where: "socket close", connId }, () => {
       this.#unforward(connId);
@@ -241,11 +233,11 @@ export class RoomRouter {
 
   /** Keeps a room's record in step with the registry (its `onChange`). */
   readonly onChange = (change: RoomChange): void => {
+    if (this.#closed) return;
     const { code, type } = change;
     const room = this.#registry.room(code);
-    // A write lost while the bus is down is repaired by the next one.
+    // "room created": the claim wrote the new room's record.
     let write: Promise<void> | undefined;
-    if (this.#closed || type === "room created") return; // Claim wrote it.
     if (type === "seat changed") {
       const seat = room?.seatOf(change.username);
       write = this.#bus.saveSeat(
@@ -256,20 +248,21 @@ export class RoomRouter {
           keepsToken: seat.keepsToken,
           tokenHashes: [
             ...seat.tokenHashes ?? [],
-            ...seat.tokens.map(this.#hash),
+            ...seat.tokens.map((token) => tokenDigest(token)),
           ],
         },
       );
     } else if (type === "room changed" && room) {
       write = this.#bus.saveRoom(
         code,
-        this.#hash(room.hostToken),
+        tokenDigest(room.hostToken),
         room.started,
       );
-    } else if (
-      type === "room closed" && change.reason !== "code lost" &&
-      change.reason !== "server shutdown"
-    ) write = this.#bus.release(code);
+    } else if (type === "room closed") {
+      // A code lost to another instance stays its (release compares).
+      write = this.#bus.release(code);
+    }
+    // A write lost while the bus is down is repaired by the next one.
     write?.catch(() => {});
   };
 
@@ -297,12 +290,10 @@ export class RoomRouter {
     const { lost, missing } = await bus.refresh(registry.codes());
     this.#aliveUntil = asked + this.#livenessTtlMs;
     for (const code of lost) {
-      this.#log({ event: "code lost", room: code });
       registry.dropRoom(code, CLOSE_SERVICE_RESTART, MOVED);
     }
     for (const code of missing) await this.#claimAgain(code);
     const others = this.#peers();
-    if (others.size === 0) return;
     const alive = await bus.alive([...others]);
     for (const instance of others) {
       if (alive.has(instance)) continue;
@@ -313,16 +304,15 @@ export class RoomRouter {
 
   /** Routing and bus figures. */
   figures(): BusGauges {
-    const codes = new Set<string>();
-    for (const forwarded of this.#forwarded.values()) codes.add(forwarded.code);
+    const forwarded = [...this.#forwarded.values()];
     return {
       ...this.#bus.counters(),
       instanceId: this.#bus.instanceId,
       busUp: this.#bus.health().up,
       roundTripMs: this.#roundTripMs,
       roomsOwned: this.#registry.roomCount,
-      roomsElsewhere: codes.size,
-      socketsForwarded: this.#forwarded.size,
+      roomsElsewhere: new Set(forwarded.map((f) => f.code)).size,
+      socketsForwarded: forwarded.length,
       remoteSockets: this.#proxies.size,
     };
   }
@@ -348,63 +338,54 @@ export class RoomRouter {
     for (const forwarded of this.#forwarded.values()) {
       peers.add(forwarded.owner);
     }
-    peers.delete(this.#bus.instanceId);
     return peers;
   }
 
   #route(connId: string, raw: string, msg: ClientMessage): void {
     const registry = this.#registry;
-    const code = msg.action === "joinRoom" || msg.action === "reclaimRoom" ||
-        msg.action === "watchRoom"
-      ? msg.room.toUpperCase()
-      : undefined;
+    const action = msg.action;
+    // Another instance's socket: this instance owns its room.
+    if (this.#proxies.has(connId)) {
+      return this.#wait(connId, action, this.#local(connId, msg));
+    }
+    const code = "room" in msg ? msg.room : undefined;
     const forwarded = this.#forwarded.get(connId);
     if (forwarded) {
       if (
         code === forwarded.code ||
-        (code === undefined && msg.action !== "createRoom")
+        (code === undefined && action !== "createRoom")
       ) {
         return this.#forward(connId, forwarded, raw);
       }
       // Another room asked for: the socket leaves the owner it was sent to.
       this.#unforward(connId);
     }
-    if (msg.action === "createRoom") {
-      return registry.inRoom(connId)
-        ? registry.handle(connId, msg)
-        : this.#wait(connId, this.#create(connId));
+    if (action === "createRoom" && !registry.inRoom(connId)) {
+      return this.#wait(connId, action, this.#create(connId));
     }
     if (
-      code === undefined || registry.inRoom(connId) ||
-      (msg.action !== "joinRoom" && msg.action !== "reclaimRoom" &&
-        msg.action !== "watchRoom")
-    ) {
-      return registry.handle(connId, msg);
-    }
-    if (registry.hasRoom(code)) {
-      return msg.action === "reclaimRoom"
-        ? this.#wait(connId, this.#reclaimHere(connId, code, msg.hostToken))
-        : registry.handle(connId, msg);
-    }
-    this.#wait(connId, this.#elsewhere(connId, raw, msg, code));
+      !("room" in msg) || registry.inRoom(connId) || registry.hasRoom(msg.room)
+    ) return this.#wait(connId, action, this.#local(connId, msg));
+    this.#wait(connId, action, this.#elsewhere(connId, raw, msg));
   }
 
-  /** Holds a socket's next frames until `work` is done, then routes them. */
-  #wait(connId: string, work: Promise<void>): void {
+  /**
+   * Holds a socket's next frames until `work` is done (a bus that is down
+   * answers "unavailable"), then routes them.
+   */
+  #wait(connId: string, action: string, work?: Promise<void>): void {
+    if (!work) return;
     this.#waiting.set(connId, []);
     const resume = () => {
-      const queue = this.#waiting.get(connId);
+      const queue = this.#waiting.get(connId) ?? [];
       this.#waiting.delete(connId);
       try {
-        while (queue && queue.length > 0) {
+        while (queue.length > 0) {
           const { raw, msg } = queue.shift()!;
-          if (this.#proxies.has(connId)) this.#ownedMsg(connId, msg);
-          else this.#route(connId, raw, msg);
+          this.#route(connId, raw, msg);
+          // Another wait began: the rest wait for it.
           const again = this.#waiting.get(connId);
-          if (again) {
-            again.push(...queue);
-            return;
-          }
+          if (again) return void again.push(...queue);
         }
       } finally {
         // The frames forwarded meanwhile go to the owner in one envelope.
@@ -415,91 +396,86 @@ export class RoomRouter {
     const where = {
       where: "frame routing",
       connId,
-      address: this.#addresses.get(connId),
+      address: this.#registry.addressOf(connId),
     };
     const fail = () => this.#fail(connId);
     this.#boundary.run(
       where,
-      () => work.finally(() => this.#boundary.run(where, resume, fail)),
+      () =>
+        work.catch((error) => {
+          if (!(error instanceof BusDownError)) throw error;
+          this.#registry.refuse(connId, "unavailable", { action });
+        }).finally(() => this.#boundary.run(where, resume, fail)),
       fail,
     );
   }
 
+  /** Claims a free code (its record is written with it), then opens the room. */
   async #create(connId: string): Promise<void> {
     const registry = this.#registry;
-    const action = "createRoom";
     const hostToken = randomToken();
     const hostHash = tokenDigest(hostToken);
-    let code: string | undefined;
-    try {
-      for (let i = 0; i < CLAIM_ATTEMPTS && code === undefined; i++) {
-        const candidate = randomRoomCode().toUpperCase();
-        if (isBlockedCode(candidate) || registry.hasRoom(candidate)) continue;
-        const claim = await this.#bus.claim(candidate, hostHash, false);
-        if (claim.claimed) code = candidate;
+    for (let i = 0; i < CLAIM_ATTEMPTS; i++) {
+      const code = randomRoomCode();
+      if (isBlockedCode(code) || registry.hasRoom(code)) continue;
+      if (!(await this.#bus.claim(code, hostHash, false)).claimed) continue;
+      // The record is in the store already: the host hears confirmRoom now.
+      if (!registry.createRoom(connId, code, hostToken)) {
+        await this.#bus.release(code).catch(() => {});
       }
-    } catch (error) {
-      if (!(error instanceof BusDownError)) throw error;
-      this.#log({ event: "room refused", conn: connId, detail: error.message });
-      return registry.refuse(connId, "unavailable", { action });
+      return;
     }
-    if (code === undefined) {
-      return registry.refuse(connId, "server full", { action, noCode: true });
-    }
-    // The record is in the store already: the host hears confirmRoom now.
-    if (!registry.createRoom(connId, code, hostToken)) {
-      await this.#bus.release(code).catch(() => {});
-    }
+    const context = { action: "createRoom", noCode: true };
+    registry.refuse(connId, "server full", context);
+  }
+
+  /** A frame served here (a reclaim that will succeed waits on the bus). */
+  #local(connId: string, msg: ClientMessage): Promise<void> | undefined {
+    const registry = this.#registry;
+    if (
+      msg.action !== "reclaimRoom" || registry.inRoom(connId) ||
+      !registry.hostTokenMatches(msg.room, msg.hostToken)
+    ) return void registry.handle(connId, msg);
+    return this.#reclaim(connId, msg.room, msg.hostToken);
   }
 
   /** A reclaim here: the renewed token's digest is stored before it is sent. */
-  async #reclaimHere(connId: string, code: string, token: string) {
+  async #reclaim(connId: string, code: string, token: string): Promise<void> {
     const registry = this.#registry;
-    const room = registry.room(code);
-    if (!room || !registry.hostTokenMatches(code, token)) {
-      return registry.reclaimRoom(connId, code, token);
-    }
     const renewed = randomToken();
-    try {
-      await this.#bus.saveRoom(code, this.#hash(renewed), room.started);
-    } catch {
-      // Down: nobody can adopt the room meanwhile either.
-    }
+    const started = registry.room(code)?.started ?? false;
+    // Down: nobody can adopt the room meanwhile either.
+    await this.#bus.saveRoom(code, tokenDigest(renewed), started)
+      .catch(() => {});
     registry.reclaimRoom(connId, code, token, renewed);
-    if (registry.room(code)?.hostToken !== renewed && registry.room(code)) {
-      // Another reclaim came first: the record follows the room's token.
+    // Another reclaim came first: the record follows the room's token.
+    if (registry.room(code)?.hostToken !== renewed) {
       this.onChange({ type: "room changed", code });
     }
   }
 
+  /** A join, reclaim or watch of a room not held here: asks who owns it. */
   async #elsewhere(
     connId: string,
     raw: string,
-    msg: Extract<
-      ClientMessage,
-      { action: "joinRoom" | "reclaimRoom" | "watchRoom" }
-    >,
-    code: string,
+    msg: Extract<ClientMessage, { room: string }>,
   ): Promise<void> {
     const registry = this.#registry;
-    let found: { owner?: string; record: boolean };
-    try {
-      found = await this.#bus.lookup(code);
-    } catch (error) {
-      if (!(error instanceof BusDownError)) throw error;
-      if (registry.hasRoom(code)) return await this.#here(connId, msg, code);
-      return registry.refuse(connId, "unavailable", { action: msg.action });
-    }
+    const code = msg.room;
+    // The bus is down: a room that opened here meanwhile is served still.
+    const found = await this.#bus.lookup(code).catch((error) => {
+      if (!registry.hasRoom(code)) throw error;
+      return { owner: this.#bus.instanceId, record: true };
+    });
     if (!registry.connection(connId)) return;
     if (registry.hasRoom(code) || found.owner === this.#bus.instanceId) {
-      // The room opened here meanwhile (or its code is ours).
-      return await this.#here(connId, msg, code);
+      return await this.#local(connId, msg);
     }
     if (found.owner !== undefined) {
       return this.#forwardTo(connId, found.owner, code, raw);
     }
     if (msg.action === "reclaimRoom") {
-      return await this.#adopt(connId, raw, msg, code);
+      return await this.#adopt(connId, raw, msg);
     }
     if (found.record) {
       // Its owner died and its host has not taken it back yet: the client
@@ -509,74 +485,45 @@ export class RoomRouter {
     registry.handle(connId, msg);
   }
 
-  /** A join or reclaim for a room held here, inside a wait already. */
-  async #here(
-    connId: string,
-    msg: Extract<
-      ClientMessage,
-      { action: "joinRoom" | "reclaimRoom" | "watchRoom" }
-    >,
-    code: string,
-  ): Promise<void> {
-    if (msg.action !== "reclaimRoom") return this.#registry.handle(connId, msg);
-    await this.#reclaimHere(connId, code, msg.hostToken);
-  }
-
-  /** Takes over a room whose owner died, from its record. */
+  /** Takes over a room whose owner died, from its record; then reclaims it. */
   async #adopt(
     connId: string,
     raw: string,
     msg: Extract<ClientMessage, { action: "reclaimRoom" }>,
-    code: string,
   ): Promise<void> {
     const registry = this.#registry;
-    const action = msg.action;
-    try {
-      const digest = tokenDigest(msg.hostToken);
-      const claim = await this.#bus.claim(code, digest, true);
-      if (!claim.claimed) {
-        if ("owner" in claim) {
-          return this.#forwardTo(connId, claim.owner, code, raw);
-        }
-        if (claim.reason === "bad token") {
-          return registry.refuse(connId, "bad token", { action });
-        }
-        return registry.handle(connId, msg);
-      }
-      const record = await this.#bus.loadRecord(code);
-      if (!record || registry.hasRoom(code)) {
-        if (!registry.hasRoom(code)) await this.#bus.release(code);
-        return registry.handle(connId, msg);
-      }
-      registry.restoreRoom({
+    const code = msg.room;
+    const claim = await this.#bus.claim(code, tokenDigest(msg.hostToken), true);
+    if ("owner" in claim) {
+      return this.#forwardTo(connId, claim.owner, code, raw);
+    }
+    if ("reason" in claim && claim.reason === "bad token") {
+      return registry.refuse(connId, "bad token", { action: msg.action });
+    }
+    const record = claim.claimed && await this.#bus.loadRecord(code);
+    if (
+      record && registry.restoreRoom({
         code,
         hostToken: msg.hostToken,
         started: record.started,
-        address: this.#addresses.get(connId) ?? "unknown",
+        address: registry.addressOf(connId) ?? "unknown",
         seats: [...record.seats].map(([name, seat]) => ({ name, ...seat })),
-      });
-    } catch (error) {
-      if (!(error instanceof BusDownError)) throw error;
-      return registry.refuse(connId, "unavailable", { action });
-    }
-    this.#log({ event: "room adopted", room: code, conn: connId });
-    await this.#reclaimHere(connId, code, msg.hostToken);
+      })
+    ) this.#log({ event: "room adopted", room: code, conn: connId });
+    await this.#local(connId, msg);
   }
 
   /** Claims a code again that a restarted store forgot, with its record. */
   async #claimAgain(code: string): Promise<void> {
     const room = this.#registry.room(code);
     if (!room) return;
-    const digest = this.#hash(room.hostToken);
-    const claim = await this.#bus.claim(code, digest, false);
-    if (!claim.claimed) {
-      this.#log({ event: "code lost", room: code });
-      this.#registry.dropRoom(code, CLOSE_SERVICE_RESTART, MOVED);
-      return;
+    const digest = tokenDigest(room.hostToken);
+    if (!(await this.#bus.claim(code, digest, false)).claimed) {
+      return this.#registry.dropRoom(code, CLOSE_SERVICE_RESTART, MOVED);
     }
     this.onChange({ type: "room changed", code });
-    for (const seat of room.seats()) {
-      this.onChange({ type: "seat changed", code, username: seat.username });
+    for (const { username } of room.seats()) {
+      this.onChange({ type: "seat changed", code, username });
     }
   }
 
@@ -595,20 +542,20 @@ export class RoomRouter {
   #send(connId: string, forwarded: Forwarded): void {
     const frames = forwarded.held;
     forwarded.held = undefined;
-    if (!frames || frames.length === 0) return;
+    if (!frames?.length) return;
+    const address = forwarded.opened
+      ? undefined
+      : this.#registry.addressOf(connId) ?? "unknown";
+    forwarded.opened = true;
     const from = this.#bus.instanceId;
-    const envelope: Envelope = { kind: "in", from, conn: connId, frames };
-    if (!forwarded.opened) {
-      forwarded.opened = true;
-      envelope.address = this.#addresses.get(connId) ?? "unknown";
-    }
-    this.#bus.publish(forwarded.owner, envelope);
+    const envelope = { kind: "in" as const, from, conn: connId, frames };
+    this.#bus.publish(forwarded.owner, { ...envelope, address });
   }
 
+  /** The socket leaves its owner: what it gathered, then `gone`. */
   #unforward(connId: string): void {
     const forwarded = this.#forwarded.get(connId);
     if (!forwarded) return;
-    this.#audience.set(connId, undefined);
     this.#send(connId, forwarded);
     this.#forwarded.delete(connId);
     this.#bus.publish(forwarded.owner, {
@@ -632,41 +579,24 @@ export class RoomRouter {
           registry.open(proxy, envelope.address);
         }
         // Everything these frames cause for that socket goes in one envelope.
-        proxy.hold();
-        try {
-          for (const frame of envelope.frames) this.#owned(id, frame);
-        } finally {
-          proxy.flush();
-        }
-        return;
+        return proxy.batch(() => {
+          for (const frame of envelope.frames) this.#receive(id, frame);
+        });
       }
       case "out": {
-        if (envelope.conn.startsWith(AUDIENCE_CONN_PREFIX)) {
-          const code = envelope.conn.slice(AUDIENCE_CONN_PREFIX.length);
-          return this.#audience.deliver(
-            code,
-            envelope.msgs,
-            (connId) =>
-              this.#forwarded.get(connId)?.owner === envelope.from
-                ? registry.connection(connId)
-                : undefined,
-          );
+        const { from, conn, msgs, close } = envelope;
+        if (conn.startsWith(AUDIENCE)) {
+          return this.#toAudience(from, conn.slice(AUDIENCE.length), msgs);
         }
-        const forwarded = this.#forwarded.get(envelope.conn);
-        if (forwarded?.owner !== envelope.from) return;
-        const conn = registry.connection(envelope.conn);
-        for (const msg of envelope.msgs) {
-          if (msg.type === "watching" || msg.type === "roomClosed") {
-            this.#audience.set(
-              envelope.conn,
-              msg.type === "watching" ? forwarded.code : undefined,
-            );
-          }
-          conn?.send(msg);
+        const forwarded = this.#forwarded.get(conn);
+        if (forwarded?.owner !== from) return;
+        const socket = registry.connection(conn);
+        for (const msg of msgs) {
+          if (msg.type === "watching") forwarded.watching = true;
+          if (msg.type === "roomClosed") forwarded.watching = false;
+          socket?.send(msg);
         }
-        if (envelope.close) {
-          conn?.close(envelope.close.code, envelope.close.reason);
-        }
+        if (close) socket?.close(close.code, close.reason);
         return;
       }
       case "gone": {
@@ -676,14 +606,13 @@ export class RoomRouter {
           if (this.#proxies.delete(id)) registry.closed(id);
           return;
         }
-        for (const [id, proxy] of [...this.#proxies]) {
+        for (const [id, proxy] of this.#proxies) {
           if (proxy.instance !== from) continue;
           this.#proxies.delete(id);
           registry.closed(id);
         }
-        for (const [connId, forwarded] of [...this.#forwarded]) {
+        for (const [connId, forwarded] of this.#forwarded) {
           if (forwarded.owner !== from) continue;
-          this.#audience.set(connId, undefined);
           this.#forwarded.delete(connId);
           registry.connection(connId)?.close(CLOSE_SERVICE_RESTART, MOVED);
         }
@@ -701,45 +630,35 @@ export class RoomRouter {
     }
   }
 
+  /**
+   * The owner's audience messages of a room: each serialised once, sent to
+   * every socket here watching it; a `roomClosed` ends their watching.
+   */
+  #toAudience(owner: string, code: string, msgs: ServerMessage[]): void {
+    for (const msg of msgs) {
+      const text = JSON.stringify(msg);
+      for (const [connId, to] of this.#forwarded) {
+        if (!to.watching || to.owner !== owner || to.code !== code) continue;
+        const conn: AudienceConnection | undefined = this.#registry
+          .connection(connId);
+        if (conn?.sendText) conn.sendText(text);
+        else conn?.send(msg);
+        if (msg.type === "roomClosed") to.watching = false;
+      }
+    }
+  }
+
   /** Closes a socket (local or remote) after a fault while serving it. */
   #fail(connId: string | undefined): void {
     if (connId === undefined) return;
     this.#registry.connection(connId)?.close(1011, "internal error");
   }
-
-  /** One frame of a remote socket, on its room's owner. */
-  #owned(id: string, frame: string): void {
-    const queue = this.#waiting.get(id);
-    const msg = this.#registry.admit(id, frame);
-    if (!msg) return;
-    if (queue) queue.push({ raw: frame, msg });
-    else this.#ownedMsg(id, msg);
-  }
-
-  #ownedMsg(id: string, msg: ClientMessage): void {
-    if (msg.action === "reclaimRoom" && this.#registry.hasRoom(msg.room)) {
-      const code = msg.room.toUpperCase();
-      return this.#wait(id, this.#reclaimHere(id, code, msg.hostToken));
-    }
-    this.#registry.handle(id, msg);
-  }
-
-  /** A token's digest, from the cache when hashed before. */
-  readonly #hash = (token: string): string => {
-    let hash = this.#hashes.get(token);
-    if (hash === undefined) {
-      hash = tokenDigest(token);
-      if (this.#hashes.size >= HASH_CACHE_SIZE) this.#hashes.clear();
-      this.#hashes.set(token, hash);
-    }
-    return hash;
-  };
 }
 
 /**
  * The owner's stand-in for a socket on another instance: the registry
- * sends to it as to a local socket; what one inbound frame causes leaves
- * in one `out` envelope (`hold` … `flush`), anything else at once.
+ * sends to it as to a local socket; what a `batch` of the socket's frames
+ * causes leaves in one `out` envelope, anything else at once.
  */
 class RemoteConnection implements Connection {
   readonly id: string;
@@ -760,25 +679,32 @@ class RemoteConnection implements Connection {
   }
 
   close(code?: number, reason?: string): void {
-    const close = { code, reason: reason?.slice(0, 123) };
-    if (this.#held) this.#close = close;
-    else this.#publish([], close);
+    this.#close = { code, reason: reason?.slice(0, 123) };
+    if (!this.#held) this.#publish([]);
   }
 
-  hold(): void {
-    this.#held ??= [];
+  /** Runs `handle`; what it sends leaves in one envelope. */
+  batch(handle: () => void): void {
+    this.#held = [];
+    try {
+      handle();
+    } finally {
+      const msgs = this.#held;
+      this.#held = undefined;
+      if (msgs.length > 0 || this.#close) this.#publish(msgs);
+    }
   }
 
-  flush(): void {
-    const msgs = this.#held;
+  #publish(msgs: ServerMessage[]): void {
+    const { bus, conn, instance } = this;
     const close = this.#close;
-    this.#held = this.#close = undefined;
-    if (msgs && (msgs.length > 0 || close)) this.#publish(msgs, close);
-  }
-
-  #publish(msgs: ServerMessage[], close?: { code?: number; reason?: string }) {
-    const { bus, conn } = this;
-    const out = { kind: "out" as const, from: bus.instanceId, conn, msgs };
-    bus.publish(this.instance, close ? { ...out, close } : out);
+    this.#close = undefined;
+    bus.publish(instance, {
+      kind: "out",
+      from: bus.instanceId,
+      conn,
+      msgs,
+      close,
+    });
   }
 }

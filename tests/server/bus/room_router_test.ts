@@ -105,7 +105,7 @@ Deno.test("RoomRouter forwards a join on B to the owner A; what the join causes 
   }
 });
 
-Deno.test("RoomRouter refuses createRoom with 'unavailable' while the bus is down, and lets frames wait for a lookup only up to maxWaiting", async () => {
+Deno.test("RoomRouter refuses createRoom with 'unavailable' while the bus is down, and lets at most 16 frames wait for a lookup", async () => {
   const hub = new MemoryBusHub();
   const a = instance(hub, "a");
   await a.router.start();

@@ -28,6 +28,7 @@ import {
   itemTexture,
   LABEL_DEPTH,
 } from "./world_look.ts";
+import { tvWords } from "../tv_words.ts";
 
 /** How much larger name tags are with the host's "large text" switch. */
 const LARGE_TEXT = 1.5;
@@ -228,8 +229,11 @@ export class ChefSprites {
       const color = LINK_COLORS[state] ?? LINK_COLORS.disconnected;
       chef.dot.setFillStyle(color, state === "relayed" ? 0 : 1)
         .setStrokeStyle(3, state === "relayed" ? color : 0x1b1033);
-      chef.offline.setText(state === "silent" ? "NO SIGNAL" : "OFFLINE");
     }
+    const offline = tvWords.t(
+      state === "silent" ? "tag.silent" : "tag.offline",
+    );
+    if (chef.offline.text !== offline) chef.offline.setText(offline);
     chef.body.setAlpha(p.connected ? 1 : OFFLINE_ALPHA);
     chef.offline.setVisible(!p.connected).setPosition(p.x, p.y - 30);
     const bagKey = p.backpack.map((item) => itemTexture(this.#scene, item))
@@ -256,7 +260,7 @@ export class ChefSprites {
     }).setOrigin(0.5, 1).setDepth(LABEL_DEPTH);
     const dot = scene.add.circle(0, 0, 6 * BIG, LINK_COLORS.connecting ?? 0)
       .setStrokeStyle(3, 0x1b1033).setDepth(LABEL_DEPTH + 1);
-    const offline = scene.add.text(0, 0, "OFFLINE", {
+    const offline = scene.add.text(0, 0, "", {
       fontFamily: FONT,
       fontSize: `${Math.round(13 * BIG)}px`,
       fontStyle: "bold",

@@ -8,18 +8,18 @@
 /// <reference lib="dom" />
 import * as Phaser from "phaser";
 import {
-  DIFFICULTY_BLURBS,
-  DIFFICULTY_NAMES,
   type GameState,
   hud,
   MAX_PLAYERS,
   WORLD_HEIGHT_PX,
   WORLD_WIDTH_PX,
 } from "../../../game/mod.ts";
+import { deliveriesToWin } from "../../../game/outcome.ts";
 import { drawCoin, drawItem } from "./food_art.ts";
 import type { GameSource } from "./game_source.ts";
 import type { SoundBoard } from "./sound_board.ts";
 import { HUD_HEIGHT_PX } from "./world_scene.ts";
+import { tvWords } from "../tv_words.ts";
 
 /** Key of this scene. */
 export const HUD_SCENE_KEY = "hud";
@@ -63,6 +63,10 @@ export class HudScene extends Phaser.Scene {
   #overRows: Text[][] = [];
   #dim!: Phaser.GameObjects.Rectangle;
   #keys = new Map<string, string>();
+  /** The widest each text may be, px: longer words shrink it to fit. */
+  #maxWidth = new Map<Text, number>();
+  /** Texts whose words are fixed (headings, buttons), by catalogue key. */
+  #fixed: Array<{ text: Text; key: string }> = [];
 
   /** @param source the page's game; @param sound the sound board. */
   constructor(source: GameSource, sound: SoundBoard) {
@@ -105,7 +109,8 @@ export class HudScene extends Phaser.Scene {
     this.#money = this.#text(250, 42, "0", 40).setOrigin(0, 0.5);
 
     // strikes
-    this.#text(370, 24, "STRIKES", 14, "#b3a8d6").setOrigin(0, 0.5);
+    this.#label(this.#text(370, 24, "", 14, "#b3a8d6"), "hud.strikes")
+      .setOrigin(0, 0.5);
     this.#strikes = this.add.graphics();
 
     // delivered
@@ -120,12 +125,14 @@ export class HudScene extends Phaser.Scene {
     this.add.image(520, 42, pizzaKey);
     this.#delivered = this.#text(548, 42, "0", 40).setOrigin(0, 0.5);
 
-    this.#difficulty = this.#text(640, 42, "Amateur", 22, "#1b1033")
+    this.#difficulty = this.#text(640, 42, "", 22, "#1b1033")
       .setOrigin(0, 0.5).setBackgroundColor("#ffd166").setPadding(10, 4, 10, 4);
 
     // join info, right
-    this.#joinAt = this.#text(W - 78, 20, "JOIN AT", 13, "#b3a8d6")
-      .setOrigin(1, 0.5);
+    this.#joinAt = this.#label(
+      this.#text(W - 78, 20, "", 13, "#b3a8d6"),
+      "hud.join_at",
+    ).setOrigin(1, 0.5);
     this.#url = this.#text(W - 78, 42, "", 20).setOrigin(1, 0.5);
     this.#code = this.#text(W - 78, 66, "", 18, ACCENT).setOrigin(1, 0.5);
 
@@ -142,26 +149,27 @@ export class HudScene extends Phaser.Scene {
     this.#dim = this.add.rectangle(0, top, W, WORLD_HEIGHT_PX, 0x0c0818, 0.55)
       .setOrigin(0, 0).setVisible(false);
     this.#lobby = this.#panel(W / 2, top + WORLD_HEIGHT_PX - 136, 900, 216);
-    const title = this.#text(0, -70, "Grab your phones!", 40, ACCENT);
-    this.#lobbyLine = this.#text(0, -18, "", 22, "#f6f1ff");
-    this.#lobbyLevel = this.#text(0, 22, "", 20, ACCENT);
-    const keys = this.#text(
-      0,
-      66,
-      "Enter: start   •   B: fill with bots   •   D: level   •   M: mute",
-      20,
-      "#b3a8d6",
+    // Between the two buttons (at ±330, 150 wide).
+    const title = this.#fit(
+      this.#label(this.#text(0, -70, "", 40, ACCENT), "lobby.title"),
+      470,
+    );
+    this.#lobbyLine = this.#fit(this.#text(0, -18, "", 22, "#f6f1ff"), 860);
+    this.#lobbyLevel = this.#fit(this.#text(0, 22, "", 20, ACCENT), 860);
+    const keys = this.#fit(
+      this.#label(this.#text(0, 66, "", 20, "#b3a8d6"), "lobby.keys"),
+      860,
     );
     const botButton = this.#button(
       330,
       -70,
-      "+ Bots",
+      "lobby.bots",
       () => this.#source.fillBots(),
     );
     const startButton = this.#button(
       -330,
       -70,
-      "Start",
+      "lobby.start",
       () => this.#source.start(),
     );
     this.#lobby.add([
@@ -174,20 +182,24 @@ export class HudScene extends Phaser.Scene {
     ]);
 
     this.#pause = this.#panel(W / 2, top + WORLD_HEIGHT_PX / 2, 820, 150);
-    const pauseTitle = this.#text(0, -30, "PAUSED", 48, ACCENT);
-    this.#pauseText = this.#text(0, 30, "", 24);
+    const pauseTitle = this.#fit(
+      this.#label(this.#text(0, -30, "", 48, ACCENT), "pause.title"),
+      780,
+    );
+    this.#pauseText = this.#fit(this.#text(0, 30, "", 24), 780);
     this.#pause.add([pauseTitle, this.#pauseText]);
 
     this.#over = this.#panel(W / 2, top + WORLD_HEIGHT_PX / 2, 1040, 820);
-    this.#overTitle = this.#text(0, -345, "", 72);
-    this.#overReason = this.#text(0, -280, "", 30);
+    this.#overTitle = this.#fit(this.#text(0, -345, "", 72), 1000);
+    // A long reason wraps onto two lines, a size smaller.
+    this.#overReason = this.#text(0, -280, "", 30).setWordWrapWidth(980, true);
     this.#overStars = this.add.graphics();
-    this.#overStats = this.#text(0, -160, "", 26, "#b3a8d6");
+    this.#overStats = this.#fit(this.#text(0, -160, "", 26, "#b3a8d6"), 1000);
     const head = this.#statsRow(-112, "#b3a8d6", 22);
-    head[0].setText("PLAYER");
-    head[1].setText("DELIVERED");
-    head[2].setText("EARNED");
-    head[3].setText("DISTANCE");
+    this.#label(head[0], "over.head.player");
+    this.#label(head[1], "over.head.delivered");
+    this.#label(head[2], "over.head.earned");
+    this.#label(head[3], "over.head.distance");
     this.#overRows = Array.from(
       { length: MAX_STAT_ROWS },
       (_, i) => this.#statsRow(-74 + i * STAT_ROW_PX, "#ffffff", 26),
@@ -195,11 +207,11 @@ export class HudScene extends Phaser.Scene {
     const again = this.#button(
       0,
       352,
-      "Play again  (R)",
+      "over.again",
       () => this.#source.restart(),
       360,
     );
-    this.#overLevel = this.#text(0, 300, "", 20, "#b3a8d6");
+    this.#overLevel = this.#fit(this.#text(0, 300, "", 20, "#b3a8d6"), 1000);
     const hint = this.#overLevel;
     this.#over.add([
       this.#overTitle,
@@ -228,11 +240,10 @@ export class HudScene extends Phaser.Scene {
     const state = this.#source.game.state;
     const h = hud(state);
     const seconds = Math.ceil(h.timeLeftMs / 1000);
-    this.#set(
-      this.#time,
-      "time",
-      `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`,
-    );
+    for (const { text, key } of this.#fixed) {
+      this.#set(text, `fixed:${key}:${text.name}`, tvWords.t(key));
+    }
+    this.#set(this.#time, "time", tvWords.clock(seconds));
     const hurry = state.phase === "playing" && seconds <= HURRY_SECONDS;
     this.#color(this.#time, "timeColor", hurry ? "#ff5a5f" : "#ffffff");
     // A round of 10 minutes or more has a wider clock: the money moves over.
@@ -244,10 +255,14 @@ export class HudScene extends Phaser.Scene {
     if (hurry && !state.paused) {
       this.#time.setScale(1 + Math.max(0, Math.sin(time * 0.012)) * 0.08);
     } else this.#time.setScale(1);
-    this.#set(this.#money, "money", String(h.money));
+    this.#set(this.#money, "money", tvWords.number(h.money));
     this.#color(this.#money, "moneyColor", h.money < 0 ? "#ff5a5f" : "#ffffff");
-    this.#set(this.#delivered, "delivered", String(h.delivered));
-    this.#set(this.#difficulty, "difficulty", h.difficultyName);
+    this.#set(this.#delivered, "delivered", tvWords.number(h.delivered));
+    this.#set(
+      this.#difficulty,
+      "difficulty",
+      tvWords.t(`level.${state.difficulty}`),
+    );
     const join = this.#source.joinInfo();
     // How to join shows only while joining is open (drop-in off hides it
     // mid-round, as the sidebar does).
@@ -258,7 +273,17 @@ export class HudScene extends Phaser.Scene {
       "url",
       open ? join.url.replace(/^https?:\/\//, "") : "",
     );
-    this.#set(this.#code, "code", open ? `ROOM ${join.room}` : "");
+    this.#set(
+      this.#code,
+      "code",
+      open ? tvWords.t("hud.room", { room: join.room }) : "",
+    );
+    // A long level name (German, the pseudo-locale) or join link: the link
+    // shrinks to the room left between them, never under the badge.
+    const room = WORLD_WIDTH_PX - 78 - (this.#difficulty.x +
+      this.#difficulty.width + 24);
+    const urlWidth = this.#url.width;
+    this.#url.setScale(urlWidth > room ? room / urlWidth : 1);
     const strikesKey = `${h.strikes}/${h.maxStrikes}`;
     if (this.#keys.get("strikes") !== strikesKey) {
       this.#keys.set("strikes", strikesKey);
@@ -280,10 +305,8 @@ export class HudScene extends Phaser.Scene {
       const join = this.#source.joinInfo();
       const n = state.players.length;
       const line = join
-        ? `Scan the code or type room ${join.room} on your phone  •  ${n} player${
-          n === 1 ? "" : "s"
-        } in`
-        : "Creating the room…";
+        ? tvWords.t("lobby.line", { room: join.room, count: n })
+        : tvWords.t("lobby.creating");
       this.#set(this.#lobbyLine, "lobby", line);
     }
     if (paused) {
@@ -291,27 +314,45 @@ export class HudScene extends Phaser.Scene {
       this.#set(
         this.#pauseText,
         "pause",
-        `Waiting for ${away.join(", ")} to reconnect…`,
+        tvWords.t("pause.waiting", { names: away }),
       );
     }
     if (lobby || over) {
       // What the chosen level adds, in one line (D picks the next one).
-      const blurb = DIFFICULTY_BLURBS[state.difficulty];
-      const level = `${DIFFICULTY_NAMES[state.difficulty]}: ${
-        blurb.charAt(0).toLowerCase()
-      }${blurb.slice(1)}`;
-      this.#set(this.#overLevel, "overLevel", `${level}   •   D: change level`);
+      const level = tvWords.t(`level.${state.difficulty}.line`);
+      this.#set(
+        this.#overLevel,
+        "overLevel",
+        tvWords.t("over.level", { level }),
+      );
       this.#set(this.#lobbyLevel, "lobbyLevel", level);
     }
     if (over && state.outcome) {
       const o = state.outcome;
-      this.#set(this.#overTitle, "overTitle", o.won ? "YOU WIN!" : "GAME OVER");
+      this.#set(
+        this.#overTitle,
+        "overTitle",
+        tvWords.t(o.won ? "over.win" : "over.lost"),
+      );
       this.#color(this.#overTitle, "overColor", o.won ? "#7dffb0" : "#ff5a5f");
-      this.#set(this.#overReason, "overReason", o.text);
+      const players = state.players.filter((p) => !p.waiting).length;
+      this.#set(
+        this.#overReason,
+        "overReason",
+        tvWords.t(`outcome.${o.reason}`, {
+          delivered: state.delivered,
+          players,
+          need: deliveriesToWin(players),
+        }),
+      );
       this.#set(
         this.#overStats,
         "overStats",
-        `Pizzas delivered: ${state.delivered}   •   Money: ${state.money}   •   Strikes: ${state.strikes}`,
+        tvWords.t("over.stats", {
+          delivered: state.delivered,
+          money: state.money,
+          strikes: state.strikes,
+        }),
       );
       const starsKey = String(o.stars);
       if (this.#keys.get("overStars") !== starsKey) {
@@ -319,27 +360,56 @@ export class HudScene extends Phaser.Scene {
         this.#drawStars(o.stars);
       }
       const team = hud(state).team;
-      const teamKey = JSON.stringify(team);
+      const teamKey = JSON.stringify([tvWords.locale, team]);
       if (this.#keys.get("overTeam") !== teamKey) {
         this.#keys.set("overTeam", teamKey);
         this.#overRows.forEach((row, i) => {
           const p = team[i];
           for (const cell of row) cell.setVisible(p !== undefined);
           if (!p) return;
-          row[0].setText(p.name).setColor(p.color);
-          row[1].setText(String(p.deliveries));
-          row[2].setText(`${p.moneyEarned} coins`);
+          this.#setFitted(row[0], p.name);
+          row[0].setColor(p.color);
+          this.#setFitted(row[1], tvWords.number(p.deliveries));
+          this.#setFitted(
+            row[2],
+            tvWords.t("over.coins", { count: p.moneyEarned }),
+          );
           const tiles = p.walkedTiles + p.drivenTiles;
-          row[3].setText(`${tiles} tile${tiles === 1 ? "" : "s"}`);
+          this.#setFitted(row[3], tvWords.t("over.tiles", { count: tiles }));
         });
       }
     }
   }
 
+  /** Marks `text` as showing the words of catalogue `key` (said again each frame it changes). */
+  #label(text: Text, key: string): Text {
+    text.setName(`${this.#fixed.length}`);
+    this.#fixed.push({ text, key });
+    return text;
+  }
+
   #set(text: Text, key: string, value: string): void {
     if (this.#keys.get(key) === value) return;
     this.#keys.set(key, value);
-    text.setText(value);
+    if (text === this.#overReason) {
+      text.setFontSize(30).setText(value);
+      if (text.getWrappedText().length > 1) text.setFontSize(24);
+      return;
+    }
+    this.#setFitted(text, value);
+  }
+
+  /** Lets `text` be at most `width` px wide (wider words shrink it). */
+  #fit(text: Text, width: number): Text {
+    this.#maxWidth.set(text, width);
+    return text;
+  }
+
+  /** Sets the words of `text`, shrunk to its widest if they are longer. */
+  #setFitted(text: Text, value: string): void {
+    text.setScale(1).setText(value);
+    const max = this.#maxWidth.get(text);
+    if (max !== undefined && text.width > max) text.setScale(max / text.width);
   }
 
   #color(text: Text, key: string, color: string): void {
@@ -367,10 +437,10 @@ export class HudScene extends Phaser.Scene {
   /** Four cells of the game-over stats table at row y. */
   #statsRow(y: number, color: string, size: number): Text[] {
     return [
-      this.#text(-440, y, "", size, color).setOrigin(0, 0.5),
-      this.#text(60, y, "", size, color),
-      this.#text(240, y, "", size, color),
-      this.#text(410, y, "", size, color),
+      this.#fit(this.#text(-440, y, "", size, color).setOrigin(0, 0.5), 420),
+      this.#fit(this.#text(60, y, "", size, color), 170),
+      this.#fit(this.#text(240, y, "", size, color), 170),
+      this.#fit(this.#text(410, y, "", size, color), 160),
     ];
   }
 
@@ -414,6 +484,7 @@ export class HudScene extends Phaser.Scene {
     return this.add.container(x, y, [g]).setDepth(10);
   }
 
+  /** A button; `label` is its catalogue key. */
   #button(
     x: number,
     y: number,
@@ -425,7 +496,10 @@ export class HudScene extends Phaser.Scene {
     const g = this.add.graphics();
     g.fillStyle(0xc77d00, 1).fillRoundedRect(-w / 2, -h / 2 + 5, w, h, 14);
     g.fillStyle(0xffc233, 1).fillRoundedRect(-w / 2, -h / 2, w, h, 14);
-    const text = this.#text(0, 0, label, 24, "#1b1033");
+    const text = this.#fit(
+      this.#label(this.#text(0, 0, "", 24, "#1b1033"), label),
+      w - 20,
+    );
     const button = this.add.container(x, y, [g, text]).setSize(w, h);
     button.setInteractive({ useHandCursor: true });
     button.on("pointerdown", () => {

@@ -9,7 +9,7 @@
 import * as Phaser from "phaser";
 import { WORLD_HEIGHT_PX, WORLD_WIDTH_PX } from "../../../game/mod.ts";
 import type { GameSource } from "./game_source.ts";
-import type { GameSnapshot } from "../../../host/game_snapshot.ts";
+import type { GameSnapshot, ShownText } from "../../../host/game_snapshot.ts";
 import {
   chooseRenderer,
   rendererParam,
@@ -110,6 +110,7 @@ export function startPizzaGame(
   addEventListener("pointerdown", onPointer);
   if (PIZZA_TEST_HOOKS) {
     globalThis.pizzaGame = {
+      texts: () => visibleTexts(phaser),
       snapshot(): GameSnapshot {
         const s = source.game.state;
         return {
@@ -187,4 +188,30 @@ function probeWebgl(): WebglProbe {
   } finally {
     gl.getExtension("WEBGL_lose_context")?.loseContext();
   }
+}
+
+/** Every visible text of the running scenes, with its box in game px (tests read the TV's words). */
+function visibleTexts(phaser: Phaser.Game): ShownText[] {
+  const out: ShownText[] = [];
+  const walk = (objects: Phaser.GameObjects.GameObject[]): void => {
+    for (const object of objects) {
+      const shown = object as unknown as { visible?: boolean; alpha?: number };
+      if (shown.visible === false || shown.alpha === 0) continue;
+      if (object instanceof Phaser.GameObjects.Container) walk(object.list);
+      else if (object instanceof Phaser.GameObjects.Text && object.text) {
+        const box = object.getBounds();
+        const scene = object.scene.sys.settings.key;
+        out.push({
+          scene,
+          text: object.text,
+          left: box.left,
+          right: box.right,
+          top: box.top,
+          bottom: box.bottom,
+        });
+      }
+    }
+  };
+  for (const scene of phaser.scene.getScenes(true)) walk(scene.children.list);
+  return out;
 }

@@ -20,6 +20,8 @@ import {
   WORLD_WIDTH_PX,
 } from "../../../game/mod.ts";
 import type { Rect } from "../../../host/layout_rect.ts";
+import { type TvFloat, tvFloats } from "../../../host/tv_floats.ts";
+import { tvWords } from "../tv_words.ts";
 import {
   CAR_COLORS,
   CAR_SIZE,
@@ -79,21 +81,6 @@ const TONE_COLORS = {
 } as const;
 
 const T = TILE_SIZE_PX;
-
-/** Feedback texts that every one of `players` (two or more) got in one frame. */
-function teamTexts(events: readonly GameEvent[], players: number): Set<string> {
-  const to = new Map<string, Set<string>>();
-  for (const e of events) {
-    if (e.type !== "feedback") continue;
-    const set = to.get(e.text) ?? new Set<string>();
-    set.add(e.playerId);
-    to.set(e.text, set);
-  }
-  const out = new Set<string>();
-  if (players < 2) return out;
-  for (const [text, ids] of to) if (ids.size >= players) out.add(text);
-  return out;
-}
 
 /** Two tags this close (px) count as one stack for floating messages. */
 const STACK_GAP_PX = 8;
@@ -178,25 +165,31 @@ export class WorldScene extends Phaser.Scene {
       (id) => this.#source.link(id),
     );
     this.#seeThrough(state);
-    // A message every player got (an order failed, an audience event) floats
-    // once over the town, not over every head.
-    const team = teamTexts(result.events, state.players.length);
-    const floated = new Set<string>();
-    for (const event of result.events) {
-      if (event.type === "feedback" && team.has(event.text)) {
-        const quiet = event.tone === "info" && state.phase === "lobby";
-        if (quiet || floated.has(event.text)) continue;
-        floated.add(event.text);
-        this.#float(
-          WORLD_WIDTH_PX / 2,
-          WORLD_HEIGHT_PX / 3,
-          event.text,
-          TONE_COLORS[event.tone],
-          30,
-        );
-        continue;
-      }
-      this.#onEvent(event, state);
+    for (const event of result.events) this.#onEvent(event);
+    // The TV's own words for what happened (never the phones' sentences).
+    for (const f of tvFloats(result.events, state)) this.#floatSaid(f, state);
+  }
+
+  /** A floating message over a player's tag, a spot, or the town's middle. */
+  #floatSaid(f: TvFloat, state: GameState): void {
+    const text = tvWords.say(f.said);
+    const color = TONE_COLORS[f.tone];
+    if (f.place.at === "middle") {
+      this.#float(WORLD_WIDTH_PX / 2, WORLD_HEIGHT_PX / 3, text, color, 30);
+    } else if (f.place.at === "spot") {
+      this.#float(f.place.x, f.place.y, text, color, 24);
+    } else {
+      const id = f.place.playerId;
+      const p = state.players.find((q) => q.id === id);
+      if (!p) return;
+      const tag = this.#chefs.tags.get(p.id);
+      this.#float(
+        tag ? (tag.left + tag.right) / 2 : p.x,
+        tag ? this.#clearAbove(tag) - 4 : p.y - 74,
+        text,
+        color,
+        26,
+      );
     }
   }
 
@@ -490,31 +483,11 @@ export class WorldScene extends Phaser.Scene {
     this.#faded = now;
   }
 
-  #onEvent(event: GameEvent, state: GameState): void {
-    if (event.type === "feedback") {
-      const p = state.players.find((q) => q.id === event.playerId);
-      if (p && (event.tone !== "info" || state.phase !== "lobby")) {
-        const tag = this.#chefs.tags.get(p.id);
-        this.#float(
-          tag ? (tag.left + tag.right) / 2 : p.x,
-          tag ? this.#clearAbove(tag) - 4 : p.y - 74,
-          event.text,
-          TONE_COLORS[event.tone],
-          26,
-        );
-      }
-      return;
-    }
+  /** Sound and confetti for a world event. */
+  #onEvent(event: GameEvent): void {
+    if (event.type !== "world") return;
     this.#sound.play(event.name);
     if (event.name === "delivered") this.#confetti(event.x, event.y - 30);
-    // "delivered" already floats as the deliverer's feedback
-    if (
-      event.name === "order_failed" || event.name === "baked" ||
-      event.name === "burned"
-    ) {
-      const color = event.name === "baked" ? "#7dffb0" : "#ff7a7f";
-      if (event.text) this.#float(event.x, event.y - 40, event.text, color, 24);
-    }
   }
 
   /**
