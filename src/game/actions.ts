@@ -15,11 +15,10 @@ import {
   TILE_SIZE_PX,
   VEHICLE_RANGE_PX,
 } from "./constants.ts";
-import { DIFFICULTY_BLURBS, DIFFICULTY_NAMES } from "./difficulty.ts";
+import { DIFFICULTY_NAMES } from "./difficulty.ts";
 import { feedback, world } from "./events.ts";
 import {
   combineItems,
-  describeItem,
   describeMask,
   type Ingredient,
   ingredientNames,
@@ -27,36 +26,40 @@ import {
   type Item,
   newItem,
 } from "./items.ts";
+import { itemSay, type PlainKey, type Say, wantedSay } from "./words.ts";
 import { deliverOrder, takeOrder } from "./orders.ts";
 import { allergyBlock, findPlayer } from "./players.ts";
 import { beginRound, changeDifficulty, restartRound } from "./round.ts";
 import type { GameEvent, GameState, Player, Vehicle } from "./types.ts";
 
 /**
- * One button on a phone: a stable id to send back, and a label to show.
+ * One button on a phone: a stable id to send back, and its words as data.
  * Throw-away buttons have ids `discard:<slot>` (the phone binds them to a
  * long-press on the backpack slot).
  */
 export interface ContextAction {
   /** Sent back as `{ type: "action", id }`. */
   id: string;
-  /** Shown on the button, e.g. "Buy cheese for 3". */
-  label: string;
+  /** What the button says, e.g. `{ key: "act.buy", ingredient: "cheese", price: 3 }`. */
+  say: Say;
   /** Ingredients concerned, canonical order, for icons (absent when none). */
   ingredients?: Ingredient[];
-  /** A line under the label saying more (what a difficulty level adds). */
-  hint?: string;
   /**
    * Set when the rules would refuse it here (an allergy, a full backpack, too
    * little money, a topping without dough, a busy oven): the reason, shown
    * greyed; tapping it only says why.
    */
-  disabled?: string;
+  disabled?: Say;
 }
 
-/** The text an allergy refusal shows: "You're allergic to cheese!". */
-export function allergyReason(ingredient: Ingredient): string {
-  return `You're allergic to ${ingredient}!`;
+/** What an allergy refusal says: "You're allergic to cheese!". */
+export function allergyReason(ingredient: Ingredient): Say {
+  return { key: "why.allergic", ingredient };
+}
+
+/** The words of a refusal without parameters. */
+function why(key: PlainKey & `why.${string}`): Say {
+  return { key };
 }
 
 /** What a player stands at, if anything. */
@@ -132,15 +135,13 @@ export function contextActions(
     if (vip) {
       out.push(
         state.phase === "lobby"
-          ? { id: "start", label: "Start game" }
-          : { id: "restart", label: "Play again" },
+          ? { id: "start", say: { key: "act.start" } }
+          : { id: "restart", say: { key: "act.restart" } },
       );
-      DIFFICULTY_NAMES.forEach((name, d) => {
-        const mark = d === state.difficulty ? " \u2713" : "";
+      DIFFICULTY_NAMES.forEach((_, d) => {
         out.push({
           id: `difficulty:${d}`,
-          label: `${name}${mark}`,
-          hint: DIFFICULTY_BLURBS[d],
+          say: { key: "act.level", level: d },
         });
       });
     }
@@ -148,7 +149,7 @@ export function contextActions(
   }
   if (state.paused) return out;
   if (player.vehicleId !== null) {
-    out.push({ id: "leave_vehicle", label: "Get out" });
+    out.push({ id: "leave_vehicle", say: { key: "act.leave_vehicle" } });
     return out;
   }
   const target = targetOf(state, player);
@@ -157,20 +158,21 @@ export function contextActions(
     const refusal = buyRefusal(state, player, store);
     out.push({
       id: "buy",
-      label: `Buy ${store.ingredient} for ${store.price}`,
+      say: { key: "act.buy", ingredient: store.ingredient, price: store.price },
       ingredients: [store.ingredient],
       ...(refusal ? { disabled: refusal } : {}),
     });
   } else if (target?.kind === "house") {
     const order = state.orders.find((o) => o.houseId === target.id);
     if (order?.stage === "ordering") {
-      out.push({ id: "take_order", label: "Take order" });
+      out.push({ id: "take_order", say: { key: "act.take_order" } });
     } else if (order?.stage === "waiting" && player.backpack.length > 0) {
-      const wanted = (order.needsBaking ? "baked " : "") +
-        describeMask(order.mask);
       out.push({
         id: "deliver",
-        label: `Deliver ${wanted}`,
+        say: {
+          key: "act.deliver",
+          item: wantedSay(order.mask, order.needsBaking),
+        },
         ingredients: ingredientNames(order.mask),
       });
     }
@@ -180,22 +182,21 @@ export function contextActions(
       const refusal = pickUpRefusal(state, player, station.item);
       out.push({
         id: "pickup",
-        label: `Pick up ${describeItem(station.item)}`,
+        say: { key: "act.pick_up", item: itemSay(station.item) },
         ingredients: ingredientNames(station.item.mask),
         ...(refusal ? { disabled: refusal } : {}),
       });
     }
     player.backpack.forEach((item, slot) => {
-      const what = describeItem(item);
-      const label = station.kind === "oven"
-        ? `Bake ${what}`
+      const key = station.kind === "oven"
+        ? "act.bake"
         : station.item
-        ? `Add ${what}`
-        : `Put down ${what}`;
+        ? "act.add"
+        : "act.put_down";
       const refusal = dropRefusal(station, item);
       out.push({
         id: `drop:${slot}`,
-        label,
+        say: { key, item: itemSay(item) },
         ingredients: ingredientNames(item.mask),
         ...(refusal ? { disabled: refusal } : {}),
       });
@@ -204,12 +205,12 @@ export function contextActions(
   player.backpack.forEach((item, slot) => {
     out.push({
       id: `discard:${slot}`,
-      label: `Throw away ${describeItem(item)}`,
+      say: { key: "backpack.throw", item: itemSay(item) },
       ingredients: ingredientNames(item.mask),
     });
   });
   if (nearbyVehicle(state, player)) {
-    out.push({ id: "enter_vehicle", label: "Get in the car" });
+    out.push({ id: "enter_vehicle", say: { key: "act.enter_vehicle" } });
   }
   return out;
 }
@@ -226,16 +227,16 @@ export function applyAction(
 ): void {
   const player = findPlayer(state, playerId);
   if (!player) return;
-  const refuse = (text: string) => {
-    feedback(events, player.id, text, "bad");
+  const refuse = (say: Say) => {
+    feedback(events, player.id, say, "bad");
     world(events, "refused", player.x, player.y, { playerId: player.id });
   };
-  if (typeof id !== "string") return refuse("Unknown action.");
-  const offered = contextActions(state, playerId).find((a) => a.id === id);
-  if (!offered) {
-    if (state.paused) return refuse("The game is paused.");
-    return refuse("You can't do that here.");
-  }
+  // A stale or made-up id (the phone's buttons lag a view behind, and none
+  // are offered while paused): one short refusal.
+  const offered = typeof id === "string"
+    ? contextActions(state, playerId).find((a) => a.id === id)
+    : undefined;
+  if (!offered || typeof id !== "string") return refuse(why("why.not_here"));
   if (offered.disabled) return refuse(offered.disabled);
   const [verb, arg] = id.split(":");
   const slot = Number(arg);
@@ -245,12 +246,12 @@ export function applyAction(
       const error = verb === "start"
         ? beginRound(state, events)
         : restartRound(state, events);
-      if (error) refuse("Can't start now.");
+      if (error) refuse(why("why.not_here"));
       return;
     }
     case "difficulty":
       if (changeDifficulty(state, events, slot)) {
-        refuse("Can't change that now.");
+        refuse(why("why.not_here"));
       }
       return;
     case "buy":
@@ -261,7 +262,7 @@ export function applyAction(
       const order = state.orders.find((o) =>
         target?.kind === "house" && o.houseId === target.id
       );
-      if (!order) return refuse("No order here.");
+      if (!order) return refuse(why("why.not_here"));
       if (verb === "take_order") takeOrder(state, events, player, order);
       else deliverOrder(state, events, player, order);
       return;
@@ -272,13 +273,16 @@ export function applyAction(
       return drop(state, events, player, slot, refuse);
     case "discard": {
       const [item] = player.backpack.splice(slot, 1);
-      feedback(events, player.id, `Threw away ${describeItem(item)}`, "info");
+      feedback(events, player.id, {
+        key: "note.threw_away",
+        item: itemSay(item),
+      }, "info");
       world(events, "thrown_away", player.x, player.y, { playerId: player.id });
       return;
     }
     case "enter_vehicle": {
       const v = nearbyVehicle(state, player);
-      if (!v) return refuse("No car here.");
+      if (!v) return refuse(why("why.not_here"));
       v.driverId = player.id;
       player.vehicleId = v.id;
       player.x = v.x;
@@ -296,7 +300,7 @@ export function applyAction(
       return;
     }
     default:
-      return refuse("Unknown action.");
+      return refuse(why("why.not_here"));
   }
 }
 
@@ -304,17 +308,20 @@ function buy(
   state: GameState,
   events: GameEvent[],
   player: Player,
-  refuse: (text: string) => void,
+  refuse: (say: Say) => void,
 ): void {
   const target = targetOf(state, player);
-  if (target?.kind !== "store") return refuse("No store here.");
+  if (target?.kind !== "store") return refuse(why("why.not_here"));
   const store = state.town.stores[target.id];
   const refusal = buyRefusal(state, player, store);
   if (refusal) return refuse(refusal);
   const mask = 1 << store.ingredientIndex;
   state.money -= store.price;
   player.backpack.push(newItem(mask));
-  feedback(events, player.id, `Bought ${store.ingredient}`, "good");
+  feedback(events, player.id, {
+    key: "note.bought",
+    ingredient: store.ingredient,
+  }, "good");
   world(events, "bought", player.x, player.y, {
     playerId: player.id,
     text: `-${store.price}`,
@@ -325,20 +332,18 @@ function pickUp(
   state: GameState,
   events: GameEvent[],
   player: Player,
-  refuse: (text: string) => void,
+  refuse: (say: Say) => void,
 ): void {
   const target = targetOf(state, player);
   const station = target?.kind === "station" ? state.stations[target.id] : null;
-  if (!station?.item) return refuse("Nothing to pick up.");
+  if (!station?.item) return refuse(why("why.not_here"));
   const refusal = pickUpRefusal(state, player, station.item);
   if (refusal) return refuse(refusal);
   player.backpack.push(station.item);
-  feedback(
-    events,
-    player.id,
-    `Picked up ${describeItem(station.item)}`,
-    "info",
-  );
+  feedback(events, player.id, {
+    key: "say.picked",
+    item: itemSay(station.item),
+  }, "info");
   station.item = null;
   world(events, "picked_up", player.x, player.y, { playerId: player.id });
 }
@@ -348,12 +353,12 @@ function drop(
   events: GameEvent[],
   player: Player,
   slot: number,
-  refuse: (text: string) => void,
+  refuse: (say: Say) => void,
 ): void {
   const target = targetOf(state, player);
   const station = target?.kind === "station" ? state.stations[target.id] : null;
   const item = player.backpack[slot];
-  if (!station || !item) return refuse("You can't do that here.");
+  if (!station || !item) return refuse(why("why.not_here"));
   const spot = state.town.stations[station.id].tile;
   const x = (spot.tx + 0.5) * TILE_SIZE_PX;
   const y = (spot.ty + 0.5) * TILE_SIZE_PX;
@@ -372,10 +377,15 @@ function drop(
     return;
   }
   const result = combineItems(station.item, item);
-  if (!result.ok) return refuse(dropRefusal(station, item) ?? "No.");
+  if (!result.ok) {
+    return refuse(dropRefusal(station, item) ?? why("why.not_here"));
+  }
   station.item = result.item;
   player.backpack.splice(slot, 1);
-  feedback(events, player.id, `Made ${describeItem(result.item)}`, "good");
+  feedback(events, player.id, {
+    key: "note.made",
+    item: itemSay(result.item),
+  }, "good");
   world(events, "combined", x, y, {
     playerId: player.id,
     text: describeMask(result.item.mask),
@@ -390,15 +400,15 @@ export function buyRefusal(
   state: GameState,
   player: Player,
   store: { ingredientIndex: number; price: number },
-): string | null {
-  if (player.backpack.length >= BACKPACK_SLOTS) return "Backpack full!";
+): Say | null {
+  if (player.backpack.length >= BACKPACK_SLOTS) return why("why.backpack_full");
   const allergic = allergyBlock(
     player,
     1 << store.ingredientIndex,
     state.players.length,
   );
   if (allergic) return allergyReason(allergic);
-  if (state.money < store.price) return "Not enough money!";
+  if (state.money < store.price) return why("why.money");
   return null;
 }
 
@@ -407,8 +417,8 @@ export function pickUpRefusal(
   state: GameState,
   player: Player,
   item: Item,
-): string | null {
-  if (player.backpack.length >= BACKPACK_SLOTS) return "Backpack full!";
+): Say | null {
+  if (player.backpack.length >= BACKPACK_SLOTS) return why("why.backpack_full");
   const allergic = allergyBlock(player, item.mask, state.players.length);
   return allergic ? allergyReason(allergic) : null;
 }
@@ -424,9 +434,9 @@ export function pickUpRefusal(
  * import { dropRefusal } from "./actions.ts";
  * const cheese = { mask: 0b00100, heat: 0, burned: false };
  * const tomato = { mask: 0b00010, heat: 0, burned: false };
- * assert.equal(
+ * assert.deepEqual(
  *   dropRefusal({ kind: "table", item: cheese }, tomato),
- *   "Toppings go on dough: put dough down first!",
+ *   { key: "why.dough_first" },
  * );
  * assert.equal(dropRefusal({ kind: "table", item: null }, tomato), null);
  * ```
@@ -434,17 +444,17 @@ export function pickUpRefusal(
 export function dropRefusal(
   station: { kind: "table" | "oven"; item: Item | null },
   item: Item,
-): string | null {
+): Say | null {
   if (station.kind === "oven") {
-    if (station.item) return "The oven is busy!";
-    if (item.burned) return "That's burned: throw it away!";
-    if (!isOvenable(item)) return "Only pizzas with dough go in the oven!";
+    if (station.item) return why("why.oven_busy");
+    if (item.burned) return why("why.burned");
+    if (!isOvenable(item)) return why("why.oven_dough");
     return null;
   }
   if (!station.item) return null;
   const result = combineItems(station.item, item);
   if (result.ok) return null;
-  if (result.reason === "burned") return "Burned food can't be combined!";
-  if (result.reason === "nothing_new") return "It already has that!";
-  return "Toppings go on dough: put dough down first!";
+  if (result.reason === "burned") return why("why.burned");
+  if (result.reason === "nothing_new") return why("why.has_that");
+  return why("why.dough_first");
 }

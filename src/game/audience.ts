@@ -26,6 +26,7 @@ import {
   WORLD_HEIGHT_PX,
   WORLD_WIDTH_PX,
 } from "./constants.ts";
+import { EVENT_WORDS } from "./event_words.ts";
 import { feedback, world } from "./events.ts";
 import { shuffled, toSeed } from "./random.ts";
 import { cancelDeadlines, schedule } from "./timeline.ts";
@@ -57,19 +58,7 @@ export type AudienceEventKind = typeof AUDIENCE_EVENTS[number];
 /** The audience's part of the game state. */
 export type AudienceState = GameState["audience"];
 
-/** Title and one-line description of each event, for the TV and phones. */
-export const EVENT_WORDS: Readonly<
-  Record<AudienceEventKind, { title: string; blurb: string }>
-> = {
-  rush_hour: { title: "Rush hour", blurb: "Orders come twice as often." },
-  generous_tips: { title: "Generous tips", blurb: "Tips are doubled." },
-  rain: { title: "Rain", blurb: "Everyone walks slower; cars don't mind." },
-  road_works: { title: "Road works", blurb: "A street is closed." },
-  free_delivery: {
-    title: "Free delivery",
-    blurb: "The oldest order waits 30 s longer.",
-  },
-};
+export { EVENT_WORDS };
 
 /** Title of each town flavour, for the TV and phones. */
 export const FLAVOUR_WORDS: Readonly<Record<TownFlavour, string>> = {
@@ -220,7 +209,7 @@ export function startEvent(
     text: words.title,
   });
   for (const p of state.players) {
-    feedback(events, p.id, `${words.title}! ${words.blurb}`, "info");
+    feedback(events, p.id, { key: "note.event", event: kind }, "info");
   }
   return null;
 }

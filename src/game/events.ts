@@ -5,6 +5,7 @@
  * @module
  */
 
+import { englishSay, type Say } from "./words.ts";
 import type {
   FeedbackEvent,
   GameEvent,
@@ -13,14 +14,20 @@ import type {
   WorldEventName,
 } from "./types.ts";
 
-/** Appends a message for one player's phone. */
+/** Appends a message for one player's phone (with its English for the big screen). */
 export function feedback(
   events: GameEvent[],
   playerId: string,
-  text: string,
+  say: Say,
   tone: Tone,
 ): void {
-  const e: FeedbackEvent = { type: "feedback", playerId, text, tone };
+  const e: FeedbackEvent = {
+    type: "feedback",
+    playerId,
+    say,
+    text: englishSay(say),
+    tone,
+  };
   events.push(e);
 }
 

@@ -117,7 +117,15 @@ export {
 } from "./engine.ts";
 export { type ContextAction, contextActions } from "./actions.ts";
 export {
-  allergyText,
+  englishSay,
+  type ItemSay,
+  itemSay,
+  type Say,
+  wantedSay,
+} from "./words.ts";
+export {
+  type AllergyExempt,
+  allergyExempt,
   houseLabel,
   type HouseStatus,
   houseStatuses,

@@ -52,6 +52,7 @@ import { checkLoss } from "./outcome.ts";
 import { chance, nextInt, pick } from "./random.ts";
 import { cancelDeadlines, popDue, schedule } from "./timeline.ts";
 import type { GameEvent, GameState, Order, Player } from "./types.ts";
+import { type Say, wantedSay } from "./words.ts";
 
 /** Time allowed to deliver a pizza once taken: 20 s per ingredient (+30 s baking) + 30 s. */
 export function deliveryTimeMs(mask: number, needsBaking: boolean): number {
@@ -219,7 +220,10 @@ export function takeOrder(
     playerId: player.id,
     text: wanted,
   });
-  feedback(events, player.id, `Order taken: ${wanted}`, "good");
+  feedback(events, player.id, {
+    key: "note.order_taken",
+    item: wantedSay(order.mask, order.needsBaking),
+  }, "good");
 }
 
 /** Whether an item satisfies an order: exact ingredients, not burned, baked if required. */
@@ -261,17 +265,17 @@ export function deliverOrder(
     playerId: player.id,
     text: `+${pay}`,
   });
-  feedback(events, player.id, `Delivered! +${pay}`, "good");
+  feedback(events, player.id, { key: "say.delivered", count: pay }, "good");
   return true;
 }
 
 /** The reason nothing in a backpack matches an order, as a phone message. */
-export function whyNoMatch(backpack: readonly Item[], order: Order): string {
-  if (backpack.length === 0) return "Your backpack is empty!";
+export function whyNoMatch(backpack: readonly Item[], order: Order): Say {
+  if (backpack.length === 0) return { key: "why.not_here" };
   const same = backpack.filter((i) => i.mask === order.mask);
-  if (same.length === 0) return "Wrong toppings!";
-  if (same.every((i) => i.burned)) return "That one is burned!";
-  return "Needs baking!";
+  if (same.length === 0) return { key: "why.wrong_toppings" };
+  if (same.every((i) => i.burned)) return { key: "why.burned" };
+  return { key: "why.needs_baking" };
 }
 
 /** Fails an order: a strike, and on Master Chef a penalty (double if it was taken). */
@@ -284,17 +288,19 @@ export function failOrder(
   cancelDeadlines(state, order.id);
   state.strikes += 1;
   let text = "Strike!";
+  let say: Say = { key: "note.order_failed" };
   if (moneyPenalty(state.difficulty)) {
     const taken = order.stage === "waiting";
     const penalty = nextInt(state, MIN_PENALTY_COINS, MAX_PENALTY_COINS) *
       (taken ? TAKEN_PENALTY_FACTOR : 1);
     state.money -= penalty;
     text = `Strike! -${penalty}`;
+    say = { key: "note.order_failed_fine", count: penalty };
   }
   const at = doorPx(state, order.houseId);
   world(events, "order_failed", at.x, at.y, { houseId: order.houseId, text });
   for (const p of state.players) {
-    feedback(events, p.id, `An order failed: ${text}`, "bad");
+    feedback(events, p.id, say, "bad");
   }
   checkLoss(state, events);
 }

@@ -104,13 +104,13 @@ export function addPlayer(
     playerId: id,
   });
   const welcome = state.vipId === id
-    ? "Welcome! You are the VIP."
+    ? "note.welcome_vip"
     : player.waiting
-    ? "Welcome! You play from the next round."
+    ? "note.welcome_next"
     : state.phase === "playing"
-    ? "Welcome! Jump in: the round is on."
-    : "Welcome!";
-  feedback(events, id, welcome, "info");
+    ? "note.welcome_jump"
+    : "note.welcome";
+  feedback(events, id, { key: welcome }, "info");
   return null;
 }
 
@@ -177,12 +177,7 @@ export function withdrawUnfairOrders(
     !(e.kind === "deadline" && ids.has(e.orderId))
   );
   for (const p of state.players) {
-    feedback(
-      events,
-      p.id,
-      "An order was withdrawn: nobody left can carry it.",
-      "info",
-    );
+    feedback(events, p.id, { key: "note.withdrawn" }, "info");
   }
 }
 
@@ -221,7 +216,7 @@ export function markReconnected(
     text: player.name,
     playerId: id,
   });
-  feedback(events, id, "Welcome back!", "info");
+  feedback(events, id, { key: "note.welcome_back" }, "info");
   updatePause(state, events);
   return null;
 }

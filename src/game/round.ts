@@ -86,7 +86,7 @@ function startRound(state: GameState, events: GameEvent[]): void {
     text: DIFFICULTY_NAMES[state.difficulty],
   });
   for (const p of state.players) {
-    feedback(events, p.id, "Go! Fill the orders.", "info");
+    feedback(events, p.id, { key: "note.go" }, "info");
   }
   updatePause(state, events);
 }
@@ -141,7 +141,7 @@ export function changeDifficulty(
   if (state.phase === "playing") return "wrong_phase";
   state.difficulty = d;
   for (const p of state.players) {
-    feedback(events, p.id, `Difficulty: ${DIFFICULTY_NAMES[d]}`, "info");
+    feedback(events, p.id, { key: "note.level", level: d }, "info");
   }
   return null;
 }

@@ -9,6 +9,7 @@
 
 import type * as v from "valibot";
 import type { Town } from "./town.ts";
+import type { Say } from "./words.ts";
 import type {
   FacingSchema,
   OrderSchema,
@@ -103,7 +104,9 @@ export interface FeedbackEvent {
   type: "feedback";
   /** Who it is for. */
   playerId: string;
-  /** Short sentence, e.g. "Not enough money!". */
+  /** What to say, as a key and parameters (each phone words it). */
+  say: Say;
+  /** The same in English, for the big screen: e.g. "Not enough money!". */
   text: string;
   /** Colour. */
   tone: Tone;

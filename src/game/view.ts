@@ -7,7 +7,7 @@
  * @module
  */
 
-import { EVENT_WORDS } from "./audience.ts";
+import type { AudienceEventKind } from "./audience.ts";
 import {
   BACKPACK_SLOTS,
   MAX_PLAYERS_COMBINED_EXEMPT,
@@ -26,6 +26,7 @@ import {
   type Item,
 } from "./items.ts";
 import { blockingIngredient } from "./fairness.ts";
+import { deliveriesToWin } from "./outcome.ts";
 import { findPlayer } from "./players.ts";
 import type { GameState, Outcome } from "./types.ts";
 
@@ -73,8 +74,12 @@ export interface PlayerView {
   backpackSlots: number;
   /** Ingredients this player may not buy or pick up. */
   allergies: Ingredient[];
-  /** The allergies in plain words, with what the exemption allows ("" when none). */
-  allergyText: string;
+  /**
+   * What the allergy exemption lets this player carry (GAME.md): "mixed"
+   * pizzas with 3 or fewer players, else "everything" (the pizza with all
+   * five); null without allergies.
+   */
+  allergyExempt: AllergyExempt | null;
   /** Joined at game over: plays from the next round. */
   waiting: boolean;
   /** While paused: names of the players the round waits for (else empty). */
@@ -85,12 +90,14 @@ export interface PlayerView {
   actions: ContextAction[];
   /** Set when the phase is "over" (with the star grade). */
   outcome: Outcome | null;
+  /** Set with `outcome`: pizzas delivered, players in the round, deliveries it took to win. */
+  figures: { delivered: number; players: number; need: number } | null;
   /** Every player's stats, set when the phase is "over" (else empty). */
   team: StatsRow[];
   /** The open orders this player may carry (the phone's order strip). */
   orders: OrderChip[];
-  /** The audience's event going on, in words ("Rain! Everyone walks slower…"), or null. */
-  event: string | null;
+  /** The audience's event going on, by id ("rain"), or null. */
+  event: AudienceEventKind | null;
 }
 
 /** One open order on a phone's order strip. */
@@ -196,31 +203,29 @@ export function teamStats(state: GameState): StatsRow[] {
   }));
 }
 
+/** What a player with allergies may still carry (GAME.md's exemption). */
+export type AllergyExempt = "mixed" | "everything";
+
 /**
- * The allergies of a player in plain words, saying what the exemption allows
- * (GAME.md): "" without allergies; with 3 or fewer players "Allergic to
- * cheese, but you may carry mixed pizzas"; with more, "Allergic to cheese,
- * but you may carry the pizza with everything".
+ * What the allergy exemption lets a player carry (GAME.md): null without
+ * allergies; with 3 or fewer players "mixed" pizzas; with more, only
+ * "everything" (the pizza with all five). The phone says it in words.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { allergyText } from "./view.ts";
- * assert.equal(allergyText(0b00100, 3), "Allergic to cheese, but you may carry mixed pizzas");
- * assert.equal(allergyText(0b00101, 4), "Allergic to dough and cheese, but you may carry the pizza with everything");
- * assert.equal(allergyText(0, 4), "");
+ * import { allergyExempt } from "./view.ts";
+ * assert.equal(allergyExempt(0b00100, 3), "mixed");
+ * assert.equal(allergyExempt(0b00101, 4), "everything");
+ * assert.equal(allergyExempt(0, 4), null);
  * ```
  */
-export function allergyText(allergyMask: number, playerCount: number): string {
-  const names = ingredientNames(allergyMask);
-  if (names.length === 0) return "";
-  const list = names.length === 1
-    ? names[0]
-    : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
-  const exempt = playerCount <= MAX_PLAYERS_COMBINED_EXEMPT
-    ? "mixed pizzas"
-    : "the pizza with everything";
-  return `Allergic to ${list}, but you may carry ${exempt}`;
+export function allergyExempt(
+  allergyMask: number,
+  playerCount: number,
+): AllergyExempt | null {
+  if (allergyMask === 0) return null;
+  return playerCount <= MAX_PLAYERS_COMBINED_EXEMPT ? "mixed" : "everything";
 }
 
 /** An item as the phone shows it (heat rounded). */
@@ -246,7 +251,7 @@ export function itemView(item: Item): ItemView {
  * const state = joinPlayer(createGame(), { id: "a", name: "Ann" }).state;
  * const view = playerView(state, "a");
  * assert.equal(view?.vip, true);
- * assert.deepEqual(view?.actions[0], { id: "start", label: "Start game" });
+ * assert.deepEqual(view?.actions[0], { id: "start", say: { key: "act.start" } });
  * ```
  */
 export function playerView(
@@ -274,7 +279,7 @@ export function playerView(
     backpack: player.backpack.map(itemView),
     backpackSlots: BACKPACK_SLOTS,
     allergies: ingredientNames(player.allergyMask),
-    allergyText: allergyText(player.allergyMask, state.players.length),
+    allergyExempt: allergyExempt(player.allergyMask, state.players.length),
     waiting: player.waiting,
     pausedFor: phase === "paused"
       ? state.players.filter((p) => !p.connected).map((p) => p.name)
@@ -282,18 +287,25 @@ export function playerView(
     inVehicle: player.vehicleId !== null,
     actions: contextActions(state, player.id),
     outcome: state.outcome,
+    figures: state.outcome ? roundFigures(state) : null,
     team: state.phase === "over" ? teamStats(state) : [],
     orders: orderChips(state, player.id),
-    event: eventWords(state),
+    event: state.phase === "playing"
+      ? state.audience.event?.kind ?? null
+      : null,
   };
 }
 
-/** The audience's event going on, as a phone says it, or null. */
-function eventWords(state: GameState): string | null {
-  const e = state.phase === "playing" ? state.audience.event : null;
-  if (!e) return null;
-  const words = EVENT_WORDS[e.kind];
-  return `${words.title}! ${words.blurb}`;
+/** The round's figures the game-over words need. */
+function roundFigures(
+  state: GameState,
+): { delivered: number; players: number; need: number } {
+  const players = state.players.filter((p) => !p.waiting).length;
+  return {
+    delivered: state.delivered,
+    players,
+    need: deliveriesToWin(players),
+  };
 }
 
 /** Whether two views are the same (so nothing needs sending). */

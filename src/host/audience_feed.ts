@@ -7,15 +7,9 @@
  *
  * @module
  */
-import {
-  EVENT_WORDS,
-  FLAVOUR_WORDS,
-  MAX_STRIKES,
-  type Tally,
-  VOTE_OPEN_MS,
-} from "../game/mod.ts";
+import { MAX_STRIKES, type Tally, VOTE_OPEN_MS } from "../game/mod.ts";
 import type { AudienceEventKind, GameState, TownFlavour } from "../game/mod.ts";
-import { describeMask } from "../game/items.ts";
+import { ingredientNames } from "../game/items.ts";
 import type {
   AudienceServerMessage,
   AudienceView,
@@ -85,14 +79,14 @@ export function audienceViewOf(state: GameState): AudienceView {
       0,
       MAX_AUDIENCE_ORDERS,
     ).map((o) => ({
-      wanted: (o.needsBaking ? "baked " : "") + describeMask(o.mask),
+      ingredients: ingredientNames(o.mask),
+      baked: o.needsBaking,
       leftMs: Math.ceil(Math.max(0, o.deadlineMs - state.clockMs) / 1000) *
         1000,
     })),
     event: e
       ? {
-        title: EVENT_WORDS[e.kind].title,
-        blurb: EVENT_WORDS[e.kind].blurb,
+        event: e.kind,
         leftMs: Math.ceil(Math.max(0, e.endsMs - state.clockMs) / 1000) * 1000,
       }
       : null,
@@ -106,14 +100,7 @@ export function promptViewOf(
   return {
     id: prompt.id,
     about: prompt.about,
-    options: prompt.options.map((o) =>
-      prompt.about === "event"
-        ? {
-          title: EVENT_WORDS[o as AudienceEventKind].title,
-          blurb: EVENT_WORDS[o as AudienceEventKind].blurb,
-        }
-        : { title: FLAVOUR_WORDS[o as TownFlavour], blurb: "" }
-    ),
+    options: prompt.options.map((o) => o as AudienceEventKind | TownFlavour),
     openMs: Math.max(0, prompt.closesMs - prompt.openedMs),
   };
 }

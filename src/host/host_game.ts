@@ -13,6 +13,7 @@ import {
   createGame,
   disconnectPlayer,
   type EngineResult,
+  englishSay,
   type GameEvent,
   type GameState,
   joinPlayer,
@@ -24,6 +25,7 @@ import {
   playerView,
   reconnectPlayer,
   restartGame,
+  type Say,
   setDifficulty,
   setDropIn,
   startGame,
@@ -205,12 +207,16 @@ export class HostGame {
     }
     const result = joinPlayer(this.#state, { id, name });
     if (result.error) {
+      const say: Say = {
+        key: result.error === "room_full"
+          ? "error.room_full"
+          : "error.game_started",
+      };
       this.#events.push({
         type: "feedback",
         playerId: id,
-        text: result.error === "room_full"
-          ? "The game is full."
-          : "The game is already on: wait for the next round.",
+        say,
+        text: englishSay(say),
         tone: "bad",
       });
       return "refused";
@@ -351,7 +357,7 @@ export class HostGame {
       if (event.type !== "feedback" || this.isBot(event.playerId)) continue;
       outbox.push({
         to: event.playerId,
-        message: { t: "feedback", text: event.text, tone: event.tone },
+        message: { t: "feedback", say: event.say, tone: event.tone },
       });
     }
     for (const player of this.#state.players) {
@@ -386,9 +392,10 @@ export class HostGame {
 
 /**
  * The engine's view as the wire protocol carries it: the protocol's fields
- * only (actions with their ingredients and allergy reason, the allergy text,
- * whether the player waits for the next round), `outcome` omitted while there
- * is none, its `reason` a sentence, with its star grade and the team's stats.
+ * only, every word as data (actions' words and greyed-out reasons as
+ * keys with parameters, the allergy exemption and the event by id, the
+ * outcome's reason as a code with the round's figures), `outcome` omitted
+ * while there is none, with its star grade and the team's stats.
  *
  * @example
  * ```ts
@@ -409,7 +416,6 @@ export function toWireView(view: EngineView): PlayerView {
     vip: view.vip,
     phase: view.phase,
     difficulty: view.difficulty,
-    difficultyNames: [...view.difficultyNames],
     money: view.money,
     timeLeftMs: view.timeLeftMs,
     strikes: view.strikes,
@@ -420,14 +426,13 @@ export function toWireView(view: EngineView): PlayerView {
       burned: item.burned,
     })),
     allergies: [...view.allergies],
-    allergyText: view.allergyText,
+    ...(view.allergyExempt ? { allergyExempt: view.allergyExempt } : {}),
     waiting: view.waiting,
     ...(view.pausedFor.length > 0 ? { pausedFor: [...view.pausedFor] } : {}),
     actions: view.actions.map((a) => ({
       id: a.id,
-      label: a.label,
+      say: a.say,
       ...(a.ingredients ? { ingredients: [...a.ingredients] } : {}),
-      ...(a.hint ? { hint: a.hint } : {}),
       ...(a.disabled ? { disabled: a.disabled } : {}),
     })),
     inVehicle: view.inVehicle,
@@ -441,8 +446,11 @@ export function toWireView(view: EngineView): PlayerView {
   if (view.outcome) {
     wire.outcome = {
       won: view.outcome.won,
-      reason: view.outcome.text,
+      reason: view.outcome.reason,
       stars: view.outcome.stars,
+      delivered: view.figures?.delivered ?? 0,
+      players: view.figures?.players ?? 0,
+      need: view.figures?.need ?? 0,
     };
   }
   if (view.team.length > 0) {

@@ -17,7 +17,10 @@ export type AnnouncedView = Pick<
 
 /** How an item reads: "tomato", "baked dough + cheese". */
 export function itemWords(
-  item: PlayerView["backpack"][number],
+  item: Pick<
+    PlayerView["backpack"][number],
+    "ingredients" | "baked" | "burned"
+  >,
   words: Translator,
 ): string {
   const names = item.ingredients.map((name) => words.t(`ing.${name}`)).join(

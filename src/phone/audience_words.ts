@@ -1,17 +1,20 @@
 /**
  * What an audience phone says: the game's numbers, the event going on, the
  * open orders, and the reactions' emoji, in the phone's language (catalogue
- * keys `watch.*`). The event's title and blurb are the host's words and stay
- * as sent. Pure functions, so the words are tested without a page.
+ * keys `watch.*`); the host sends events, vote options and orders as ids,
+ * and the phone words them from its catalogue too. Pure functions, so the
+ * words are tested without a page.
  *
  * @module
  */
-import { INGREDIENT_COLOURS } from "./ingredient_look.ts";
 import {
   type AudienceView,
-  EVERYTHING_PIZZA,
+  INGREDIENT_IDS,
   type ReactionKind,
+  TOWN_IDS,
+  type VotePromptView,
 } from "../protocol/mod.ts";
+import { itemWords } from "./announcements.ts";
 import type { Translator } from "./translator.ts";
 
 /** The emoji of each reaction. */
@@ -60,12 +63,9 @@ export function reactionKey(kind: ReactionKind): string {
   return `watch.react_${kind}`;
 }
 
-/** The ingredients the phone knows by name (as the host names them). */
-const NAMES: ReadonlySet<string> = new Set(Object.keys(INGREDIENT_COLOURS));
-
 /**
- * An open order in the phone's words: the host sends "baked dough + tomato"
- * or "pizza with everything"; words it does not know stay as sent.
+ * An open order in the phone's words, capitalised: its ingredients, baked
+ * or not, or the pizza with everything.
  *
  * @example
  * ```ts
@@ -75,23 +75,35 @@ const NAMES: ReadonlySet<string> = new Set(Object.keys(INGREDIENT_COLOURS));
  * const words = new Translator("nl", {
  *   "ing.dough": "deeg", "ing.cheese": "kaas", "item.baked": "gebakken {item}",
  * });
- * assert.equal(orderWords("baked dough + cheese", words), "Gebakken deeg + kaas");
- * assert.equal(orderWords("something new", words), "Something new");
+ * assert.equal(orderWords({ ingredients: ["dough", "cheese"], baked: true }, words), "Gebakken deeg + kaas");
  * ```
  */
-export function orderWords(wanted: string, words: Translator): string {
-  const baked = wanted.startsWith("baked ");
-  const rest = baked ? wanted.slice("baked ".length) : wanted;
-  const parts = rest.split(" + ");
-  let item = rest;
-  if (rest === EVERYTHING_PIZZA) item = words.t("watch.everything");
-  else if (parts.every((name) => NAMES.has(name))) {
-    item = parts.map((name) => words.t(`ing.${name}`)).join(" + ");
-  } else if (baked) item = wanted;
-  const text = baked && item !== wanted
-    ? words.t("item.baked", { item })
-    : item;
+export function orderWords(
+  order: Pick<AudienceView["orders"][number], "ingredients" | "baked">,
+  words: Translator,
+): string {
+  const text = order.ingredients.length === INGREDIENT_IDS.length
+    ? words.t(order.baked ? "item.baked" : "watch.everything", {
+      item: words.t("watch.everything"),
+    })
+    : itemWords({ ...order, burned: false }, words);
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
+/**
+ * A vote option's title and line in the phone's words: an event's, or a
+ * town flavour's (which has no line).
+ */
+export function optionWords(
+  option: VotePromptView["options"][number],
+  words: Translator,
+): { title: string; blurb: string } {
+  return (TOWN_IDS as readonly string[]).includes(option)
+    ? { title: words.t(`town.${option}`), blurb: "" }
+    : {
+      title: words.t(`event.${option}`),
+      blurb: words.t(`event.${option}.blurb`),
+    };
 }
 
 /**
@@ -106,7 +118,7 @@ export function orderWords(wanted: string, words: Translator): string {
  *   "watch.strikes": "Strikes {strikes}/{max}", "ing.cheese": "cheese",
  * });
  * const l = audienceLines({ phase: "playing", paused: false, money: 42, timeLeftMs: 200_000,
- *   strikes: 1, maxStrikes: 3, delivered: 2, orders: [{ wanted: "cheese", leftMs: 30_000 }], event: null }, words);
+ *   strikes: 1, maxStrikes: 3, delivered: 2, orders: [{ ingredients: ["cheese"], baked: false, leftMs: 30_000 }], event: null }, words);
  * assert.equal(l.strikes, "Strikes 1/3");
  * assert.deepEqual(l.orders, ["Cheese · 0:30"]);
  * ```
@@ -139,12 +151,13 @@ export function audienceLines(
     strikes: words.t("watch.strikes", { strikes: state.strikes, max }),
     note,
     event: state.event
-      ? `${state.event.title}: ${state.event.blurb} (${
-        clock(state.event.leftMs)
-      })`
+      ? words.t("watch.event", {
+        ...optionWords(state.event.event, words),
+        time: clock(state.event.leftMs),
+      })
       : null,
     orders: state.orders.map((o) =>
-      `${orderWords(o.wanted, words)} · ${clock(o.leftMs)}`
+      `${orderWords(o, words)} · ${clock(o.leftMs)}`
     ),
   };
 }

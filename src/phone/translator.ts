@@ -143,6 +143,20 @@ export class Translator {
     });
   }
 
+  /**
+   * A number in the language's way (`Intl.NumberFormat`).
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { Translator } from "./translator.ts";
+   * assert.equal(new Translator("de", {}).n(1200), "1.200");
+   * ```
+   */
+  n(value: number): string {
+    return this.#numbers.format(value);
+  }
+
   /** The words of a {@link Said}. */
   say(said: Said): string {
     return this.t(said.key, said.params);

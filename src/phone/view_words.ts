@@ -7,6 +7,7 @@
  * @module
  */
 import type { PlayerView } from "../protocol/mod.ts";
+import { allergyLine } from "./host_words.ts";
 import type { Translator } from "./translator.ts";
 
 /** One context action of a view. */
@@ -57,11 +58,11 @@ export function phaseNote(
  * import { Translator } from "./translator.ts";
  * import { outcomeTitle } from "./view_words.ts";
  * const words = new Translator("nl", { "outcome.win": "Gewonnen!" });
- * assert.equal(outcomeTitle({ won: true, reason: "" }, words), "Gewonnen!");
+ * assert.equal(outcomeTitle({ won: true }, words), "Gewonnen!");
  * ```
  */
 export function outcomeTitle(
-  outcome: NonNullable<PlayerView["outcome"]>,
+  outcome: Pick<NonNullable<PlayerView["outcome"]>, "won">,
   words: Translator,
 ): string {
   return words.t(outcome.won ? "outcome.win" : "outcome.over");
@@ -132,8 +133,11 @@ export function isDiscard(action: ViewAction): boolean {
  * ```ts
  * import assert from "node:assert/strict";
  * import { discardBySlot } from "./view_words.ts";
- * const map = discardBySlot([{ id: "buy", label: "Buy" }, { id: "discard:1", label: "Throw away dough" }]);
- * assert.equal(map.get(1)?.label, "Throw away dough");
+ * const map = discardBySlot([
+ *   { id: "buy", say: { key: "act.buy", ingredient: "dough", price: 4 } },
+ *   { id: "discard:1", say: { key: "backpack.throw", item: { ingredients: ["dough"] } } },
+ * ]);
+ * assert.equal(map.get(1)?.id, "discard:1");
  * assert.equal(map.has(0), false);
  * ```
  */
@@ -154,6 +158,9 @@ export function buttonActions(actions: readonly ViewAction[]): ViewAction[] {
   return actions.filter((action) => !isDiscard(action));
 }
 
+/** The part of a view the allergy rule is read from. */
+type AllergyPart = Pick<PlayerView, "phase" | "allergies" | "allergyExempt">;
+
 /**
  * What to tell a player whose allergy rule changed mid-round (a drop-in made
  * the team bigger, so the exemption changed), or null: nothing changed, or
@@ -164,23 +171,27 @@ export function buttonActions(actions: readonly ViewAction[]): ViewAction[] {
  * import assert from "node:assert/strict";
  * import { Translator } from "./translator.ts";
  * import { allergyChange } from "./view_words.ts";
- * const words = new Translator("en", { "allergy.new": "New allergy rule: {rule}" });
- * const before = { phase: "playing" as const, allergyText: "Allergic to cheese, but you may carry mixed pizzas" };
- * const after = { phase: "playing" as const, allergyText: "Allergic to cheese, but you may carry the pizza with everything" };
+ * const words = new Translator("en", {
+ *   "allergy.new": "New allergy rule: {rule}", "ing.cheese": "cheese",
+ *   "allergy.rule_mixed": "Allergic to {names}, but you may carry mixed pizzas",
+ *   "allergy.rule_everything": "Allergic to {names}, but you may carry the pizza with everything",
+ * });
+ * const before = { phase: "playing" as const, allergies: ["cheese"], allergyExempt: "mixed" as const };
+ * const after = { ...before, allergyExempt: "everything" as const };
  * assert.equal(allergyChange(before, after, words), "New allergy rule: Allergic to cheese, but you may carry the pizza with everything");
- * assert.equal(allergyChange({ phase: "lobby", allergyText: "" }, after, words), null);
+ * assert.equal(allergyChange({ phase: "lobby", allergies: [] }, after, words), null);
  * ```
  */
 export function allergyChange(
-  before: Pick<PlayerView, "phase" | "allergyText"> | null,
-  after: Pick<PlayerView, "phase" | "allergyText">,
+  before: AllergyPart | null,
+  after: AllergyPart,
   words: Translator,
 ): string | null {
   const inRound = (phase: PlayerView["phase"]) =>
     phase === "playing" || phase === "paused";
   if (!before || !inRound(before.phase) || !inRound(after.phase)) return null;
-  const was = before.allergyText ?? "";
-  const now = after.allergyText ?? "";
+  const was = allergyLine(before, words);
+  const now = allergyLine(after, words);
   if (was === now) return null;
   return now === ""
     ? words.t("allergy.new_free")

@@ -13,6 +13,7 @@
  */
 import * as v from "valibot";
 import { ROOM_CODE_LENGTH, UsernameSchema } from "./shared.ts";
+import { EVENT_IDS, INGREDIENT_IDS, TOWN_IDS } from "./phone_words.ts";
 
 /** The reactions an audience member can send, by key (the phone draws them). */
 export const REACTION_KINDS = ["cheer", "laugh", "wow", "love", "yum"] as const;
@@ -35,7 +36,6 @@ const RoomSchema = v.pipe(
   ),
 );
 const Count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
-const Short = v.pipe(v.string(), v.maxLength(60));
 const PromptId = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 
 // ---------------------------------------------------------------------------
@@ -71,19 +71,12 @@ export const AudienceReactSchema = v.object({
 // Host -> server
 // ---------------------------------------------------------------------------
 
-/** An event going on, as the audience sees it. */
+/** An event going on, as the audience sees it: its id (the phone words it). */
 export const AudienceEventViewSchema = v.object({
-  title: Short,
-  blurb: v.pipe(v.string(), v.maxLength(120)),
+  event: v.picklist(EVENT_IDS),
   /** Round time left of the event, ms. */
   leftMs: Count,
 });
-
-/**
- * How an order's `wanted` names the pizza with all five ingredients (the
- * host's `describeMask`; a test keeps the two equal).
- */
-export const EVERYTHING_PIZZA = "pizza with everything";
 
 /** What the audience sees of the game: small, sent at most twice a second. */
 export const AudienceViewSchema = v.object({
@@ -94,9 +87,16 @@ export const AudienceViewSchema = v.object({
   strikes: Count,
   maxStrikes: Count,
   delivered: Count,
-  /** Open orders: what is wanted and the time left, ms. */
+  /** Open orders: the wanted pizza (ingredient ids, baked) and the time left, ms. */
   orders: v.pipe(
-    v.array(v.object({ wanted: Short, leftMs: Count })),
+    v.array(v.object({
+      ingredients: v.pipe(
+        v.array(v.picklist(INGREDIENT_IDS)),
+        v.maxLength(INGREDIENT_IDS.length),
+      ),
+      baked: v.boolean(),
+      leftMs: Count,
+    })),
     v.maxLength(MAX_AUDIENCE_ORDERS),
   ),
   event: v.nullable(AudienceEventViewSchema),
@@ -111,14 +111,15 @@ export const AudienceUpdateSchema = v.object({
   state: AudienceViewSchema,
 });
 
-/** A vote as the audience sees it. */
+/**
+ * A vote as the audience sees it: its options by id, an event's or a town
+ * flavour's (the phone words them).
+ */
 export const VotePromptViewSchema = v.object({
   id: PromptId,
   about: v.picklist(["event", "flavour"]),
   options: v.pipe(
-    v.array(
-      v.object({ title: Short, blurb: v.pipe(v.string(), v.maxLength(120)) }),
-    ),
+    v.array(v.picklist([...EVENT_IDS, ...TOWN_IDS])),
     v.minLength(2),
     v.maxLength(MAX_VOTE_OPTIONS),
   ),

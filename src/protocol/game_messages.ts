@@ -12,6 +12,12 @@ import {
   type ParseResult,
   utf8LengthExceeds,
 } from "./shared.ts";
+import {
+  ALLERGY_EXEMPTIONS,
+  EVENT_IDS,
+  OUTCOME_REASONS,
+  PhoneWordsSchema,
+} from "./phone_words.ts";
 
 /** Largest game message in UTF-8 bytes, either direction. */
 export const MAX_GAME_MESSAGE_BYTES = 16_384;
@@ -49,15 +55,15 @@ const ItemViewSchema = v.object({
   burned: v.boolean(),
 });
 
+/** One button: its id, and its words as data (`src/protocol/phone_words.ts`). */
 const ContextActionSchema = v.object({
   id: ActionIdSchema,
-  label: v.pipe(v.string(), v.maxLength(80)),
+  /** What the button says. */
+  say: PhoneWordsSchema,
   /** Ingredient ids, for icons. */
   ingredients: v.optional(v.pipe(v.array(ShortTextSchema), v.maxLength(8))),
-  /** A line under the label saying more (what a difficulty level adds). */
-  hint: v.optional(v.pipe(v.string(), v.maxLength(120))),
   /** Set when the rules would refuse it here: the reason (drawn greyed). */
-  disabled: v.optional(v.pipe(v.string(), v.maxLength(120))),
+  disabled: v.optional(PhoneWordsSchema),
 });
 
 /** One open order on the phone's strip (see `orderChips` in src/game/view.ts). */
@@ -95,14 +101,13 @@ export const PlayerViewSchema = v.object({
   vip: v.boolean(),
   phase: v.picklist(["lobby", "playing", "paused", "over"]),
   difficulty: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(3)),
-  difficultyNames: v.pipe(v.array(ShortTextSchema), v.maxLength(4)),
   money: v.pipe(v.number(), v.finite()),
   timeLeftMs: v.pipe(v.number(), v.finite(), v.minValue(0)),
   strikes: v.pipe(v.number(), v.integer(), v.minValue(0)),
   backpack: v.pipe(v.array(ItemViewSchema), v.maxLength(3)),
   allergies: v.pipe(v.array(ShortTextSchema), v.maxLength(5)),
-  /** The allergies in plain words, with what the exemption allows. */
-  allergyText: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  /** With allergies: what the exemption still lets this player carry. */
+  allergyExempt: v.optional(v.picklist(ALLERGY_EXEMPTIONS)),
   /** Joined at game over: plays from the next round. */
   waiting: v.optional(v.boolean()),
   /** While paused: the names of the players the round waits for. */
@@ -116,16 +121,23 @@ export const PlayerViewSchema = v.object({
   inVehicle: v.boolean(),
   outcome: v.optional(v.object({
     won: v.boolean(),
-    reason: ReasonSchema,
+    /** Why the round ended, a code (the phone's `outcome.<reason>`). */
+    reason: v.picklist(OUTCOME_REASONS),
     /** Star grade 0..3. */
     stars: v.optional(v.pipe(CountSchema, v.maxValue(3))),
+    /** Pizzas delivered in the round. */
+    delivered: CountSchema,
+    /** Players in the round. */
+    players: CountSchema,
+    /** Deliveries it took to win. */
+    need: CountSchema,
   })),
   /** Every player's stats, at game over. */
   team: v.optional(v.pipe(v.array(StatsRowSchema), v.maxLength(12))),
   /** The open orders this player may carry (the order strip). */
   orders: v.optional(v.pipe(v.array(OrderChipSchema), v.maxLength(16))),
-  /** The audience's event going on, in words (absent: none). */
-  event: v.optional(v.pipe(v.string(), v.maxLength(160))),
+  /** The audience's event going on, by id (absent: none). */
+  event: v.optional(v.picklist(EVENT_IDS)),
 });
 
 /** What one phone shows. */
@@ -140,9 +152,10 @@ export type FeedbackTone = v.InferOutput<typeof FeedbackToneSchema>;
 /** Every message the host may send to one phone. */
 export const HostMessageSchema = v.variant("t", [
   v.object({ t: v.literal("view"), view: PlayerViewSchema }),
+  /** A short message (a toast): what to say, as data, and its tone. */
   v.object({
     t: v.literal("feedback"),
-    text: v.pipe(v.string(), v.maxLength(200)),
+    say: PhoneWordsSchema,
     tone: FeedbackToneSchema,
   }),
   v.object({ t: v.literal("ping"), id: IdSchema }),
@@ -177,7 +190,8 @@ export function parsePhoneMessage(raw: unknown): ParseResult<PhoneMessage> {
  * ```ts
  * import assert from "node:assert/strict";
  * import { parseHostMessage } from "./mod.ts";
- * assert.ok(parseHostMessage({ t: "feedback", text: "Hi", tone: "info" }).ok);
+ * assert.ok(parseHostMessage({ t: "feedback", say: { key: "note.go" }, tone: "info" }).ok);
+ * assert.ok(!parseHostMessage({ t: "feedback", text: "Hi", tone: "info" }).ok);
  * ```
  */
 export function parseHostMessage(raw: unknown): ParseResult<HostMessage> {

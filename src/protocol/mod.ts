@@ -67,6 +67,17 @@ export {
   PlayerViewSchema,
 } from "./game_messages.ts";
 export {
+  ALLERGY_EXEMPTIONS,
+  EVENT_IDS,
+  INGREDIENT_IDS,
+  type ItemWords,
+  ItemWordsSchema,
+  OUTCOME_REASONS,
+  type PhoneWords,
+  PhoneWordsSchema,
+  TOWN_IDS,
+} from "./phone_words.ts";
+export {
   AudienceCloseSchema,
   AudienceEventViewSchema,
   AudiencePromptSchema,
@@ -77,7 +88,6 @@ export {
   type AudienceView,
   AudienceViewSchema,
   AudienceVoteSchema,
-  EVERYTHING_PIZZA,
   MAX_AUDIENCE_ORDERS,
   MAX_VOTE_OPTIONS,
   REACTION_KINDS,

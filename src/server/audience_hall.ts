@@ -116,7 +116,7 @@ interface RoomAudience {
  * const hall = new AudienceHall({ limits: DEFAULTS, sendHost: (_c, m) => toHost.push(m) });
  * const seen: unknown[] = [];
  * hall.watch("ABCD", { id: "a", send: (m) => seen.push(m), close() {} }, "Ann");
- * hall.prompt("ABCD", { id: 1, about: "event", options: [{ title: "Rain", blurb: "" }, { title: "Rush hour", blurb: "" }], openMs: 15000 });
+ * hall.prompt("ABCD", { id: 1, about: "event", options: ["rain", "rush_hour"], openMs: 15000 });
  * assert.deepEqual(hall.vote("ABCD", "a", 1, 0), { ok: true, option: 0 });
  * assert.deepEqual(hall.vote("ABCD", "a", 1, 1), { ok: true, option: 0 });
  * hall.closeRoom("ABCD");

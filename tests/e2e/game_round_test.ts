@@ -147,11 +147,24 @@ Deno.test({
             (await phoneView(bob))?.backpack.length === 1);
           await steer(bob, host, "Bob", [town.houses[order.houseId].door]);
           const deliver = await waitAction(bob, "deliver");
-          assert.match(deliver.label, new RegExp(INGREDIENTS[ingredient]));
+          assert.ok(
+            deliver.say.key === "act.deliver" &&
+              deliver.say.item.ingredients.includes(INGREDIENTS[ingredient]),
+          );
+          assert.match(
+            await bob.$eval(
+              '#actions button[data-action="deliver"]',
+              (e) =>
+                e.textContent ?? "",
+            ),
+            new RegExp(`Deliver .*${INGREDIENTS[ingredient]}`),
+          );
           await screenshot(bob, "game-phone-house");
           await tapAction(bob, "deliver");
-          await waitFor("the delivery", async () =>
-            (await gameSnapshot(host)).delivered >= 1);
+          await waitFor(
+            "the delivery",
+            async () => (await gameSnapshot(host)).delivered >= 1,
+          );
         };
         await Promise.all([annRun(), bobRun()]);
         const mid = await gameSnapshot(host);
@@ -169,9 +182,7 @@ Deno.test({
           return s.paused && s;
         });
         assert.equal(
-          paused.players.find((p) =>
-            p.id === "Bob"
-          )?.connected,
+          paused.players.find((p) => p.id === "Bob")?.connected,
           false,
         );
         await screenshot(host, "game-host-paused");
@@ -183,9 +194,7 @@ Deno.test({
           )?.connected && s;
         });
         assert.equal(back.players.length, 2);
-        const bobAgain = back.players.find((p) =>
-          p.id === "Bob"
-        )!;
+        const bobAgain = back.players.find((p) => p.id === "Bob")!;
         assert.equal(bobAgain.backpack, before.backpack);
         assert.equal(bobAgain.allergyMask, before.allergyMask);
         assert.equal(bobAgain.vip, false);

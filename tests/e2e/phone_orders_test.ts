@@ -171,11 +171,8 @@ Deno.test({
               view.actions.find((a) => a.id === "drop:0");
           },
         );
-        assert.match(add.label, /^Add /);
-        assert.equal(
-          add.disabled,
-          "Toppings go on dough: put dough down first!",
-        );
+        assert.equal(add.say.key, "act.add");
+        assert.deepEqual(add.disabled, { key: "why.dough_first" });
         const button = '#actions button[data-action="drop:0"]';
         await ann.waitForSelector(`${button}[aria-disabled="true"]`);
         assert.match(

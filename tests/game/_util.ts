@@ -9,6 +9,7 @@ import {
 import type { Difficulty } from "../../src/game/difficulty.ts";
 import { stationAccessTiles } from "../../src/bots/pathfinding.ts";
 import { tileCenterPx } from "../../src/game/tiles.ts";
+import { englishSay, type Say } from "../../src/game/words.ts";
 import type {
   EngineResult,
   GameEvent,
@@ -126,6 +127,11 @@ export function act(
     playerId: id,
     input: { type: "action", id: actionId },
   }], 0);
+}
+
+/** A say's English, or undefined for none (a greyed-out reason that is not set). */
+export function english(say: Say | undefined): string | undefined {
+  return say ? englishSay(say) : undefined;
 }
 
 /** Feedback texts addressed to one player. */

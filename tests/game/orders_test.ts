@@ -174,12 +174,16 @@ Deno.test("deliver uses ANY matching item: a baked copy after an unbaked one (re
 
 Deno.test("deliver explains why nothing matched", () => {
   const order = withOrder(2, 0b11).order;
-  assert.equal(whyNoMatch([], order), "Your backpack is empty!");
-  assert.equal(whyNoMatch([cold(0b11)], order), "Needs baking!");
-  assert.equal(whyNoMatch([baked(0b111)], order), "Wrong toppings!");
-  assert.equal(
+  assert.deepEqual(whyNoMatch([], order), { key: "why.not_here" });
+  assert.deepEqual(whyNoMatch([cold(0b11)], order), {
+    key: "why.needs_baking",
+  });
+  assert.deepEqual(whyNoMatch([baked(0b111)], order), {
+    key: "why.wrong_toppings",
+  });
+  assert.deepEqual(
     whyNoMatch([{ mask: 0b11, heat: 1, burned: true }], order),
-    "That one is burned!",
+    { key: "why.burned" },
   );
   const { state } = withOrder(2, 0b11);
   let s = onTile(state, "p0", state.town.houses[0].door);

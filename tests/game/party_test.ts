@@ -18,12 +18,13 @@ import { trySpawnOrder } from "../../src/game/orders.ts";
 import { starGrade } from "../../src/game/outcome.ts";
 import { tileCenterPx, tileIndex, TileKind } from "../../src/game/tiles.ts";
 import type { GameState } from "../../src/game/types.ts";
-import { allergyText, hud, playerView } from "../../src/game/view.ts";
+import { allergyExempt, hud, playerView } from "../../src/game/view.ts";
 import {
   act,
   atStation,
   atStore,
   edit,
+  english,
   lobby,
   onTile,
   player,
@@ -192,7 +193,10 @@ Deno.test("contextActions(): an allergy greys Buy and Pick up with the reason; t
   const atCheese = atStore(s, "p0", 2);
   const buy = contextActions(atCheese, "p0").find((a) => a.id === "buy");
   assert.deepEqual(buy?.ingredients, ["cheese"]);
-  assert.equal(buy?.disabled, "You're allergic to cheese!");
+  assert.deepEqual(buy?.disabled, {
+    key: "why.allergic",
+    ingredient: "cheese",
+  });
   const r = act(atCheese, "p0", "buy");
   assert.equal(r.state.money, atCheese.money);
   assert.deepEqual(texts(r.events, "p0"), ["You're allergic to cheese!"]);
@@ -207,7 +211,7 @@ Deno.test("contextActions(): an allergy greys Buy and Pick up with the reason; t
   });
   const pick = contextActions(withItem, "p0").find((a) => a.id === "pickup");
   assert.deepEqual(pick?.ingredients, ["dough", "cheese"]);
-  assert.equal(pick?.disabled, "You're allergic to cheese!");
+  assert.equal(english(pick?.disabled), "You're allergic to cheese!");
   const three = edit(withItem, (d) => (d.players = d.players.slice(0, 3)));
   const pick3 = contextActions(three, "p0").find((a) => a.id === "pickup");
   assert.equal(pick3?.disabled, undefined, "exempt with 3 players");
@@ -240,28 +244,18 @@ Deno.test("contextActions(): 'Deliver' only when the backpack holds something; a
   );
 });
 
-Deno.test("allergyText() says what the exemption allows (3 or fewer players / more)", () => {
-  assert.equal(allergyText(0, 2), "");
-  assert.equal(
-    allergyText(0b00001, 2),
-    "Allergic to dough, but you may carry mixed pizzas",
-  );
-  assert.equal(
-    allergyText(0b10010, 5),
-    "Allergic to tomato and mushroom, but you may carry the pizza with everything",
-  );
-  assert.equal(
-    allergyText(0b00111, 4),
-    "Allergic to dough, tomato and cheese, but you may carry the pizza with everything",
-  );
+Deno.test("allergyExempt() says what the exemption allows (3 or fewer players / more)", () => {
+  assert.equal(allergyExempt(0, 2), null);
+  assert.equal(allergyExempt(0b00001, 2), "mixed");
+  assert.equal(allergyExempt(0b00001, 3), "mixed");
+  assert.equal(allergyExempt(0b10010, 4), "everything");
+  assert.equal(allergyExempt(0b00111, 5), "everything");
   const s = edit(
     started({ players: 3, difficulty: 1 }),
     (d) => (player(d, "p0").allergyMask = 0b00100),
   );
-  assert.equal(
-    playerView(s, "p0")?.allergyText,
-    "Allergic to cheese, but you may carry mixed pizzas",
-  );
+  assert.equal(playerView(s, "p0")?.allergyExempt, "mixed");
+  assert.deepEqual(playerView(s, "p0")?.allergies, ["cheese"]);
 });
 
 /** A state with p0 driving vehicle 0 at a road tile. */

@@ -99,6 +99,7 @@ Deno.test("HostGame routes feedback to the player it is for", () => {
   assert.ok(
     toBob[0].message.t === "feedback" && toBob[0].message.tone === "bad",
   );
+  assert.deepEqual(toBob[0].message.say, { key: "why.not_here" });
 });
 
 Deno.test("HostGame: a dropped phone pauses the round and comes back as the same player", () => {
@@ -194,7 +195,7 @@ Deno.test("HostGame.start() and restart() refuse politely in the wrong phase", (
   assert.equal(game.restart(), false, "nobody to play");
 });
 
-Deno.test("toWireView() keeps action icons, hints, allergy reasons, allergy text, waiting and the order strip", () => {
+Deno.test("toWireView() keeps action words, icons, allergy reasons, the allergy exemption, waiting and the order strip", () => {
   const game = new HostGame({ seed: 5 });
   game.join("Ann");
   const engine = playerView(game.state, "Ann");
@@ -202,18 +203,25 @@ Deno.test("toWireView() keeps action icons, hints, allergy reasons, allergy text
   const wire = toWireView({
     ...engine,
     allergies: ["cheese"],
-    allergyText: "Allergic to cheese, but you may carry mixed pizzas",
+    allergyExempt: "mixed",
     waiting: true,
     actions: [
       {
         id: "buy",
-        label: "Buy cheese for 3",
+        say: { key: "act.buy", ingredient: "cheese", price: 3 },
         ingredients: ["cheese"],
-        disabled: "You're allergic to cheese!",
+        disabled: { key: "why.allergic", ingredient: "cheese" },
       },
-      { id: "discard:0", label: "Throw away dough", ingredients: ["dough"] },
-      { id: "start", label: "Start game" },
-      { id: "difficulty:1", label: "Cook", hint: "Adds allergies" },
+      {
+        id: "discard:0",
+        say: { key: "backpack.throw", item: { ingredients: ["dough"] } },
+        ingredients: ["dough"],
+      },
+      { id: "start", say: { key: "act.start" } },
+      {
+        id: "difficulty:1",
+        say: { key: "act.level", level: 1 },
+      },
     ],
     orders: [{
       house: "12",
@@ -233,13 +241,20 @@ Deno.test("toWireView() keeps action icons, hints, allergy reasons, allergy text
   assert.deepEqual(view.actions, [
     {
       id: "buy",
-      label: "Buy cheese for 3",
+      say: { key: "act.buy", ingredient: "cheese", price: 3 },
       ingredients: ["cheese"],
-      disabled: "You're allergic to cheese!",
+      disabled: { key: "why.allergic", ingredient: "cheese" },
     },
-    { id: "discard:0", label: "Throw away dough", ingredients: ["dough"] },
-    { id: "start", label: "Start game" },
-    { id: "difficulty:1", label: "Cook", hint: "Adds allergies" },
+    {
+      id: "discard:0",
+      say: { key: "backpack.throw", item: { ingredients: ["dough"] } },
+      ingredients: ["dough"],
+    },
+    { id: "start", say: { key: "act.start" } },
+    {
+      id: "difficulty:1",
+      say: { key: "act.level", level: 1 },
+    },
   ]);
   assert.deepEqual(view.orders, [{
     house: "12",
@@ -250,10 +265,7 @@ Deno.test("toWireView() keeps action icons, hints, allergy reasons, allergy text
     hurryMs: 30_000,
     mine: true,
   }]);
-  assert.equal(
-    view.allergyText,
-    "Allergic to cheese, but you may carry mixed pizzas",
-  );
+  assert.equal(view.allergyExempt, "mixed");
   assert.equal(view.waiting, true);
   assert.equal(view.team, undefined, "no stats before game over");
   assert.equal(view.pausedFor, undefined, "not paused");
@@ -287,6 +299,11 @@ Deno.test("HostGame at game over: the phone gets stars and the team's stats; a n
   assert.ok(outcome);
   assert.equal(outcome.won, false, "no delivery is no win");
   assert.equal(outcome.stars, 0);
+  assert.equal(outcome.reason, "nothing_delivered", "a code, not a sentence");
+  assert.deepEqual(
+    [outcome.delivered, outcome.players, outcome.need],
+    [0, 1, 1],
+  );
   assert.deepEqual(
     ann.message.view.team?.map((row) => [row.name, row.deliveries]),
     [["Ann", 0], ["Cy", 0]],

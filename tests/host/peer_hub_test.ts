@@ -116,11 +116,11 @@ Deno.test("PeerHub marks a player relayed, says P2P failed, and sends through th
       data: { t: "move", x: -1, y: 0 },
     });
     assert.deepEqual(messages, [["Rita", { t: "move", x: -1, y: 0 }]]);
-    hub.send("Rita", { t: "feedback", text: "Hi", tone: "info" });
+    hub.send("Rita", { t: "feedback", say: { key: "note.go" }, tone: "info" });
     assert.deepEqual(signals.at(-1), {
       action: "relay",
       clientUsername: "Rita",
-      data: { t: "feedback", text: "Hi", tone: "info" },
+      data: { t: "feedback", say: { key: "note.go" }, tone: "info" },
     });
   } finally {
     hub.close();
@@ -199,11 +199,11 @@ Deno.test("PeerHub takes a phone's new offer on a live link without dropping it:
     assert.equal(peers.length, 2);
     assert.deepEqual(peers[1].signals, [{ type: "offer", sdp: "o2" }]);
     assert.equal(hub.player("Ann")?.state, "relayed", "still playing");
-    hub.send("Ann", { t: "feedback", text: "Hi", tone: "info" });
+    hub.send("Ann", { t: "feedback", say: { key: "note.go" }, tone: "info" });
     assert.deepEqual(signals.at(-1), {
       action: "relay",
       clientUsername: "Ann",
-      data: { t: "feedback", text: "Hi", tone: "info" },
+      data: { t: "feedback", say: { key: "note.go" }, tone: "info" },
     });
     peers[1].fire("signal", { type: "answer", sdp: "a2" });
     assert.deepEqual(signals.at(-1), {

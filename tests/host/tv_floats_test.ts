@@ -46,7 +46,13 @@ Deno.test("tvFloats() words a failed order with its fine, a delivery with its pa
       text: "+23",
     },
     { type: "world", name: "refused", x: 5, y: 5, playerId: "b" },
-    { type: "feedback", playerId: "a", text: "Not enough money!", tone: "bad" },
+    {
+      type: "feedback",
+      playerId: "a",
+      say: { key: "why.money" },
+      text: "Not enough money!",
+      tone: "bad",
+    },
   ];
   assert.deepEqual(
     tvFloats(events, state).map((f) => [f.said.key, f.said.params, f.place.at]),

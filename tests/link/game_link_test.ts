@@ -64,9 +64,13 @@ Deno.test("GameLink falls back to the relay when P2P does not open in time", asy
 Deno.test("GameLink switches to the relay at once when the other side relays", () => {
   const { link, states, messages } = makeLink();
   try {
-    link.receiveRelay({ t: "feedback", text: "Hi", tone: "info" });
+    link.receiveRelay({ t: "feedback", say: { key: "note.go" }, tone: "info" });
     assert.deepEqual(states, ["relayed"]);
-    assert.deepEqual(messages, [{ t: "feedback", text: "Hi", tone: "info" }]);
+    assert.deepEqual(messages, [{
+      t: "feedback",
+      say: { key: "note.go" },
+      tone: "info",
+    }]);
   } finally {
     link.close();
   }

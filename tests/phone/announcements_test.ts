@@ -56,11 +56,21 @@ Deno.test("announcements() says the round's start and end, not the lobby's items
   const over: AnnouncedView = {
     ...playing,
     phase: "over",
-    outcome: { won: true, reason: "", stars: 2 },
+    outcome: {
+      won: true,
+      reason: "time_up",
+      stars: 2,
+      delivered: 3,
+      players: 2,
+      need: 1,
+    },
   };
   assert.deepEqual(say(playing, over), ["Game over: you win!"]);
   assert.deepEqual(
-    say(playing, { ...over, outcome: { won: false, reason: "" } }),
+    say(playing, {
+      ...over,
+      outcome: { ...over.outcome!, won: false, reason: "strikes" },
+    }),
     ["Game over"],
   );
 });

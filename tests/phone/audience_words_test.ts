@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import type { AudienceView } from "../../src/protocol/mod.ts";
-import { EVERYTHING_PIZZA, REACTION_KINDS } from "../../src/protocol/mod.ts";
-import { ALL_INGREDIENTS_MASK, describeMask } from "../../src/game/items.ts";
+import { REACTION_KINDS } from "../../src/protocol/mod.ts";
 import {
   audienceLines,
+  optionWords,
   orderWords,
   reactionKey,
 } from "../../src/phone/audience_words.ts";
@@ -63,29 +63,48 @@ Deno.test("audienceLines() says what the game is doing before the first update, 
   assert.equal(over(0, "nl"), "Ronde voorbij: 0 pizza's bezorgd.");
 });
 
-Deno.test("audienceLines() keeps the host's event words and words the orders in the phone's language", () => {
+Deno.test("audienceLines() words the event and the orders the host sends as ids in the phone's language", () => {
   const lines = audienceLines(
     update({
-      event: { title: "Rain", blurb: "everyone walks slower", leftMs: 42_000 },
+      event: { event: "rain", leftMs: 42_000 },
       orders: [
-        { wanted: "baked dough + tomato", leftMs: 30_000 },
-        { wanted: "pizza with everything", leftMs: 5_500 },
+        { ingredients: ["dough", "tomato"], baked: true, leftMs: 30_000 },
+        {
+          ingredients: ["dough", "tomato", "cheese", "spice", "mushroom"],
+          baked: false,
+          leftMs: 5_500,
+        },
       ],
     }),
     words("nl"),
   );
-  assert.equal(lines.event, "Rain: everyone walks slower (0:42)");
+  assert.equal(
+    lines.event,
+    "Regen: Iedereen loopt langzamer; auto's merken er niets van. (0:42)",
+  );
   assert.deepEqual(lines.orders, [
     "Gebakken deeg + tomaat · 0:30",
     "Pizza met alles · 0:06",
   ]);
 });
 
-Deno.test("orderWords() leaves words it does not know as the host sent them", () => {
-  assert.equal(orderWords("cheese", en), "Cheese");
-  assert.equal(orderWords("cheese", words("es")), "Queso");
-  assert.equal(orderWords("baked nothing", en), "Baked nothing");
-  assert.equal(orderWords("dough + pineapple", en), "Dough + pineapple");
+Deno.test("orderWords() and optionWords() say orders, events and towns from the catalogue", () => {
+  assert.equal(
+    orderWords({ ingredients: ["cheese"], baked: false }, en),
+    "Cheese",
+  );
+  assert.equal(
+    orderWords({ ingredients: ["cheese"], baked: false }, words("es")),
+    "Queso",
+  );
+  assert.deepEqual(optionWords("rush_hour", words("de")), {
+    title: "Stoßzeit",
+    blurb: "Bestellungen kommen doppelt so oft.",
+  });
+  assert.deepEqual(optionWords("spread", en), {
+    title: "Spread-out town",
+    blurb: "",
+  });
 });
 
 Deno.test("The audience's refusals and reactions have words in every language", () => {
@@ -104,8 +123,4 @@ Deno.test("The audience's refusals and reactions have words in every language", 
     words("de").t(audienceErrorWords("vote closed")),
     "Diese Abstimmung ist vorbei. Warte auf die nächste!",
   );
-});
-
-Deno.test("EVERYTHING_PIZZA is how the host's describeMask names the pizza with all five ingredients", () => {
-  assert.equal(describeMask(ALL_INGREDIENTS_MASK), EVERYTHING_PIZZA);
 });

@@ -8,15 +8,19 @@
 import assert from "node:assert/strict";
 import { INGREDIENTS } from "../../src/game/mod.ts";
 import {
+  ALLERGY_EXEMPTIONS,
   ERROR_CODES,
+  EVENT_IDS,
+  OUTCOME_REASONS,
   REACTION_KINDS,
   RoomClosedReasonSchema,
+  TOWN_IDS,
 } from "../../src/protocol/mod.ts";
 import { errorWords, roomClosedWords } from "../../src/phone/error_words.ts";
-import { WORDED_ACTIONS } from "../../src/phone/action_words.ts";
 import { reactionKey } from "../../src/phone/audience_words.ts";
 import { LANGUAGES, type Message } from "../../src/phone/translator.ts";
-import { catalogue } from "./_english.ts";
+import { catalogue, PHONE_PARTS } from "./_english.ts";
+import { phoneWordsKeys } from "../_helpers/phone_words.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const english = catalogue("en");
@@ -56,6 +60,14 @@ export function catalogueProblems(
 Deno.test("Catalogues: every language has every key, with the same plural forms and slots", () => {
   for (const lang of LANGUAGES) {
     assert.deepEqual(catalogueProblems(lang, catalogue(lang)), [], lang);
+    for (const part of PHONE_PARTS) {
+      const name = `${part}/${lang}`;
+      assert.deepEqual(
+        catalogueProblems(name, catalogue(name), `${part}/`),
+        [],
+        name,
+      );
+    }
     assert.deepEqual(
       catalogueProblems(`tv/${lang}`, catalogue(`tv/${lang}`), "tv/"),
       [],
@@ -71,7 +83,26 @@ Deno.test("Catalogues: every language has every key, with the same plural forms 
   );
 });
 
-Deno.test("Catalogues: every key the page and the code name exists, and every error code and ingredient has words", async () => {
+Deno.test("Catalogues: the phone's words are split in parts without overlap: common, game (a player's), watch (the audience's)", async () => {
+  for (const lang of LANGUAGES) {
+    const files = ["", ...PHONE_PARTS.map((p) => `${p}/`)].map((sub) =>
+      new URL(`static/i18n/${sub}${lang}.json`, ROOT)
+    );
+    const parts = await Promise.all(
+      files.map(async (f) =>
+        Object.keys(JSON.parse(await Deno.readTextFile(f)))
+      ),
+    );
+    const all = parts.flat();
+    assert.equal(new Set(all).size, all.length, `${lang}: a key in two parts`);
+    assert.ok(parts.every((keys) => keys.length > 10), lang);
+  }
+  // A player's words are not the audience's, and the other way round.
+  assert.ok(Object.hasOwn(catalogue("game/en"), "why.money"));
+  assert.ok(Object.hasOwn(catalogue("watch/en"), "watch.help"));
+});
+
+Deno.test("Catalogues: every key the page and the code name exists, and every error code, ingredient and host word has words", async () => {
   const named = new Set<string>();
   const html = await Deno.readTextFile(new URL("static/play/index.html", ROOT));
   for (
@@ -97,8 +128,15 @@ Deno.test("Catalogues: every key the page and the code name exists, and every er
     named.add(roomClosedWords(reason));
   }
   for (const name of INGREDIENTS) named.add(`ing.${name}`);
-  for (let level = 0; level < 4; level++) named.add(`level.${level}`);
-  for (const id of WORDED_ACTIONS) named.add(`act.${id}`);
+  for (let level = 0; level < 4; level++) {
+    named.add(`level.${level}`).add(`hint.level${level}`);
+  }
+  // Everything the host says to a phone, as data.
+  for (const key of phoneWordsKeys()) named.add(key);
+  for (const id of EVENT_IDS) named.add(`event.${id}`).add(`event.${id}.blurb`);
+  for (const id of TOWN_IDS) named.add(`town.${id}`);
+  for (const why of OUTCOME_REASONS) named.add(`outcome.${why}`);
+  for (const rule of ALLERGY_EXEMPTIONS) named.add(`allergy.rule_${rule}`);
   for (const kind of REACTION_KINDS) named.add(reactionKey(kind));
   const missing = [...named].filter((key) => !Object.hasOwn(english, key));
   assert.deepEqual(missing, []);

@@ -38,10 +38,10 @@ Deno.test("phaseNote() tells a late friend at game over that they play from the 
 
 Deno.test("outcomeTitle() and starGrade(, en) say win or lose and the grade", () => {
   assert.equal(
-    outcomeTitle({ won: false, reason: "3 strikes" }, en),
+    outcomeTitle({ won: false }, en),
     "Game over",
   );
-  assert.equal(outcomeTitle({ won: true, reason: "" }, en), "You win!");
+  assert.equal(outcomeTitle({ won: true }, en), "You win!");
   assert.deepEqual(starGrade(0, en), { stars: "☆☆☆", words: "0 of 3 stars" });
   assert.deepEqual(starGrade(1, en), { stars: "★☆☆", words: "1 of 3 stars" });
   assert.deepEqual(starGrade(3, en), { stars: "★★★", words: "3 of 3 stars" });
@@ -79,12 +79,13 @@ Deno.test("statsCells() counts pizzas, coins and the distance walked and driven"
 });
 
 Deno.test("discardBySlot() binds throw-away actions to slots; buttonActions() leaves them out", () => {
+  const dough = { ingredients: ["dough" as const] };
   const actions = [
-    { id: "drop:0", label: "Put down dough" },
-    { id: "discard:0", label: "Throw away dough" },
-    { id: "discard:2", label: "Throw away cheese" },
-    { id: "discard:x", label: "nonsense" },
-    { id: "enter_vehicle", label: "Get in the car" },
+    { id: "drop:0", say: { key: "act.put_down" as const, item: dough } },
+    { id: "discard:0", say: { key: "backpack.throw" as const, item: dough } },
+    { id: "discard:2", say: { key: "backpack.throw" as const, item: dough } },
+    { id: "discard:x", say: { key: "backpack.throw" as const, item: dough } },
+    { id: "enter_vehicle", say: { key: "act.enter_vehicle" as const } },
   ];
   const bySlot = discardBySlot(actions);
   assert.deepEqual([...bySlot.keys()], [0, 2]);
@@ -113,26 +114,40 @@ Deno.test("ingredientColour() and ingredientIcon() cover every engine ingredient
 });
 
 Deno.test("allergyChange() speaks up only when the rule changes mid-round", () => {
-  const mixed = "Allergic to cheese, but you may carry mixed pizzas";
+  type Exempt = "mixed" | "everything" | undefined;
+  const playing = (allergyExempt: Exempt) => ({
+    phase: "playing" as const,
+    allergies: allergyExempt ? ["cheese"] : [],
+    allergyExempt,
+  });
   const full =
     "Allergic to cheese, but you may carry the pizza with everything";
-  const playing = (allergyText: string) => ({
-    phase: "playing" as const,
-    allergyText,
-  });
   assert.equal(
-    allergyChange(playing(mixed), { phase: "paused", allergyText: full }, en),
+    allergyChange(
+      playing("mixed"),
+      { ...playing("everything"), phase: "paused" },
+      en,
+    ),
     `New allergy rule: ${full}`,
   );
-  assert.equal(allergyChange(playing(mixed), playing(mixed), en), null);
-  assert.equal(allergyChange(null, playing(full), en), null);
+  assert.equal(allergyChange(playing("mixed"), playing("mixed"), en), null);
+  assert.equal(allergyChange(null, playing("everything"), en), null);
   assert.equal(
-    allergyChange({ phase: "lobby", allergyText: "" }, playing(full), en),
+    allergyChange(
+      { phase: "lobby", allergies: [] },
+      playing("everything"),
+      en,
+    ),
     null,
     "the start of a round",
   );
   assert.equal(
-    allergyChange(playing(mixed), playing(""), en),
+    allergyChange(playing("mixed"), playing(undefined), en),
     "New allergy rule: you may carry everything now",
+  );
+  assert.equal(
+    allergyChange(playing("mixed"), playing("everything"), words("de")),
+    "Neue Allergieregel: Allergisch gegen Käse, aber du darfst die Pizza mit allem tragen",
+    "in the phone's language",
   );
 });

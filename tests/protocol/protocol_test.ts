@@ -473,7 +473,6 @@ const VIEW: PlayerView = {
   vip: true,
   phase: "playing",
   difficulty: 1,
-  difficultyNames: ["Easy", "Normal", "Hard", "Chaos"],
   money: 12.5,
   timeLeftMs: 90_000,
   strikes: 0,
@@ -484,15 +483,38 @@ const VIEW: PlayerView = {
     burned: false,
   }],
   allergies: ["cheese"],
-  actions: [{ id: "drop", label: "Drop" }],
+  actions: [{
+    id: "drop:0",
+    say: { key: "act.bake", item: { ingredients: ["dough", "tomato"] } },
+    disabled: { key: "why.oven_busy" },
+  }],
   inVehicle: false,
 };
 
 Deno.test("parseHostMessage() accepts every host message", () => {
   const messages = [
     { t: "view", view: VIEW },
-    { t: "view", view: { ...VIEW, outcome: { won: true, reason: "Rich!" } } },
-    { t: "feedback", text: "Nice!", tone: "good" },
+    {
+      t: "view",
+      view: {
+        ...VIEW,
+        allergyExempt: "mixed",
+        event: "rain",
+        outcome: {
+          won: false,
+          reason: "too_few_deliveries",
+          delivered: 1,
+          players: 4,
+          need: 2,
+        },
+      },
+    },
+    { t: "feedback", say: { key: "say.delivered", count: 17 }, tone: "good" },
+    {
+      t: "feedback",
+      say: { key: "note.made", item: { ingredients: ["dough"], baked: true } },
+      tone: "good",
+    },
     { t: "ping", id: 1 },
     { t: "pong", id: 2 },
     { t: "bye", reason: "kicked" },
@@ -518,8 +540,28 @@ Deno.test("parseHostMessage() refuses views that break their limits", () => {
     { backpack: Array(4).fill(VIEW.backpack[0]) },
     { backpack: [{ ...VIEW.backpack[0], heat: 2 }] },
     { allergies: Array(6).fill("nuts") },
-    { actions: Array(25).fill({ id: "a", label: "A" }) },
-    { difficultyNames: Array(5).fill("x") },
+    { actions: Array(25).fill({ id: "a", say: { key: "act.start" } }) },
+    { actions: [{ id: "a", label: "Start game" }] },
+    { actions: [{ id: "a", say: { key: "Start game" } }] },
+    { actions: [{ id: "a", say: { key: "act.start" }, disabled: "No!" }] },
+    {
+      actions: [{
+        id: "a",
+        say: { key: "act.buy", ingredient: "nuts", price: 1 },
+      }],
+    },
+    { actions: [{ id: "a", say: { key: "act.buy", ingredient: "dough" } }] },
+    { allergyExempt: "some" },
+    { event: "Rain! Everyone walks slower" },
+    {
+      outcome: {
+        won: true,
+        reason: "Rich!",
+        delivered: 1,
+        players: 1,
+        need: 1,
+      },
+    },
     { vip: "yes" },
   ];
   for (const change of bad) {
@@ -532,8 +574,18 @@ Deno.test("parseHostMessage() refuses views that break their limits", () => {
   }
   for (
     const msg of [
-      { t: "feedback", text: "x", tone: "loud" },
-      { t: "feedback", text: "x".repeat(201), tone: "info" },
+      { t: "feedback", say: { key: "note.go" }, tone: "loud" },
+      { t: "feedback", text: "Go! Fill the orders.", tone: "info" },
+      {
+        t: "feedback",
+        say: { key: "say.delivered", count: -1 },
+        tone: "info",
+      },
+      {
+        t: "feedback",
+        say: { key: "note.event", event: "snow" },
+        tone: "info",
+      },
       { t: "bye" },
       { t: "view" },
     ]

@@ -26,9 +26,9 @@ const PROMPT = {
   id: 1,
   about: "event",
   options: [
-    { title: "Rush hour", blurb: "" },
-    { title: "Rain", blurb: "" },
-    { title: "Road works", blurb: "" },
+    "rush_hour",
+    "rain",
+    "road_works",
   ],
   openMs: 15_000,
 };

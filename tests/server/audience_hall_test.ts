@@ -15,11 +15,7 @@ import {
 const PROMPT = {
   id: 3,
   about: "event" as const,
-  options: [
-    { title: "A", blurb: "" },
-    { title: "B", blurb: "" },
-    { title: "C", blurb: "" },
-  ],
+  options: ["rush_hour" as const, "rain" as const, "road_works" as const],
   openMs: 15_000,
 };
 

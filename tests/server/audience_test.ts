@@ -11,9 +11,9 @@ const PROMPT = {
   id: 1,
   about: "event",
   options: [
-    { title: "Rush hour", blurb: "Orders come twice as often." },
-    { title: "Rain", blurb: "Everyone walks slower." },
-    { title: "Road works", blurb: "A street is closed." },
+    "rush_hour",
+    "rain",
+    "road_works",
   ],
   openMs: 15_000,
 };
@@ -26,7 +26,7 @@ const STATE = {
   strikes: 1,
   maxStrikes: 3,
   delivered: 4,
-  orders: [{ wanted: "Dough + Tomato", leftMs: 30_000 }],
+  orders: [{ ingredients: ["dough", "tomato"], baked: false, leftMs: 30_000 }],
   event: null,
 };
 

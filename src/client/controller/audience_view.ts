@@ -12,6 +12,7 @@ import { REACTION_KINDS, type ReactionKind } from "../../protocol/mod.ts";
 import type { AudienceScreen } from "../../phone/audience_session.ts";
 import {
   audienceLines,
+  optionWords,
   REACTION_EMOJI,
   reactionKey,
 } from "../../phone/audience_words.ts";
@@ -125,10 +126,11 @@ export class AudienceView {
           b.type = "button";
           b.className = "vote-option";
           b.dataset.option = String(i);
+          const said = optionWords(o, this.words);
           const title = document.createElement("strong");
-          title.textContent = o.title;
+          title.textContent = said.title;
           const blurb = document.createElement("span");
-          blurb.textContent = o.blurb;
+          blurb.textContent = said.blurb;
           b.append(title, blurb);
           return b;
         }),

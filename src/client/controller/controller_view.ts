@@ -14,7 +14,14 @@ import { HOW_TO_STEPS, HowToCard } from "../../phone/how_to_play.ts";
 import { playerMark } from "../../game/player_marks.ts";
 import { Translator } from "../../phone/translator.ts";
 import { itemWords } from "../../phone/announcements.ts";
-import { actionLabel } from "../../phone/action_words.ts";
+import {
+  actionHint,
+  actionLabel,
+  allergyLine,
+  eventLine,
+  hostWords,
+  outcomeReason,
+} from "../../phone/host_words.ts";
 import {
   ingredientIcon,
   ingredientStripe,
@@ -224,22 +231,16 @@ export class ControllerView {
     const hud: HTMLElement[] = [];
     if (view.phase !== "lobby") {
       hud.push(
-        stat(this.words.t("stat.money"), String(view.money), "money"),
+        stat(this.words.t("stat.money"), this.words.n(view.money), "money"),
         stat(this.words.t("stat.time"), formatTime(view.timeLeftMs), "time"),
         stat(this.words.t("stat.strikes"), `${view.strikes}/3`, "strikes"),
       );
     }
     this.#hud.replaceChildren(...hud);
     this.#renderBackpack(view);
-    const allergy = view.allergyText ||
-      (view.allergies.length > 0
-        ? this.words.t("allergy.list", {
-          names: view.allergies.map((name) => this.words.t(`ing.${name}`)),
-        })
-        : "");
-    setText(this.#allergyLine, allergy);
+    setText(this.#allergyLine, allergyLine(view, this.words));
     setText(this.#phaseNote, phaseNote(view, this.words));
-    setText(this.#eventLine, view.event ?? "");
+    setText(this.#eventLine, eventLine(view.event, this.words));
     this.#renderOutcome(view);
     this.#renderActions(buttonActions(view.actions), view.difficulty);
     this.#discards = discardBySlot(view.actions);
@@ -327,7 +328,7 @@ export class ControllerView {
     const grade = starGrade(outcome.stars, this.words);
     this.#overStars.textContent = grade.stars;
     this.#overStars.setAttribute("aria-label", grade.words);
-    this.#overReason.textContent = outcome.reason;
+    this.#overReason.textContent = outcomeReason(outcome, this.words);
     const rows = (view.team ?? []).map((row) => {
       const tr = el("tr", "");
       const name = el("td", "team-name");
@@ -368,8 +369,10 @@ export class ControllerView {
         button = created;
       }
       drawAction(button, {
-        ...action,
+        ingredients: action.ingredients ?? [],
         label: actionLabel(action, difficulty, this.words),
+        hint: actionHint(action.say, this.words),
+        reason: action.disabled ? hostWords(action.disabled, this.words) : "",
       });
       return button;
     });
@@ -476,12 +479,24 @@ interface Slot {
   hold: HoldPress;
 }
 
+/** An action button's look: its icons and its words in the phone's language. */
+interface DrawnAction {
+  /** Ingredient ids, for icons. */
+  ingredients: readonly string[];
+  /** What the button says. */
+  label: string;
+  /** A line under the label ("" for none). */
+  hint: string;
+  /** Why it is greyed ("" when it is not). */
+  reason: string;
+}
+
 /** Draws one action button: ingredient icons and colour, label, allergy reason. */
-function drawAction(button: HTMLButtonElement, action: ViewAction): void {
+function drawAction(button: HTMLButtonElement, action: DrawnAction): void {
   const key = JSON.stringify(action);
   if (button.dataset.key === key) return;
   button.dataset.key = key;
-  const ingredients = action.ingredients ?? [];
+  const ingredients = action.ingredients;
   const parts: HTMLElement[] = [];
   if (ingredients.length > 0) {
     const icons = el("span", "action-icons");
@@ -491,8 +506,8 @@ function drawAction(button: HTMLButtonElement, action: ViewAction): void {
   const words = el("span", "action-words");
   words.append(el("span", "action-label", action.label));
   if (action.hint) words.append(el("span", "action-hint", action.hint));
-  if (action.disabled) {
-    words.append(el("span", "action-reason", action.disabled));
+  if (action.reason) {
+    words.append(el("span", "action-reason", action.reason));
   }
   parts.push(words);
   button.replaceChildren(...parts);
@@ -500,8 +515,8 @@ function drawAction(button: HTMLButtonElement, action: ViewAction): void {
     "--ing",
     ingredients.length > 0 ? ingredientStripe(ingredients) : "transparent",
   );
-  if (action.disabled) {
-    button.dataset.reason = action.disabled;
+  if (action.reason) {
+    button.dataset.reason = action.reason;
     button.setAttribute("aria-disabled", "true");
   } else {
     delete button.dataset.reason;

@@ -33,6 +33,7 @@ import {
 import { bindJoystick } from "./joystick.ts";
 import { bindComfortPanel } from "./comfort_panel.ts";
 import { announcements } from "../../phone/announcements.ts";
+import { hostWords } from "../../phone/host_words.ts";
 import {
   loadTranslator,
   rememberLanguage,
@@ -73,7 +74,7 @@ const audienceView = new AudienceView(
  * WebRTC, no joystick). `why` is said first when the phone came here by
  * itself (the room was full, or joining was closed mid-round).
  */
-function watch(room: string, name: string, why?: string): void {
+async function watch(room: string, name: string, why?: string): Promise<void> {
   session?.close();
   session = null;
   audience?.leave();
@@ -94,9 +95,12 @@ function watch(room: string, name: string, why?: string): void {
       view.showEnded(stage.message);
     }
   });
-  audienceView.render(next.screen);
   audienceView.setReason(why ?? "");
   view.show("connect");
+  // The audience's words before its screen: none shows as a bare key.
+  await needWords("watch");
+  if (audience !== next) return;
+  audienceView.render(next.screen);
   next.watch(room, name);
 }
 
@@ -133,12 +137,19 @@ async function loadConfig(): Promise<ClientConfig> {
   return config;
 }
 
+/** Loads a part of the catalogue (once) in the current language. */
+async function needWords(part: "game" | "watch"): Promise<void> {
+  if (wordParts.includes(part)) return;
+  wordParts.push(part);
+  await useLanguage(language);
+}
+
 async function start(
   room: string,
   name: string,
   token?: string,
 ): Promise<void> {
-  const settings = await loadConfig();
+  const [settings] = await Promise.all([loadConfig(), needWords("game")]);
   session?.close();
   const next = new PhoneSession({
     socketUrl: socketUrlFor(location.origin),
@@ -179,7 +190,7 @@ async function start(
         );
         return;
       case "feedback":
-        view.toast(message.text, message.tone);
+        view.toast(hostWords(message.say, view.words), message.tone);
         if (comfort.settings.vibration) vibrate(message.tone);
         return;
       default:
@@ -198,7 +209,7 @@ function onStage(stage: PhoneStage): void {
       stage.code === "game started")
   ) {
     const fields = validate(false);
-    if (fields) return watch(fields.room, fields.name, stage.message);
+    if (fields) return void watch(fields.room, fields.name, stage.message);
   }
   view.showStage(stage);
   wakeLock.update();
@@ -261,7 +272,7 @@ view.watchButton.addEventListener("click", () => {
   const fields = validate(true);
   if (!fields) return;
   store.name = fields.name;
-  watch(fields.room, fields.name);
+  void watch(fields.room, fields.name);
 });
 audienceView.leaveButton.addEventListener("click", () => {
   if (confirm(view.words.t("watch.leave_confirm"))) audience?.leave();
@@ -320,9 +331,21 @@ function pageRestored(): boolean {
   return type !== undefined && type !== "navigate";
 }
 
+/**
+ * The parts of the catalogue this phone needs besides the common words:
+ * `game` once it plays, `watch` once it watches (static/i18n/<part>/).
+ */
+const wordParts: string[] = [];
+let language = "en";
+let languageLoads = 0;
+
 /** Loads `lang`'s words and redraws everything shown in them. */
 async function useLanguage(lang: string): Promise<void> {
-  view.words = await loadTranslator(lang);
+  language = lang;
+  const load = ++languageLoads;
+  const words = await loadTranslator(lang, "", wordParts);
+  if (load !== languageLoads) return; // a later choice won
+  view.words = words;
   translatePage(view.words, lang);
   audienceView.words = view.words;
   if (audience) audienceView.render(audience.screen);

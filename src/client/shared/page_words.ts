@@ -44,22 +44,41 @@ export function rememberLanguage(
   }
 }
 
+/** Catalogues fetched so far, by path (a failed fetch is tried again). */
+const catalogues = new Map<string, Promise<Catalogue | null>>();
+
+/** One catalogue file, fetched once; empty when it cannot be fetched. */
+async function fetchCatalogue(path: string): Promise<Catalogue> {
+  let pending = catalogues.get(path);
+  if (!pending) {
+    pending = fetch(path).then(
+      (response) => response.ok ? response.json() as Promise<Catalogue> : null,
+    ).catch(() => null); // Offline: keys stay visible as [[key]].
+    catalogues.set(path, pending);
+  }
+  const catalogue = await pending;
+  if (!catalogue) catalogues.delete(path);
+  return catalogue ?? {};
+}
+
 /**
- * Fetches one language's catalogue from `/i18n/<folder><lang>.json` (keys
- * stay visible as `[[key]]` when it cannot).
+ * Fetches one language's catalogue from `/i18n/<folder><lang>.json`, with
+ * the parts in `parts` (`/i18n/<folder><part>/<lang>.json`, e.g. the
+ * phone's `game` words once it plays) merged in; keys stay visible as
+ * `[[key]]` when a file cannot be fetched.
  */
 export async function loadTranslator(
   lang: string,
   folder = "",
+  parts: readonly string[] = [],
 ): Promise<Translator> {
   const file = lang === PSEUDO_LANGUAGE ? "en" : lang;
-  let catalogue: Catalogue = {};
-  try {
-    const response = await fetch(`/i18n/${folder}${file}.json`);
-    if (response.ok) catalogue = await response.json();
-  } catch {
-    // Offline: keys stay visible as [[key]].
-  }
+  const fetched = await Promise.all(
+    ["", ...parts.map((part) => `${part}/`)].map((sub) =>
+      fetchCatalogue(`/i18n/${folder}${sub}${file}.json`)
+    ),
+  );
+  let catalogue: Catalogue = Object.assign({}, ...fetched);
   if (lang === PSEUDO_LANGUAGE) catalogue = pseudoCatalogue(catalogue);
   return new Translator(lang, catalogue);
 }
