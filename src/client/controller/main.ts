@@ -12,7 +12,7 @@ import {
   DEFAULT_RELAY_AFTER_MS,
   fetchClientConfig,
 } from "../../link/client_config.ts";
-import { createPeer } from "../../link/peer_factory.ts";
+import { NativePeer } from "../../link/native_peer.ts";
 import { socketUrlFor } from "../../link/signaling_socket.ts";
 import { ControllerView } from "./controller_view.ts";
 import {
@@ -154,10 +154,7 @@ async function start(
   const next = new PhoneSession({
     socketUrl: socketUrlFor(location.origin),
     createPeer: (iceServers) =>
-      createPeer({
-        initiator: true,
-        iceServers: iceServers ?? settings.iceServers,
-      }),
+      new NativePeer(iceServers ?? settings.iceServers),
     relayAfterMs: settings.relayAfterMs,
     store,
   });
