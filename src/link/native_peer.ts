@@ -8,6 +8,7 @@
  *
  * @module
  */
+/// <reference lib="dom" />
 import { Emitter } from "./emitter.ts";
 import type { PeerLike } from "./game_link.ts";
 import type { SignalData } from "../protocol/mod.ts";
@@ -34,7 +35,9 @@ function channelLabel(): string {
 export class NativePeer extends Emitter<PeerEvents> implements PeerLike {
   readonly #pc: RTCPeerConnection;
   readonly #channel: RTCDataChannel;
-  /** Candidates that came before the answer. */
+  /** Own candidates gathered before the offer was sent. */
+  #early: SignalData[] | undefined = [];
+  /** The host's candidates that came before its answer. */
   #pending: RTCIceCandidateInit[] = [];
   #iceUp = false;
   #connected = false;
@@ -48,10 +51,13 @@ export class NativePeer extends Emitter<PeerEvents> implements PeerLike {
     pc.onicecandidate = ({ candidate }) => {
       if (!candidate || this.#destroyed) return;
       const { sdpMLineIndex, sdpMid } = candidate;
-      this.emit("signal", {
+      const signal = {
         type: "candidate",
         candidate: { candidate: candidate.candidate, sdpMLineIndex, sdpMid },
-      });
+      };
+      // The offer goes first, whatever order the browser gathers in.
+      if (this.#early) this.#early.push(signal);
+      else this.emit("signal", signal);
     };
     pc.oniceconnectionstatechange = () => {
       const state = pc.iceConnectionState;
@@ -76,7 +82,11 @@ export class NativePeer extends Emitter<PeerEvents> implements PeerLike {
       .then((offer) => pc.setLocalDescription(offer))
       .then(() => {
         const { type, sdp } = pc.localDescription!;
-        if (!this.#destroyed) this.emit("signal", { type, sdp });
+        const early = this.#early ?? [];
+        this.#early = undefined;
+        if (this.#destroyed) return;
+        this.emit("signal", { type, sdp });
+        for (const signal of early) this.emit("signal", signal);
       })
       .catch((error) => this.#fail(String(error)));
   }
