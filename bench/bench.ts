@@ -18,6 +18,9 @@
  * - `--only bus`: the join measure alone, ours in memory then on the Redis
  *   bus (1 and 3 instances) in each run; prints each run and the medians
  *   (for A/B work on the bus; writes no report).
+ * - `--only audience`: the audience section alone (ours and the bare
+ *   fan-out, 3 instances on Redis, host frame rate with an audience);
+ *   writes `bench/results/audience.md` (`audience_smoke.md` with `--smoke`).
  *
  * @module
  */

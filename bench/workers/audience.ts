@@ -6,8 +6,10 @@
  * - memory: the server's RSS before and after the watchers connected, per
  *   watcher;
  * - fan-out: each host sends `updates` audience updates, 600 ms apart (the
- *   server passes two a second); the time from the host's send to each
- *   watcher's arrival is recorded, and per update the time to the last one;
+ *   server passes two a second), the rooms at even offsets within those
+ *   600 ms (`--in-step`: all at once); the time from the host's send to
+ *   each watcher's arrival is recorded, and per update the time to the
+ *   last one;
  * - CPU: the server's CPU time over the updates, minus the same span idle,
  *   per update per watcher.
  *
@@ -32,6 +34,10 @@ import type { Frame } from "../lib/dialects.ts";
 const UPDATE_GAP_MS = 600;
 /** Wait before reading memory, ms (`--settle-ms`). */
 const SETTLE_MS = 2_000;
+/** After the last update: wait at least this, ms, for its arrivals... */
+const TAIL_MIN_MS = 1_000;
+/** ...and at most this, ms (what has not arrived by then is missed). */
+const TAIL_MAX_MS = 10_000;
 /** Sockets opened at once while filling. */
 const OPEN_LANES = 64;
 
@@ -152,6 +158,8 @@ export async function measureAudience(options: {
   metricsUrls?: string[];
   /** Wait before each memory reading, ms. */
   settleMs?: number;
+  /** Every room's host sends at the same moment (else spread over the gap). */
+  inStep?: boolean;
 }): Promise<AudienceResult> {
   const settleMs = options.settleMs ?? SETTLE_MS;
   const { url, pids, rooms, perRoom, updates } = options;
@@ -240,17 +248,37 @@ export async function measureAudience(options: {
     const bus1 = await busCounters(metricsUrls);
     const busy0 = await cpu();
     const client0 = await cpuTimeMs(Deno.pid);
+    // In step: every host at once. Else each room at its own offset
+    // within the gap, as independent games tick.
+    const slot = options.inStep ? 0 : UPDATE_GAP_MS / rooms;
+    const start = performance.now();
     for (let u = 1; u <= updates; u++) {
-      hosts.forEach((host, r) => {
+      for (let r = 0; r < rooms; r++) {
+        const due = start + (u - 1) * UPDATE_GAP_MS + r * slot;
+        const wait = due - performance.now();
+        if (wait > 0) await sleep(wait);
         sentAt[r].set(u, performance.now());
-        host.send(
+        hosts[r].send(
           JSON.stringify({ action: "audienceUpdate", state: state(u) }),
         );
-      });
-      await sleep(UPDATE_GAP_MS);
+      }
     }
-    await sleep(1_000);
-    const busyCpu = (await cpu()) - busy0 - 1_000 * idleCpu / span;
+    await sleep(start + updates * UPDATE_GAP_MS - performance.now());
+    // The last updates' arrivals: at least 1 s, until all are in (or 10 s).
+    const tail = performance.now();
+    const complete = () =>
+      arrivals.every((m) =>
+        Array.from(
+          { length: updates },
+          (_, u) => (m.get(u + 1)?.length ?? 0) >= perRoom,
+        ).every(Boolean)
+      );
+    while (
+      performance.now() - tail < TAIL_MIN_MS ||
+      (!complete() && performance.now() - tail < TAIL_MAX_MS)
+    ) await sleep(50);
+    const tailMs = performance.now() - tail;
+    const busyCpu = (await cpu()) - busy0 - tailMs * idleCpu / span;
     const clientCpu = (await cpuTimeMs(Deno.pid)) - client0;
     const bus2 = await busCounters(metricsUrls);
     const perUpdate = (k: "out" | "in", i: number) =>
@@ -317,6 +345,7 @@ if (import.meta.main) {
       "watch-urls": { type: "string", default: "" },
       "metrics-urls": { type: "string", default: "" },
       "settle-ms": { type: "string", default: String(SETTLE_MS) },
+      "in-step": { type: "boolean", default: false },
       rooms: { type: "string", default: "1" },
       "per-room": { type: "string", default: "1000" },
       updates: { type: "string", default: "30" },
@@ -329,6 +358,7 @@ if (import.meta.main) {
     watchUrls: values["watch-urls"].split(",").filter((x) => x),
     metricsUrls: values["metrics-urls"].split(",").filter((x) => x),
     settleMs: Number(values["settle-ms"]),
+    inStep: values["in-step"],
     rooms: Number(values.rooms),
     perRoom: Number(values["per-room"]),
     updates: Number(values.updates),
