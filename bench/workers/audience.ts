@@ -19,6 +19,11 @@
  * over several servers (instances on one Redis bus) in turn, the hosts on
  * `--url`.
  *
+ * With `AUDIENCE_DEBUG=1` in the environment, each update's send, first
+ * and last arrival (ms since the epoch, `performance.timeOrigin` based) go
+ * to stderr, one JSON line each, to line up with timestamps taken in a
+ * server.
+ *
  * Prints one JSON line: {@link AudienceResult}.
  *
  * @module
