@@ -19,6 +19,9 @@
  *   bus (1 and 3 instances) in each run; prints each run and the medians
  *   (for A/B work on the bus; writes no report). With `--serial`, one
  *   join at a time (the hops' latency without queueing).
+ * - `--only audience`: the audience section alone (ours and the bare
+ *   fan-out, 3 instances on Redis, host frame rate with an audience);
+ *   writes `bench/results/audience.md` (`audience_smoke.md` with `--smoke`).
  *
  * @module
  */
@@ -444,6 +447,7 @@ const BENCH_STATIC_DIR = `${REPO_ROOT}test-output/bench-static`;
 async function measureHostFps(
   plan: BenchPlan,
   errors: string[],
+  audience = 0,
 ): Promise<HostFpsResult> {
   const found = SYSTEMS.find((s) => s.id === "ours");
   if (!found) return { scenarios: [], error: "no system ours" };
@@ -468,6 +472,7 @@ async function measureHostFps(
         `--players=${plan.fpsPlayers.join(",")}`,
         `--warmup-ms=${plan.fpsWarmupMs}`,
         `--sample-ms=${plan.fpsSampleMs}`,
+        `--audience=${audience}`,
       ]),
   );
   if (result?.error && !result.skipped) {
@@ -1140,15 +1145,40 @@ async function main(): Promise<string> {
     runs: runsWanted,
     memoryRuns: Math.min(base.memoryRuns, runsWanted),
   };
+  const audiencePlan = values.smoke ? AUDIENCE_SMOKE : AUDIENCE_FULL;
   if (values.only === "audience") {
     const errors: string[] = [];
+    const loadBefore = await loadAverage();
+    const started = performance.now();
     const results = await measureAudience(
-      values.smoke ? AUDIENCE_SMOKE : AUDIENCE_FULL,
+      audiencePlan,
       runWorker<AudienceResult>,
       errors,
     );
-    return [audienceSection(results), ...errors.map((e) => `Failure: ${e}`)]
-      .join("\n\n");
+    console.error("host frame rate with an audience");
+    const fps = await measureHostFps(
+      { ...plan, fpsPlayers: [HOST_FPS_TARGET_PLAYERS] },
+      errors,
+      audiencePlan.fpsAudience,
+    );
+    const markdown = [
+      ...(await machineLines()),
+      `Load average before/after: ${loadBefore} / ${await loadAverage()}`,
+      `Ran ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC in ` +
+      `${formatNumber((performance.now() - started) / 1000)} s`,
+    ].map((l) => `- ${l}`).join("\n") + "\n\n" +
+      [audienceSection(results, fps), ...errors.map((e) => `Failure: ${e}`)]
+        .join("\n\n") +
+      "\n";
+    const out = values.out ??
+      `${REPO_ROOT}bench/results/audience${values.smoke ? "_smoke" : ""}.md`;
+    await Deno.mkdir(dirname(out), { recursive: true });
+    await Deno.writeTextFile(out, markdown);
+    await Deno.writeTextFile(
+      out.replace(/\.md$/, ".json"),
+      JSON.stringify({ audience: results, fps, errors }, null, 2),
+    );
+    return markdown;
   }
   if (values.only !== undefined) {
     if (values.only !== "bus") {
@@ -1197,10 +1227,10 @@ async function main(): Promise<string> {
   console.error("page weight");
   const pages = await measurePages(errors);
   console.error("host frame rate");
-  const fps = await measureHostFps(plan, errors);
+  const fps = await measureHostFps(plan, errors, audiencePlan.fpsAudience);
   console.error("audience");
   const audience = await measureAudience(
-    values.smoke ? AUDIENCE_SMOKE : AUDIENCE_FULL,
+    audiencePlan,
     runWorker<AudienceResult>,
     errors,
   );
@@ -1218,7 +1248,7 @@ async function main(): Promise<string> {
     targets: buildTargets(plan, rows, runs, pages, fps),
     machine,
     notes: notesFor(plan, pages, fps, errors),
-  }) + "\n\n" + audienceSection(audience) + "\n";
+  }) + "\n\n" + audienceSection(audience, fps) + "\n";
   await Deno.mkdir(dirname(out), { recursive: true });
   await Deno.writeTextFile(out, markdown);
   await Deno.writeTextFile(

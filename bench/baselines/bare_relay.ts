@@ -5,6 +5,11 @@
  * validation, no limits, no timers and no tokens. Whatever our server costs
  * above this is the price of validation, limits and bookkeeping.
  *
+ * Its audience is the fan-out floor: `watchRoom` adds the socket to the
+ * room's watchers (answered with `watching`), and the host's
+ * `audienceUpdate` is serialised once and sent to every watcher with
+ * `socket.send(text)`, nothing else.
+ *
  * Run: `PORT=8000 deno run --allow-net --allow-env bench/baselines/bare_relay.ts`
  *
  * @module
@@ -24,11 +29,13 @@ interface Frame {
   offer?: Record<string, unknown>;
   response?: unknown;
   data?: unknown;
+  state?: unknown;
 }
 
 interface Room {
   host: WebSocket;
   players: Map<string, WebSocket>;
+  watchers: Set<WebSocket>;
 }
 
 /** Who a socket is, once it created or joined a room. */
@@ -37,6 +44,8 @@ interface Seat {
   code?: string;
   username?: string;
   isHost: boolean;
+  /** Set while the socket watches a room. */
+  watching?: Room;
 }
 
 /**
@@ -62,7 +71,11 @@ export function startBareRelay(port: number): Deno.HttpServer<Deno.NetAddr> {
     switch (frame.action) {
       case "createRoom": {
         const code = newCode();
-        const room: Room = { host: ws, players: new Map() };
+        const room: Room = {
+          host: ws,
+          players: new Map(),
+          watchers: new Set(),
+        };
         rooms.set(code, room);
         seat.room = room;
         seat.code = code;
@@ -88,6 +101,24 @@ export function startBareRelay(port: number): Deno.HttpServer<Deno.NetAddr> {
             JSON.stringify({ ...frame.offer, clientUsername: username }),
           );
         }
+        return;
+      }
+      case "watchRoom": {
+        const code = String(frame.room);
+        const room = rooms.get(code);
+        if (!room) return;
+        room.watchers.add(ws);
+        seat.watching = room;
+        ws.send(JSON.stringify({ type: "watching", room: code }));
+        return;
+      }
+      case "audienceUpdate": {
+        if (!seat.isHost || !seat.room) return;
+        const text = JSON.stringify({
+          type: "audienceUpdate",
+          state: frame.state,
+        });
+        for (const watcher of seat.room.watchers) watcher.send(text);
         return;
       }
       case "offerResponse":
@@ -116,7 +147,8 @@ export function startBareRelay(port: number): Deno.HttpServer<Deno.NetAddr> {
     }
   }
 
-  function onClose(seat: Seat): void {
+  function onClose(ws: WebSocket, seat: Seat): void {
+    seat.watching?.watchers.delete(ws);
     const room = seat.room;
     if (!room || !seat.code) return;
     if (seat.isHost) {
@@ -152,7 +184,7 @@ export function startBareRelay(port: number): Deno.HttpServer<Deno.NetAddr> {
         }
         onFrame(socket, seat, frame);
       };
-      socket.onclose = () => onClose(seat);
+      socket.onclose = () => onClose(socket, seat);
       socket.onerror = () => {};
       return response;
     },

@@ -26,6 +26,8 @@ export interface ClientSocket {
 export interface OpenSocketOptions {
   /** Called with each parsed frame. */
   onFrame: (frame: Frame) => void;
+  /** When given, called with each frame's raw text instead of onFrame. */
+  onText?: (text: string) => void;
   /** Called once when the socket closes. @default ignore */
   onClose?: () => void;
   /** Called when the socket opened, before the promise resolves. */
@@ -45,7 +47,7 @@ export function openSocket(
   url: string,
   options: OpenSocketOptions,
 ): Promise<ClientSocket> {
-  const { onFrame, onClose = () => {}, onOpen } = options;
+  const { onFrame, onText, onClose = () => {}, onOpen } = options;
   const ws = new WebSocket(url, { perMessageDeflate: false });
   const { promise: closed, resolve: resolveClosed } = Promise.withResolvers<
     void
@@ -70,6 +72,7 @@ export function openSocket(
       resolve(socket);
     });
     ws.on("message", (data: WebSocket.RawData) => {
+      if (onText) return onText(data.toString());
       let frame: unknown;
       try {
         frame = JSON.parse(data.toString());

@@ -31,6 +31,7 @@ import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import type { GameSnapshot } from "../../src/host/game_snapshot.ts";
 import type { HostSnapshot } from "../../src/host/host_snapshot.ts";
 import { cpuTimeMs } from "../lib/proc_stats.ts";
+import { type LeanSocket, openLean } from "../lib/lean_ws.ts";
 import { median, percentile } from "../lib/stats.ts";
 import { CHROMIUM_ARGS, chromiumPath } from "../../scripts/chromium.ts";
 
@@ -53,6 +54,10 @@ const WINDOW_MS = 1_000;
 export interface FpsScenario {
   /** Players in the game (all bots). */
   players: number;
+  /** Audience sockets watching the room (0: none). */
+  watchers?: number;
+  /** Audience updates the watchers received over the sample window, each. */
+  watcherUpdates?: number;
   /** Median over the whole 1-second windows of frames in the window. */
   medianFps: number;
   /** Frames in the worst 1-second window. */
@@ -105,6 +110,12 @@ export interface HostFpsOptions {
   warmupMs: number;
   /** Sample window, in ms. */
   sampleMs: number;
+  /**
+   * Audience sockets: when above 0, the last player count is measured
+   * again with this many watchers on the room (the host receives only
+   * tallies), right after the same count without them.
+   */
+  audience?: number;
 }
 
 /** Frame-rate figures from animation frame timestamps (ms, ascending). */
@@ -246,9 +257,12 @@ async function measureScenario(
   browser: Browser,
   options: HostFpsOptions,
   players: number,
+  watchers = 0,
 ): Promise<{ scenario: FpsScenario; renderer: string }> {
   const presses = pressesFor(players);
   const context = await browser.createBrowserContext();
+  const audience: LeanSocket[] = [];
+  let updates = 0;
   try {
     const page = await context.newPage();
     await page.setViewport(VIEWPORT);
@@ -260,10 +274,11 @@ async function measureScenario(
       timeout: STEP_TIMEOUT_MS,
     });
     await page.click("#create-button");
-    await waitFor("the room", async () => {
+    const room = await waitFor("the room", async () => {
       const host = await hostSnapshot(page);
       return host?.status === "open" && host.room ? host.room : undefined;
     });
+    await watchRoom(options.baseUrl, room, watchers, audience, () => updates++);
     for (let press = 1; press <= presses; press++) {
       await page.keyboard.press("b");
       const want = Math.min(MAX_PLAYERS, press * BOTS_PER_PRESS);
@@ -293,7 +308,9 @@ async function measureScenario(
     const cpuBefore = root ? await treeCpuTimeMs(root) : NaN;
     const wallBefore = performance.now();
     const clockBefore = await roundClock(page);
+    const updatesBefore = updates;
     const stamps = await recordFrames(page, options.sampleMs);
+    const updatesOver = updates - updatesBefore;
     const clockAfter = await roundClock(page);
     const cpuMs = root ? (await treeCpuTimeMs(root)) - cpuBefore : NaN;
     const wallMs = performance.now() - wallBefore;
@@ -306,6 +323,8 @@ async function measureScenario(
     return {
       scenario: {
         players,
+        watchers: audience.length,
+        watcherUpdates: audience.length > 0 ? updatesOver / audience.length : 0,
         ...frameStats(stamps),
         snapshotFps: after.fps,
         chromiumCpuPercent: (cpuMs / wallMs) * 100,
@@ -315,8 +334,42 @@ async function measureScenario(
       renderer: await rendererOf(page),
     };
   } finally {
+    for (const s of audience) s.close();
+    await Promise.all(audience.map((s) => s.closed));
     await context.close();
   }
+}
+
+/** Opens `count` audience sockets on `room` (lean, 64 at a time); each update counts. */
+async function watchRoom(
+  baseUrl: string,
+  room: string,
+  count: number,
+  into: LeanSocket[],
+  onUpdate: () => void,
+): Promise<void> {
+  const url = `${baseUrl.replace(/^http/, "ws")}/ws`;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(64, count) }, async () => {
+      while (next < count) {
+        const name = `W${next++}`;
+        const watching = Promise.withResolvers<void>();
+        const socket = await openLean(url, {
+          onText: (text) => {
+            if (text.startsWith('{"type":"audienceUpdate"')) onUpdate();
+            else if (text.startsWith('{"type":"watching"')) watching.resolve();
+            else if (text.startsWith('{"type":"error"')) {
+              watching.reject(new Error(text));
+            }
+          },
+        });
+        into.push(socket);
+        socket.send(JSON.stringify({ action: "watchRoom", room, name }));
+        await watching.promise;
+      }
+    }),
+  );
 }
 
 /**
@@ -351,14 +404,22 @@ export async function measureHostFps(
       browser: await browser.version(),
       scenarios: [],
     };
+    const last = options.players.at(-1);
     for (const players of options.players) {
-      const { scenario, renderer } = await measureScenario(
-        browser,
-        options,
-        players,
-      );
-      result.scenarios.push(scenario);
-      result.renderer = renderer;
+      // The last count (the target's) again with an audience, when asked.
+      const audiences = options.audience && players === last
+        ? [0, options.audience]
+        : [0];
+      for (const watchers of audiences) {
+        const { scenario, renderer } = await measureScenario(
+          browser,
+          options,
+          players,
+          watchers,
+        );
+        result.scenarios.push(scenario);
+        result.renderer = renderer;
+      }
     }
     return result;
   } finally {
@@ -375,6 +436,7 @@ if (import.meta.main) {
       players: { type: "string", default: "4,12" },
       "warmup-ms": { type: "string", default: "2000" },
       "sample-ms": { type: "string", default: "10000" },
+      audience: { type: "string", default: "0" },
     },
   });
   let result: HostFpsResult;
@@ -384,6 +446,7 @@ if (import.meta.main) {
       players: values.players.split(",").map(Number),
       warmupMs: Number(values["warmup-ms"]),
       sampleMs: Number(values["sample-ms"]),
+      audience: Number(values.audience),
     });
   } catch (error) {
     result = { scenarios: [], error: String(error).slice(0, 1_000) };

@@ -98,6 +98,28 @@ Deno.test("bench --smoke prints a table with numbers for every system", async ()
     const fps = rowCells(stdout, "12 players (bots): worst 1-s window (fps)");
     assert.match(fps[0], /^(\d[\d,.]*|not built|no Chromium)$/);
     assert.deepEqual(fps.slice(1), ["—", "—", "—"]);
+    // The audience section: ours / the bare fan-out, each scenario.
+    for (
+      const label of [
+        "1 room(s) × 20, 3 updates, 1 run(s)",
+        "2 room(s) × 10, hosts in step, 3 updates, 1 run(s)",
+      ]
+    ) {
+      const cells = rowCells(stdout, label);
+      // Last watcher p99, ours / bare (×).
+      assert.match(
+        cells[2],
+        /^\d[\d,.]* \/ \d[\d,.]*/,
+        `${label}: ${cells[2]}`,
+      );
+      assert.equal(cells[4], "0", `${label}: missed updates`);
+    }
+    const cluster = stdout.split("\n").find((l) => l.startsWith("| 30 |"));
+    assert.ok(
+      cluster?.includes("#3 ") ||
+        stdout.includes("Not measured: no redis-server"),
+      "the audience's 3-instance row",
+    );
   } finally {
     await Deno.remove(outDir, { recursive: true });
   }
