@@ -12,7 +12,7 @@ import {
   DEFAULT_RELAY_AFTER_MS,
   fetchClientConfig,
 } from "../../link/client_config.ts";
-import { NativePeer } from "../../link/native_peer.ts";
+import { NativePeer } from "./native_peer.ts";
 import { socketUrlFor } from "../../link/signaling_socket.ts";
 import { ControllerView } from "./controller_view.ts";
 import {

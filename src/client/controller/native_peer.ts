@@ -9,9 +9,9 @@
  * @module
  */
 /// <reference lib="dom" />
-import { Emitter } from "./emitter.ts";
-import type { PeerLike } from "./game_link.ts";
-import type { SignalData } from "../protocol/mod.ts";
+import { Emitter } from "../../link/emitter.ts";
+import type { PeerLike } from "../../link/game_link.ts";
+import type { SignalData } from "../../protocol/mod.ts";
 
 /** Events of a {@link NativePeer}, as simple-peer names them. */
 type PeerEvents = {

@@ -11,8 +11,8 @@
 import Peer from "simple-peer";
 import wrtc from "@roamhq/wrtc";
 import assert from "node:assert/strict";
-import { NativePeer } from "../../src/link/native_peer.ts";
-import type { SignalData } from "../../src/protocol/mod.ts";
+import { NativePeer } from "../../../src/client/controller/native_peer.ts";
+import type { SignalData } from "../../../src/protocol/mod.ts";
 
 /** A phone peer and a host simple-peer wired through an in-memory "server". */
 function pair() {
