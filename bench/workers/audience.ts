@@ -34,6 +34,7 @@ import { openLean } from "../lib/lean_ws.ts";
 import { cpuTimeMs, residentBytes } from "../lib/proc_stats.ts";
 import { percentile } from "../lib/stats.ts";
 import type { Frame } from "../lib/dialects.ts";
+import type { AudienceView } from "../../src/protocol/audience.ts";
 
 /** Gap between two updates of a host, ms (the server passes two a second). */
 const UPDATE_GAP_MS = 600;
@@ -99,7 +100,7 @@ async function inLanes(
   );
 }
 
-function state(money: number) {
+function state(money: number): AudienceView {
   return {
     phase: "playing",
     paused: false,
@@ -109,10 +110,14 @@ function state(money: number) {
     maxStrikes: 3,
     delivered: 3,
     orders: [
-      { wanted: "dough + tomato + cheese", leftMs: 40_000 },
-      { wanted: "baked dough + spice", leftMs: 75_000 },
+      {
+        ingredients: ["dough", "tomato", "cheese"],
+        baked: false,
+        leftMs: 40_000,
+      },
+      { ingredients: ["dough", "spice"], baked: true, leftMs: 75_000 },
     ],
-    event: { title: "Rain", blurb: "Everyone walks slower.", leftMs: 30_000 },
+    event: { event: "rain", leftMs: 30_000 },
   };
 }
 
