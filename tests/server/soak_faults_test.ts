@@ -60,9 +60,15 @@ Deno.test(`soak: ${ROOMS} rooms × ${PLAYERS} bots for ${SECONDS} s with one fau
       if (!faulted.has(client) && event.code !== 1000 && event.code !== 1005) {
         unexpected.push(`${event.code} ${event.reason}`);
       }
-      if (faulted.has(client)) {
-        assert.equal(event.code, 1011);
-        assert.equal(event.reason, "internal error");
+      // 1011 "internal error"; when a bot's next frames were already on their
+      // way as the server closed, Deno reports the interrupted handshake as
+      // code 0 (reproduced with a bare Deno.serve and Deno's WebSocket), the
+      // one other code accepted. fault_injection_test.ts asserts the 1011.
+      if (
+        faulted.has(client) && event.code !== 0 &&
+        (event.code !== 1011 || event.reason !== "internal error")
+      ) {
+        unexpected.push(`faulted: ${event.code} ${event.reason}`);
       }
     });
     return client;
