@@ -65,11 +65,11 @@ export class NativePeer extends Emitter<PeerEvents> implements PeerLike {
         this.#iceUp = true;
         this.#maybeConnect();
       } else if (state === "failed" || state === "closed") {
-        this.#fail(`ERR_ICE_CONNECTION_${state.toUpperCase()}`);
+        this.#fail(`ice-connection-${state}`);
       }
     };
     pc.onconnectionstatechange = () => {
-      if (pc.connectionState === "failed") this.#fail("ERR_CONNECTION_FAILURE");
+      if (pc.connectionState === "failed") this.#fail("connection-failed");
     };
     channel.onopen = () => this.#maybeConnect();
     channel.onclose = () => this.destroy();
