@@ -51,59 +51,60 @@ async function twoInstances(
   ));
 }
 
+/**
+ * Runs a host page on A and a phone page loaded from B (two instances on one
+ * Redis, each accepting the origins `allowedOrigins` gives), joins them, and
+ * hands both servers to `check`; closes everything after.
+ */
+async function phoneFromB(
+  allowedOrigins: (origins: string[]) => string,
+  check: (
+    a: ServerProcess,
+    b: ServerProcess,
+    phoneUrl: string,
+  ) => Promise<void>,
+): Promise<void> {
+  await ensureBuilt();
+  await using redis = await startTestRedis();
+  const [a, b] = await twoInstances(redis.url, allowedOrigins);
+  const chromium = await launchChromium();
+  try {
+    const { host, phone } = await joinThroughPages(
+      chromium.browser,
+      a.url,
+      "Ann",
+      b.url,
+    );
+    await check(a, b, phone.url());
+    await host.close();
+    await phone.close();
+  } finally {
+    await chromium.close();
+    await Promise.all([a, b].map((server) => server.stop("SIGKILL")));
+  }
+}
+
 Deno.test({
   name:
     "a phone page from one instance joins a game held by another through moveTo, on the owner's own socket",
   ignore: ignoreBrowserTests() || ignoreWithout("redis-server"),
-  async fn() {
-    await ensureBuilt();
-    await using redis = await startTestRedis();
-    const [a, b] = await twoInstances(redis.url, (all) => all.join(","));
-    const chromium = await launchChromium();
-    try {
-      const { host, phone } = await joinThroughPages(
-        chromium.browser,
-        a.url,
-        "Ann",
-        b.url,
-      );
+  fn: () =>
+    phoneFromB((all) => all.join(","), async (a, b, phoneUrl) => {
       // The phone's page came from B, its socket is A's own.
-      assert.equal(new URL(phone.url()).port, String(b.port));
+      assert.equal(new URL(phoneUrl).port, String(b.port));
       assert.equal(await gauge(b, "pizza_bus_sockets_forwarded"), 0);
       assert.equal(await gauge(a, "pizza_bus_remote_sockets"), 0);
-      await host.close();
-      await phone.close();
-    } finally {
-      await chromium.close();
-      await Promise.all([a, b].map((server) => server.stop("SIGKILL")));
-    }
-  },
+    }),
 });
 
 Deno.test({
   name:
     "a phone page whose origin the owner refuses goes back to its own server and plays relayed",
   ignore: ignoreBrowserTests() || ignoreWithout("redis-server"),
-  async fn() {
-    await ensureBuilt();
-    await using redis = await startTestRedis();
-    // Each instance accepts only its own pages: B's page may not open A.
-    const [a, b] = await twoInstances(redis.url, () => "http://site.test");
-    const chromium = await launchChromium();
-    try {
-      const { host, phone } = await joinThroughPages(
-        chromium.browser,
-        a.url,
-        "Ann",
-        b.url,
-      );
+  // Each instance accepts only its own pages: B's page may not open A.
+  fn: () =>
+    phoneFromB(() => "http://site.test", async (a, b) => {
       assert.equal(await gauge(b, "pizza_bus_sockets_forwarded"), 1);
       assert.equal(await gauge(a, "pizza_bus_remote_sockets"), 1);
-      await host.close();
-      await phone.close();
-    } finally {
-      await chromium.close();
-      await Promise.all([a, b].map((server) => server.stop("SIGKILL")));
-    }
-  },
+    }),
 });

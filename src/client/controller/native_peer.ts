@@ -39,7 +39,6 @@ export class NativePeer extends Emitter<PeerEvents> implements PeerLike {
   #early: SignalData[] | undefined = [];
   /** The host's candidates that came before its answer. */
   #pending: RTCIceCandidateInit[] = [];
-  #iceUp = false;
   #connected = false;
   #destroyed = false;
 
@@ -62,7 +61,6 @@ export class NativePeer extends Emitter<PeerEvents> implements PeerLike {
     pc.oniceconnectionstatechange = () => {
       const state = pc.iceConnectionState;
       if (state === "connected" || state === "completed") {
-        this.#iceUp = true;
         this.#maybeConnect();
       } else if (state === "failed" || state === "closed") {
         this.#fail(`ice-connection-${state}`);
@@ -132,8 +130,10 @@ export class NativePeer extends Emitter<PeerEvents> implements PeerLike {
   }
 
   #maybeConnect(): void {
+    const ice = this.#pc.iceConnectionState;
     if (this.#connected || this.#destroyed) return;
-    if (!this.#iceUp || this.#channel.readyState !== "open") return;
+    if (ice !== "connected" && ice !== "completed") return;
+    if (this.#channel.readyState !== "open") return;
     this.#connected = true;
     this.emit("connect");
   }
